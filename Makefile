@@ -1,0 +1,53 @@
+# NAS Playground. `make run` builds everything and serves the page; `make test` is what CI runs.
+GO        ?= go
+GOROOT    := $(shell $(GO) env GOROOT)
+WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# The native binary uses the AVX-512/AVX2 kernels (simd/archsimd); a plain `go build` gets the portable path.
+NATIVE_ENV := GOEXPERIMENT=simd
+ADDR      ?= :8080
+
+.PHONY: all native wasm run serve test test-native test-portable test-wasm vet bench clean
+
+all: native wasm
+
+native:
+	$(NATIVE_ENV) $(GO) build -o bin/nas ./native/cmd/nas
+
+# The page: web/ is a self-contained static site (copy it to any static host).
+wasm:
+	mkdir -p web
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o web/app.wasm ./wasm/app
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o web/engine.wasm ./wasm/engine
+	cp $(GOROOT)/lib/wasm/wasm_exec.js web/
+	cp index.html web/
+	if [ -d wasm/static ]; then cp -r wasm/static/. web/; fi
+
+run: native wasm
+	./bin/nas serve --addr $(ADDR) --dir web
+
+serve: run
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./core/... ./wasm/...
+
+test-native:
+	$(NATIVE_ENV) $(GO) test ./...
+
+# The portable path (what the browser runs), on this machine.
+test-portable:
+	$(GO) test -tags noasm ./core/...
+
+# The core tests compiled to wasm and run under Node.
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -exec=$(WASM_EXEC) ./core/...
+	GOOS=js GOARCH=wasm $(GO) build -o /dev/null ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) build -o /dev/null ./core/...
+
+test: vet test-native test-portable test-wasm
+
+bench: native
+	$(NATIVE_ENV) $(GO) test -run '^$$' -bench . -benchtime 1x ./core/...
+
+clean:
+	rm -rf bin web
