@@ -1,0 +1,67 @@
+package sample
+
+import (
+	"time"
+
+	"github.com/nasplayground/nas/core/search"
+)
+
+// HistoryCap bounds Tracker's event history (oldest dropped first).
+const HistoryCap = 2000
+
+// Tracker is the bookkeeping every sampling searcher shares: step counter,
+// best reward and architecture so far, bounded history, Snapshot.
+type Tracker struct {
+	Method   string
+	Space    Space
+	Budget   int // samples; Done after Budget steps
+	Steps    int
+	Best     float64
+	BestArch string
+	Last     search.Event
+	History  []search.Event
+	start    time.Time
+}
+
+// NewTracker returns a tracker for method on space with a sample budget.
+func NewTracker(method string, space Space, budget int) Tracker {
+	return Tracker{Method: method, Space: space, Budget: budget}
+}
+
+// Done reports whether the sample budget is spent.
+func (t *Tracker) Done() bool { return t.Steps >= t.Budget }
+
+// Record completes ev with the bookkeeping fields (Kind, Method, Space, Step,
+// Arch, Best, BestArch, Elapsed), stores it and returns it. ev must carry
+// Choices and Reward.
+func (t *Tracker) Record(ev search.Event) search.Event {
+	if t.Steps == 0 {
+		t.start = time.Now()
+	}
+	t.Steps++
+	arch := t.Space.Describe(ev.Choices)
+	if t.Steps == 1 || ev.Reward > t.Best {
+		t.Best, t.BestArch = ev.Reward, arch
+	}
+	ev.Kind, ev.Method, ev.Space, ev.Step = search.KindSample, t.Method, t.Space.Name(), t.Steps
+	ev.Arch, ev.Best, ev.BestArch = arch, t.Best, t.BestArch
+	ev.Elapsed = time.Since(t.start).Seconds()
+	t.Last = ev
+	if len(t.History) == HistoryCap {
+		t.History = append(t.History[:0], t.History[1:]...)
+	}
+	t.History = append(t.History, ev)
+	return ev
+}
+
+// Snapshot returns a copy of the tracker's state.
+func (t *Tracker) Snapshot() search.Snapshot {
+	return search.Snapshot{
+		Method:  t.Method,
+		Space:   t.Space.Name(),
+		Step:    t.Steps,
+		Running: !t.Done(),
+		Last:    t.Last,
+		History: append([]search.Event(nil), t.History...),
+	}
+}
