@@ -100,16 +100,16 @@ func Downsample(d *Dataset, factor int) *Dataset {
 // Stats returns the per-channel mean and standard deviation of the pixels scaled to [0, 1] that
 // training normalises with, for a named data set: cifar10 (and demo, its downsampled subset) uses the
 // values of quark0/darts cnn/utils.py CIFAR_MEAN/CIFAR_STD; mnist and fashion-mnist use the usual
-// training-set values (0.1307, 0.3081) and (0.2860, 0.3530). Unknown names return nil, nil
+// training-set values (0.1307, 0.3081) and (0.2860, 0.3530), computed as MeanStd does. Unknown names return nil, nil
 // (compute them with MeanStd).
 func Stats(name string) (mean, std []float32) {
 	switch name {
 	case "cifar10", "demo":
 		return []float32{0.49139968, 0.48215827, 0.44653124}, []float32{0.24703233, 0.24348505, 0.26158768}
 	case "mnist":
-		return []float32{0.1307}, []float32{0.3081}
+		return []float32{0.13066051707548254}, []float32{0.30810780244715075}
 	case "fashion-mnist":
-		return []float32{0.2860}, []float32{0.3530}
+		return []float32{0.28604063146254594}, []float32{0.35302426207299326}
 	}
 	return nil, nil
 }
