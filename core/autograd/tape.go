@@ -1,0 +1,145 @@
+package autograd
+
+import (
+	"fmt"
+
+	"github.com/nasplayground/nas/core/tensor"
+)
+
+// Tape records the ops of one forward pass in execution order (a topological
+// order by construction) and owns their buffers. Reset returns every buffer to
+// a pool keyed by length, so the next step of the same network allocates
+// nothing new for its working set.
+type Tape struct {
+	nodes  []*Var
+	noGrad bool
+
+	free  map[int][]*tensor.Tensor // reusable buffers by length
+	live  []*tensor.Tensor         // handed out since the last Reset
+	ifree map[int][][]int32
+	ilive [][]int32
+}
+
+// NewTape returns an empty tape that records gradients.
+func NewTape() *Tape {
+	return &Tape{free: map[int][]*tensor.Tensor{}, ifree: map[int][][]int32{}}
+}
+
+// SetNoGrad switches recording off (evaluation, α-free forward passes): ops
+// then return plain values and keep nothing for backward.
+func (t *Tape) SetNoGrad(on bool) { t.noGrad = on }
+
+// NoGrad reports whether recording is off.
+func (t *Tape) NoGrad() bool { return t.noGrad }
+
+// Alloc returns a buffer of the given shape valid until Reset. Its contents
+// are unspecified: the op must overwrite every element.
+func (t *Tape) Alloc(shape ...int) *tensor.Tensor {
+	n := tensor.Numel(shape)
+	if l := t.free[n]; len(l) > 0 {
+		b := l[len(l)-1]
+		t.free[n] = l[:len(l)-1]
+		b.Shape = append(b.Shape[:0], shape...)
+		t.live = append(t.live, b)
+		return b
+	}
+	b := tensor.New(shape...)
+	t.live = append(t.live, b)
+	return b
+}
+
+// AllocZero is Alloc with the buffer cleared.
+func (t *Tape) AllocZero(shape ...int) *tensor.Tensor {
+	b := t.Alloc(shape...)
+	b.Zero()
+	return b
+}
+
+// AllocInt32 returns an int32 scratch slice of length n valid until Reset
+// (max-pool argmax, labels).
+func (t *Tape) AllocInt32(n int) []int32 {
+	if l := t.ifree[n]; len(l) > 0 {
+		b := l[len(l)-1]
+		t.ifree[n] = l[:len(l)-1]
+		t.ilive = append(t.ilive, b)
+		return b
+	}
+	b := make([]int32, n)
+	t.ilive = append(t.ilive, b)
+	return b
+}
+
+// Reset forgets the recorded ops and recycles every buffer handed out since
+// the previous Reset. Vars produced by this tape must not be used afterwards.
+func (t *Tape) Reset() {
+	for _, v := range t.nodes {
+		v.Grad, v.backward = nil, nil
+	}
+	clear(t.nodes)
+	t.nodes = t.nodes[:0]
+	for _, b := range t.live {
+		t.free[len(b.Data)] = append(t.free[len(b.Data)], b)
+	}
+	clear(t.live)
+	t.live = t.live[:0]
+	for _, b := range t.ilive {
+		t.ifree[len(b)] = append(t.ifree[len(b)], b)
+	}
+	clear(t.ilive)
+	t.ilive = t.ilive[:0]
+}
+
+// Len returns the number of recorded ops.
+func (t *Tape) Len() int { return len(t.nodes) }
+
+// Record wraps out, computed from inputs, as a Var. If gradients flow into any
+// input (and recording is on) the backward closure is kept; it receives dL/dout
+// and must accumulate into the inputs' GradBuf (only those that RequiresGrad).
+func (t *Tape) Record(name string, out *tensor.Tensor, backward func(dy *tensor.Tensor), inputs ...*Var) *Var {
+	v := &Var{Value: out, Name: name, tape: t}
+	if t.noGrad {
+		return v
+	}
+	for _, in := range inputs {
+		if in != nil && in.requiresGrad {
+			v.requiresGrad = true
+			break
+		}
+	}
+	if v.requiresGrad {
+		v.backward = backward
+		t.nodes = append(t.nodes, v)
+	}
+	return v
+}
+
+// Backward seeds dL/dloss = 1 for a one-element loss and runs every recorded
+// backward closure in reverse order.
+func (t *Tape) Backward(loss *Var) {
+	if loss.Value.Len() != 1 {
+		panic(&tensor.ShapeError{Op: "autograd.Backward", Arg: "loss", Got: loss.Value.Shape, Want: "one element"})
+	}
+	g := tensor.New(loss.Value.Shape...)
+	g.Data[0] = 1
+	t.BackwardWith(loss, g)
+}
+
+// BackwardWith seeds dL/dy = dy (same shape as y) and runs the tape backwards.
+func (t *Tape) BackwardWith(y *Var, dy *tensor.Tensor) {
+	if !tensor.SameShape(y.Value.Shape, dy.Shape) {
+		panic(&tensor.ShapeError{Op: "autograd.BackwardWith", Arg: "dy", Got: dy.Shape, Want: fmt.Sprint(y.Value.Shape)})
+	}
+	if !y.requiresGrad {
+		return
+	}
+	y.GradBuf()
+	for i, v := range y.Grad.Data {
+		y.Grad.Data[i] = v + dy.Data[i]
+	}
+	for i := len(t.nodes) - 1; i >= 0; i-- {
+		v := t.nodes[i]
+		if v.Grad != nil && v.backward != nil {
+			v.backward(v.Grad)
+		}
+	}
+}

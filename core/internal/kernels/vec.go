@@ -1,0 +1,99 @@
+package kernels
+
+// Dot returns Σ x[i]·y[i] over len(x) elements (y at least as long).
+func Dot(x, y []float32) float32 { return dotImpl(x, y) }
+
+// Axpy computes y[i] += a·x[i] over len(x) elements.
+func Axpy(a float32, x, y []float32) { axpyImpl(a, x, y) }
+
+// Sum returns Σ x[i], accumulated in float64 for stability.
+func Sum(x []float32) float64 { return sumImpl(x) }
+
+// SumSq returns Σ x[i]², accumulated in float64.
+func SumSq(x []float32) float64 { return sumSqImpl(x) }
+
+// Scale computes x[i] *= a.
+func Scale(a float32, x []float32) {
+	for i := range x {
+		x[i] *= a
+	}
+}
+
+// Add computes y[i] += x[i].
+func Add(x, y []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += v
+	}
+}
+
+var (
+	dotImpl   = dotGeneric
+	axpyImpl  = axpyGeneric
+	sumImpl   = sumGeneric
+	sumSqImpl = sumSqGeneric
+)
+
+func dotGeneric(x, y []float32) float32 {
+	n := len(x)
+	y = y[:n]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < n; i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func axpyGeneric(a float32, x, y []float32) {
+	n := len(x)
+	y = y[:n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		y[i] += a * x[i]
+		y[i+1] += a * x[i+1]
+		y[i+2] += a * x[i+2]
+		y[i+3] += a * x[i+3]
+	}
+	for ; i < n; i++ {
+		y[i] += a * x[i]
+	}
+}
+
+func sumGeneric(x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	n := len(x)
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		s0 += float64(x[i])
+		s1 += float64(x[i+1])
+		s2 += float64(x[i+2])
+		s3 += float64(x[i+3])
+	}
+	for ; i < n; i++ {
+		s0 += float64(x[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+func sumSqGeneric(x []float32) float64 {
+	var s0, s1, s2, s3 float64
+	n := len(x)
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		s0 += float64(x[i]) * float64(x[i])
+		s1 += float64(x[i+1]) * float64(x[i+1])
+		s2 += float64(x[i+2]) * float64(x[i+2])
+		s3 += float64(x[i+3]) * float64(x[i+3])
+	}
+	for ; i < n; i++ {
+		s0 += float64(x[i]) * float64(x[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
