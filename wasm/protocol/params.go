@@ -1,0 +1,150 @@
+package protocol
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Params is the page state that lives in the URL, e.g.
+// ?scene=darts&order=2&seed=3&lang=ko, so a lecturer can link a preset.
+type Params struct {
+	Scene  string
+	Method string // rl scene: reinforce | evolution | random
+	Order  int
+	Seed   uint64
+	LR     float64
+	ArchLR float64
+	Speed  float64
+	Lang   string // en | ko
+	Replay string // URL of an events.jsonl to replay
+}
+
+// DefaultParams are the page's defaults: the DARTS scene, first order, the DARTS
+// learning rates (w 0.025, α 3e-4) and English.
+func DefaultParams() Params {
+	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-4, Speed: 1, Lang: "en"}
+}
+
+// RLMethods are the sampling strategies of the rl scene, in the order the
+// method button cycles through them.
+var RLMethods = []string{"reinforce", "evolution", "random"}
+
+// ParseParams reads a URL query (with or without the leading '?'). Unknown keys
+// are ignored; a bad value is an error naming the key.
+func ParseParams(query string) (Params, error) {
+	p := DefaultParams()
+	q, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
+	if err != nil {
+		return p, fmt.Errorf("protocol: query %q: %w", query, err)
+	}
+	if v := q.Get("replay"); v != "" {
+		p.Replay, p.Scene = v, SceneReplay
+	}
+	if v := q.Get("scene"); v != "" {
+		if !slices.Contains(Scenes, v) {
+			return p, fmt.Errorf("protocol: scene=%q, want one of %v", v, Scenes)
+		}
+		p.Scene = v
+	}
+	if v := q.Get("method"); v != "" {
+		if !slices.Contains(RLMethods, v) {
+			return p, fmt.Errorf("protocol: method=%q, want one of %v", v, RLMethods)
+		}
+		p.Method = v
+	}
+	if v := q.Get("lang"); v != "" {
+		if v != "en" && v != "ko" {
+			return p, fmt.Errorf("protocol: lang=%q, want en or ko", v)
+		}
+		p.Lang = v
+	}
+	ints := []struct {
+		key      string
+		dst      *int
+		min, max int
+	}{{"order", &p.Order, 1, 2}}
+	for _, f := range ints {
+		if v := q.Get(f.key); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < f.min || n > f.max {
+				return p, fmt.Errorf("protocol: %s=%q, want an integer in %d..%d", f.key, v, f.min, f.max)
+			}
+			*f.dst = n
+		}
+	}
+	if v := q.Get("seed"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return p, fmt.Errorf("protocol: seed=%q, want a non-negative integer", v)
+		}
+		p.Seed = n
+	}
+	floats := []struct {
+		key      string
+		dst      *float64
+		min, max float64
+	}{{"lr", &p.LR, 0, 10}, {"arch_lr", &p.ArchLR, 0, 10}, {"speed", &p.Speed, 0.05, 1}}
+	for _, f := range floats {
+		if v := q.Get(f.key); v != "" {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(x > f.min && x <= f.max) {
+				return p, fmt.Errorf("protocol: %s=%q, want a number in (%g, %g]", f.key, v, f.min, f.max)
+			}
+			*f.dst = x
+		}
+	}
+	return p, nil
+}
+
+// Query returns p as a URL query without the '?', listing only the values
+// that differ from DefaultParams (Scene always), in a fixed order.
+func (p Params) Query() string {
+	d := DefaultParams()
+	var kv []string
+	add := func(k, v string) { kv = append(kv, k+"="+url.QueryEscape(v)) }
+	add("scene", p.Scene)
+	if p.Method != d.Method {
+		add("method", p.Method)
+	}
+	if p.Order != d.Order {
+		add("order", strconv.Itoa(p.Order))
+	}
+	if p.Seed != d.Seed {
+		add("seed", strconv.FormatUint(p.Seed, 10))
+	}
+	if p.LR != d.LR {
+		add("lr", strconv.FormatFloat(p.LR, 'g', -1, 64))
+	}
+	if p.ArchLR != d.ArchLR {
+		add("arch_lr", strconv.FormatFloat(p.ArchLR, 'g', -1, 64))
+	}
+	if p.Speed != d.Speed {
+		add("speed", strconv.FormatFloat(p.Speed, 'g', -1, 64))
+	}
+	if p.Lang != d.Lang {
+		add("lang", p.Lang)
+	}
+	if p.Replay != "" {
+		add("replay", p.Replay)
+	}
+	return strings.Join(kv, "&")
+}
+
+// StartCommand returns the start command for the scene in p.
+func (p Params) StartCommand() Command {
+	c := Command{Cmd: CmdStart, Scene: p.Scene, Seed: p.Seed, LR: p.LR, ArchLR: p.ArchLR, Speed: p.Speed, Order: p.Order}
+	switch p.Scene {
+	case SceneDARTS:
+		c.Method, c.Space = "darts", "darts"
+	case SceneRL:
+		c.Method, c.Space = p.Method, "nb201"
+		c.LR = 0 // the controller keeps its own default; p.LR is the DARTS weight rate
+	case SceneCompare:
+		c.Method, c.Space, c.Repeats, c.Samples = "compare", "nb201", 10, 300
+		c.LR = 0
+	}
+	return c
+}

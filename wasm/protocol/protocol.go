@@ -1,0 +1,112 @@
+package protocol
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/nasplayground/nas/core/search"
+)
+
+// Scenes of the page, in the order of the keyboard shortcuts 1-4.
+const (
+	SceneDARTS   = "darts"
+	SceneRL      = "rl"
+	SceneCompare = "compare"
+	SceneReplay  = "replay"
+)
+
+// Scenes lists the scenes in shortcut order.
+var Scenes = []string{SceneDARTS, SceneRL, SceneCompare, SceneReplay}
+
+// Commands the UI sends to the engine.
+const (
+	CmdStart  = "start"  // (re)build the searcher from the Command's fields and run
+	CmdPause  = "pause"  // stop stepping, keep state
+	CmdResume = "resume" // continue stepping
+	CmdStep   = "step"   // one Step while paused, then post a snapshot
+	CmdReset  = "reset"  // drop the searcher; the next start begins from scratch
+	CmdSpeed  = "speed"  // change Speed only
+)
+
+// Command is one message from the UI to the engine worker.
+type Command struct {
+	Cmd     string  `json:"cmd"`
+	Scene   string  `json:"scene,omitempty"`
+	Method  string  `json:"method,omitempty"` // darts | reinforce | evolution | random
+	Space   string  `json:"space,omitempty"`  // darts | nb201
+	Order   int     `json:"order,omitempty"`  // DARTS: 1 first-order, 2 second-order
+	Seed    uint64  `json:"seed,omitempty"`
+	LR      float64 `json:"lr,omitempty"`      // weights (DARTS) or controller (REINFORCE)
+	ArchLR  float64 `json:"arch_lr,omitempty"` // DARTS α learning rate
+	Speed   float64 `json:"speed,omitempty"`   // fraction of the time budget used, 0 < Speed ≤ 1
+	Repeats int     `json:"repeats,omitempty"` // compare scene: runs per method
+	Samples int     `json:"samples,omitempty"` // compare scene: samples per run
+}
+
+// Messages the engine posts to the UI.
+const (
+	MsgReady    = "ready"    // the engine wasm is running and waits for commands
+	MsgSnapshot = "snapshot" // periodic state
+	MsgError    = "error"    // a command failed; Text says why
+)
+
+// Prediction is one sample image with the current network's prediction.
+type Prediction struct {
+	Image []uint8   `json:"image"` // CHW, 3×Size×Size
+	Size  int       `json:"size"`
+	Label int       `json:"label"`
+	Pred  int       `json:"pred"`
+	Probs []float64 `json:"probs,omitempty"`
+}
+
+// Curve is a mean curve over repeats: Y[i] after X[i] samples.
+type Curve struct {
+	Method string    `json:"method"`
+	X      []int     `json:"x"`
+	Y      []float64 `json:"y"`
+	Final  float64   `json:"final"`  // mean best reward at the end of the budget so far
+	Std    float64   `json:"std"`    // its standard deviation over repeats
+	Cost   int       `json:"cost"`   // architectures evaluated per run
+	Trials int       `json:"trials"` // repeats done
+}
+
+// Message is one message from the engine to the UI. Events holds the events
+// since the previous snapshot (oldest first), at most MaxEvents of them.
+type Message struct {
+	Type         string         `json:"type"`
+	Scene        string         `json:"scene,omitempty"`
+	Method       string         `json:"method,omitempty"`
+	Running      bool           `json:"running"`
+	Done         bool           `json:"done,omitempty"`
+	Step         int            `json:"step"`
+	Epoch        int            `json:"epoch"`
+	Last         search.Event   `json:"last"`
+	Events       []search.Event `json:"events,omitempty"`
+	Dropped      int            `json:"dropped,omitempty"` // events not sent because of MaxEvents
+	StepsPerSec  float64        `json:"steps_per_s"`
+	ImagesPerSec float64        `json:"images_per_s"`
+	Curves       []Curve        `json:"curves,omitempty"`
+	Preds        []Prediction   `json:"preds,omitempty"`
+	Text         string         `json:"text,omitempty"`
+}
+
+// MaxEvents bounds the events carried by one snapshot; the UI keeps curves, not
+// every event, so older ones in a burst are summarised by Dropped.
+const MaxEvents = 256
+
+// DecodeCommand parses one command and checks its fields.
+func DecodeCommand(b []byte) (Command, error) {
+	var c Command
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("protocol: command %.80q: %w", b, err)
+	}
+	switch c.Cmd {
+	case CmdStart, CmdPause, CmdResume, CmdStep, CmdReset, CmdSpeed:
+	default:
+		return c, fmt.Errorf("protocol: command %q: unknown cmd, want start|pause|resume|step|reset|speed", c.Cmd)
+	}
+	if c.Speed < 0 || c.Speed > 1 {
+		return c, fmt.Errorf("protocol: command %q: speed %g, want 0..1", c.Cmd, c.Speed)
+	}
+	return c, nil
+}

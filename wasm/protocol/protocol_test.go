@@ -1,0 +1,125 @@
+package protocol_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/wasm/protocol"
+)
+
+func TestParseParams(t *testing.T) {
+	d := protocol.DefaultParams()
+	tests := []struct {
+		name  string
+		query string
+		want  func(p *protocol.Params)
+		err   string
+	}{
+		{"empty gives defaults", "", func(p *protocol.Params) {}, ""},
+		{"lecturer preset", "?scene=darts&order=2&seed=3&lang=ko", func(p *protocol.Params) { p.Order, p.Seed, p.Lang = 2, 3, "ko" }, ""},
+		{"rl method", "scene=rl&method=evolution", func(p *protocol.Params) { p.Scene, p.Method = "rl", "evolution" }, ""},
+		{"replay implies scene", "replay=runs%2Fevents.jsonl", func(p *protocol.Params) { p.Scene, p.Replay = "replay", "runs/events.jsonl" }, ""},
+		{"rates", "lr=0.1&arch_lr=0.001&speed=0.5", func(p *protocol.Params) { p.LR, p.ArchLR, p.Speed = 0.1, 0.001, 0.5 }, ""},
+		{"bad scene", "scene=cnn", nil, `scene="cnn"`},
+		{"bad order", "order=3", nil, `order="3"`},
+		{"bad seed", "seed=-1", nil, `seed="-1"`},
+		{"bad lang", "lang=fr", nil, `lang="fr"`},
+		{"bad speed", "speed=2", nil, `speed="2"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := protocol.ParseParams(tc.query)
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			want := d
+			tc.want(&want)
+			assert.Equal(t, want, got)
+			back, err := protocol.ParseParams(got.Query())
+			require.NoError(t, err)
+			assert.Equal(t, got, back, "Query round-trips")
+		})
+	}
+}
+
+func TestDecodeCommand(t *testing.T) {
+	c, err := protocol.DecodeCommand([]byte(`{"cmd":"start","scene":"rl","method":"reinforce","seed":7,"speed":0.5}`))
+	require.NoError(t, err)
+	assert.Equal(t, protocol.Command{Cmd: "start", Scene: "rl", Method: "reinforce", Seed: 7, Speed: 0.5}, c)
+	_, err = protocol.DecodeCommand([]byte(`{"cmd":"jump"}`))
+	assert.ErrorContains(t, err, `"jump": unknown cmd`)
+	_, err = protocol.DecodeCommand([]byte(`{"cmd":`))
+	assert.ErrorContains(t, err, "protocol: command")
+}
+
+// fakeClock advances by tick on every reading, so a step "costs" one tick.
+type fakeClock struct {
+	t    time.Time
+	tick time.Duration
+}
+
+func (c *fakeClock) now() time.Time { c.t = c.t.Add(c.tick); return c.t }
+
+func TestPacer(t *testing.T) {
+	tests := []struct {
+		name      string
+		speed     float64
+		wantSteps int // per slice: budget/tick, since each step reads the clock once
+	}{
+		{"full speed 10ms budget", 1, 10},
+		{"half speed", 0.5, 5},
+		{"minimum is one step", 0.01, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := &fakeClock{t: time.Unix(0, 0), tick: time.Millisecond}
+			p := protocol.NewPacer()
+			p.Now, p.Speed = clk.now, tc.speed
+			n := 0
+			step := func() (search.Event, error) { n++; return search.Event{Step: n, Images: 64}, nil }
+			post, err := p.Slice(step, func() bool { return false })
+			require.NoError(t, err)
+			assert.False(t, post)
+			assert.Equal(t, tc.wantSteps, n)
+			for !post {
+				post, err = p.Slice(step, func() bool { return false })
+				require.NoError(t, err)
+			}
+			evs, dropped := p.Flush()
+			assert.Equal(t, n, len(evs))
+			assert.Zero(t, dropped)
+			sps, ips := p.Rates()
+			assert.Greater(t, sps, 0.0)
+			assert.InDelta(t, 64*sps, ips, 1e-9)
+		})
+	}
+}
+
+func TestPacerStopsOnErrorAndDone(t *testing.T) {
+	p := protocol.NewPacer()
+	_, err := p.Slice(func() (search.Event, error) { return search.Event{}, errors.New("boom") }, func() bool { return false })
+	assert.EqualError(t, err, "boom")
+	calls := 0
+	_, err = p.Slice(func() (search.Event, error) { calls++; return search.Event{}, nil }, func() bool { return true })
+	require.NoError(t, err)
+	assert.Zero(t, calls)
+}
+
+func TestPacerBoundsEvents(t *testing.T) {
+	p := protocol.NewPacer()
+	for i := range protocol.MaxEvents + 10 {
+		p.Add(search.Event{Step: i + 1})
+	}
+	evs, dropped := p.Flush()
+	require.Len(t, evs, protocol.MaxEvents)
+	assert.Equal(t, 10, dropped)
+	assert.Equal(t, 11, evs[0].Step, "oldest dropped first")
+}
