@@ -1,0 +1,131 @@
+package i18n
+
+import (
+	"slices"
+	"strings"
+)
+
+// Languages, in the order the l key cycles through them.
+var Languages = []string{"en", "ko"}
+
+// table maps a key to its English and Korean text.
+var table = map[string][2]string{
+	"title":         {"NAS Playground", "NAS 플레이그라운드"},
+	"scene.darts":   {"1 DARTS live", "1 DARTS 실시간"},
+	"scene.rl":      {"2 RL controller", "2 강화학습 컨트롤러"},
+	"scene.compare": {"3 Compare", "3 비교"},
+	"scene.replay":  {"4 Replay", "4 기록 재생"},
+
+	"btn.run":    {"Run", "실행"},
+	"btn.pause":  {"Pause", "일시정지"},
+	"btn.step":   {"Step", "한 단계"},
+	"btn.reset":  {"Reset", "초기화"},
+	"btn.order1": {"1st order", "1차 근사"},
+	"btn.order2": {"2nd order", "2차 근사"},
+	"btn.speed":  {"Speed", "속도"},
+	"btn.seed":   {"Seed", "시드"},
+	"btn.lang":   {"한국어", "English"},
+	"btn.open":   {"Open events.jsonl", "events.jsonl 열기"},
+	"btn.method": {"Method", "방법"},
+
+	"help.keys": {"space run/pause · s step · r reset · 1-4 scenes · m method · o order · +/- speed · l 한국어",
+		"스페이스 실행/정지 · s 한 단계 · r 초기화 · 1-4 장면 · m 방법 · o 차수 · +/- 속도 · l English"},
+
+	"darts.normal":      {"Normal cell", "일반 셀 (normal)"},
+	"darts.reduce":      {"Reduction cell", "축소 셀 (reduction)"},
+	"darts.cell.cap":    {"Every edge mixes all 8 candidate ops. Strand width = softmax(α): how much the edge trusts that op.", "모든 엣지가 8개 후보 연산을 섞습니다. 선 굵기 = softmax(α): 엣지가 그 연산을 얼마나 믿는지."},
+	"darts.alpha":       {"α heat map: 14 edges × 8 ops", "α 히트맵: 엣지 14개 × 연산 8개"},
+	"darts.alpha.cap":   {"Rows are edges, columns ops; bright = large softmax(α).", "행은 엣지, 열은 연산; 밝을수록 softmax(α)가 큽니다."},
+	"darts.loss":        {"Loss", "손실"},
+	"darts.acc":         {"Accuracy", "정확도"},
+	"darts.train":       {"train", "학습"},
+	"darts.val":         {"val", "검증"},
+	"darts.phase":       {"Bilevel step", "이중 최적화 단계"},
+	"darts.phase.w":     {"w ← w - η∇w L_train", "w ← w - η∇w L_train"},
+	"darts.phase.a":     {"α ← α - ξ∇α L_val", "α ← α - ξ∇α L_val"},
+	"darts.phase.cap":   {"DARTS alternates: weights w on a train batch, then α on a val batch.", "DARTS는 번갈아 갱신합니다: 학습 배치로 가중치 w, 검증 배치로 α."},
+	"darts.genotype":    {"Derived genotype: strongest op, top-2 inputs per node", "도출된 유전형: 노드마다 가장 강한 연산, 상위 2개 입력"},
+	"darts.samples":     {"Sample images: label → prediction", "샘플 이미지: 정답 → 예측"},
+	"darts.nodata":      {"Waiting for the DARTS engine…", "DARTS 엔진을 기다리는 중…"},
+	"darts.legend":      {"Candidate ops", "후보 연산"},
+	"darts.order.cap":   {"2nd order unrolls one w step before the α gradient.", "2차 근사는 α 기울기 전에 w를 한 번 펼쳐 계산합니다."},
+	"rl.controller":     {"Controller: one decision per edge", "컨트롤러: 엣지마다 한 번의 결정"},
+	"rl.controller.cap": {"Bars: the controller's p(op | edge). Outlined: the op it sampled this time.", "막대: 컨트롤러의 p(연산 | 엣지). 테두리: 이번에 샘플한 연산."},
+	"rl.cell":           {"Sampled cell (NAS-Bench-201: 4 nodes, 6 edges, 5 ops)", "샘플된 셀 (NAS-Bench-201: 노드 4개, 엣지 6개, 연산 5개)"},
+	"rl.reward":         {"Reward, baseline, best", "보상, 기준선, 최고값"},
+	"rl.reward.cap":     {"Reward = CIFAR-10 test accuracy of the cell, looked up in the NAS-Bench-201 table. REINFORCE raises p of cells that beat the baseline.", "보상 = 셀의 CIFAR-10 테스트 정확도 (NAS-Bench-201 표 조회). REINFORCE는 기준선보다 나은 셀의 확률을 높입니다."},
+	"rl.reward.l":       {"reward", "보상"},
+	"rl.baseline.l":     {"baseline", "기준선"},
+	"rl.best.l":         {"best so far", "현재까지 최고"},
+	"rl.best":           {"Best cell so far", "현재까지 최고의 셀"},
+	"rl.uniform":        {"Random search and evolution have no controller: every op is equally likely.", "무작위 탐색과 진화에는 컨트롤러가 없습니다: 모든 연산이 같은 확률입니다."},
+	"cmp.title":         {"Best accuracy found vs architectures evaluated (mean over repeats)", "평가한 구조 수에 따른 최고 정확도 (반복 평균)"},
+	"cmp.cap":           {"Every evaluation is a table look-up, so thousands of searches take seconds. Optimum of the table: 94.37%.", "평가는 표 조회라서 수천 번의 탐색도 몇 초면 됩니다. 표의 최적값: 94.37%."},
+	"cmp.table":         {"Method · accuracy (%) · cost", "방법 · 정확도 (%) · 비용"},
+	"cmp.method":        {"Method", "방법"},
+	"cmp.acc":           {"Accuracy (%)", "정확도 (%)"},
+	"cmp.cost":          {"Cost (archs)", "비용 (구조 수)"},
+	"cmp.runs":          {"Repeats", "반복"},
+	"m.random":          {"random search", "무작위 탐색"},
+	"m.reinforce":       {"REINFORCE", "REINFORCE"},
+	"m.evolution":       {"regularized evolution", "정규화 진화"},
+	"m.darts":           {"DARTS", "DARTS"},
+	"replay.empty":      {"Open an events.jsonl written by `nas search` (button above, or ?replay=URL).", "`nas search`가 쓴 events.jsonl을 여세요 (위 버튼 또는 ?replay=URL)."},
+	"replay.pos":        {"event", "이벤트"},
+	"stat.step":         {"step", "단계"},
+	"stat.epoch":        {"epoch", "에폭"},
+	"stat.ips":          {"images/s", "이미지/초"},
+	"stat.sps":          {"samples/s", "샘플/초"},
+	"stat.fps":          {"FPS", "FPS"},
+	"stat.paused":       {"paused", "일시정지됨"},
+	"stat.running":      {"running", "실행 중"},
+	"stat.done":         {"done", "완료"},
+}
+
+// T returns the text of key in lang. An unknown key is returned in brackets so
+// the gap is visible on screen, never blank.
+func T(lang, key string) string {
+	v, ok := table[key]
+	if !ok {
+		return "[" + key + "]"
+	}
+	if lang == "ko" {
+		return v[1]
+	}
+	return v[0]
+}
+
+// Keys returns all keys, sorted.
+func Keys() []string {
+	keys := make([]string, 0, len(table))
+	for k := range table {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Runes returns every non-ASCII character used by any string in any language,
+// sorted, one string: what the font subset must cover beyond Latin.
+func Runes() string {
+	seen := map[rune]bool{}
+	for _, v := range table {
+		for _, s := range v {
+			for _, r := range s {
+				if r > 0x7e {
+					seen[r] = true
+				}
+			}
+		}
+	}
+	rs := make([]rune, 0, len(seen))
+	for r := range seen {
+		rs = append(rs, r)
+	}
+	slices.Sort(rs)
+	var b strings.Builder
+	for _, r := range rs {
+		b.WriteRune(r)
+	}
+	return b.String()
+}
