@@ -35,7 +35,7 @@ func (t *Tracker) Done() bool { return t.Steps >= t.Budget }
 // Arch, Best, BestArch, Elapsed), stores it and returns it. ev must carry
 // Choices and Reward.
 func (t *Tracker) Record(ev search.Event) search.Event {
-	if t.Steps == 0 {
+	if t.start.IsZero() { // first step, or first step after a resume
 		t.start = time.Now()
 	}
 	t.Steps++

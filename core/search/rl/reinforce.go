@@ -1,0 +1,185 @@
+package rl
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/core/search/sample"
+)
+
+// Method is the method name in events.
+const Method = "reinforce"
+
+// Config holds the controller and REINFORCE hyperparameters.
+type Config struct {
+	Controller    ControllerConfig
+	LR            float64 // Adam learning rate (ENAS: 3.5e-4 micro … 1e-3 macro)
+	BaselineDecay float64 // b ← decay·b + (1-decay)·R
+	EntropyWeight float64 // β of the entropy bonus (ENAS: 1e-4)
+	Samples       int     // budget
+	Seed          uint64  // PCG seed (initialisation and sampling)
+}
+
+// DefaultConfig returns H=100, no temperature/clipping, Adam lr 0.01 (tuned for
+// the NAS-Bench-201 table: 500 samples; see the package tests), baseline decay
+// 0.95, entropy weight 1e-4.
+func DefaultConfig(samples int, seed uint64) Config {
+	return Config{
+		Controller:    ControllerConfig{Hidden: 100},
+		LR:            0.01,
+		BaselineDecay: 0.95,
+		EntropyWeight: 1e-4,
+		Samples:       samples,
+		Seed:          seed,
+	}
+}
+
+// Adam constants (Kingma & Ba 2015 defaults).
+const (
+	adamBeta1 = 0.9
+	adamBeta2 = 0.999
+	adamEps   = 1e-8
+)
+
+// Searcher trains the controller with REINFORCE; one Step is one sampled,
+// evaluated architecture followed by one Adam step on the controller.
+type Searcher struct {
+	sample.Tracker
+	cfg      Config
+	eval     sample.Evaluator
+	pcg      *rand.PCG
+	rng      *rand.Rand
+	ctrl     *Controller
+	m, v, dW []float64 // Adam moments, gradient buffer
+	adamT    int
+	baseline float64
+}
+
+var _ search.Searcher = (*Searcher)(nil)
+
+// New returns a REINFORCE searcher over space.
+func New(space sample.Space, eval sample.Evaluator, cfg Config) *Searcher {
+	pcg := rand.NewPCG(cfg.Seed, 0x7265_696e) // "rein"
+	rng := rand.New(pcg)
+	ctrl := NewController(space.Decisions(), cfg.Controller, rng)
+	cfg.Controller = ctrl.Config()
+	n := len(ctrl.W)
+	return &Searcher{
+		Tracker: sample.NewTracker(Method, space, cfg.Samples),
+		cfg:     cfg, eval: eval, pcg: pcg, rng: rng, ctrl: ctrl,
+		m: make([]float64, n), v: make([]float64, n), dW: make([]float64, n),
+	}
+}
+
+// Controller returns the controller (shared, not a copy).
+func (s *Searcher) Controller() *Controller { return s.ctrl }
+
+// Baseline returns the current moving-average baseline.
+func (s *Searcher) Baseline() float64 { return s.baseline }
+
+// Step samples an architecture, evaluates it and takes one REINFORCE step:
+// adv = R - b (b is the average of the previous rewards; the first sample sets
+// b = R), loss = -adv·Σ log p - β·entropy, then b ← decay·b + (1-decay)·R.
+func (s *Searcher) Step() (search.Event, error) {
+	choices, logProb, entropy, probs := s.ctrl.Sample(s.rng)
+	if err := s.Space.Valid(choices); err != nil {
+		return search.Event{}, fmt.Errorf("rl: controller sampled an invalid architecture: %w", err)
+	}
+	r, err := s.eval.Evaluate(choices)
+	if err != nil {
+		return search.Event{}, err
+	}
+	if s.Steps == 0 {
+		s.baseline = r
+	}
+	adv := r - s.baseline
+	clear(s.dW)
+	s.ctrl.Grad(choices, adv, s.cfg.EntropyWeight, s.dW)
+	s.adam()
+	s.baseline = s.cfg.BaselineDecay*s.baseline + (1-s.cfg.BaselineDecay)*r
+	return s.Record(search.Event{
+		Phase: search.PhaseCtrl, Choices: choices, Reward: r, Baseline: s.baseline,
+		Probs: probs, Entropy: entropy, LogProb: logProb,
+	}), nil
+}
+
+// adam applies one Adam step with bias correction to the controller.
+func (s *Searcher) adam() {
+	s.adamT++
+	c1 := 1 - math.Pow(adamBeta1, float64(s.adamT))
+	c2 := 1 - math.Pow(adamBeta2, float64(s.adamT))
+	w := s.ctrl.W
+	for i, g := range s.dW {
+		s.m[i] = adamBeta1*s.m[i] + (1-adamBeta1)*g
+		s.v[i] = adamBeta2*s.v[i] + (1-adamBeta2)*g*g
+		w[i] -= s.cfg.LR * (s.m[i] / c1) / (math.Sqrt(s.v[i]/c2) + adamEps)
+	}
+}
+
+// State is the searcher's resumable state.
+type State struct {
+	Version  int
+	Config   Config
+	Dec      []int
+	W, M, V  []float64
+	AdamT    int
+	Baseline float64
+	RNG      []byte // PCG state
+	Steps    int
+	Best     float64
+	BestArch string
+}
+
+const stateVersion = 1
+
+// MarshalBinary saves the controller weights, Adam moments, baseline, RNG and
+// counters (gob-encoded State).
+func (s *Searcher) MarshalBinary() ([]byte, error) {
+	rng, err := s.pcg.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	st := State{
+		Version: stateVersion, Config: s.cfg, Dec: s.ctrl.Dec,
+		W: s.ctrl.W, M: s.m, V: s.v, AdamT: s.adamT, Baseline: s.baseline, RNG: rng,
+		Steps: s.Steps, Best: s.Best, BestArch: s.BestArch,
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(st); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// UnmarshalBinary restores state saved by MarshalBinary into a searcher built
+// by New with the same space; the evaluator and space stay as they are.
+func (s *Searcher) UnmarshalBinary(data []byte) error {
+	var st State
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&st); err != nil {
+		return fmt.Errorf("rl: decoding state: %w", err)
+	}
+	if st.Version != stateVersion {
+		return fmt.Errorf("rl: state version %d, want %d", st.Version, stateVersion)
+	}
+	if fmt.Sprint(st.Dec) != fmt.Sprint(s.Space.Decisions()) {
+		return fmt.Errorf("rl: state for decisions %v, want %v (space %s)", st.Dec, s.Space.Decisions(), s.Space.Name())
+	}
+	// A controller of the saved size, whose weights are then replaced.
+	ctrl := NewController(st.Dec, st.Config.Controller, rand.New(rand.NewPCG(0, 0)))
+	if len(st.W) != len(ctrl.W) || len(st.M) != len(st.W) || len(st.V) != len(st.W) {
+		return fmt.Errorf("rl: state has %d weights, %d and %d Adam moments, want %d each", len(st.W), len(st.M), len(st.V), len(ctrl.W))
+	}
+	copy(ctrl.W, st.W)
+	pcg := rand.NewPCG(0, 0)
+	if err := pcg.UnmarshalBinary(st.RNG); err != nil {
+		return fmt.Errorf("rl: RNG state: %w", err)
+	}
+	s.cfg, s.ctrl, s.m, s.v, s.dW = st.Config, ctrl, st.M, st.V, make([]float64, len(st.W))
+	s.adamT, s.baseline, s.pcg, s.rng = st.AdamT, st.Baseline, pcg, rand.New(pcg)
+	s.Steps, s.Best, s.BestArch, s.Budget = st.Steps, st.Best, st.BestArch, st.Config.Samples
+	return nil
+}
