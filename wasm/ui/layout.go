@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"math"
+	"strings"
+
+	"github.com/nasplayground/nas/wasm/protocol"
+)
+
+// Rect is an axis-aligned rectangle in screen pixels.
+type Rect struct{ X, Y, W, H float64 }
+
+// Contains reports whether (x, y) is inside r.
+func (r Rect) Contains(x, y float64) bool { return x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H }
+
+// Overlaps reports whether r and o share area.
+func (r Rect) Overlaps(o Rect) bool {
+	return r.X < o.X+o.W && o.X < r.X+r.W && r.Y < o.Y+o.H && o.Y < r.Y+r.H
+}
+
+// Inset returns r shrunk by d on every side.
+func (r Rect) Inset(d float64) Rect { return Rect{r.X + d, r.Y + d, r.W - 2*d, r.H - 2*d} }
+
+// Unit is the layout grid: the screen is 64 units wide and at least 36 tall
+// (20 px at 1280×720, 30 px at 1920×1080), and type sizes are multiples of it.
+func Unit(w, h float64) float64 { return math.Min(w/64, h/36) }
+
+// Type sizes in units: headings, body text, captions.
+const (
+	SizeTitle   = 1.1
+	SizeBody    = 0.85
+	SizeCaption = 0.72
+)
+
+// Button is a clickable control of the top bar.
+type Button struct {
+	ID   string // scene.darts … scene.replay, lang, run, step, reset, order, method, speed-, speed+, open
+	Rect Rect
+}
+
+// Layout is the position of every panel and control of a scene.
+type Layout struct {
+	U       float64 // grid unit in pixels
+	W, H    float64
+	Title   Rect
+	Status  Rect // step, rates, FPS
+	Help    Rect // keyboard shortcuts line
+	Buttons []Button
+	Panels  map[string]Rect // panel name → rectangle (title and caption included)
+}
+
+// Button returns the button with id and whether it exists.
+func (l *Layout) Button(id string) (Rect, bool) {
+	for _, b := range l.Buttons {
+		if b.ID == id {
+			return b.Rect, true
+		}
+	}
+	return Rect{}, false
+}
+
+// Hit returns the id of the button under (x, y), or "".
+func (l *Layout) Hit(x, y float64) string {
+	for _, b := range l.Buttons {
+		if b.Rect.Contains(x, y) {
+			return b.ID
+		}
+	}
+	return ""
+}
+
+// grid maps unit coordinates of the content area to pixels.
+type grid struct {
+	u, x0, y0 float64
+}
+
+func (g grid) r(x, y, w, h float64) Rect {
+	return Rect{g.x0 + x*g.u, g.y0 + y*g.u, w*g.u - g.u*0.3, h*g.u - g.u*0.3}
+}
+
+// ComputeLayout lays out scene on a w×h screen. replayOf is the scene a replay
+// draws ("darts" or "rl") when scene is replay.
+func ComputeLayout(scene, replayOf string, w, h float64) Layout {
+	u := Unit(w, h)
+	// Centre the 64×36 grid horizontally; extra height goes to the content.
+	x0 := (w - 64*u) / 2
+	l := Layout{U: u, W: w, H: h, Panels: map[string]Rect{}}
+	l.Title = Rect{x0 + 0.4*u, 0.3 * u, 11 * u, 1.6 * u}
+	// Row 1: scene tabs and language.
+	x := x0 + 12*u
+	for _, s := range protocol.Scenes {
+		l.Buttons = append(l.Buttons, Button{"scene." + s, Rect{x, 0.3 * u, 9.6 * u, 1.6 * u}})
+		x += 10 * u
+	}
+	l.Buttons = append(l.Buttons, Button{"lang", Rect{x0 + 57*u, 0.3 * u, 6.6 * u, 1.6 * u}})
+	// Row 2: controls, then status text.
+	x = x0 + 0.4*u
+	add := func(id string, wu float64) {
+		l.Buttons = append(l.Buttons, Button{id, Rect{x, 2.3 * u, wu * u, 1.6 * u}})
+		x += (wu + 0.4) * u
+	}
+	add("run", 5.6)
+	add("step", 5)
+	add("reset", 5)
+	switch {
+	case scene == protocol.SceneDARTS:
+		add("order", 6)
+	case scene == protocol.SceneRL:
+		add("method", 10)
+	case scene == protocol.SceneReplay:
+		add("open", 10)
+	}
+	add("speed-", 1.8)
+	add("speed+", 1.8)
+	l.Status = Rect{x + 0.4*u, 2.3 * u, x0 + 64*u - x - 0.8*u, 1.6 * u}
+	l.Help = Rect{x0 + 0.4*u, h - 1.2*u, 63.2 * u, 1.0 * u}
+
+	top := 4.4 * u
+	content := (h - 1.4*u - top) / u // content height in units (≥ 30.2)
+	g := grid{u: u, x0: x0 + 0.4*u, y0: top}
+	kind := scene
+	if scene == protocol.SceneReplay {
+		l.Panels["replaybar"] = g.r(0, 0, 63.6, 1.8)
+		g.y0 += 1.8 * u
+		content -= 1.8
+		kind = replayOf
+	}
+	c := content
+	switch kind {
+	case protocol.SceneDARTS:
+		cellH := (c - 7.4) / 2
+		l.Panels["normal"] = g.r(0, 0, 36, cellH)
+		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
+		l.Panels["legend"] = g.r(0, 2*cellH, 36, 2.6)
+		l.Panels["genotype"] = g.r(0, 2*cellH+2.6, 36, c-2*cellH-2.6)
+		l.Panels["phase"] = g.r(36, 0, 27.6, 4.2)
+		l.Panels["alpha"] = g.r(36, 4.2, 27.6, c*0.36)
+		rest := c - 4.2 - c*0.36 - 5.6
+		l.Panels["loss"] = g.r(36, 4.2+c*0.36, 13.8, rest)
+		l.Panels["acc"] = g.r(49.8, 4.2+c*0.36, 13.8, rest)
+		l.Panels["samples"] = g.r(36, c-5.6, 27.6, 5.6)
+	case protocol.SceneRL:
+		l.Panels["controller"] = g.r(0, 0, 31, c*0.58)
+		l.Panels["cell"] = g.r(0, c*0.58, 31, c*0.42)
+		l.Panels["reward"] = g.r(31, 0, 32.6, c*0.62)
+		l.Panels["best"] = g.r(31, c*0.62, 32.6, c*0.38)
+	case protocol.SceneCompare:
+		l.Panels["curves"] = g.r(0, 0, 39, c)
+		l.Panels["table"] = g.r(39, 0, 24.6, c)
+	default: // replay with nothing loaded
+		l.Panels["empty"] = g.r(0, 0, 63.6, c)
+	}
+	return l
+}
+
+// Wrap breaks s into lines no wider than width, measured by measure, breaking
+// after spaces and commas; a word wider than width gets a line of its own.
+func Wrap(s string, width float64, measure func(string) float64) []string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		var words []string
+		start := 0
+		for i, r := range para {
+			if r == ' ' || r == ',' {
+				words = append(words, para[start:i+1])
+				start = i + 1
+			}
+		}
+		if start < len(para) {
+			words = append(words, para[start:])
+		}
+		cur := ""
+		for _, w := range words {
+			if cur != "" && measure(strings.TrimRight(cur+w, " ")) > width {
+				lines = append(lines, strings.TrimRight(cur, " "))
+				cur = strings.TrimLeft(w, " ")
+				continue
+			}
+			cur += w
+		}
+		lines = append(lines, strings.TrimRight(cur, " "))
+	}
+	return lines
+}

@@ -1,0 +1,157 @@
+package ui_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/wasm/protocol"
+	"github.com/nasplayground/nas/wasm/ui"
+)
+
+// Nothing may overlap or leave the screen at the projector resolutions.
+func TestLayoutNoOverlap(t *testing.T) {
+	sizes := [][2]float64{{1280, 720}, {1920, 1080}, {1024, 768}, {1366, 768}}
+	scenes := []struct{ scene, of string }{{"darts", ""}, {"rl", ""}, {"compare", ""}, {"replay", "darts"}, {"replay", "rl"}, {"replay", ""}}
+	for _, sz := range sizes {
+		for _, sc := range scenes {
+			t.Run(fmt.Sprintf("%s_%s_%gx%g", sc.scene, sc.of, sz[0], sz[1]), func(t *testing.T) {
+				l := ui.ComputeLayout(sc.scene, sc.of, sz[0], sz[1])
+				type named struct {
+					name string
+					r    ui.Rect
+				}
+				all := []named{{"title", l.Title}, {"status", l.Status}, {"help", l.Help}}
+				for _, b := range l.Buttons {
+					all = append(all, named{"button " + b.ID, b.Rect})
+				}
+				for k, r := range l.Panels {
+					all = append(all, named{"panel " + k, r})
+				}
+				for i, a := range all {
+					assert.True(t, a.r.W > 0 && a.r.H > 0, "%s is empty: %+v", a.name, a.r)
+					assert.True(t, a.r.X >= 0 && a.r.Y >= 0 && a.r.X+a.r.W <= sz[0] && a.r.Y+a.r.H <= sz[1], "%s off screen: %+v", a.name, a.r)
+					for _, b := range all[i+1:] {
+						assert.False(t, a.r.Overlaps(b.r), "%s %+v overlaps %s %+v", a.name, a.r, b.name, b.r)
+					}
+				}
+				assert.Equal(t, "scene.rl", l.Hit(l.Buttons[1].Rect.X+1, l.Buttons[1].Rect.Y+1))
+				assert.Equal(t, "", l.Hit(-5, -5))
+			})
+		}
+	}
+	assert.InDelta(t, 20, ui.Unit(1280, 720), 1e-9)
+	assert.InDelta(t, 30, ui.Unit(1920, 1080), 1e-9)
+}
+
+func TestCellEdges(t *testing.T) {
+	e := ui.CellEdges(4)
+	require.Len(t, e, 14, "DARTS cell: 2+3+4+5 edges")
+	assert.Equal(t, [2]int{0, 2}, e[0])
+	assert.Equal(t, [2]int{1, 2}, e[1])
+	assert.Equal(t, [2]int{0, 3}, e[2])
+	assert.Equal(t, [2]int{0, 5}, e[9], "node 3 (state 5) starts at 2+3+4 = 9")
+	assert.Equal(t, [2]int{4, 5}, e[13], "last edge: node 2 (state 4) into node 3")
+}
+
+func TestStrands(t *testing.T) {
+	s := ui.Strands(ui.Point{0, 0}, ui.Point{10, 0}, 0, 1, 3, 4)
+	require.Len(t, s, 3)
+	// Straight edge, normal (0,1): the middle strand is the segment itself.
+	assert.InDelta(t, 0, s[1][2].Y, 1e-12)
+	assert.InDelta(t, 5, s[1][2].X, 1e-12)
+	// Outer strands are offset by ±gap at the control point, so ±gap/2·(1+0.35)… at t=½: ¼a+½c+¼b.
+	assert.InDelta(t, -(0.25*0.35 + 0.5 + 0.25*0.35), s[0][2].Y, 1e-12)
+	assert.InDelta(t, +(0.25*0.35 + 0.5 + 0.25*0.35), s[2][2].Y, 1e-12)
+}
+
+func TestWrap(t *testing.T) {
+	measure := func(s string) float64 { return float64(len(s)) }
+	tests := []struct {
+		in    string
+		width float64
+		want  []string
+	}{
+		{"a bb ccc", 4, []string{"a bb", "ccc"}},
+		{"Genotype(normal=[('sep', 0), ('skip', 1)])", 16, []string{"Genotype(normal=[('sep',", "0), ('skip',", "1)])"}},
+		{"x\ny", 10, []string{"x", "y"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) { assert.Equal(t, tc.want, ui.Wrap(tc.in, tc.width, measure)) })
+	}
+}
+
+func TestSeriesBounded(t *testing.T) {
+	var s ui.Series
+	for i := range 10 * ui.MaxPoints {
+		s.Add(float64(i), float64(i))
+	}
+	assert.Less(t, len(s.Points), ui.MaxPoints)
+	p, ok := s.Last()
+	require.True(t, ok)
+	assert.Greater(t, p.X, float64(9*ui.MaxPoints))
+	// Averaging keeps y = x on a line.
+	for _, q := range s.Points {
+		assert.InDelta(t, q.X, q.Y, 1e-9)
+	}
+}
+
+func TestModelFoldsDARTSAndSamples(t *testing.T) {
+	var m ui.Model
+	alpha := [][]float64{{0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125}}
+	m.Apply(protocol.Message{Type: protocol.MsgSnapshot, Running: true, Step: 2, Events: []search.Event{
+		{Kind: "step", Method: "darts", Step: 1, Phase: "w", TrainLoss: 2.3, TrainAcc: 0.1},
+		{Kind: "step", Method: "darts", Step: 1, Phase: "alpha", ValLoss: 2.2, ValAcc: 0.12, AlphaNormal: alpha, Genotype: "Genotype(...)"},
+	}, ImagesPerSec: 120})
+	assert.True(t, m.IsDARTS())
+	assert.Equal(t, 1, m.PhaseW)
+	assert.Equal(t, 1, m.PhaseAlpha)
+	assert.Equal(t, "alpha", m.Phase)
+	p, _ := m.TrainLoss.Last()
+	assert.Equal(t, 2.3, p.Y)
+	assert.Equal(t, alpha, m.AlphaNormal)
+	assert.Equal(t, 120.0, m.ImagesPerSec)
+
+	m.Reset()
+	m.Fold(search.Event{Kind: "sample", Method: "reinforce", Space: "nb201", Step: 1, Reward: 90, Baseline: 88, Best: 90, BestArch: "|a|", Arch: "|a|", Choices: []int{1}})
+	assert.False(t, m.IsDARTS())
+	assert.Equal(t, 90.0, m.BestReward)
+	m.Apply(protocol.Message{Type: protocol.MsgError, Text: "DARTS engine not built yet"})
+	assert.Equal(t, "DARTS engine not built yet", m.Text)
+}
+
+func TestParseEvents(t *testing.T) {
+	good := `{"kind":"step","method":"darts","step":1,"phase":"w","train_loss":2.3}
+
+{"kind":"epoch","method":"darts","step":2,"epoch":0,"val_acc":0.2}
+`
+	evs, err := ui.ParseEvents("events.jsonl", strings.NewReader(good))
+	require.NoError(t, err)
+	require.Len(t, evs, 2)
+	assert.Equal(t, 2.3, evs[0].TrainLoss)
+	_, err = ui.ParseEvents("e.jsonl", strings.NewReader(`{"kind":"step"}`+"\n{oops\n"))
+	assert.ErrorContains(t, err, "e.jsonl:2:")
+	_, err = ui.ParseEvents("e.jsonl", strings.NewReader(`{"step":1}`))
+	assert.ErrorContains(t, err, `e.jsonl:1: event has no "kind"`)
+	_, err = ui.ParseEvents("e.jsonl", strings.NewReader("\n"))
+	assert.ErrorContains(t, err, "e.jsonl: no events")
+
+	r := ui.Replay{Events: evs, Rate: 4, Playing: true}
+	assert.Empty(t, r.Advance(0.1), "0.4 events due")
+	assert.Len(t, r.Advance(0.2), 1, "1.2 events due")
+	assert.Len(t, r.Advance(10), 1, "clamped at the end")
+	assert.False(t, r.Playing)
+	r.Rewind()
+	assert.Len(t, r.StepOne(), 1)
+}
+
+func TestViridisEnds(t *testing.T) {
+	r, g, b := ui.Viridis(0)
+	assert.Equal(t, [3]uint8{68, 1, 84}, [3]uint8{r, g, b})
+	r, g, b = ui.Viridis(1)
+	assert.Equal(t, [3]uint8{253, 231, 37}, [3]uint8{r, g, b})
+}
