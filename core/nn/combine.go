@@ -1,0 +1,215 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/internal/kernels"
+	"github.com/nasplayground/nas/core/tensor"
+)
+
+// Concat joins 4-D tensors along the channel dimension.
+//
+//	xs[i]: (N, C_i, H, W)  →  y: (N, Σ C_i, H, W)
+func Concat(tp *autograd.Tape, xs ...*autograd.Var) *autograd.Var {
+	n, h, w := xs[0].Dim(0), xs[0].Dim(2), xs[0].Dim(3)
+	ct := 0
+	for i, x := range xs {
+		tensor.MustShape("nn.Concat", fmt.Sprintf("xs[%d]", i), x.Shape(), n, tensor.Any, h, w)
+		ct += x.Dim(1)
+	}
+	hw := h * w
+	y := tp.Alloc(n, ct, h, w)
+	for i := 0; i < n; i++ {
+		off := 0
+		for _, x := range xs {
+			c := x.Dim(1)
+			copy(y.Data[(i*ct+off)*hw:(i*ct+off+c)*hw], x.Data()[i*c*hw:(i+1)*c*hw])
+			off += c
+		}
+	}
+	return tp.Record("Concat", y, func(dy *tensor.Tensor) {
+		// forward: y = [x_0 | x_1 | …] on C  →  dx_i += dy[:, off_i:off_i+C_i]
+		off := 0
+		for _, x := range xs {
+			c := x.Dim(1)
+			if x.RequiresGrad() {
+				dx := x.GradBuf().Data
+				for i := 0; i < n; i++ {
+					kernels.Add(dy.Data[(i*ct+off)*hw:(i*ct+off+c)*hw], dx[i*c*hw:(i+1)*c*hw])
+				}
+			}
+			off += c
+		}
+	}, xs...)
+}
+
+// Add returns the elementwise sum of tensors of one shape.
+//
+//	y = Σ_i xs[i]
+func Add(tp *autograd.Tape, xs ...*autograd.Var) *autograd.Var {
+	y := tp.Alloc(xs[0].Shape()...)
+	copy(y.Data, xs[0].Data())
+	for i, x := range xs[1:] {
+		tensor.Mustf(tensor.SameShape(x.Shape(), xs[0].Shape()), "nn.Add", fmt.Sprintf("xs[%d]", i+1), x.Shape(), "%v (shape of xs[0])", xs[0].Shape())
+		kernels.Add(x.Data(), y.Data)
+	}
+	return tp.Record("Add", y, func(dy *tensor.Tensor) {
+		// forward: y = Σ x_i  →  dx_i += dy
+		for _, x := range xs {
+			if x.RequiresGrad() {
+				kernels.Add(dy.Data, x.GradBuf().Data)
+			}
+		}
+	}, xs...)
+}
+
+// WeightedSum is the DARTS mixed op's combination: the sum of xs weighted by
+// row `row` of w (typically softmax(α)), gradients flowing to both.
+// Nil entries of xs are zero tensors (the `none` op) and are skipped: their
+// term and their weight's gradient ⟨dy, 0⟩ are both zero.
+//
+//	w: (R, K)  xs: K tensors of one shape  →  y = Σ_k w[row][k] · xs[k]
+func WeightedSum(tp *autograd.Tape, w *autograd.Var, row int, xs []*autograd.Var) *autograd.Var {
+	tensor.MustShape("nn.WeightedSum", "w", w.Shape(), tensor.Any, len(xs))
+	k := len(xs)
+	wr := w.Data()[row*k : (row+1)*k]
+	var shape []int
+	for _, x := range xs {
+		if x != nil {
+			if shape == nil {
+				shape = x.Shape()
+			}
+			tensor.Mustf(tensor.SameShape(x.Shape(), shape), "nn.WeightedSum", "xs", x.Shape(), "%v (all terms alike)", shape)
+		}
+	}
+	y := tp.AllocZero(shape...)
+	for j, x := range xs {
+		if x != nil {
+			kernels.Axpy(wr[j], x.Data(), y.Data)
+		}
+	}
+	inputs := append([]*autograd.Var{w}, xs...)
+	return tp.Record("WeightedSum", y, func(dy *tensor.Tensor) {
+		// forward: y = Σ_k w_k·x_k  →  dw_k += ⟨dy, x_k⟩,  dx_k += w_k·dy
+		var dw []float32
+		if w.RequiresGrad() {
+			dw = w.GradBuf().Data[row*k : (row+1)*k]
+		}
+		for j, x := range xs {
+			if x == nil {
+				continue
+			}
+			if dw != nil {
+				dw[j] += kernels.Dot(dy.Data, x.Data())
+			}
+			if x.RequiresGrad() {
+				kernels.Axpy(wr[j], dy.Data, x.GradBuf().Data)
+			}
+		}
+	}, inputs...)
+}
+
+// Zero returns zeros shaped like x[:, :, ::s, ::s] (the `none` op; no
+// gradient flows to x, as x·0 has none worth computing).
+func Zero(tp *autograd.Tape, x *autograd.Var, stride int) *autograd.Var {
+	n, c, h, w := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	y := tp.AllocZero(n, c, (h+stride-1)/stride, (w+stride-1)/stride)
+	return autograd.Const(y)
+}
+
+// Crop returns x[:, :, top:, left:] (FactorizedReduce's one-pixel shift).
+//
+//	x: (N, C, H, W)  →  y: (N, C, H−top, W−left)
+func Crop(tp *autograd.Tape, x *autograd.Var, top, left int) *autograd.Var {
+	n, c, h, w := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	oh, ow := h-top, w-left
+	y := tp.Alloc(n, c, oh, ow)
+	for p := 0; p < n*c; p++ {
+		for r := 0; r < oh; r++ {
+			copy(y.Data[(p*oh+r)*ow:(p*oh+r+1)*ow], x.Data()[(p*h+r+top)*w+left:(p*h+r+top)*w+w])
+		}
+	}
+	return tp.Record("Crop", y, func(dy *tensor.Tensor) {
+		// forward: y = x[top:, left:]  →  dx[top:, left:] += dy
+		dx := x.GradBuf().Data
+		for p := 0; p < n*c; p++ {
+			for r := 0; r < oh; r++ {
+				kernels.Add(dy.Data[(p*oh+r)*ow:(p*oh+r+1)*ow], dx[(p*h+r+top)*w+left:(p*h+r+top)*w+w])
+			}
+		}
+	}, x)
+}
+
+// Dropout zeroes each element with probability p and scales the rest by
+// 1/(1−p) (inverted dropout). rng draws the mask; training=false or p=0
+// returns x unchanged.
+func Dropout(tp *autograd.Tape, x *autograd.Var, p float64, rng *tensor.RNG, training bool) *autograd.Var {
+	if !training || p <= 0 {
+		return x
+	}
+	mask := tp.Alloc(x.Shape()...)
+	scale := float32(1 / (1 - p))
+	for i := range mask.Data {
+		if rng.Float64() >= p {
+			mask.Data[i] = scale
+		} else {
+			mask.Data[i] = 0
+		}
+	}
+	return Mask(tp, x, mask)
+}
+
+// Mask returns x ⊙ m for a constant mask m of x's shape.
+func Mask(tp *autograd.Tape, x *autograd.Var, m *tensor.Tensor) *autograd.Var {
+	tensor.Mustf(tensor.SameShape(x.Shape(), m.Shape), "nn.Mask", "m", m.Shape, "%v (shape of x)", x.Shape())
+	y := tp.Alloc(x.Shape()...)
+	for i, v := range x.Data() {
+		y.Data[i] = v * m.Data[i]
+	}
+	return tp.Record("Mask", y, func(dy *tensor.Tensor) {
+		// forward: y = x ⊙ m  →  dx += dy ⊙ m
+		dx := x.GradBuf().Data
+		for i, d := range dy.Data {
+			dx[i] += d * m.Data[i]
+		}
+	}, x)
+}
+
+// DropPath drops whole samples of a 4-D x with probability p and scales the
+// kept ones by 1/(1−p) (mirrors quark0/darts utils.drop_path: one Bernoulli
+// per sample, applied to a cell's op output during training).
+//
+//	y[n] = x[n] · mask[n] / (1 − p)
+func DropPath(tp *autograd.Tape, x *autograd.Var, p float64, rng *tensor.RNG, training bool) *autograd.Var {
+	if !training || p <= 0 {
+		return x
+	}
+	n := x.Dim(0)
+	per := x.Value.Len() / n
+	keep := float32(1 / (1 - p))
+	mask := tp.Alloc(n)
+	for i := range mask.Data {
+		if rng.Float64() >= p {
+			mask.Data[i] = keep
+		} else {
+			mask.Data[i] = 0
+		}
+	}
+	y := tp.Alloc(x.Shape()...)
+	for i := 0; i < n; i++ {
+		src, dst := x.Data()[i*per:(i+1)*per], y.Data[i*per:(i+1)*per]
+		for j, v := range src {
+			dst[j] = v * mask.Data[i]
+		}
+	}
+	return tp.Record("DropPath", y, func(dy *tensor.Tensor) {
+		// forward: y[n] = x[n]·mask[n]  →  dx[n] += dy[n]·mask[n]
+		dx := x.GradBuf().Data
+		for i := 0; i < n; i++ {
+			if mask.Data[i] != 0 {
+				kernels.Axpy(mask.Data[i], dy.Data[i*per:(i+1)*per], dx[i*per:(i+1)*per])
+			}
+		}
+	}, x)
+}

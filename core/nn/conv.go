@@ -1,0 +1,234 @@
+package nn
+
+import (
+	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/internal/kernels"
+	"github.com/nasplayground/nas/core/tensor"
+)
+
+// ConvOpts is the stride, zero padding and dilation (height, width) and the
+// group count of a 2-D convolution. Zero values mean stride 1, pad 0,
+// dilation 1, groups 1.
+type ConvOpts struct {
+	SH, SW, PH, PW, DH, DW int
+	Groups                 int
+}
+
+// Square returns ConvOpts with equal height and width stride/pad/dilation.
+func Square(stride, pad, dil, groups int) ConvOpts {
+	return ConvOpts{SH: stride, SW: stride, PH: pad, PW: pad, DH: dil, DW: dil, Groups: groups}
+}
+
+func (o ConvOpts) norm() ConvOpts {
+	if o.SH == 0 {
+		o.SH = 1
+	}
+	if o.SW == 0 {
+		o.SW = 1
+	}
+	if o.DH == 0 {
+		o.DH = 1
+	}
+	if o.DW == 0 {
+		o.DW = 1
+	}
+	if o.Groups == 0 {
+		o.Groups = 1
+	}
+	return o
+}
+
+// ConvFLOPs returns 2·N·F·OH·OW·(C/G)·KH·KW, the forward multiply-adds ×2.
+func ConvFLOPs(n, c, h, w, f, kh, kw int, o ConvOpts) float64 {
+	o = o.norm()
+	g := kernels.Geom{H: h, W: w, KH: kh, KW: kw, SH: o.SH, SW: o.SW, PH: o.PH, PW: o.PW, DH: o.DH, DW: o.DW}
+	return 2 * float64(n*f*g.OH()*g.OW()) * float64(c/o.Groups*kh*kw)
+}
+
+// Conv2D returns y = conv(x, w) + b (b may be nil).
+//
+//	x: (N, C, H, W)  w: (F, C/G, KH, KW)  b: (F)  →  y: (N, F, OH, OW)
+//	y[n][f][oh][ow] = b[f] + Σ_{c∈group(f),kh,kw} w[f][c][kh][kw] · x[n][c][oh·S−P+kh·D][ow·S−P+kw·D]
+//
+// Groups = C = F with one input channel per filter runs the direct depthwise
+// kernel; other convolutions run im2col + GEMM per image (1×1 stride-1
+// convolutions skip im2col). Images are spread over the kernel workers.
+func Conv2D(tp *autograd.Tape, x, w, b *autograd.Var, o ConvOpts) *autograd.Var {
+	o = o.norm()
+	tensor.MustRank("nn.Conv2D", "x", x.Shape(), 4, "[N C H W]")
+	n, c, h, wd := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	f := w.Dim(0)
+	tensor.Mustf(c%o.Groups == 0 && f%o.Groups == 0, "nn.Conv2D", "x", x.Shape(), "C and F divisible by groups %d", o.Groups)
+	tensor.MustShape("nn.Conv2D", "w", w.Shape(), f, c/o.Groups, tensor.Any, tensor.Any)
+	if b != nil {
+		tensor.MustShape("nn.Conv2D", "b", b.Shape(), f)
+	}
+	kh, kw := w.Dim(2), w.Dim(3)
+	g := kernels.Geom{H: h, W: wd, KH: kh, KW: kw, SH: o.SH, SW: o.SW, PH: o.PH, PW: o.PW, DH: o.DH, DW: o.DW}
+	oh, ow := g.OH(), g.OW()
+	tensor.Mustf(oh > 0 && ow > 0, "nn.Conv2D", "x", x.Shape(), "an image large enough for kernel %dx%d", kh, kw)
+	y := tp.Alloc(n, f, oh, ow)
+	if o.Groups == c && f == c {
+		depthwiseForward(x, w, y, n, c, g)
+	} else {
+		convForward(tp, x, w, y, n, c, f, g, o.Groups)
+	}
+	if b != nil {
+		addChannelBias(y.Data, b.Data(), n, f, oh*ow)
+	}
+	return tp.Record("Conv2D", y, func(dy *tensor.Tensor) {
+		// forward: y = conv(x, w) + b
+		if b != nil && b.RequiresGrad() {
+			db := b.GradBuf().Data // db[f] += Σ_{n,oh,ow} dy
+			for i := 0; i < n; i++ {
+				for fi := 0; fi < f; fi++ {
+					db[fi] += float32(kernels.Sum(dy.Data[(i*f+fi)*oh*ow : (i*f+fi+1)*oh*ow]))
+				}
+			}
+		}
+		var dx, dw []float32
+		if x.RequiresGrad() {
+			dx = x.GradBuf().Data
+		}
+		if w.RequiresGrad() {
+			dw = w.GradBuf().Data
+		}
+		if dx == nil && dw == nil {
+			return
+		}
+		if o.Groups == c && f == c {
+			depthwiseBackward(tp, x, w, dy, dx, dw, n, c, g)
+		} else {
+			convBackward(tp, x, w, dy, dx, dw, n, c, f, g, o.Groups)
+		}
+	}, x, w, b)
+}
+
+func addChannelBias(y, b []float32, n, f, hw int) {
+	for i := 0; i < n; i++ {
+		for fi := 0; fi < f; fi++ {
+			row := y[(i*f+fi)*hw : (i*f+fi+1)*hw]
+			bv := b[fi]
+			for j := range row {
+				row[j] += bv
+			}
+		}
+	}
+}
+
+func isPointwise(g kernels.Geom) bool {
+	return g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0
+}
+
+// convForward: per image n and group, y_g = W_g · im2col(x_g).
+func convForward(tp *autograd.Tape, x, w *autograd.Var, y *tensor.Tensor, n, c, f int, g kernels.Geom, groups int) {
+	cg, fg := c/groups, f/groups
+	kk := cg * g.KH * g.KW
+	hw, ohw := g.H*g.W, g.OH()*g.OW()
+	pw := isPointwise(g)
+	var cols *tensor.Tensor
+	if !pw {
+		cols = tp.Alloc(kernels.Workers(), kk*ohw)
+	}
+	kernels.Parallel(n, func(wk, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for gi := 0; gi < groups; gi++ {
+				xg := x.Data()[(i*c+gi*cg)*hw : (i*c+gi*cg+cg)*hw]
+				col := xg
+				if !pw {
+					col = cols.Data[wk*kk*ohw : (wk+1)*kk*ohw]
+					kernels.Im2col(xg, cg, g, col)
+				}
+				wg := w.Data()[gi*fg*kk : (gi+1)*fg*kk]
+				yg := y.Data[(i*f+gi*fg)*ohw : (i*f+gi*fg+fg)*ohw]
+				kernels.GemmNN(fg, ohw, kk, wg, kk, col, ohw, 0, yg, ohw)
+			}
+		}
+	})
+}
+
+// convBackward: forward y_g = W_g·col_g, so dW_g += dy_g·col_gᵀ and
+// dcol_g = W_gᵀ·dy_g, dx += col2im(dcol_g). dW is accumulated per worker and
+// summed at the end so images can run in parallel.
+func convBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, dw []float32, n, c, f int, g kernels.Geom, groups int) {
+	cg, fg := c/groups, f/groups
+	kk := cg * g.KH * g.KW
+	hw, ohw := g.H*g.W, g.OH()*g.OW()
+	pw := isPointwise(g)
+	nw := kernels.Workers()
+	cols := tp.Alloc(nw, 2*kk*ohw)
+	var dws *tensor.Tensor
+	if dw != nil {
+		dws = tp.AllocZero(nw, len(dw))
+	}
+	kernels.Parallel(n, func(wk, lo, hi int) {
+		buf := cols.Data[wk*2*kk*ohw : (wk+1)*2*kk*ohw]
+		col, dcol := buf[:kk*ohw], buf[kk*ohw:]
+		for i := lo; i < hi; i++ {
+			for gi := 0; gi < groups; gi++ {
+				xg := x.Data()[(i*c+gi*cg)*hw : (i*c+gi*cg+cg)*hw]
+				dyg := dy.Data[(i*f+gi*fg)*ohw : (i*f+gi*fg+fg)*ohw]
+				wg := w.Data()[gi*fg*kk : (gi+1)*fg*kk]
+				if dws != nil {
+					src := xg
+					if !pw {
+						kernels.Im2col(xg, cg, g, col)
+						src = col
+					}
+					dwg := dws.Data[wk*len(dw)+gi*fg*kk : wk*len(dw)+(gi+1)*fg*kk]
+					kernels.GemmNT(fg, kk, ohw, dyg, ohw, src, ohw, 1, dwg, kk)
+				}
+				if dx != nil {
+					dxg := dx[(i*c+gi*cg)*hw : (i*c+gi*cg+cg)*hw]
+					if pw {
+						kernels.GemmTN(kk, ohw, fg, wg, kk, dyg, ohw, 1, dxg, ohw)
+					} else {
+						kernels.GemmTN(kk, ohw, fg, wg, kk, dyg, ohw, 0, dcol, ohw)
+						kernels.Col2im(dcol, cg, g, dxg)
+					}
+				}
+			}
+		}
+	})
+	if dws != nil {
+		for wk := 0; wk < nw; wk++ {
+			kernels.Add(dws.Data[wk*len(dw):(wk+1)*len(dw)], dw)
+		}
+	}
+}
+
+func depthwiseForward(x, w *autograd.Var, y *tensor.Tensor, n, c int, g kernels.Geom) {
+	hw, ohw := g.H*g.W, g.OH()*g.OW()
+	kernels.Parallel(n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			kernels.Depthwise(x.Data()[i*c*hw:(i+1)*c*hw], w.Data(), c, g, y.Data[i*c*ohw:(i+1)*c*ohw])
+		}
+	})
+}
+
+func depthwiseBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, dw []float32, n, c int, g kernels.Geom) {
+	hw, ohw := g.H*g.W, g.OH()*g.OW()
+	nw := kernels.Workers()
+	var dws *tensor.Tensor
+	if dw != nil {
+		dws = tp.AllocZero(nw, len(dw))
+	}
+	kernels.Parallel(n, func(wk, lo, hi int) {
+		var dwk []float32
+		if dws != nil {
+			dwk = dws.Data[wk*len(dw) : (wk+1)*len(dw)]
+		}
+		for i := lo; i < hi; i++ {
+			var dxi []float32
+			if dx != nil {
+				dxi = dx[i*c*hw : (i+1)*c*hw]
+			}
+			kernels.DepthwiseBackward(x.Data()[i*c*hw:(i+1)*c*hw], w.Data(), dy.Data[i*c*ohw:(i+1)*c*ohw], c, g, dxi, dwk)
+		}
+	})
+	if dws != nil {
+		for wk := 0; wk < nw; wk++ {
+			kernels.Add(dws.Data[wk*len(dw):(wk+1)*len(dw)], dw)
+		}
+	}
+}
