@@ -1,0 +1,72 @@
+package data_test
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nasplayground/nas/core/data"
+)
+
+// consistent checks the invariants every decoded Dataset must hold.
+func consistent(t *testing.T, d *data.Dataset) {
+	require.Equal(t, d.N*d.C*d.H*d.W, len(d.Pixels))
+	require.Equal(t, d.N, len(d.Labels))
+	for i, l := range d.Labels {
+		require.Less(t, int(l), len(d.Classes), "label %d", i)
+	}
+}
+
+func FuzzReadCIFAR10(f *testing.F) {
+	seed := twoImages()
+	// A few records of the real file, when the shared data is there.
+	for _, dir := range []string{os.Getenv("NAS_SHARED"), "../../../shared/data"} {
+		if fh, err := os.Open(filepath.Join(dir, "cifar-10-batches-bin", "data_batch_1.bin")); dir != "" && err == nil {
+			seed = make([]byte, 3*3073)
+			_, err = io.ReadFull(fh, seed)
+			fh.Close()
+			require.NoError(f, err)
+			break
+		}
+	}
+	f.Add(seed, uint8(32), uint8(32))
+	f.Add(gz(f, seed), uint8(32), uint8(32))
+	f.Add(seed[:769*2], uint8(16), uint8(16))
+	f.Add([]byte{1, 2, 3, 4}, uint8(1), uint8(1))
+	f.Fuzz(func(t *testing.T, b []byte, h, w uint8) {
+		d, err := data.ReadCIFAR10Records(bytes.NewReader(b), "fuzz", int(h%40), int(w%40))
+		if err != nil {
+			return
+		}
+		consistent(t, d)
+		assert.Equal(t, 3, d.C)
+		if len(b) > 1 && !(b[0] == 0x1f && b[1] == 0x8b) { // a plain stream re-encodes to itself
+			var re []byte
+			for i := range d.N {
+				re = append(re, d.Labels[i])
+				re = append(re, d.Image(i)...)
+			}
+			assert.Equal(t, b, re)
+		}
+	})
+}
+
+func FuzzReadIDX(f *testing.F) {
+	im, lb := tinyIDX()
+	f.Add(im, lb)
+	f.Add(gz(f, im), gz(f, lb))
+	f.Add(im[:20], lb)
+	f.Fuzz(func(t *testing.T, im, lb []byte) {
+		d, err := data.ReadIDX(bytes.NewReader(im), bytes.NewReader(lb), "im", "lb")
+		if err != nil {
+			return
+		}
+		consistent(t, d)
+		assert.Equal(t, 1, d.C)
+	})
+}
