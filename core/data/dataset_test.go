@@ -80,7 +80,7 @@ func TestDownsample(t *testing.T) {
 	assert.Equal(t, []uint8{4, 15, 0, 255, 2, 2, 2, 2}, got.Pixels)
 	assert.Equal(t, []uint8{7}, got.Labels)
 	assert.Equal(t, d.Pixels, data.Downsample(d, 1).Pixels)
-	assert.Equal(t, []uint8{(1+3+10+10+5+8+20+21+0+0+255+255+0+1+254+255+8)/16, (2*11 + 1*2 + 3*3 + 8) / 16},
+	assert.Equal(t, []uint8{(1 + 3 + 10 + 10 + 5 + 8 + 20 + 21 + 0 + 0 + 255 + 255 + 0 + 1 + 254 + 255 + 8) / 16, (2*11 + 1*2 + 3*3 + 8) / 16},
 		data.Downsample(d, 4).Pixels, "4×4 → 1×1 rounds half up")
 }
 
