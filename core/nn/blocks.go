@@ -65,7 +65,12 @@ func NewFactorizedReduce(rng *tensor.RNG, c, f int, affine bool) *FactorizedRedu
 
 // Forward computes BN(concat(conv1(relu x), conv2(relu x[1:, 1:]))).
 func (m *FactorizedReduce) Forward(ctx *Ctx, x *autograd.Var) *autograd.Var {
-	r := ReLU(ctx.Tape, x)
+	return m.ForwardReLU(ctx, ReLU(ctx.Tape, x))
+}
+
+// ForwardReLU is Forward on an input already passed through ReLU (so a
+// search cell can rectify a state once for all the ops that read it).
+func (m *FactorizedReduce) ForwardReLU(ctx *Ctx, r *autograd.Var) *autograd.Var {
 	a := m.Conv1.Forward(ctx, r)
 	b := m.Conv2.Forward(ctx, Crop(ctx.Tape, r, 1, 1))
 	return m.Norm.Forward(ctx, Concat(ctx.Tape, a, b))

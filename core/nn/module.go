@@ -12,6 +12,9 @@ type Ctx struct {
 	Tape     *autograd.Tape
 	Training bool
 	RNG      *tensor.RNG
+	// MACs, when non-nil, accumulates the multiply-accumulates per image of
+	// every Conv and Dense layer run (for `--dry-run` reports).
+	MACs *int64
 }
 
 // Module is a layer or block with parameters.
@@ -85,7 +88,11 @@ func NewConv(rng *tensor.RNG, c, f, kh, kw int, o ConvOpts, bias bool) *Conv {
 
 // Forward applies the convolution.
 func (m *Conv) Forward(ctx *Ctx, x *autograd.Var) *autograd.Var {
-	return Conv2D(ctx.Tape, x, m.W, m.B, m.Opts)
+	y := Conv2D(ctx.Tape, x, m.W, m.B, m.Opts)
+	if ctx.MACs != nil {
+		*ctx.MACs += int64(y.Dim(1)*y.Dim(2)*y.Dim(3)) * int64(m.W.Dim(1)*m.W.Dim(2)*m.W.Dim(3))
+	}
+	return y
 }
 
 // Params returns W (and B).
@@ -157,6 +164,9 @@ func NewDense(rng *tensor.RNG, c, f int) *Dense {
 
 // Forward applies x·wᵀ + b.
 func (m *Dense) Forward(ctx *Ctx, x *autograd.Var) *autograd.Var {
+	if ctx.MACs != nil {
+		*ctx.MACs += int64(m.W.Value.Len())
+	}
 	return Linear(ctx.Tape, x, m.W, m.B)
 }
 
