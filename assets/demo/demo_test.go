@@ -38,6 +38,10 @@ func TestDemoSets(t *testing.T) {
 			via, err := data.Load("demo", "", tc.name == "train") // registered by the import
 			require.NoError(t, err)
 			assert.Equal(t, d.Pixels, via.Pixels)
+			fromDir, err := data.Load("demo", ".", tc.name == "train") // the files themselves
+			require.NoError(t, err)
+			assert.Equal(t, d.Labels, fromDir.Labels)
+			assert.Equal(t, d.Pixels, fromDir.Pixels)
 		})
 	}
 }

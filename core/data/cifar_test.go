@@ -122,23 +122,30 @@ func TestCIFAR10Errors(t *testing.T) {
 	assert.EqualError(t, err, "cifar10: demo.bin: size 800 is not a multiple of 769 bytes (want 1538)")
 }
 
-// sharedData returns /work/shared/data found relative to the repo (../shared/data from the repo root)
-// or $NAS_SHARED, skipping the test when absent.
-func sharedData(t *testing.T) string {
-	t.Helper()
+// findShared returns the shared data folder (../shared/data from the repo root, or $NAS_SHARED) or "".
+func findShared() string {
 	for _, d := range []string{os.Getenv("NAS_SHARED"), "../../../shared/data"} {
 		if st, err := os.Stat(filepath.Join(d, "cifar-10-batches-bin")); d != "" && err == nil && st.IsDir() {
 			return d
 		}
 	}
-	t.Skip("shared data not found (../shared/data from the repo root, or $NAS_SHARED): skipping real CIFAR-10 checks")
 	return ""
+}
+
+// sharedData returns findShared(), skipping the test when it is absent.
+func sharedData(t *testing.T) string {
+	t.Helper()
+	d := findShared()
+	if d == "" {
+		t.Skip("shared data not found (../shared/data from the repo root, or $NAS_SHARED): skipping real CIFAR-10 checks")
+	}
+	return d
 }
 
 func TestRealCIFAR10(t *testing.T) {
 	dir := filepath.Join(sharedData(t), "cifar-10-batches-bin")
 	for _, train := range []bool{true, false} {
-		d, err := data.LoadCIFAR10(dir, train)
+		d, err := data.Load("cifar10", dir, train)
 		require.NoError(t, err)
 		assert.Equal(t, 0, d.N%10000)
 		for c, n := range d.Counts() {

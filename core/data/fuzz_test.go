@@ -24,15 +24,13 @@ func consistent(t *testing.T, d *data.Dataset) {
 
 func FuzzReadCIFAR10(f *testing.F) {
 	seed := twoImages()
-	// A few records of the real file, when the shared data is there.
-	for _, dir := range []string{os.Getenv("NAS_SHARED"), "../../../shared/data"} {
-		if fh, err := os.Open(filepath.Join(dir, "cifar-10-batches-bin", "data_batch_1.bin")); dir != "" && err == nil {
-			seed = make([]byte, 3*3073)
-			_, err = io.ReadFull(fh, seed)
-			fh.Close()
-			require.NoError(f, err)
-			break
-		}
+	if dir := findShared(); dir != "" { // a few records of the real file
+		fh, err := os.Open(filepath.Join(dir, "cifar-10-batches-bin", "data_batch_1.bin"))
+		require.NoError(f, err)
+		seed = make([]byte, 3*3073)
+		_, err = io.ReadFull(fh, seed)
+		fh.Close()
+		require.NoError(f, err)
 	}
 	f.Add(seed, uint8(32), uint8(32))
 	f.Add(gz(f, seed), uint8(32), uint8(32))
