@@ -193,7 +193,11 @@ func (c *Controller) Loss(choices []int, adv, beta float64) float64 {
 // Grad accumulates dL/dW of Loss into dW (len(W)) and returns the loss.
 func (c *Controller) Grad(choices []int, adv, beta float64, dW []float64) float64 {
 	c.check(choices)
-	cache := c.forward(choices, nil)
+	return c.backward(c.forward(choices, nil), choices, adv, beta, dW)
+}
+
+// backward accumulates dL/dW into dW from a forward cache of choices.
+func (c *Controller) backward(cache []stepCache, choices []int, adv, beta float64, dW []float64) float64 {
 	lp, ent, _ := summarize(cache)
 	// Views into dW laid out as W.
 	g := &Controller{H: c.H, Dec: c.Dec, W: dW}

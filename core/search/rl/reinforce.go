@@ -85,7 +85,9 @@ func (s *Searcher) Baseline() float64 { return s.baseline }
 // adv = R - b (b is the average of the previous rewards; the first sample sets
 // b = R), loss = -adv·Σ log p - β·entropy, then b ← decay·b + (1-decay)·R.
 func (s *Searcher) Step() (search.Event, error) {
-	choices, logProb, entropy, probs := s.ctrl.Sample(s.rng)
+	choices := make([]int, len(s.ctrl.Dec))
+	cache := s.ctrl.forward(choices, s.rng)
+	logProb, entropy, probs := summarize(cache)
 	if err := s.Space.Valid(choices); err != nil {
 		return search.Event{}, fmt.Errorf("rl: controller sampled an invalid architecture: %w", err)
 	}
@@ -98,7 +100,7 @@ func (s *Searcher) Step() (search.Event, error) {
 	}
 	adv := r - s.baseline
 	clear(s.dW)
-	s.ctrl.Grad(choices, adv, s.cfg.EntropyWeight, s.dW)
+	s.ctrl.backward(cache, choices, adv, s.cfg.EntropyWeight, s.dW) // as Grad, reusing the sample's forward pass
 	s.adam()
 	s.baseline = s.cfg.BaselineDecay*s.baseline + (1-s.cfg.BaselineDecay)*r
 	return s.Record(search.Event{
@@ -112,11 +114,14 @@ func (s *Searcher) adam() {
 	s.adamT++
 	c1 := 1 - math.Pow(adamBeta1, float64(s.adamT))
 	c2 := 1 - math.Pow(adamBeta2, float64(s.adamT))
-	w := s.ctrl.W
-	for i, g := range s.dW {
-		s.m[i] = adamBeta1*s.m[i] + (1-adamBeta1)*g
-		s.v[i] = adamBeta2*s.v[i] + (1-adamBeta2)*g*g
-		w[i] -= s.cfg.LR * (s.m[i] / c1) / (math.Sqrt(s.v[i]/c2) + adamEps)
+	dW := s.dW
+	w, m, v := s.ctrl.W[:len(dW)], s.m[:len(dW)], s.v[:len(dW)]
+	lr, rc2 := s.cfg.LR/c1, 1/c2
+	for i, g := range dW {
+		mi := adamBeta1*m[i] + (1-adamBeta1)*g
+		vi := adamBeta2*v[i] + (1-adamBeta2)*g*g
+		m[i], v[i] = mi, vi
+		w[i] -= lr * mi / (math.Sqrt(vi*rc2) + adamEps) // lr·m̂/(√v̂+ε), m̂ = m/c1, v̂ = v/c2
 	}
 }
 
