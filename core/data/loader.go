@@ -141,16 +141,15 @@ func cropFlip(dst, src []uint8, c, h, w, pad, dx, dy int, flip bool) {
 				continue
 			}
 			srow := s[sy*w : (sy+1)*w]
-			for x := range row {
-				xs := x
-				if flip {
-					xs = w - 1 - x
-				}
-				if sx := xs + dx - pad; sx >= 0 && sx < w {
-					row[x] = srow[sx]
-				} else {
-					row[x] = 0
-				}
+			// Columns x with 0 <= x+dx-pad < w read the source (before the flip); the rest are padding.
+			lo, hi := clampInt(pad-dx, 0, w), clampInt(w+pad-dx, 0, w)
+			clear(row)
+			if !flip {
+				copy(row[lo:hi], srow[lo+dx-pad:hi+dx-pad])
+				continue
+			}
+			for x := lo; x < hi; x++ { // flipped: dst[w-1-x] takes what dst[x] would have taken
+				row[w-1-x] = srow[x+dx-pad]
 			}
 		}
 	}

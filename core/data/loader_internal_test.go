@@ -77,3 +77,36 @@ func TestCutout(t *testing.T) {
 		})
 	}
 }
+
+// TestCropFlipReference compares cropFlip with its doc comment's reference loop for every offset and flip.
+func TestCropFlipReference(t *testing.T) {
+	const c, h, w, pad = 2, 4, 5, 2
+	src := make([]uint8, c*h*w)
+	for i := range src {
+		src[i] = uint8(1 + i*37%251)
+	}
+	for dy := range 2*pad + 1 {
+		for dx := range 2*pad + 1 {
+			for _, flip := range []bool{false, true} {
+				want := make([]uint8, len(src))
+				for ch := range c {
+					for y := range h {
+						for x := range w {
+							xs := x
+							if flip {
+								xs = w - 1 - x
+							}
+							v, u := y+dy-pad, xs+dx-pad
+							if v >= 0 && v < h && u >= 0 && u < w {
+								want[(ch*h+y)*w+x] = src[(ch*h+v)*w+u]
+							}
+						}
+					}
+				}
+				got := make([]uint8, len(src))
+				cropFlip(got, src, c, h, w, pad, dx, dy, flip)
+				assert.Equal(t, want, got, "dx %d dy %d flip %v", dx, dy, flip)
+			}
+		}
+	}
+}
