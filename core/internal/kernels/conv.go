@@ -142,6 +142,16 @@ func validRange(n, out, s, p, kd int) (lo, hi int) {
 }
 
 func depthwiseGeneric(x, w []float32, c int, g Geom, y []float32) {
+	depthwiseWith(axpyGeneric, x, w, c, g, y)
+}
+
+func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
+	depthwiseBackwardWith(dotGeneric, axpyGeneric, x, w, dy, c, g, dx, dw)
+}
+
+// depthwiseWith is Depthwise with the row axpy supplied (stride-1 rows are
+// vectorised along the output width through it).
+func depthwiseWith(axpy func(a float32, x, y []float32), x, w []float32, c int, g Geom, y []float32) {
 	oh, ow := g.OH(), g.OW()
 	hw, ohw, kk := g.H*g.W, oh*ow, g.KH*g.KW
 	for ci := 0; ci < c; ci++ {
@@ -163,7 +173,7 @@ func depthwiseGeneric(x, w []float32, c int, g Geom, y []float32) {
 					yr := yc[oy*ow+xlo : oy*ow+xhi]
 					ix := xlo*g.SW - g.PW + kw*g.DW
 					if g.SW == 1 {
-						axpyGeneric(wv, xr[ix:ix+len(yr)], yr)
+						axpy(wv, xr[ix:ix+len(yr)], yr)
 						continue
 					}
 					for j := range yr {
@@ -176,7 +186,9 @@ func depthwiseGeneric(x, w []float32, c int, g Geom, y []float32) {
 	}
 }
 
-func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
+// depthwiseBackwardWith is DepthwiseBackward with the row dot and axpy supplied.
+func depthwiseBackwardWith(dot func(x, y []float32) float32, axpy func(a float32, x, y []float32),
+	x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 	oh, ow := g.OH(), g.OW()
 	hw, ohw, kk := g.H*g.W, oh*ow, g.KH*g.KW
 	for ci := 0; ci < c; ci++ {
@@ -199,10 +211,10 @@ func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float3
 					if g.SW == 1 {
 						xr := xc[iy*g.W+ix : iy*g.W+ix+len(dyr)]
 						if dw != nil {
-							acc += dotGeneric(xr, dyr)
+							acc += dot(xr, dyr)
 						}
 						if dx != nil {
-							axpyGeneric(wv, dyr, dx[ci*hw+iy*g.W+ix:ci*hw+iy*g.W+ix+len(dyr)])
+							axpy(wv, dyr, dx[ci*hw+iy*g.W+ix:ci*hw+iy*g.W+ix+len(dyr)])
 						}
 						continue
 					}

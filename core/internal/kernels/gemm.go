@@ -36,6 +36,9 @@ var (
 	gemmTNImpl = gemmTNGeneric
 )
 
+// parallelGemmFlops is the m·n·k above which GEMMs are split over workers.
+const parallelGemmFlops = 64 * 64 * 64
+
 func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 	if beta == 1 {
 		return
@@ -53,44 +56,97 @@ func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 }
 
 func gemmNNGeneric(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	scaleRows(m, n, beta, c, ldc)
-	for i := 0; i < m; i++ {
-		ci := c[i*ldc : i*ldc+n]
-		ai := a[i*lda : i*lda+k]
-		for p, av := range ai {
-			if av == 0 {
-				continue
-			}
-			axpyGeneric(av, b[p*ldb:p*ldb+n], ci)
-		}
-	}
+	gemmGeneric(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 }
 
 func gemmNTGeneric(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	for i := 0; i < m; i++ {
-		ai := a[i*lda : i*lda+k]
-		ci := c[i*ldc : i*ldc+n]
-		for j := range ci {
-			s := dotGeneric(ai, b[j*ldb:j*ldb+k])
-			if beta == 0 {
-				ci[j] = s
+	gemmGeneric(false, true, m, n, k, a, lda, b, ldb, beta, c, ldc)
+}
+
+func gemmTNGeneric(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmGeneric(true, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
+}
+
+// Block sizes of the generic GEMM: a kb×nb block of B (128 KiB) stays in L2
+// while every row of A streams over it.
+const (
+	genKB = 128
+	genNB = 256
+)
+
+// gemmGeneric is the portable GEMM (what wasm runs): C rows are split over
+// workers; per row, B is walked in kb×nb blocks and four rows of the block are
+// folded into the C row sub-slice per pass (c += a0·b0 + a1·b1 + a2·b2 + a3·b3),
+// which quarters the loads and stores of C compared with plain axpy. For Bᵀ the
+// block is transposed into scratch first.
+func gemmGeneric(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	rows := func(_, lo, hi int) {
+		scaleRows(hi-lo, n, beta, c[lo*ldc:], ldc)
+		if k <= 0 {
+			return
+		}
+		gemmGenericRows(tA, tB, lo, hi, n, k, a, lda, b, ldb, c, ldc)
+	}
+	if m*n*k < parallelGemmFlops || m < 2 {
+		rows(0, 0, m)
+		return
+	}
+	Parallel(m, rows)
+}
+
+func gemmGenericRows(tA, tB bool, i0, i1, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	sai, sap := lda, 1 // A(i, p) = a[i*sai + p*sap]
+	if tA {
+		sai, sap = 1, lda
+	}
+	var bt []float32
+	if tB {
+		s := getScratch(genKB * genNB)
+		defer putScratch(s)
+		bt = *s
+	}
+	for jb := 0; jb < n; jb += genNB {
+		nb := min(genNB, n-jb)
+		for pb := 0; pb < k; pb += genKB {
+			kb := min(genKB, k-pb)
+			var bb []float32
+			ldbb := ldb
+			if !tB {
+				bb = b[pb*ldb+jb:]
 			} else {
-				ci[j] = beta*ci[j] + s
+				for j := 0; j < nb; j++ {
+					src := b[(jb+j)*ldb+pb : (jb+j)*ldb+pb+kb]
+					for p, v := range src {
+						bt[p*nb+j] = v
+					}
+				}
+				bb, ldbb = bt, nb
+			}
+			for i := i0; i < i1; i++ {
+				ci := c[i*ldc+jb : i*ldc+jb+nb]
+				ai := i*sai + pb*sap
+				p := 0
+				for ; p+4 <= kb; p += 4 {
+					axpy4(a[ai+p*sap], a[ai+(p+1)*sap], a[ai+(p+2)*sap], a[ai+(p+3)*sap],
+						bb[p*ldbb:p*ldbb+nb], bb[(p+1)*ldbb:(p+1)*ldbb+nb],
+						bb[(p+2)*ldbb:(p+2)*ldbb+nb], bb[(p+3)*ldbb:(p+3)*ldbb+nb], ci)
+				}
+				for ; p < kb; p++ {
+					axpyGeneric(a[ai+p*sap], bb[p*ldbb:p*ldbb+nb], ci)
+				}
 			}
 		}
 	}
 }
 
-func gemmTNGeneric(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	scaleRows(m, n, beta, c, ldc)
-	for p := 0; p < k; p++ {
-		ap := a[p*lda : p*lda+m]
-		bp := b[p*ldb : p*ldb+n]
-		for i, av := range ap {
-			if av == 0 {
-				continue
-			}
-			axpyGeneric(av, bp, c[i*ldc:i*ldc+n])
-		}
+// axpy4 computes c[j] += a0·b0[j] + a1·b1[j] + a2·b2[j] + a3·b3[j].
+func axpy4(a0, a1, a2, a3 float32, b0, b1, b2, b3, c []float32) {
+	n := len(c)
+	b0, b1, b2, b3 = b0[:n], b1[:n], b2[:n], b3[:n]
+	for j := range c {
+		c[j] += a0*b0[j] + a1*b1[j] + a2*b2[j] + a3*b3[j]
 	}
 }

@@ -29,7 +29,8 @@ func Workers() int { return workers }
 // Parallel calls fn(worker, lo, hi) over a partition of [0, n) into at most
 // Workers() contiguous chunks, one goroutine each, and waits. worker is the
 // chunk index in [0, Workers()), so fn may use per-worker scratch buffers.
-// With one worker (and in wasm) it calls fn(0, 0, n) directly.
+// With one worker (and in wasm) it calls fn(0, 0, n) directly. Chunks other
+// than the first run on a persistent pool of goroutines (no spawn per call).
 func Parallel(n int, fn func(worker, lo, hi int)) {
 	w := workers
 	if w > n {
@@ -41,15 +42,53 @@ func Parallel(n int, fn func(worker, lo, hi int)) {
 		}
 		return
 	}
+	startPool(w - 1)
 	var wg sync.WaitGroup
 	wg.Add(w - 1)
 	for i := 1; i < w; i++ {
-		lo, hi := i*n/w, (i+1)*n/w
-		go func(i, lo, hi int) {
-			defer wg.Done()
-			fn(i, lo, hi)
-		}(i, lo, hi)
+		poolTasks <- poolTask{fn: fn, worker: i, lo: i * n / w, hi: (i + 1) * n / w, wg: &wg}
 	}
 	fn(0, 0, n/w)
 	wg.Wait()
 }
+
+type poolTask struct {
+	fn             func(worker, lo, hi int)
+	worker, lo, hi int
+	wg             *sync.WaitGroup
+}
+
+var (
+	poolMu      sync.Mutex
+	poolStarted int
+	poolTasks   = make(chan poolTask, 64)
+)
+
+// startPool makes sure at least n pool goroutines are running.
+func startPool(n int) {
+	poolMu.Lock()
+	for ; poolStarted < n; poolStarted++ {
+		go func() {
+			for t := range poolTasks {
+				t.fn(t.worker, t.lo, t.hi)
+				t.wg.Done()
+			}
+		}()
+	}
+	poolMu.Unlock()
+}
+
+// scratchPool recycles float32 buffers for packing and transposes.
+var scratchPool sync.Pool
+
+// getScratch returns a buffer of length n (contents undefined).
+func getScratch(n int) *[]float32 {
+	if p, ok := scratchPool.Get().(*[]float32); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]float32, n)
+	return &s
+}
+
+func putScratch(p *[]float32) { scratchPool.Put(p) }

@@ -1,0 +1,169 @@
+package kernels
+
+// microKernel accumulates one mr×nr tile: c[r*ldc+j] += Σ_p a[p*mr+r]·b[p*nr+j]
+// for packed panels a (kc×mr) and b (kc×nr).
+type microKernel func(kc int, a, b, c []float32, ldc int)
+
+// packedGemm is a Goto/BLIS-style GEMM driver around a register-tiled
+// micro-kernel: B is packed in kc×nc panels of nr columns, A in mc×kc blocks
+// of mr rows (both zero-padded at the edges), and each mr×nr tile of C is
+// accumulated by kern. The fast paths plug their SIMD micro-kernels in here.
+type packedGemm struct {
+	mr, nr     int
+	mc, kc, nc int
+	kern       microKernel
+}
+
+// gemm computes C = beta·C + op(A)·op(B); op transposes when tA / tB.
+func (g *packedGemm) gemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if m*n*k < parallelGemmFlops || workers < 2 {
+		g.block(tA, tB, 0, m, 0, n, k, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	// Split the larger dimension of C into whole tiles, one range per worker.
+	if n/g.nr >= m/g.mr {
+		Parallel((n+g.nr-1)/g.nr, func(_, lo, hi int) {
+			g.block(tA, tB, 0, m, lo*g.nr, min(hi*g.nr, n), k, a, lda, b, ldb, beta, c, ldc)
+		})
+		return
+	}
+	Parallel((m+g.mr-1)/g.mr, func(_, lo, hi int) {
+		g.block(tA, tB, lo*g.mr, min(hi*g.mr, m), 0, n, k, a, lda, b, ldb, beta, c, ldc)
+	})
+}
+
+// block computes rows [i0, i1) × columns [j0, j1) of C on the calling goroutine.
+func (g *packedGemm) block(tA, tB bool, i0, i1, j0, j1, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	mr, nr := g.mr, g.nr
+	for i := i0; i < i1; i++ {
+		scaleRows(1, j1-j0, beta, c[i*ldc+j0:], ldc)
+	}
+	if k <= 0 {
+		return
+	}
+	kcMax := min(g.kc, k)
+	ncMax := min(g.nc, roundUp(j1-j0, nr))
+	mcMax := min(g.mc, roundUp(i1-i0, mr))
+	bs := getScratch(kcMax * ncMax)
+	as := getScratch(kcMax * mcMax)
+	ts := getScratch(mr * nr)
+	defer putScratch(bs)
+	defer putScratch(as)
+	defer putScratch(ts)
+	bp, ap, tile := *bs, *as, *ts
+	for jc := j0; jc < j1; jc += g.nc {
+		nc := min(g.nc, j1-jc)
+		for pc := 0; pc < k; pc += g.kc {
+			kc := min(g.kc, k-pc)
+			packB(bp, nr, tB, b, ldb, pc, kc, jc, nc)
+			for ic := i0; ic < i1; ic += g.mc {
+				mc := min(g.mc, i1-ic)
+				packA(ap, mr, tA, a, lda, ic, mc, pc, kc)
+				for jr := 0; jr < nc; jr += nr {
+					bpan := bp[jr*kc : jr*kc+nr*kc]
+					cols := min(nr, nc-jr)
+					for ir := 0; ir < mc; ir += mr {
+						apan := ap[ir*kc : ir*kc+mr*kc]
+						rows := min(mr, mc-ir)
+						off := (ic+ir)*ldc + jc + jr
+						if rows == mr && cols == nr {
+							g.kern(kc, apan, bpan, c[off:], ldc)
+							continue
+						}
+						clear(tile)
+						g.kern(kc, apan, bpan, tile, nr)
+						for r := 0; r < rows; r++ {
+							Add(tile[r*nr:r*nr+cols], c[off+r*ldc:off+r*ldc+cols])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func roundUp(x, m int) int { return (x + m - 1) / m * m }
+
+// packA writes rows [i0, i0+mc) × depth [p0, p0+kc) of op(A) into panels of
+// mr rows, each panel kc×mr (row index fastest), zero-padding the last panel.
+func packA(dst []float32, mr int, tA bool, a []float32, lda, i0, mc, p0, kc int) {
+	for ip := 0; ip < mc; ip += mr {
+		pan := dst[ip*kc : ip*kc+mr*kc]
+		rows := min(mr, mc-ip)
+		if rows < mr {
+			clear(pan)
+		}
+		for r := 0; r < rows; r++ {
+			i := i0 + ip + r
+			if tA {
+				for p := 0; p < kc; p++ {
+					pan[p*mr+r] = a[(p0+p)*lda+i]
+				}
+				continue
+			}
+			src := a[i*lda+p0 : i*lda+p0+kc]
+			for p, v := range src {
+				pan[p*mr+r] = v
+			}
+		}
+	}
+}
+
+// packB writes depth [p0, p0+kc) × columns [j0, j0+nc) of op(B) into panels
+// of nr columns, each panel kc×nr (column index fastest), zero-padding the
+// last panel.
+func packB(dst []float32, nr int, tB bool, b []float32, ldb, p0, kc, j0, nc int) {
+	for jp := 0; jp < nc; jp += nr {
+		pan := dst[jp*kc : jp*kc+nr*kc]
+		cols := min(nr, nc-jp)
+		if cols < nr {
+			clear(pan)
+		}
+		if tB {
+			for j := 0; j < cols; j++ {
+				src := b[(j0+jp+j)*ldb+p0 : (j0+jp+j)*ldb+p0+kc]
+				for p, v := range src {
+					pan[p*nr+j] = v
+				}
+			}
+			continue
+		}
+		for p := 0; p < kc; p++ {
+			row := (p0 + p) * ldb
+			copy(pan[p*nr:p*nr+cols], b[row+j0+jp:row+j0+jp+cols])
+		}
+	}
+}
+
+// kernelGeneric is the portable 4×4 micro-kernel (16 scalar accumulators); it
+// lets the packed driver be tested on every platform.
+func kernelGeneric(kc int, a, b, c []float32, ldc int) {
+	a, b = a[:4*kc], b[:4*kc]
+	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 float32
+	for p := 0; p < kc; p++ {
+		ap, bp := a[4*p:4*p+4], b[4*p:4*p+4]
+		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+		a0 := ap[0]
+		c00, c01, c02, c03 = c00+a0*b0, c01+a0*b1, c02+a0*b2, c03+a0*b3
+		a1 := ap[1]
+		c10, c11, c12, c13 = c10+a1*b0, c11+a1*b1, c12+a1*b2, c13+a1*b3
+		a2 := ap[2]
+		c20, c21, c22, c23 = c20+a2*b0, c21+a2*b1, c22+a2*b2, c23+a2*b3
+		a3 := ap[3]
+		c30, c31, c32, c33 = c30+a3*b0, c31+a3*b1, c32+a3*b2, c33+a3*b3
+	}
+	r := c[0:4]
+	r[0], r[1], r[2], r[3] = r[0]+c00, r[1]+c01, r[2]+c02, r[3]+c03
+	r = c[ldc : ldc+4]
+	r[0], r[1], r[2], r[3] = r[0]+c10, r[1]+c11, r[2]+c12, r[3]+c13
+	r = c[2*ldc : 2*ldc+4]
+	r[0], r[1], r[2], r[3] = r[0]+c20, r[1]+c21, r[2]+c22, r[3]+c23
+	r = c[3*ldc : 3*ldc+4]
+	r[0], r[1], r[2], r[3] = r[0]+c30, r[1]+c31, r[2]+c32, r[3]+c33
+}
+
+// packedGeneric drives kernelGeneric; tests use it to check the driver.
+var packedGeneric = &packedGemm{mr: 4, nr: 4, mc: 64, kc: 256, nc: 1024, kern: kernelGeneric}

@@ -1,0 +1,160 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+type gemmFunc func(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+// gemmImpls are the GEMMs under test: the generic one, the packed driver with
+// the portable micro-kernel, and the exported entry points with the CPU's fast
+// path on (the same as generic on a build without one).
+func gemmImpls() map[string]gemmFunc {
+	exported := func(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		switch {
+		case tA:
+			GemmTN(m, n, k, a, lda, b, ldb, beta, c, ldc)
+		case tB:
+			GemmNT(m, n, k, a, lda, b, ldb, beta, c, ldc)
+		default:
+			GemmNN(m, n, k, a, lda, b, ldb, beta, c, ldc)
+		}
+	}
+	return map[string]gemmFunc{
+		"generic":       gemmGeneric,
+		"packedGeneric": packedGeneric.gemm,
+		"exported/" + FastPath(): exported,
+	}
+}
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = 2*r.Float32() - 1
+	}
+	return s
+}
+
+func absSlice(s []float32) []float32 {
+	out := make([]float32, len(s))
+	for i, v := range s {
+		out[i] = float32(math.Abs(float64(v)))
+	}
+	return out
+}
+
+// oracleGemm is gonum's blas32.Gemm on the same storage.
+func oracleGemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	ar, ac, br, bc := m, k, k, n
+	if tA {
+		ta, ar, ac = blas.Trans, k, m
+	}
+	if tB {
+		tb, br, bc = blas.Trans, n, k
+	}
+	blas32.Gemm(ta, tb, 1,
+		blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
+		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b},
+		beta, blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
+}
+
+type gemmShape struct{ m, n, k, pad int }
+
+func gemmShapes(r *rand.Rand) []gemmShape {
+	shapes := []gemmShape{
+		{1, 1, 1, 0}, {1, 67, 5, 3}, {67, 1, 9, 0}, {5, 7, 1, 2}, {4, 16, 256, 0}, {8, 32, 300, 1},
+		{129, 257, 65, 3}, {300, 8, 100, 0}, {16, 1024, 16, 0}, {64, 64, 64, 5}, {3, 5, 0, 1},
+	}
+	for range 25 {
+		shapes = append(shapes, gemmShape{1 + r.IntN(67), 1 + r.IntN(67), 1 + r.IntN(67), r.IntN(4)})
+	}
+	return shapes
+}
+
+func TestGemmMatchesGonum(t *testing.T) {
+	defer SetWorkers(Workers())
+	for _, nw := range []int{1, 2} {
+		SetWorkers(nw)
+		r := rand.New(rand.NewPCG(1, uint64(nw)))
+		for _, sh := range gemmShapes(r) {
+			for _, tr := range []struct{ tA, tB bool }{{false, false}, {false, true}, {true, false}} {
+				for _, beta := range []float32{0, 1, 0.5} {
+					name := fmt.Sprintf("w%d/%dx%dx%d+%d/tA=%v,tB=%v/beta=%v", nw, sh.m, sh.n, sh.k, sh.pad, tr.tA, tr.tB, beta)
+					checkGemm(t, r, name, sh, tr.tA, tr.tB, beta)
+				}
+			}
+		}
+	}
+}
+
+func checkGemm(t *testing.T, r *rand.Rand, name string, sh gemmShape, tA, tB bool, beta float32) {
+	m, n, k, pad := sh.m, sh.n, sh.k, sh.pad
+	arows, acols := m, k
+	if tA {
+		arows, acols = k, m
+	}
+	brows, bcols := k, n
+	if tB {
+		brows, bcols = n, k
+	}
+	lda, ldb, ldc := acols+pad, bcols+pad, n+pad
+	a := randSlice(r, max(arows*lda, 1))
+	b := randSlice(r, max(brows*ldb, 1))
+	const guard = 17
+	c0 := randSlice(r, m*ldc+guard)
+	if beta == 0 {
+		for i := range c0 { // overwrite semantics: NaN in C must not leak
+			c0[i] = float32(math.NaN())
+		}
+	}
+	want := append([]float32(nil), c0...)
+	cz := append([]float32(nil), c0...)
+	if beta == 0 {
+		clear(want)
+		clear(cz)
+	}
+	oracleGemm(tA, tB, m, n, k, a, lda, b, ldb, beta, want, ldc)
+	// Error scale: Σ|a||b| + |beta·c| per element.
+	scale := absSlice(cz)
+	oracleGemm(tA, tB, m, n, k, absSlice(a), lda, absSlice(b), ldb, float32(math.Abs(float64(beta))), scale, ldc)
+	a0, b0 := append([]float32(nil), a...), append([]float32(nil), b...)
+	for impl, f := range gemmImpls() {
+		c := append([]float32(nil), c0...)
+		f(tA, tB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+		require.Equal(t, a0, a, "%s %s: A changed", impl, name)
+		require.Equal(t, b0, b, "%s %s: B changed", impl, name)
+		for i := 0; i < m; i++ {
+			for j := 0; j < ldc; j++ {
+				at := i*ldc + j
+				if j >= n { // beyond the row: untouched, bit for bit
+					require.Equal(t, math.Float32bits(c0[at]), math.Float32bits(c[at]), "%s %s: pad C[%d][%d] touched", impl, name, i, j)
+					continue
+				}
+				tol := 4e-6*scale[at] + 1e-6
+				require.InDelta(t, want[at], c[at], float64(tol), "%s %s: C[%d][%d]", impl, name, i, j)
+			}
+		}
+		for at := m * ldc; at < len(c); at++ {
+			require.Equal(t, math.Float32bits(c0[at]), math.Float32bits(c[at]), "%s %s: guard %d touched", impl, name, at)
+		}
+	}
+}
+
+// TestGemmHandWorked checks one 2×3·3×2 product worked by hand.
+func TestGemmHandWorked(t *testing.T) {
+	a := []float32{1, 2, 3, 4, 5, 6}
+	b := []float32{7, 8, 9, 10, 11, 12}
+	for impl, f := range gemmImpls() {
+		c := []float32{1, 1, 1, 1}
+		f(false, false, 2, 2, 3, a, 3, b, 2, 1, c, 2)
+		require.Equal(t, []float32{59, 65, 140, 155}, c, impl) // [1 2 3]·[7 9 11] = 58, +1
+	}
+}
