@@ -82,6 +82,9 @@ func (l *Loader) Dataset() *Dataset { return l.ds }
 // cutout centre y then x uniform in the image. It does not allocate.
 func (l *Loader) Next(x []float32, y []int32) (n int) {
 	d := l.ds
+	if d.N == 0 {
+		return 0
+	}
 	n = min(l.batch, d.N-l.pos)
 	size := d.ImageSize()
 	if len(x) < n*size || len(y) < n {

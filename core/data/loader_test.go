@@ -103,6 +103,13 @@ func TestLoaderDeterminismAndRestore(t *testing.T) {
 	}
 }
 
+func TestLoaderEmpty(t *testing.T) {
+	l := data.NewLoader(&data.Dataset{Name: "cifar10", C: 3, H: 2, W: 2}, 4, true, data.DARTSAugment, 1)
+	assert.Equal(t, 0, l.Next(nil, nil))
+	assert.Equal(t, 0, l.Epoch())
+	assert.Equal(t, 0, l.BatchesPerEpoch())
+}
+
 func TestLoaderRestoreErrors(t *testing.T) {
 	l := data.NewLoader(labelled(4), 2, true, data.Augment{}, 1)
 	good := l.State()
