@@ -30,25 +30,40 @@ func (a armReward) Evaluate(c []int) (float64, error) {
 }
 
 func TestBanditMovesToBetterArm(t *testing.T) {
-	cfg := rl.DefaultConfig(300, 1)
-	cfg.Controller.Hidden = 16
-	s := rl.New(bandit{}, armReward{rand.New(rand.NewPCG(9, 9))}, cfg)
-	ev, err := s.Step()
-	require.NoError(t, err)
-	p0 := ev.Probs[0][1]
-	assert.InDelta(t, 0.5, p0, 0.1, "initial P(good arm)")
-	var last []float64
-	for !s.Done() {
-		ev, err = s.Step()
-		require.NoError(t, err)
-		last = append(last, float64(ev.Choices[0]))
+	cases := []struct {
+		name      string
+		lr        float64
+		wantP     float64 // P(good arm) after 300 steps, from 0.5
+		wantPulls float64 // good-arm pulls among the last 100
+	}{
+		{"lr 1e-2", 1e-2, 0.95, 90},
+		{"default lr 3.5e-4", 0, 0.7, 65},
 	}
-	assert.Greater(t, ev.Probs[0][1], 0.95, "P(good arm) after 300 steps")
-	var good float64
-	for _, c := range last[len(last)-100:] {
-		good += c
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := rl.DefaultConfig(300, 1)
+			cfg.Controller.Hidden = 16
+			if tc.lr > 0 {
+				cfg.LR = tc.lr
+			}
+			s := rl.New(bandit{}, armReward{rand.New(rand.NewPCG(9, 9))}, cfg)
+			ev, err := s.Step()
+			require.NoError(t, err)
+			assert.InDelta(t, 0.5, ev.Probs[0][1], 0.1, "initial P(good arm)")
+			var pulls []float64
+			for !s.Done() {
+				ev, err = s.Step()
+				require.NoError(t, err)
+				pulls = append(pulls, float64(ev.Choices[0]))
+			}
+			assert.Greater(t, ev.Probs[0][1], tc.wantP, "P(good arm) after 300 steps")
+			var good float64
+			for _, c := range pulls[len(pulls)-100:] {
+				good += c
+			}
+			assert.Greater(t, good, tc.wantPulls, "good arm pulls in the last 100")
+		})
 	}
-	assert.Greater(t, good, 90.0, "good arm pulls in the last 100")
 }
 
 type nb201Like struct{}
