@@ -16,6 +16,8 @@ var table = map[string][2]string{
 	"scene.compare": {"3 Compare", "3 비교"},
 	"scene.replay":  {"4 Replay", "4 기록 재생"},
 
+	"sym.run":    {"▶", "▶"},
+	"sym.pause":  {"‖", "‖"},
 	"btn.run":    {"Run", "실행"},
 	"btn.pause":  {"Pause", "일시정지"},
 	"btn.step":   {"Step", "한 단계"},

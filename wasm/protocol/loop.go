@@ -6,29 +6,33 @@ import (
 	"github.com/nasplayground/nas/core/search"
 )
 
-// Pacer is the worker's stepping loop: each Slice runs Step until Budget·Speed
-// is spent (at least one step), and says when PostEvery has passed since the
-// last snapshot. Between slices the worker yields to the browser (a
-// MessageChannel ping) so commands arrive within ~10 ms.
+// Pacer is the worker's stepping loop: each Slice runs Step until Budget is
+// spent or the Rate limit is reached (at least one step when allowed), and says
+// when PostEvery has passed since the last snapshot and how long to wait before
+// the next slice. Between slices the worker yields to the browser (a
+// MessageChannel ping, or a timer when rate-limited) so commands arrive within
+// ~10 ms.
 type Pacer struct {
-	Budget    time.Duration // per slice at Speed 1, ~10 ms
+	Budget    time.Duration // per slice, ~10 ms
 	PostEvery time.Duration // snapshot period, ~100 ms
-	Speed     float64       // 0 < Speed ≤ 1; the slice yields early and idles the rest
+	Rate      float64       // steps per second; 0 runs as fast as the budget allows
 
 	Now func() time.Time // clock, time.Now unless set (tests)
 
-	lastPost time.Time
-	pending  []search.Event
-	dropped  int
-	steps    int     // steps since the last post
-	images   int     // images since the last post
-	rateS    float64 // steps per second over the last post period
-	rateI    float64
+	lastPost  time.Time
+	rateStart time.Time // when the current Rate took effect
+	rateSteps int       // steps since rateStart
+	pending   []search.Event
+	dropped   int
+	steps     int     // steps since the last post
+	images    int     // images since the last post
+	rateS     float64 // steps per second over the last post period
+	rateI     float64
 }
 
 // NewPacer returns a Pacer with a 10 ms budget and a 100 ms snapshot period.
 func NewPacer() *Pacer {
-	return &Pacer{Budget: 10 * time.Millisecond, PostEvery: 100 * time.Millisecond, Speed: 1}
+	return &Pacer{Budget: 10 * time.Millisecond, PostEvery: 100 * time.Millisecond}
 }
 
 func (p *Pacer) now() time.Time {
@@ -38,28 +42,40 @@ func (p *Pacer) now() time.Time {
 	return time.Now()
 }
 
-// Slice runs step while under budget (and at least once) and returns whether a
-// snapshot is due. An error stops the slice and is returned with the events so far.
-func (p *Pacer) Slice(step func() (search.Event, error), done func() bool) (post bool, err error) {
+// SetRate changes the rate limit from now on.
+func (p *Pacer) SetRate(r float64) { p.Rate, p.rateStart, p.rateSteps = r, time.Time{}, 0 }
+
+// Slice runs step while under budget and under the rate limit, and returns
+// whether a snapshot is due and how long to wait before the next slice (0:
+// yield and come back at once). An error stops the slice and is returned.
+func (p *Pacer) Slice(step func() (search.Event, error), done func() bool) (post bool, wait time.Duration, err error) {
 	start := p.now()
 	if p.lastPost.IsZero() {
 		p.lastPost = start
 	}
-	budget := time.Duration(float64(p.Budget) * max(0.05, min(1, p.Speed)))
-	for {
-		if done() {
-			break
+	if p.rateStart.IsZero() {
+		p.rateStart = start
+	}
+	for !done() {
+		if p.Rate > 0 {
+			due := int(start.Sub(p.rateStart).Seconds()*p.Rate) + 1 // steps allowed by now, the first at once
+			if p.rateSteps >= due {
+				next := p.rateStart.Add(time.Duration(float64(p.rateSteps) / p.Rate * float64(time.Second)))
+				wait = max(time.Millisecond, next.Sub(start))
+				break
+			}
 		}
 		ev, err := step()
 		if err != nil {
-			return true, err
+			return true, 0, err
 		}
 		p.Add(ev)
-		if p.now().Sub(start) >= budget {
+		p.rateSteps++
+		if p.now().Sub(start) >= p.Budget {
 			break
 		}
 	}
-	return p.now().Sub(p.lastPost) >= p.PostEvery, nil
+	return p.now().Sub(p.lastPost) >= p.PostEvery, wait, nil
 }
 
 // Add records one event for the next snapshot.

@@ -17,15 +17,15 @@ type Params struct {
 	Seed   uint64
 	LR     float64
 	ArchLR float64
-	Speed  float64
-	Lang   string // en | ko
-	Replay string // URL of an events.jsonl to replay
+	Rate   float64 // steps (or replayed events) per second; 0 = the scene's default
+	Lang   string  // en | ko
+	Replay string  // URL of an events.jsonl to replay
 }
 
 // DefaultParams are the page's defaults: the DARTS scene, first order, the DARTS
 // learning rates (w 0.025, α 3e-4) and English.
 func DefaultParams() Params {
-	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-4, Speed: 1, Lang: "en"}
+	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-4, Lang: "en"}
 }
 
 // RLMethods are the sampling strategies of the rl scene, in the order the
@@ -86,7 +86,7 @@ func ParseParams(query string) (Params, error) {
 		key      string
 		dst      *float64
 		min, max float64
-	}{{"lr", &p.LR, 0, 10}, {"arch_lr", &p.ArchLR, 0, 10}, {"speed", &p.Speed, 0.05, 1}}
+	}{{"lr", &p.LR, 0, 10}, {"arch_lr", &p.ArchLR, 0, 10}, {"rate", &p.Rate, 0, 1e6}}
 	for _, f := range floats {
 		if v := q.Get(f.key); v != "" {
 			x, err := strconv.ParseFloat(v, 64)
@@ -121,8 +121,8 @@ func (p Params) Query() string {
 	if p.ArchLR != d.ArchLR {
 		add("arch_lr", strconv.FormatFloat(p.ArchLR, 'g', -1, 64))
 	}
-	if p.Speed != d.Speed {
-		add("speed", strconv.FormatFloat(p.Speed, 'g', -1, 64))
+	if p.Rate != d.Rate {
+		add("rate", strconv.FormatFloat(p.Rate, 'g', -1, 64))
 	}
 	if p.Lang != d.Lang {
 		add("lang", p.Lang)
@@ -133,9 +133,32 @@ func (p Params) Query() string {
 	return strings.Join(kv, "&")
 }
 
+// DefaultRate is the stepping rate of a scene when the URL sets none: DARTS runs
+// flat out (a step is a minibatch), the RL controller at a pace one can follow
+// decision by decision, the comparison fast but still visibly growing.
+func DefaultRate(scene string) float64 {
+	switch scene {
+	case SceneRL:
+		return 8
+	case SceneCompare:
+		return 150
+	case SceneReplay:
+		return 20
+	}
+	return 0
+}
+
+// EffectiveRate returns p.Rate, or the scene's default when it is 0.
+func (p Params) EffectiveRate() float64 {
+	if p.Rate > 0 {
+		return p.Rate
+	}
+	return DefaultRate(p.Scene)
+}
+
 // StartCommand returns the start command for the scene in p.
 func (p Params) StartCommand() Command {
-	c := Command{Cmd: CmdStart, Scene: p.Scene, Seed: p.Seed, LR: p.LR, ArchLR: p.ArchLR, Speed: p.Speed, Order: p.Order}
+	c := Command{Cmd: CmdStart, Scene: p.Scene, Seed: p.Seed, LR: p.LR, ArchLR: p.ArchLR, Rate: p.EffectiveRate(), Order: p.Order}
 	switch p.Scene {
 	case SceneDARTS:
 		c.Method, c.Space = "darts", "darts"

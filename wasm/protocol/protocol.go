@@ -25,7 +25,7 @@ const (
 	CmdResume = "resume" // continue stepping
 	CmdStep   = "step"   // one Step while paused, then post a snapshot
 	CmdReset  = "reset"  // drop the searcher; the next start begins from scratch
-	CmdSpeed  = "speed"  // change Speed only
+	CmdRate   = "rate"   // change Rate only
 )
 
 // Command is one message from the UI to the engine worker.
@@ -38,7 +38,7 @@ type Command struct {
 	Seed    uint64  `json:"seed,omitempty"`
 	LR      float64 `json:"lr,omitempty"`      // weights (DARTS) or controller (REINFORCE)
 	ArchLR  float64 `json:"arch_lr,omitempty"` // DARTS α learning rate
-	Speed   float64 `json:"speed,omitempty"`   // fraction of the time budget used, 0 < Speed ≤ 1
+	Rate    float64 `json:"rate,omitempty"`    // steps per second, 0 = as fast as possible
 	Repeats int     `json:"repeats,omitempty"` // compare scene: runs per method
 	Samples int     `json:"samples,omitempty"` // compare scene: samples per run
 }
@@ -101,12 +101,12 @@ func DecodeCommand(b []byte) (Command, error) {
 		return c, fmt.Errorf("protocol: command %.80q: %w", b, err)
 	}
 	switch c.Cmd {
-	case CmdStart, CmdPause, CmdResume, CmdStep, CmdReset, CmdSpeed:
+	case CmdStart, CmdPause, CmdResume, CmdStep, CmdReset, CmdRate:
 	default:
-		return c, fmt.Errorf("protocol: command %q: unknown cmd, want start|pause|resume|step|reset|speed", c.Cmd)
+		return c, fmt.Errorf("protocol: command %q: unknown cmd, want start|pause|resume|step|reset|rate", c.Cmd)
 	}
-	if c.Speed < 0 || c.Speed > 1 {
-		return c, fmt.Errorf("protocol: command %q: speed %g, want 0..1", c.Cmd, c.Speed)
+	if c.Rate < 0 {
+		return c, fmt.Errorf("protocol: command %q: rate %g, want ≥ 0", c.Cmd, c.Rate)
 	}
 	return c, nil
 }

@@ -24,12 +24,12 @@ func TestParseParams(t *testing.T) {
 		{"lecturer preset", "?scene=darts&order=2&seed=3&lang=ko", func(p *protocol.Params) { p.Order, p.Seed, p.Lang = 2, 3, "ko" }, ""},
 		{"rl method", "scene=rl&method=evolution", func(p *protocol.Params) { p.Scene, p.Method = "rl", "evolution" }, ""},
 		{"replay implies scene", "replay=runs%2Fevents.jsonl", func(p *protocol.Params) { p.Scene, p.Replay = "replay", "runs/events.jsonl" }, ""},
-		{"rates", "lr=0.1&arch_lr=0.001&speed=0.5", func(p *protocol.Params) { p.LR, p.ArchLR, p.Speed = 0.1, 0.001, 0.5 }, ""},
+		{"rates", "lr=0.1&arch_lr=0.001&rate=2.5", func(p *protocol.Params) { p.LR, p.ArchLR, p.Rate = 0.1, 0.001, 2.5 }, ""},
 		{"bad scene", "scene=cnn", nil, `scene="cnn"`},
 		{"bad order", "order=3", nil, `order="3"`},
 		{"bad seed", "seed=-1", nil, `seed="-1"`},
 		{"bad lang", "lang=fr", nil, `lang="fr"`},
-		{"bad speed", "speed=2", nil, `speed="2"`},
+		{"bad rate", "rate=-2", nil, `rate="-2"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,9 +51,9 @@ func TestParseParams(t *testing.T) {
 }
 
 func TestDecodeCommand(t *testing.T) {
-	c, err := protocol.DecodeCommand([]byte(`{"cmd":"start","scene":"rl","method":"reinforce","seed":7,"speed":0.5}`))
+	c, err := protocol.DecodeCommand([]byte(`{"cmd":"start","scene":"rl","method":"reinforce","seed":7,"rate":8}`))
 	require.NoError(t, err)
-	assert.Equal(t, protocol.Command{Cmd: "start", Scene: "rl", Method: "reinforce", Seed: 7, Speed: 0.5}, c)
+	assert.Equal(t, protocol.Command{Cmd: "start", Scene: "rl", Method: "reinforce", Seed: 7, Rate: 8}, c)
 	_, err = protocol.DecodeCommand([]byte(`{"cmd":"jump"}`))
 	assert.ErrorContains(t, err, `"jump": unknown cmd`)
 	_, err = protocol.DecodeCommand([]byte(`{"cmd":`))
@@ -71,26 +71,29 @@ func (c *fakeClock) now() time.Time { c.t = c.t.Add(c.tick); return c.t }
 func TestPacer(t *testing.T) {
 	tests := []struct {
 		name      string
-		speed     float64
-		wantSteps int // per slice: budget/tick, since each step reads the clock once
+		rate      float64
+		wantSteps int // in the first slice
+		wantWait  time.Duration
 	}{
-		{"full speed 10ms budget", 1, 10},
-		{"half speed", 0.5, 5},
-		{"minimum is one step", 0.01, 1},
+		{"unlimited: the 10 ms budget, each step reads the clock once", 0, 10, 0},
+		{"rate 100/s: one step now, the next in 10 ms", 100, 1, 10 * time.Millisecond},
+		{"rate 1000/s: one step per ms of clock", 1000, 1, time.Millisecond},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := &fakeClock{t: time.Unix(0, 0), tick: time.Millisecond}
 			p := protocol.NewPacer()
-			p.Now, p.Speed = clk.now, tc.speed
+			p.Now = clk.now
+			p.SetRate(tc.rate)
 			n := 0
 			step := func() (search.Event, error) { n++; return search.Event{Step: n, Images: 64}, nil }
-			post, err := p.Slice(step, func() bool { return false })
+			post, wait, err := p.Slice(step, func() bool { return false })
 			require.NoError(t, err)
 			assert.False(t, post)
 			assert.Equal(t, tc.wantSteps, n)
+			assert.Equal(t, tc.wantWait, wait)
 			for !post {
-				post, err = p.Slice(step, func() bool { return false })
+				post, _, err = p.Slice(step, func() bool { return false })
 				require.NoError(t, err)
 			}
 			evs, dropped := p.Flush()
@@ -99,16 +102,19 @@ func TestPacer(t *testing.T) {
 			sps, ips := p.Rates()
 			assert.Greater(t, sps, 0.0)
 			assert.InDelta(t, 64*sps, ips, 1e-9)
+			if tc.rate > 0 {
+				assert.LessOrEqual(t, sps, tc.rate*1.5, "rate limit holds")
+			}
 		})
 	}
 }
 
 func TestPacerStopsOnErrorAndDone(t *testing.T) {
 	p := protocol.NewPacer()
-	_, err := p.Slice(func() (search.Event, error) { return search.Event{}, errors.New("boom") }, func() bool { return false })
+	_, _, err := p.Slice(func() (search.Event, error) { return search.Event{}, errors.New("boom") }, func() bool { return false })
 	assert.EqualError(t, err, "boom")
 	calls := 0
-	_, err = p.Slice(func() (search.Event, error) { calls++; return search.Event{}, nil }, func() bool { return true })
+	_, _, err = p.Slice(func() (search.Event, error) { calls++; return search.Event{}, nil }, func() bool { return true })
 	require.NoError(t, err)
 	assert.Zero(t, calls)
 }

@@ -1,0 +1,243 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"github.com/nasplayground/nas/wasm/ui"
+)
+
+// Colours: dark background, high contrast for projectors.
+var (
+	colBG      = color.RGBA{14, 17, 23, 255}
+	colPanel   = color.RGBA{26, 31, 41, 255}
+	colBorder  = color.RGBA{60, 68, 84, 255}
+	colText    = color.RGBA{236, 239, 244, 255}
+	colDim     = color.RGBA{170, 178, 192, 255}
+	colAccent  = color.RGBA{255, 196, 0, 255}
+	colTrain   = color.RGBA{86, 180, 233, 255}
+	colVal     = color.RGBA{230, 159, 0, 255}
+	colGood    = color.RGBA{0, 200, 120, 255}
+	colBad     = color.RGBA{240, 80, 80, 255}
+	colButton  = color.RGBA{44, 52, 68, 255}
+	colActive  = color.RGBA{0, 114, 178, 255}
+	colWarning = color.RGBA{255, 140, 60, 255}
+)
+
+var whiteSub = func() *ebiten.Image {
+	img := ebiten.NewImage(3, 3)
+	img.Fill(color.White)
+	return img.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
+}()
+
+func (g *game) face(units float64) *text.GoTextFace {
+	px := math.Round(units * g.layout.U)
+	f, ok := g.faces[px]
+	if !ok {
+		f = &text.GoTextFace{Source: g.src, Size: px}
+		g.faces[px] = f
+	}
+	return f
+}
+
+// text draws s with its top-left at (x, y) and returns its advance.
+func (g *game) text(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) float64 {
+	f := g.face(size)
+	op := &text.DrawOptions{}
+	op.GeoM.Translate(x, y)
+	op.ColorScale.ScaleWithColor(clr)
+	text.Draw(dst, s, f, op)
+	return text.Advance(s, f)
+}
+
+// textCentered draws s centred in r.
+func (g *game) textCentered(dst *ebiten.Image, s string, r ui.Rect, size float64, clr color.Color) {
+	f := g.face(size)
+	w := text.Advance(s, f)
+	g.text(dst, s, r.X+(r.W-w)/2, r.Y+(r.H-size*g.layout.U*1.2)/2, size, clr)
+}
+
+// textRight draws s right-aligned at x.
+func (g *game) textRight(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) {
+	g.text(dst, s, x-text.Advance(s, g.face(size)), y, size, clr)
+}
+
+// paragraph draws s wrapped to width and returns the height used.
+func (g *game) paragraph(dst *ebiten.Image, s string, x, y, width, size float64, clr color.Color) float64 {
+	f := g.face(size)
+	lh := size * g.layout.U * 1.25
+	lines := ui.Wrap(s, width, func(t string) float64 { return text.Advance(t, f) })
+	for i, l := range lines {
+		g.text(dst, l, x, y+float64(i)*lh, size, clr)
+	}
+	return float64(len(lines)) * lh
+}
+
+func fillRect(dst *ebiten.Image, r ui.Rect, clr color.Color) {
+	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), clr, false)
+}
+
+func strokeRect(dst *ebiten.Image, r ui.Rect, w float64, clr color.Color) {
+	vector.StrokeRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), float32(w), clr, false)
+}
+
+// panel draws a panel's frame, title and caption and returns the free area below them.
+func (g *game) panel(dst *ebiten.Image, r ui.Rect, title, caption string) ui.Rect {
+	u := g.layout.U
+	fillRect(dst, r, colPanel)
+	strokeRect(dst, r, 1, colBorder)
+	y := r.Y + 0.3*u
+	if title != "" {
+		g.text(dst, title, r.X+0.4*u, y, ui.SizeBody, colText)
+		y += ui.SizeBody * u * 1.35
+	}
+	if caption != "" {
+		y += g.paragraph(dst, caption, r.X+0.4*u, y, r.W-0.8*u, ui.SizeCaption, colDim)
+	}
+	return ui.Rect{X: r.X + 0.4*u, Y: y + 0.2*u, W: r.W - 0.8*u, H: r.Y + r.H - y - 0.5*u}
+}
+
+// lines batches antialiased polylines with per-vertex colour into few draw calls.
+type lines struct {
+	vs []ebiten.Vertex
+	is []uint16
+}
+
+func (l *lines) polyline(pts []ui.Point, width float64, clr color.RGBA, alpha float64) {
+	if len(pts) < 2 || width <= 0 {
+		return
+	}
+	var p vector.Path
+	p.MoveTo(float32(pts[0].X), float32(pts[0].Y))
+	for _, q := range pts[1:] {
+		p.LineTo(float32(q.X), float32(q.Y))
+	}
+	n := len(l.vs)
+	l.vs, l.is = p.AppendVerticesAndIndicesForStroke(l.vs, l.is, &vector.StrokeOptions{Width: float32(width), LineJoin: vector.LineJoinRound})
+	for i := n; i < len(l.vs); i++ {
+		v := &l.vs[i]
+		v.SrcX, v.SrcY = 1, 1
+		v.ColorR, v.ColorG, v.ColorB, v.ColorA = float32(clr.R)/255, float32(clr.G)/255, float32(clr.B)/255, float32(alpha)
+	}
+}
+
+func (l *lines) flush(dst *ebiten.Image) {
+	if len(l.vs) > 0 {
+		dst.DrawTriangles(l.vs, l.is, whiteSub, &ebiten.DrawTrianglesOptions{AntiAlias: true})
+	}
+	l.vs, l.is = l.vs[:0], l.is[:0]
+}
+
+// add flushes first when the uint16 index space would overflow.
+func (l *lines) add(dst *ebiten.Image, pts []ui.Point, width float64, clr color.RGBA, alpha float64) {
+	if len(l.vs)+len(pts)*8 > 60000 {
+		l.flush(dst)
+	}
+	l.polyline(pts, width, clr, alpha)
+}
+
+// plotSeries is one line of a plot.
+type plotSeries struct {
+	label  string
+	pts    []ui.Point
+	clr    color.RGBA
+	dots   bool
+	format string // value format in the legend, e.g. "%.3f"
+}
+
+// plot draws series in r with axes, min/max labels and a legend with the last values.
+func (g *game) plot(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel string, yFixed *[2]float64) {
+	u := g.layout.U
+	// Legend row on top.
+	x := r.X
+	for _, s := range ss {
+		vector.DrawFilledRect(dst, float32(x), float32(r.Y+0.3*u), float32(0.8*u), float32(0.3*u), s.clr, false)
+		lbl := s.label
+		if n := len(s.pts); n > 0 {
+			lbl += " " + fmt.Sprintf(s.format, s.pts[n-1].Y)
+		}
+		x += 1.0*u + g.text(dst, lbl, x+1.0*u, r.Y, ui.SizeCaption, colText) + 0.8*u
+	}
+	area := ui.Rect{X: r.X + 3.2*u, Y: r.Y + 1.4*u, W: r.W - 3.4*u, H: r.H - 2.6*u}
+	if area.H < u || area.W < u {
+		return
+	}
+	x0, x1, y0, y1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, s := range ss {
+		for _, p := range s.pts {
+			x0, x1, y0, y1 = math.Min(x0, p.X), math.Max(x1, p.X), math.Min(y0, p.Y), math.Max(y1, p.Y)
+		}
+	}
+	if yFixed != nil {
+		y0, y1 = math.Min(y0, yFixed[0]), math.Max(y1, yFixed[1])
+	}
+	strokeRect(dst, area, 1, colBorder)
+	if math.IsInf(x0, 0) {
+		return
+	}
+	if x1 == x0 {
+		x1 = x0 + 1
+	}
+	if y1 == y0 {
+		y0, y1 = y0-0.5, y1+0.5
+	}
+	pad := (y1 - y0) * 0.05
+	y0, y1 = y0-pad, y1+pad
+	sx := func(v float64) float64 { return area.X + (v-x0)/(x1-x0)*area.W }
+	sy := func(v float64) float64 { return area.Y + area.H - (v-y0)/(y1-y0)*area.H }
+	g.textRight(dst, trimFloat(y1), area.X-0.2*u, area.Y-0.2*u, ui.SizeCaption, colDim)
+	g.textRight(dst, trimFloat(y0), area.X-0.2*u, area.Y+area.H-0.9*u, ui.SizeCaption, colDim)
+	g.text(dst, fmt.Sprintf("%g", math.Round(x0)), area.X, area.Y+area.H+0.1*u, ui.SizeCaption, colDim)
+	g.textRight(dst, fmt.Sprintf("%s %g", xlabel, math.Round(x1)), area.X+area.W, area.Y+area.H+0.1*u, ui.SizeCaption, colDim)
+	var l lines
+	for _, s := range ss {
+		if s.dots {
+			for _, p := range s.pts {
+				vector.DrawFilledCircle(dst, float32(sx(p.X)), float32(sy(p.Y)), float32(0.09*u), color.RGBA{s.clr.R, s.clr.G, s.clr.B, 150}, true)
+			}
+			continue
+		}
+		pts := make([]ui.Point, len(s.pts))
+		for i, p := range s.pts {
+			pts[i] = ui.Point{X: sx(p.X), Y: sy(p.Y)}
+		}
+		l.add(dst, pts, 0.12*u, s.clr, 1)
+	}
+	l.flush(dst)
+}
+
+func trimFloat(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case a >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// button draws a top-bar control.
+func (g *game) button(dst *ebiten.Image, id, label string, active bool) {
+	r, ok := g.layout.Button(id)
+	if !ok {
+		return
+	}
+	c := colButton
+	if active {
+		c = colActive
+	}
+	x, y := ebiten.CursorPosition()
+	if r.Contains(float64(x), float64(y)) {
+		c = color.RGBA{c.R + 20, c.G + 20, c.B + 20, 255}
+	}
+	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
+	g.textCentered(dst, label, r, ui.SizeBody, colText)
+}

@@ -1,0 +1,321 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"math"
+	"strings"
+	"syscall/js"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"github.com/nasplayground/nas/wasm/i18n"
+	"github.com/nasplayground/nas/wasm/protocol"
+	"github.com/nasplayground/nas/wasm/ui"
+)
+
+// game is the Ebiten adapter: input → commands, snapshots → model, model → pixels.
+type game struct {
+	params  protocol.Params
+	rate    float64 // effective steps (or replayed events) per second; 0 = unlimited
+	model   ui.Model
+	replay  ui.Replay
+	br      *bridge
+	src     *text.GoTextFaceSource
+	faces   map[float64]*text.GoTextFace
+	layout  ui.Layout
+	w, h    float64
+	dpr     float64
+	frames  int
+	started bool // a start command was sent for the current scene
+	paused  bool
+	last    time.Time
+	thumbs  thumbCache
+}
+
+func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
+	g := &game{params: p, src: src, br: br, faces: map[float64]*text.GoTextFace{}, dpr: 1}
+	g.rate = p.EffectiveRate()
+	g.replay.Rate = protocol.DefaultRate(protocol.SceneReplay)
+	if p.Scene == protocol.SceneReplay && p.Rate > 0 {
+		g.replay.Rate = p.Rate
+	}
+	return g
+}
+
+func (g *game) lang() string        { return g.params.Lang }
+func (g *game) t(key string) string { return i18n.T(g.params.Lang, key) }
+
+// start (re)starts the current scene's engine from scratch.
+func (g *game) start() {
+	g.model.Reset()
+	g.paused = false
+	g.started = true
+	if g.params.Scene == protocol.SceneReplay {
+		g.replay.Rewind()
+		g.replay.Playing = len(g.replay.Events) > 0
+		return
+	}
+	c := g.params.StartCommand()
+	c.Rate = g.rate
+	send(c)
+}
+
+func (g *game) setScene(s string) {
+	if s == g.params.Scene && g.started {
+		return
+	}
+	if g.params.Scene != protocol.SceneReplay {
+		send(protocol.Command{Cmd: protocol.CmdPause})
+	}
+	g.params.Scene = s
+	g.params.Rate = 0
+	g.rate = g.params.EffectiveRate()
+	setURL(g.params)
+	g.start()
+}
+
+func (g *game) togglePause() {
+	if !g.started {
+		g.start()
+		return
+	}
+	if g.params.Scene == protocol.SceneReplay {
+		if g.replay.Pos() >= len(g.replay.Events) {
+			g.replay.Rewind()
+			g.model.Reset()
+		}
+		g.replay.Playing = !g.replay.Playing && len(g.replay.Events) > 0
+		return
+	}
+	g.paused = !g.paused
+	if g.paused {
+		send(protocol.Command{Cmd: protocol.CmdPause})
+	} else {
+		send(protocol.Command{Cmd: protocol.CmdResume})
+	}
+}
+
+func (g *game) step() {
+	if g.params.Scene == protocol.SceneReplay {
+		g.replay.Playing = false
+		for _, ev := range g.replay.StepOne() {
+			g.model.Fold(ev)
+		}
+		return
+	}
+	if !g.started {
+		g.start()
+	}
+	g.paused = true
+	send(protocol.Command{Cmd: protocol.CmdStep})
+}
+
+func (g *game) reset() {
+	if g.params.Scene == protocol.SceneReplay {
+		g.replay.Rewind()
+		g.replay.Playing = false
+		g.model.Reset()
+		return
+	}
+	send(protocol.Command{Cmd: protocol.CmdReset})
+	g.model.Reset()
+	g.started, g.paused = false, false
+}
+
+// speed multiplies the rate by f; for DARTS, "unlimited" sits above 1000/s.
+func (g *game) speed(f float64) {
+	if g.params.Scene == protocol.SceneReplay {
+		g.replay.Rate = math.Max(0.5, math.Min(5000, g.replay.Rate*f))
+		g.params.Rate = g.replay.Rate
+		setURL(g.params)
+		return
+	}
+	switch {
+	case g.rate == 0 && f < 1:
+		g.rate = math.Max(1, math.Round(g.model.StepsPerSec/2))
+	case g.rate == 0:
+		return
+	default:
+		g.rate = math.Max(0.5, g.rate*f)
+		if g.rate > 2000 {
+			g.rate = 0
+		}
+	}
+	g.params.Rate = g.rate
+	setURL(g.params)
+	send(protocol.Command{Cmd: protocol.CmdRate, Rate: g.rate})
+}
+
+func (g *game) cycleMethod() {
+	ms := protocol.RLMethods
+	for i, m := range ms {
+		if m == g.params.Method {
+			g.params.Method = ms[(i+1)%len(ms)]
+			break
+		}
+	}
+	setURL(g.params)
+	if g.params.Scene == protocol.SceneRL {
+		g.start()
+	}
+}
+
+func (g *game) toggleOrder() {
+	g.params.Order = 3 - g.params.Order
+	setURL(g.params)
+	if g.params.Scene == protocol.SceneDARTS {
+		g.start()
+	}
+}
+
+func (g *game) toggleLang() {
+	if g.params.Lang == "ko" {
+		g.params.Lang = "en"
+	} else {
+		g.params.Lang = "ko"
+	}
+	setURL(g.params)
+}
+
+func (g *game) press(id string) {
+	switch {
+	case strings.HasPrefix(id, "scene."):
+		g.setScene(strings.TrimPrefix(id, "scene."))
+	case id == "lang":
+		g.toggleLang()
+	case id == "run":
+		g.togglePause()
+	case id == "step":
+		g.step()
+	case id == "reset":
+		g.reset()
+	case id == "order":
+		g.toggleOrder()
+	case id == "method":
+		g.cycleMethod()
+	case id == "speed-":
+		g.speed(0.5)
+	case id == "speed+":
+		g.speed(2)
+	}
+}
+
+// Update implements ebiten.Game.
+func (g *game) Update() error {
+	if !g.started {
+		g.start()
+	}
+	now := time.Now()
+	dt := 0.0
+	if !g.last.IsZero() {
+		dt = math.Min(0.25, now.Sub(g.last).Seconds())
+	}
+	g.last = now
+	msgs, files := g.br.take()
+	for _, m := range msgs {
+		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != g.params.Scene) {
+			continue // a late snapshot of the scene we left
+		}
+		g.model.Apply(m)
+		if m.Type == protocol.MsgSnapshot && !m.Running && !m.Done && g.started && !g.paused && m.Step > 0 {
+			g.paused = true
+		}
+	}
+	for _, f := range files {
+		g.loadReplay(f)
+	}
+	if g.params.Scene == protocol.SceneReplay {
+		for _, ev := range g.replay.Advance(dt) {
+			g.model.Fold(ev)
+		}
+		g.model.Running = g.replay.Playing
+	}
+	g.input()
+	if g.frames%10 == 0 {
+		publish(g, ebiten.ActualFPS(), ebiten.ActualTPS())
+	}
+	return nil
+}
+
+func (g *game) loadReplay(f replayFile) {
+	evs, err := ui.ParseEvents(f.name, strings.NewReader(f.text))
+	if g.params.Scene != protocol.SceneReplay {
+		g.params.Scene = protocol.SceneReplay
+		g.params.Rate = 0
+	}
+	g.model.Reset()
+	if err != nil {
+		g.replay = ui.Replay{Rate: g.replay.Rate}
+		g.model.Text = err.Error()
+		return
+	}
+	g.replay = ui.Replay{Events: evs, Rate: g.replay.Rate, Playing: true}
+	g.started = true
+}
+
+func (g *game) input() {
+	keys := []struct {
+		k  ebiten.Key
+		fn func()
+	}{
+		{ebiten.KeySpace, g.togglePause}, {ebiten.KeyS, g.step}, {ebiten.KeyR, g.reset},
+		{ebiten.KeyL, g.toggleLang}, {ebiten.KeyM, g.cycleMethod}, {ebiten.KeyO, g.toggleOrder},
+		{ebiten.KeyEqual, func() { g.speed(2) }}, {ebiten.KeyNumpadAdd, func() { g.speed(2) }},
+		{ebiten.KeyMinus, func() { g.speed(0.5) }}, {ebiten.KeyNumpadSubtract, func() { g.speed(0.5) }},
+		{ebiten.Key1, func() { g.setScene(protocol.SceneDARTS) }}, {ebiten.Key2, func() { g.setScene(protocol.SceneRL) }},
+		{ebiten.Key3, func() { g.setScene(protocol.SceneCompare) }}, {ebiten.Key4, func() { g.setScene(protocol.SceneReplay) }},
+	}
+	for _, k := range keys {
+		if inpututil.IsKeyJustPressed(k.k) {
+			k.fn()
+		}
+	}
+	if inpututil.IsMouseButtonJustReleased(ebiten.MouseButtonLeft) {
+		x, y := ebiten.CursorPosition()
+		if id := g.layout.Hit(float64(x), float64(y)); id != "" && id != "open" {
+			g.press(id)
+		}
+	}
+	for _, id := range inpututil.AppendJustReleasedTouchIDs(nil) {
+		x, y := inpututil.TouchPositionInPreviousTick(id)
+		if b := g.layout.Hit(float64(x), float64(y)); b != "" && b != "open" {
+			g.press(b)
+		}
+	}
+}
+
+// Layout implements ebiten.LayoutFer: the screen is the window in device
+// pixels, so type stays sharp on HiDPI projectors and laptops.
+func (g *game) LayoutF(ow, oh float64) (float64, float64) {
+	g.dpr = ebiten.Monitor().DeviceScaleFactor()
+	return ow * g.dpr, oh * g.dpr
+}
+
+// Layout implements ebiten.Game (LayoutF takes precedence).
+func (g *game) Layout(ow, oh int) (int, int) {
+	w, h := g.LayoutF(float64(ow), float64(oh))
+	return int(w), int(h)
+}
+
+// Draw implements ebiten.Game.
+func (g *game) Draw(screen *ebiten.Image) {
+	g.frames++
+	b := screen.Bounds()
+	g.w, g.h = float64(b.Dx()), float64(b.Dy())
+	g.layout = ui.ComputeLayout(g.params.Scene, replayOf(&g.model), g.w, g.h)
+	g.draw(screen)
+	if r, ok := g.layout.Button("open"); ok {
+		js.Global().Set("nasOpenRect", js.ValueOf(map[string]any{"x": r.X / g.dpr, "y": r.Y / g.dpr, "w": r.W / g.dpr, "h": r.H / g.dpr}))
+	} else {
+		js.Global().Set("nasOpenRect", js.Null())
+	}
+	if g.frames == 1 {
+		if f := js.Global().Get("nasFirstFrame"); f.Type() == js.TypeFunction {
+			f.Invoke()
+		}
+	}
+}

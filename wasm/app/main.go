@@ -1,0 +1,157 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"log"
+	"strings"
+	"sync"
+	"syscall/js"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+
+	"github.com/nasplayground/nas/assets/fonts"
+	"github.com/nasplayground/nas/wasm/protocol"
+	"github.com/nasplayground/nas/wasm/ui"
+)
+
+// bridge holds what JS callbacks hand to the game between frames.
+type bridge struct {
+	mu     sync.Mutex
+	inbox  []protocol.Message
+	replay []replayFile
+}
+
+type replayFile struct{ name, text string }
+
+func (b *bridge) take() ([]protocol.Message, []replayFile) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	m, r := b.inbox, b.replay
+	b.inbox, b.replay = nil, nil
+	return m, r
+}
+
+func main() {
+	win := js.Global()
+	p, err := protocol.ParseParams(win.Get("location").Get("search").String())
+	perr := ""
+	if err != nil {
+		perr = err.Error() // shown on screen; the defaults (with the good keys) still run
+	}
+	src, err := text.NewGoTextFaceSource(bytes.NewReader(fonts.TTF))
+	if err != nil {
+		log.Fatalf("app: font: %v", err)
+	}
+	br := &bridge{}
+	win.Set("nasReceive", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		var m protocol.Message
+		if err := json.Unmarshal([]byte(args[0].String()), &m); err != nil {
+			m = protocol.Message{Type: protocol.MsgError, Text: "app: bad snapshot: " + err.Error()}
+		}
+		br.mu.Lock()
+		br.inbox = append(br.inbox, m)
+		br.mu.Unlock()
+		return nil
+	}))
+	win.Set("nasReplay", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		br.mu.Lock()
+		br.replay = append(br.replay, replayFile{args[0].String(), args[1].String()})
+		br.mu.Unlock()
+		return nil
+	}))
+	g := newGame(p, src, br)
+	g.model.Text = perr
+	ebiten.SetTPS(ebiten.SyncWithFPS)
+	ebiten.SetWindowTitle("NAS Playground")
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	ebiten.SetScreenClearedEveryFrame(true)
+	if f := win.Get("nasAppReady"); f.Type() == js.TypeFunction {
+		f.Invoke()
+	}
+	if err := ebiten.RunGame(g); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// send posts a command to the engine worker through the page.
+func send(c protocol.Command) {
+	b, _ := json.Marshal(c) // plain struct: cannot fail
+	if f := js.Global().Get("nasSend"); f.Type() == js.TypeFunction {
+		f.Invoke(string(b))
+	}
+}
+
+// setURL writes the parameters into the address bar without reloading.
+func setURL(p protocol.Params) {
+	h := js.Global().Get("history")
+	if h.Type() == js.TypeObject {
+		h.Call("replaceState", nil, "", "?"+p.Query())
+	}
+}
+
+// openFile asks the page to show its file picker (must run in a user gesture:
+// Ebiten's input handlers are called from the browser's event, but Update is
+// not; the page wires a click on the canvas to this when armed).
+func openFile() {
+	if f := js.Global().Get("nasOpenFile"); f.Type() == js.TypeFunction {
+		f.Invoke()
+	}
+}
+
+// publish sets window.nas for tests and curious students.
+func publish(g *game, fps, tps float64) {
+	m := &g.model
+	o := map[string]any{
+		"scene": g.params.Scene, "method": m.Method, "running": m.Running, "done": m.Done,
+		"step": m.Step, "epoch": m.Epoch, "lang": g.params.Lang, "order": g.params.Order, "seed": g.params.Seed,
+		"rate": g.rate, "events": m.Events, "images_per_s": m.ImagesPerSec, "steps_per_s": m.StepsPerSec,
+		"fps": fps, "tps": tps, "message": m.Text, "genotype": m.Genotype, "frames": g.frames,
+	}
+	if p, ok := m.TrainLoss.Last(); ok {
+		o["train_loss"] = p.Y
+		a, _ := m.TrainAcc.Last()
+		o["train_acc"] = a.Y
+		if first := m.TrainLoss.All(); len(first) > 0 {
+			o["first_train_loss"] = first[0].Y
+		}
+	}
+	if p, ok := m.ValLoss.Last(); ok {
+		o["val_loss"] = p.Y
+		a, _ := m.ValAcc.Last()
+		o["val_acc"] = a.Y
+	}
+	if m.Arch != "" {
+		o["arch"], o["reward"], o["best"], o["best_arch"] = m.Arch, m.Last.Reward, m.BestReward, m.BestArch
+		if p, ok := m.Baseline.Last(); ok {
+			o["baseline"] = p.Y
+		}
+	}
+	if len(m.Curves) > 0 {
+		cs := make([]any, len(m.Curves))
+		for i, c := range m.Curves {
+			cs[i] = map[string]any{"method": c.Method, "final": c.Final, "std": c.Std, "trials": c.Trials, "cost": c.Cost}
+		}
+		o["curves"] = cs
+	}
+	if g.replay.Events != nil {
+		o["replay_pos"], o["replay_len"] = g.replay.Pos(), len(g.replay.Events)
+	}
+	js.Global().Set("nas", js.ValueOf(o))
+}
+
+// replayOf returns which scene layout a replay draws.
+func replayOf(m *ui.Model) string {
+	switch {
+	case m.Events == 0:
+		return ""
+	case m.IsDARTS():
+		return protocol.SceneDARTS
+	}
+	return protocol.SceneRL
+}
+
+var _ = strings.TrimSpace

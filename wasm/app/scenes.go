@@ -1,0 +1,538 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"github.com/nasplayground/nas/wasm/bench201"
+	"github.com/nasplayground/nas/wasm/protocol"
+	"github.com/nasplayground/nas/wasm/ui"
+)
+
+// dartsOps are the DARTS primitives in the reference order (quark0/darts
+// genotypes.py), used until the first event names them.
+var dartsOps = []string{"none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"}
+
+var shortOp = map[string]string{
+	"none": "none", "max_pool_3x3": "max", "avg_pool_3x3": "avg", "skip_connect": "skip",
+	"sep_conv_3x3": "sep3", "sep_conv_5x5": "sep5", "dil_conv_3x3": "dil3", "dil_conv_5x5": "dil5",
+	"nor_conv_1x1": "conv1", "nor_conv_3x3": "conv3",
+}
+
+var cifarClasses = []string{"plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
+
+func rgba(c [3]uint8) color.RGBA { return color.RGBA{c[0], c[1], c[2], 255} }
+
+func (g *game) draw(dst *ebiten.Image) {
+	dst.Fill(colBG)
+	l := &g.layout
+	u := l.U
+	m := &g.model
+	g.text(dst, g.t("title"), l.Title.X, l.Title.Y+0.1*u, ui.SizeTitle, colAccent)
+	for _, s := range protocol.Scenes {
+		g.button(dst, "scene."+s, g.t("scene."+s), g.params.Scene == s)
+	}
+	g.button(dst, "lang", g.t("btn.lang"), false)
+	running := m.Running && !g.paused
+	if g.params.Scene == protocol.SceneReplay {
+		running = g.replay.Playing
+	}
+	if running {
+		g.button(dst, "run", g.t("sym.pause")+" "+g.t("btn.pause"), true)
+	} else {
+		g.button(dst, "run", g.t("sym.run")+" "+g.t("btn.run"), false)
+	}
+	g.button(dst, "step", g.t("btn.step"), false)
+	g.button(dst, "reset", g.t("btn.reset"), false)
+	g.button(dst, "order", g.t(fmt.Sprintf("btn.order%d", g.params.Order)), g.params.Order == 2)
+	g.button(dst, "method", g.t("m."+g.params.Method), false)
+	g.button(dst, "open", g.t("btn.open"), false)
+	g.button(dst, "speed-", "-", false)
+	g.button(dst, "speed+", "+", false)
+	g.drawStatus(dst)
+	g.text(dst, g.t("help.keys"), l.Help.X, l.Help.Y, ui.SizeCaption, colDim)
+
+	scene := g.params.Scene
+	if scene == protocol.SceneReplay {
+		g.drawReplayBar(dst)
+		scene = replayOf(m)
+	}
+	switch scene {
+	case protocol.SceneDARTS:
+		g.drawDARTS(dst)
+	case protocol.SceneRL:
+		g.drawRL(dst)
+	case protocol.SceneCompare:
+		g.drawCompare(dst)
+	default:
+		r := l.Panels["empty"]
+		in := g.panel(dst, r, g.t("scene.replay"), "")
+		g.paragraph(dst, g.t("replay.empty"), in.X, in.Y+u, in.W, ui.SizeBody, colText)
+		if m.Text != "" {
+			g.paragraph(dst, m.Text, in.X, in.Y+4*u, in.W, ui.SizeBody, colWarning)
+		}
+	}
+}
+
+func (g *game) drawStatus(dst *ebiten.Image) {
+	m := &g.model
+	r := g.layout.Status
+	state := g.t("stat.running")
+	switch {
+	case m.Done:
+		state = g.t("stat.done")
+	case g.params.Scene == protocol.SceneReplay && !g.replay.Playing, g.params.Scene != protocol.SceneReplay && (g.paused || !m.Running):
+		state = g.t("stat.paused")
+	}
+	parts := []string{state, fmt.Sprintf("%s %d", g.t("stat.step"), m.Step)}
+	if m.IsDARTS() {
+		parts = append(parts, fmt.Sprintf("%s %d", g.t("stat.epoch"), m.Epoch), fmt.Sprintf("%.0f %s", m.ImagesPerSec, g.t("stat.ips")))
+	} else {
+		parts = append(parts, fmt.Sprintf("%.0f %s", m.StepsPerSec, g.t("stat.sps")))
+	}
+	rate := "max"
+	if g.params.Scene == protocol.SceneReplay {
+		rate = fmt.Sprintf("%g/s", g.replay.Rate)
+	} else if g.rate > 0 {
+		rate = fmt.Sprintf("%g/s", g.rate)
+	}
+	parts = append(parts, g.t("btn.speed")+" "+rate, fmt.Sprintf("%s %.0f", g.t("stat.fps"), ebiten.ActualFPS()))
+	g.text(dst, strings.Join(parts, " · "), r.X, r.Y+0.25*g.layout.U, ui.SizeBody, colText)
+}
+
+func (g *game) drawReplayBar(dst *ebiten.Image) {
+	r := g.layout.Panels["replaybar"]
+	u := g.layout.U
+	n := len(g.replay.Events)
+	fillRect(dst, r, colPanel)
+	if n == 0 {
+		return
+	}
+	bar := ui.Rect{X: r.X + 0.4*u, Y: r.Y + 0.5*u, W: r.W * 0.6, H: 0.5 * u}
+	fillRect(dst, bar, colButton)
+	fillRect(dst, ui.Rect{X: bar.X, Y: bar.Y, W: bar.W * float64(g.replay.Pos()) / float64(n), H: bar.H}, colActive)
+	g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), bar.X+bar.W+0.8*u, r.Y+0.2*u, ui.SizeCaption, colText)
+}
+
+// ---- DARTS ----
+
+func (g *game) drawDARTS(dst *ebiten.Image) {
+	l := &g.layout
+	m := &g.model
+	u := l.U
+	ops := m.Ops
+	if ops == nil {
+		ops = dartsOps
+	}
+	cap := g.t("darts.cell.cap")
+	g.drawCell(dst, l.Panels["normal"], g.t("darts.normal"), cap, m.AlphaNormal, ops)
+	g.drawCell(dst, l.Panels["reduce"], g.t("darts.reduce"), "", m.AlphaReduce, ops)
+
+	// Legend.
+	r := l.Panels["legend"]
+	in := g.panel(dst, r, "", "")
+	x := in.X
+	g.text(dst, g.t("darts.legend")+":", x, in.Y-0.1*u, ui.SizeCaption, colDim)
+	x += 6.2 * u
+	for k, op := range ops {
+		c := rgba(ui.OpColors[k%len(ui.OpColors)])
+		vector.DrawFilledRect(dst, float32(x), float32(in.Y+0.15*u), float32(0.9*u), float32(0.45*u), c, false)
+		x += 1.1*u + g.text(dst, shortOp[op], x+1.1*u, in.Y-0.1*u, ui.SizeCaption, colText) + 0.7*u
+	}
+
+	// Genotype.
+	in = g.panel(dst, l.Panels["genotype"], g.t("darts.genotype"), "")
+	gt := m.Genotype
+	if gt == "" {
+		gt = "-"
+	}
+	g.paragraph(dst, gt, in.X, in.Y, in.W, ui.SizeCaption, colAccent)
+
+	g.drawPhase(dst, l.Panels["phase"])
+	g.drawAlpha(dst, l.Panels["alpha"], ops)
+	in = g.panel(dst, l.Panels["loss"], g.t("darts.loss"), "")
+	g.plot(dst, in, []plotSeries{
+		{label: g.t("darts.train"), pts: m.TrainLoss.All(), clr: colTrain, format: "%.3f"},
+		{label: g.t("darts.val"), pts: m.ValLoss.All(), clr: colVal, format: "%.3f"},
+	}, g.t("stat.step"), nil)
+	in = g.panel(dst, l.Panels["acc"], g.t("darts.acc"), "")
+	g.plot(dst, in, []plotSeries{
+		{label: g.t("darts.train"), pts: scale(m.TrainAcc.All(), 100), clr: colTrain, format: "%.1f%%"},
+		{label: g.t("darts.val"), pts: scale(m.ValAcc.All(), 100), clr: colVal, format: "%.1f%%"},
+	}, g.t("stat.step"), &[2]float64{0, 0})
+	g.drawSamples(dst, l.Panels["samples"])
+
+	if m.Text != "" || m.AlphaNormal == nil {
+		msg := g.t("darts.nodata")
+		if m.Text != "" {
+			msg += " " + m.Text
+		}
+		r := l.Panels["normal"]
+		box := ui.Rect{X: r.X + r.W*0.15, Y: r.Y + r.H*0.78, W: r.W * 0.7, H: 2.2 * u}
+		fillRect(dst, box, color.RGBA{60, 30, 10, 235})
+		strokeRect(dst, box, 2, colWarning)
+		g.textCentered(dst, msg, box, ui.SizeBody, colWarning)
+	}
+}
+
+func scale(ps []ui.Point, f float64) []ui.Point {
+	for i := range ps {
+		ps[i].Y *= f
+	}
+	return ps
+}
+
+// drawCell draws a DARTS cell as a DAG whose every edge is a bundle of
+// len(ops) strands, strand width and opacity = softmax(α) of that op.
+func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, title, caption string, alpha [][]float64, ops []string) {
+	in := g.panel(dst, r, title, caption)
+	u := g.layout.U
+	const steps = 4
+	nodes := ui.CellNodes(steps, ui.Rect{X: in.X + 0.6*u, Y: in.Y, W: in.W - 1.2*u, H: in.H})
+	edges := ui.CellEdges(steps)
+	var l lines
+	gap := math.Min(0.32*u, in.H/40)
+	for e, ft := range edges {
+		a, b := nodes[ft[0]], nodes[ft[1]]
+		strands := ui.Strands(a, b, ui.EdgeBend(ft[0], ft[1]), gap, len(ops), 18)
+		for k, pts := range strands {
+			p := 1 / float64(len(ops))
+			if e < len(alpha) && k < len(alpha[e]) {
+				p = alpha[e][k]
+			}
+			if alpha == nil {
+				l.add(dst, pts, 1, colBorder, 0.8)
+				continue
+			}
+			l.add(dst, pts, 0.25+p*1.6*u, rgba(ui.OpColors[k%len(ui.OpColors)]), 0.15+0.85*math.Min(1, p*2.5))
+		}
+	}
+	// Concatenation into c_k.
+	out := nodes[len(nodes)-1]
+	for i := 2; i < 2+steps; i++ {
+		l.add(dst, []ui.Point{nodes[i], out}, 0.08*u, colDim, 0.6)
+	}
+	l.flush(dst)
+	rad := 0.85 * u
+	for i, p := range nodes {
+		label := fmt.Sprint(i - 2)
+		switch {
+		case i == 0:
+			label = "c_{k-2}"
+		case i == 1:
+			label = "c_{k-1}"
+		case i == len(nodes)-1:
+			label = "c_k"
+		}
+		c := colButton
+		if i < 2 || i == len(nodes)-1 {
+			c = colActive
+		}
+		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(rad), c, true)
+		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, true)
+		size := ui.SizeBody
+		if len(label) > 2 {
+			size = ui.SizeCaption * 0.8
+		}
+		g.textCentered(dst, label, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, size, colText)
+	}
+}
+
+func (g *game) drawPhase(dst *ebiten.Image, r ui.Rect) {
+	u := g.layout.U
+	m := &g.model
+	fillRect(dst, r, colPanel)
+	strokeRect(dst, r, 1, colBorder)
+	g.text(dst, g.t("darts.phase")+" · "+g.t(fmt.Sprintf("btn.order%d", g.params.Order)), r.X+0.4*u, r.Y+0.2*u, ui.SizeBody, colText)
+	half := (r.W - 1.2*u) / 2
+	boxes := []struct {
+		key, phase string
+		n          int
+		clr        color.RGBA
+	}{{"darts.phase.w", "w", m.PhaseW, colTrain}, {"darts.phase.a", "alpha", m.PhaseAlpha, colVal}}
+	for i, b := range boxes {
+		box := ui.Rect{X: r.X + 0.4*u + float64(i)*(half+0.4*u), Y: r.Y + 1.4*u, W: half, H: 2.3 * u}
+		active := m.Phase == b.phase
+		if active {
+			fillRect(dst, box, color.RGBA{b.clr.R / 3, b.clr.G / 3, b.clr.B / 3, 255})
+			strokeRect(dst, box, 3, b.clr)
+		} else {
+			strokeRect(dst, box, 1, colBorder)
+		}
+		g.text(dst, g.t(b.key), box.X+0.3*u, box.Y+0.1*u, ui.SizeCaption, colText)
+		g.text(dst, fmt.Sprintf("× %d", b.n), box.X+0.3*u, box.Y+1.1*u, ui.SizeCaption, colDim)
+	}
+}
+
+func (g *game) drawAlpha(dst *ebiten.Image, r ui.Rect, ops []string) {
+	u := g.layout.U
+	m := &g.model
+	in := g.panel(dst, r, g.t("darts.alpha"), g.t("darts.alpha.cap"))
+	edges := ui.CellEdges(4)
+	labelW := 2.6 * u
+	mapW := (in.W - 2*labelW - 0.8*u) / 2
+	rowH := (in.H - 1.0*u) / float64(len(edges))
+	for c, a := range [][][]float64{m.AlphaNormal, m.AlphaReduce} {
+		x0 := in.X + labelW + float64(c)*(mapW+labelW+0.8*u)
+		colW := mapW / float64(len(ops))
+		for k, op := range ops {
+			s := shortOp[op]
+			if len(s) > 4 {
+				s = s[:4]
+			}
+			g.text(dst, s, x0+float64(k)*colW+0.05*u, in.Y, ui.SizeCaption*0.75, rgba(ui.OpColors[k%len(ui.OpColors)]))
+		}
+		y0 := in.Y + 1.0*u
+		for e, ft := range edges {
+			if rowH >= 0.5*u {
+				g.textRight(dst, fmt.Sprintf("%s→%d", nodeName(ft[0]), ft[1]-2), x0-0.2*u, y0+float64(e)*rowH-0.1*u, math.Min(ui.SizeCaption*0.75, rowH/u), colDim)
+			}
+			for k := range ops {
+				p := 0.0
+				if e < len(a) && k < len(a[e]) {
+					p = a[e][k]
+				}
+				cr, cg, cb := ui.Viridis(math.Min(1, p*2)) // p=0.5 is already saturated: α rarely exceeds it
+				if a == nil {
+					cr, cg, cb = 40, 44, 52
+				}
+				vector.DrawFilledRect(dst, float32(x0+float64(k)*colW), float32(y0+float64(e)*rowH), float32(colW-1), float32(rowH-1), color.RGBA{cr, cg, cb, 255}, false)
+			}
+		}
+	}
+}
+
+func nodeName(s int) string {
+	switch s {
+	case 0:
+		return "k-2"
+	case 1:
+		return "k-1"
+	}
+	return fmt.Sprint(s - 2)
+}
+
+// thumbCache keeps the sample images as Ebiten images between snapshots.
+type thumbCache struct {
+	src  []protocol.Prediction
+	imgs []*ebiten.Image
+}
+
+func (c *thumbCache) get(ps []protocol.Prediction) []*ebiten.Image {
+	if len(ps) > 0 && len(c.src) > 0 && &ps[0] == &c.src[0] {
+		return c.imgs
+	}
+	for _, im := range c.imgs {
+		im.Deallocate()
+	}
+	c.src, c.imgs = ps, nil
+	for _, p := range ps {
+		s := p.Size
+		if s <= 0 || len(p.Image) < 3*s*s {
+			c.imgs = append(c.imgs, nil)
+			continue
+		}
+		pix := make([]byte, 4*s*s)
+		for i := range s * s {
+			pix[4*i], pix[4*i+1], pix[4*i+2], pix[4*i+3] = p.Image[i], p.Image[s*s+i], p.Image[2*s*s+i], 255 // CHW → RGBA
+		}
+		im := ebiten.NewImage(s, s)
+		im.WritePixels(pix)
+		c.imgs = append(c.imgs, im)
+	}
+	return c.imgs
+}
+
+func (g *game) drawSamples(dst *ebiten.Image, r ui.Rect) {
+	u := g.layout.U
+	in := g.panel(dst, r, g.t("darts.samples"), "")
+	preds := g.model.Preds
+	imgs := g.thumbs.get(preds)
+	n := max(8, len(preds))
+	cellW := in.W / float64(n)
+	side := math.Min(cellW-0.3*u, in.H-1.0*u)
+	for i, p := range preds {
+		x := in.X + float64(i)*cellW
+		if imgs[i] != nil {
+			op := &ebiten.DrawImageOptions{}
+			op.GeoM.Scale(side/float64(p.Size), side/float64(p.Size))
+			op.GeoM.Translate(x, in.Y)
+			dst.DrawImage(imgs[i], op)
+		}
+		c := colGood
+		if p.Pred != p.Label {
+			c = colBad
+			strokeRect(dst, ui.Rect{X: x, Y: in.Y, W: side, H: side}, 2, colBad)
+		}
+		g.text(dst, className(p.Pred), x, in.Y+side+0.05*u, ui.SizeCaption*0.8, c)
+	}
+}
+
+func className(i int) string {
+	if i >= 0 && i < len(cifarClasses) {
+		return cifarClasses[i]
+	}
+	return fmt.Sprint(i)
+}
+
+// ---- RL on NAS-Bench-201 ----
+
+func (g *game) drawRL(dst *ebiten.Image) {
+	l := &g.layout
+	m := &g.model
+	u := l.U
+	method := m.Method
+	if method == "" {
+		method = g.params.Method
+	}
+	cap := g.t("rl.controller.cap")
+	if m.Probs == nil && method != "reinforce" {
+		cap = g.t("rl.uniform")
+	}
+	in := g.panel(dst, l.Panels["controller"], g.t("rl.controller")+" · "+g.t("m."+method), cap)
+	rowH := in.H / float64(bench201.Edges+1)
+	labelW := 3.0 * u
+	colW := (in.W - labelW) / float64(len(bench201.Ops))
+	for k, op := range bench201.Ops {
+		g.text(dst, shortOp[op], in.X+labelW+float64(k)*colW, in.Y, ui.SizeCaption, rgba(ui.OpColors[k]))
+	}
+	for e := range bench201.Edges {
+		y := in.Y + float64(e+1)*rowH
+		g.text(dst, bench201.EdgeLabel(e), in.X, y+rowH*0.2, ui.SizeBody, colText)
+		for k := range bench201.Ops {
+			p := 1.0 / float64(len(bench201.Ops))
+			if e < len(m.Probs) && k < len(m.Probs[e]) {
+				p = m.Probs[e][k]
+			}
+			bx := in.X + labelW + float64(k)*colW
+			full := rowH * 0.8
+			h := full * p
+			fillRect(dst, ui.Rect{X: bx, Y: y + rowH*0.1, W: colW - 0.3*u, H: full}, color.RGBA{36, 42, 54, 255})
+			fillRect(dst, ui.Rect{X: bx, Y: y + rowH*0.1 + full - h, W: colW - 0.3*u, H: h}, rgba(ui.OpColors[k]))
+			if e < len(m.Choices) && m.Choices[e] == k {
+				strokeRect(dst, ui.Rect{X: bx - 2, Y: y + rowH*0.1 - 2, W: colW - 0.3*u + 4, H: full + 4}, 3, colText)
+			}
+			if full > 1.6*u {
+				g.text(dst, fmt.Sprintf("%.2f", p), bx+0.1*u, y+rowH*0.1, ui.SizeCaption*0.8, colText)
+			}
+		}
+	}
+
+	// The sampled cell.
+	in = g.panel(dst, l.Panels["cell"], g.t("rl.cell"), "")
+	g.drawNB201Cell(dst, in, m.Choices)
+
+	in = g.panel(dst, l.Panels["reward"], g.t("rl.reward"), g.t("rl.reward.cap"))
+	g.plot(dst, in, []plotSeries{
+		{label: g.t("rl.reward.l"), pts: m.Reward.All(), clr: colTrain, dots: true, format: "%.1f%%"},
+		{label: g.t("rl.baseline.l"), pts: m.Baseline.All(), clr: colVal, format: "%.1f%%"},
+		{label: g.t("rl.best.l"), pts: m.Best.All(), clr: colGood, format: "%.2f%%"},
+	}, g.t("stat.step"), nil)
+
+	in = g.panel(dst, l.Panels["best"], g.t("rl.best"), "")
+	y := in.Y
+	if m.BestArch != "" {
+		g.text(dst, fmt.Sprintf("%.2f%%", m.BestReward), in.X, y, ui.SizeTitle, colGood)
+		y += 1.6 * u
+		y += g.paragraph(dst, m.BestArch, in.X, y, in.W, ui.SizeCaption, colAccent)
+		y += 0.4 * u
+		g.paragraph(dst, "→ "+m.Arch, in.X, y, in.W, ui.SizeCaption, colDim)
+	}
+	if m.Text != "" {
+		g.paragraph(dst, m.Text, in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
+	}
+}
+
+// drawNB201Cell draws the 4-node NAS-Bench-201 cell with each edge's chosen op.
+func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
+	u := g.layout.U
+	pos := make([]ui.Point, 4)
+	for i := range pos {
+		y := 0.55
+		if i == 1 || i == 2 {
+			y = 0.3 + 0.4*float64(i-1)
+		}
+		pos[i] = ui.Point{X: r.X + r.W*(0.08+0.28*float64(i)), Y: r.Y + r.H*y}
+	}
+	froms := []int{0, 0, 1, 0, 1, 2}
+	tos := []int{1, 2, 2, 3, 3, 3}
+	var l lines
+	for e := range froms {
+		a, b := pos[froms[e]], pos[tos[e]]
+		bend := 0.0
+		if tos[e]-froms[e] >= 2 {
+			bend = 0.18
+		}
+		pts := ui.Strands(a, b, bend, 0, 1, 20)[0]
+		c, w, lbl := colBorder, 0.08*u, "?"
+		if e < len(choices) {
+			k := choices[e]
+			c, lbl = rgba(ui.OpColors[k]), shortOp[bench201.Ops[k]]
+			w = 0.22 * u
+			if k == 0 {
+				w = 0.05 * u
+			}
+		}
+		l.add(dst, pts, w, c, 1)
+		mid := pts[len(pts)/2]
+		defer g.textCentered(dst, lbl, ui.Rect{X: mid.X - 2*u, Y: mid.Y - 0.9*u, W: 4 * u, H: 0.8 * u}, ui.SizeCaption, c)
+	}
+	l.flush(dst)
+	for i, p := range pos {
+		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(0.8*u), colActive, true)
+		g.textCentered(dst, fmt.Sprint(i), ui.Rect{X: p.X - u, Y: p.Y - u, W: 2 * u, H: 2 * u}, ui.SizeBody, colText)
+	}
+}
+
+// ---- Compare ----
+
+var methodColor = map[string]color.RGBA{"random": {170, 170, 170, 255}, "reinforce": colTrain, "evolution": colVal}
+
+func (g *game) drawCompare(dst *ebiten.Image) {
+	l := &g.layout
+	m := &g.model
+	u := l.U
+	in := g.panel(dst, l.Panels["curves"], g.t("cmp.title"), g.t("cmp.cap"))
+	var ss []plotSeries
+	for _, c := range m.Curves {
+		pts := make([]ui.Point, len(c.X))
+		for i := range c.X {
+			pts[i] = ui.Point{X: float64(c.X[i]), Y: c.Y[i]}
+		}
+		ss = append(ss, plotSeries{label: g.t("m." + c.Method), pts: pts, clr: methodColor[c.Method], format: "%.2f%%"})
+	}
+	g.plot(dst, in, ss, g.t("replay.pos"), nil)
+
+	in = g.panel(dst, l.Panels["table"], g.t("cmp.table"), "")
+	cols := []float64{0, 0.5, 0.78}
+	y := in.Y + 0.3*u
+	for i, h := range []string{g.t("cmp.method"), g.t("cmp.acc"), g.t("cmp.cost")} {
+		g.text(dst, h, in.X+cols[i]*in.W, y, ui.SizeCaption, colDim)
+	}
+	y += 1.4 * u
+	vector.StrokeLine(dst, float32(in.X), float32(y-0.3*u), float32(in.X+in.W), float32(y-0.3*u), 1, colBorder, false)
+	for _, c := range m.Curves {
+		g.text(dst, g.t("m."+c.Method), in.X, y, ui.SizeCaption, methodColor[c.Method])
+		acc := "…"
+		if c.Trials > 0 {
+			acc = fmt.Sprintf("%.2f ± %.2f", c.Final, c.Std)
+		}
+		g.text(dst, acc, in.X+cols[1]*in.W, y, ui.SizeCaption, colText)
+		g.text(dst, fmt.Sprint(c.Cost), in.X+cols[2]*in.W, y, ui.SizeCaption, colText)
+		y += 1.5 * u
+	}
+	if len(m.Curves) > 0 {
+		y += 0.5 * u
+		g.text(dst, fmt.Sprintf("%s: %d", g.t("cmp.runs"), m.Curves[0].Trials), in.X, y, ui.SizeCaption, colDim)
+	}
+	if m.Text != "" {
+		g.paragraph(dst, m.Text, in.X, in.Y+in.H-2*u, in.W, ui.SizeCaption, colWarning)
+	}
+}
