@@ -1,0 +1,138 @@
+package kernels
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// withPath runs b with the fast path on or off and the given worker count,
+// restoring both afterwards.
+func withPath(b *testing.B, fast bool, nw int, fn func(b *testing.B)) {
+	if fast && fastInstall == nil {
+		b.Skip("no fast path in this build")
+	}
+	oldFast, oldW := fastOn, Workers()
+	SetFastPath(fast)
+	SetWorkers(nw)
+	defer func() { SetFastPath(oldFast); SetWorkers(oldW) }()
+	fn(b)
+}
+
+func reportGFLOPs(b *testing.B, flopsPerOp float64) {
+	b.ReportMetric(flopsPerOp*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func pathName(fast bool) string {
+	if fast {
+		return "fast"
+	}
+	return "generic"
+}
+
+// BenchmarkGemm: square NN GEMMs, fast and generic, 1 and 2 workers.
+func BenchmarkGemm(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{128, 256, 512, 1024} {
+		a, bb, c := randSlice(r, n*n), randSlice(r, n*n), make([]float32, n*n)
+		for _, fast := range []bool{true, false} {
+			for _, nw := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/n=%d/w=%d", pathName(fast), n, nw), func(b *testing.B) {
+					withPath(b, fast, nw, func(b *testing.B) {
+						for b.Loop() {
+							GemmNN(n, n, n, a, n, bb, n, 0, c, n)
+						}
+						reportGFLOPs(b, 2*float64(n)*float64(n)*float64(n))
+					})
+				})
+			}
+		}
+	}
+}
+
+// dartsConvs are the per-image shapes of the DARTS search network at C=16
+// (32×32), 32 (16×16), 64 (8×8); a benchmark op is one batch of 64 images.
+var dartsConvs = []struct{ c, hw int }{{16, 32}, {32, 16}, {64, 8}}
+
+const dartsBatch = 64
+
+// BenchmarkPointwise: 1×1 conv C→C as GEMM W(C×C)·X(C×HW) per image.
+func BenchmarkPointwise(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, sh := range dartsConvs {
+		n := sh.hw * sh.hw
+		w, x, y := randSlice(r, sh.c*sh.c), randSlice(r, dartsBatch*sh.c*n), make([]float32, dartsBatch*sh.c*n)
+		for _, fast := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/C=%d/%dx%d", pathName(fast), sh.c, sh.hw, sh.hw), func(b *testing.B) {
+				withPath(b, fast, 1, func(b *testing.B) {
+					for b.Loop() {
+						for i := 0; i < dartsBatch; i++ {
+							off := i * sh.c * n
+							GemmNN(sh.c, n, sh.c, w, sh.c, x[off:], n, 0, y[off:], n)
+						}
+					}
+					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkDepthwise: 3×3 / 5×5 depthwise, plain and dilation 2, stride 1.
+func BenchmarkDepthwise(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	kernels := []struct {
+		name    string
+		k, p, d int
+	}{{"3x3", 3, 1, 1}, {"5x5", 5, 2, 1}, {"dil3x3", 3, 2, 2}, {"dil5x5", 5, 4, 2}}
+	for _, sh := range dartsConvs {
+		for _, kr := range kernels {
+			g := Geom{H: sh.hw, W: sh.hw, KH: kr.k, KW: kr.k, SH: 1, SW: 1, PH: kr.p, PW: kr.p, DH: kr.d, DW: kr.d}
+			per := sh.c * sh.hw * sh.hw
+			x, w := randSlice(r, dartsBatch*per), randSlice(r, sh.c*kr.k*kr.k)
+			y, dy := make([]float32, dartsBatch*per), randSlice(r, dartsBatch*per)
+			dx, dw := make([]float32, dartsBatch*per), make([]float32, sh.c*kr.k*kr.k)
+			flops := 2 * float64(dartsBatch*per*kr.k*kr.k)
+			for _, fast := range []bool{true, false} {
+				b.Run(fmt.Sprintf("fwd/%s/%s/C=%d/%dx%d", pathName(fast), kr.name, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+					withPath(b, fast, 1, func(b *testing.B) {
+						for b.Loop() {
+							for i := 0; i < dartsBatch; i++ {
+								Depthwise(x[i*per:(i+1)*per], w, sh.c, g, y[i*per:(i+1)*per])
+							}
+						}
+						reportGFLOPs(b, flops)
+					})
+				})
+				b.Run(fmt.Sprintf("bwd/%s/%s/C=%d/%dx%d", pathName(fast), kr.name, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+					withPath(b, fast, 1, func(b *testing.B) {
+						for b.Loop() {
+							for i := 0; i < dartsBatch; i++ {
+								DepthwiseBackward(x[i*per:(i+1)*per], w, dy[i*per:(i+1)*per], sh.c, g, dx[i*per:(i+1)*per], dw)
+							}
+						}
+						reportGFLOPs(b, 2*flops)
+					})
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkIm2col: 3×3 pad 1 unrolling of one DARTS batch (GB/s of col written).
+func BenchmarkIm2col(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, sh := range dartsConvs {
+		g := Geom{H: sh.hw, W: sh.hw, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1}
+		x := randSlice(r, sh.c*sh.hw*sh.hw)
+		col := make([]float32, sh.c*9*sh.hw*sh.hw)
+		b.Run(fmt.Sprintf("C=%d/%dx%d", sh.c, sh.hw, sh.hw), func(b *testing.B) {
+			for b.Loop() {
+				for range dartsBatch {
+					Im2col(x, sh.c, g, col)
+				}
+			}
+			b.ReportMetric(float64(4*len(col)*dartsBatch)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+		})
+	}
+}

@@ -1,0 +1,180 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestMaxPool(t *testing.T) {
+	r := rand.New(rand.NewPCG(20, 21))
+	for gi, g := range testGeoms {
+		if g.PH >= g.KH*g.DH || g.PW >= g.KW*g.DW {
+			continue // a window entirely in the padding has no maximum
+		}
+		const c = 3
+		oh, ow := g.OH(), g.OW()
+		x := randSlice(r, c*g.H*g.W)
+		y, idx := make([]float32, c*oh*ow), make([]int32, c*oh*ow)
+		MaxPool(x, c, g, y, idx)
+		want := make([]float32, len(y))
+		for i := range want {
+			want[i] = float32(math.Inf(-1))
+		}
+		naiveTap(c, g, func(ci, oy, ox, kh, kw, iy, ix int, ok bool) {
+			if o := ci*oh*ow + oy*ow + ox; ok && x[ci*g.H*g.W+iy*g.W+ix] > want[o] {
+				want[o] = x[ci*g.H*g.W+iy*g.W+ix]
+			}
+		})
+		require.Equal(t, want, y, "maxpool geom %d", gi)
+		for o, i := range idx {
+			require.Equal(t, y[o], x[(o/(oh*ow))*g.H*g.W+int(i)], "argmax geom %d out %d", gi, o)
+		}
+		// Adjoint: y = x[idx] is linear in x, so <y', dy> = <x', MaxPoolBackward(dy)>
+		// for any x' gathered by the same idx; with x' = x: <y, dy> = <x, dx>.
+		dy := randSlice(r, len(y))
+		dx := make([]float32, len(x))
+		MaxPoolBackward(dy, idx, c, g.H*g.W, oh*ow, dx)
+		require.InDelta(t, dot64(y, dy), dot64(x, dx), 1e-4, "maxpool adjoint geom %d", gi)
+	}
+}
+
+func TestMaxPoolHandWorked(t *testing.T) {
+	// 4×4 plane, 2×2 windows stride 2 (PyTorch MaxPool2d(2)).
+	x := []float32{1, 2, 5, 6, 3, 4, 7, 8, 9, 10, 13, 14, 11, 12, 15, 16}
+	g := Geom{H: 4, W: 4, KH: 2, KW: 2, SH: 2, SW: 2, DH: 1, DW: 1}
+	y, idx := make([]float32, 4), make([]int32, 4)
+	MaxPool(x, 1, g, y, idx)
+	require.Equal(t, []float32{4, 8, 12, 16}, y)
+	require.Equal(t, []int32{5, 7, 13, 15}, idx)
+}
+
+func TestAvgPool(t *testing.T) {
+	r := rand.New(rand.NewPCG(22, 23))
+	for gi, g := range testGeoms {
+		for _, incl := range []bool{true, false} {
+			if !incl && (g.PH >= g.KH*g.DH || g.PW >= g.KW*g.DW) {
+				continue
+			}
+			const c = 2
+			oh, ow := g.OH(), g.OW()
+			x := randSlice(r, c*g.H*g.W)
+			y := make([]float32, c*oh*ow)
+			AvgPool(x, c, g, incl, y)
+			sum, cnt := make([]float64, len(y)), make([]float64, len(y))
+			naiveTap(c, g, func(ci, oy, ox, kh, kw, iy, ix int, ok bool) {
+				o := ci*oh*ow + oy*ow + ox
+				if ok {
+					sum[o] += float64(x[ci*g.H*g.W+iy*g.W+ix])
+					cnt[o]++
+				} else if incl {
+					cnt[o]++
+				}
+			})
+			for o := range sum {
+				sum[o] /= cnt[o]
+			}
+			name := fmt.Sprintf("avgpool geom %d incl=%v", gi, incl)
+			requireClose(t, f32(sum), y, 1e-6, name)
+			// AvgPool is linear: <AvgPool(x), dy> = <x, AvgPoolBackward(dy)>.
+			dy := randSlice(r, len(y))
+			dx := make([]float32, len(x))
+			AvgPoolBackward(dy, c, g, incl, dx)
+			require.InDelta(t, dot64(y, dy), dot64(x, dx), 1e-4, name)
+		}
+	}
+}
+
+func TestAvgPoolHandWorked(t *testing.T) {
+	// 3×3 plane of ones, 3×3 window pad 1: the corner output sees 4 pixels.
+	x := []float32{1, 1, 1, 1, 1, 1, 1, 1, 1}
+	g := Geom{H: 3, W: 3, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1}
+	y := make([]float32, 9)
+	AvgPool(x, 1, g, true, y)
+	require.InDelta(t, 4.0/9, y[0], 1e-7) // count_include_pad=True: 4/9
+	AvgPool(x, 1, g, false, y)
+	require.Equal(t, float32(1), y[0]) // DARTS: count_include_pad=False
+}
+
+func TestReductions(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(30, 31))
+		for _, n := range []int{0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 1000, 4099} {
+			for _, off := range []int{0, 1, 3} {
+				x, y := randSlice(r, n+off)[off:], randSlice(r, n+off+5)[off:]
+				name := fmt.Sprintf("n=%d off=%d", n, off)
+				var d, s, ss float64
+				for i := 0; i < n; i++ {
+					d += float64(x[i]) * float64(y[i])
+					s += float64(x[i])
+					ss += float64(x[i]) * float64(x[i])
+				}
+				require.InDelta(t, d, Dot(x, y), 1e-5*(1+float64(n)), name)
+				require.InDelta(t, float64(dotGeneric(x, y)), float64(Dot(x, y)), 1e-5*(1+float64(n)), name)
+				require.InDelta(t, s, Sum(x), 1e-9*(1+float64(n)), name)
+				require.InDelta(t, ss, SumSq(x), 1e-9*(1+float64(n)), name)
+
+				a := float32(0.75)
+				yg, yf := append([]float32(nil), y...), append([]float32(nil), y...)
+				axpyGeneric(a, x, yg)
+				Axpy(a, x, yf)
+				require.Equal(t, yg, yf, "axpy fast vs generic %s", name) // elementwise: exact
+				for i := 0; i < n; i++ {
+					require.Equal(t, y[i]+a*x[i], yf[i], "axpy vs reference %s", name)
+				}
+				require.Equal(t, y[n:], yf[n:], "axpy past len(x) %s", name)
+
+				sc := append([]float32(nil), x...)
+				Scale(2, sc)
+				ad := append([]float32(nil), y...)
+				Add(x, ad)
+				for i := 0; i < n; i++ {
+					require.Equal(t, 2*x[i], sc[i])
+					require.Equal(t, y[i]+x[i], ad[i])
+				}
+			}
+		}
+	})
+}
+
+func TestParallelCoversOnce(t *testing.T) {
+	defer SetWorkers(Workers())
+	for _, nw := range []int{1, 2, 3, 8} {
+		SetWorkers(nw)
+		for _, n := range []int{0, 1, 2, 5, 100} {
+			seen := make([]int32, n)
+			var calls atomic.Int32
+			Parallel(n, func(w, lo, hi int) {
+				calls.Add(1)
+				require.GreaterOrEqual(t, w, 0)
+				require.Less(t, w, nw)
+				for i := lo; i < hi; i++ {
+					atomic.AddInt32(&seen[i], 1)
+				}
+			})
+			for i, v := range seen {
+				require.Equal(t, int32(1), v, "workers=%d n=%d index %d", nw, n, i)
+			}
+			require.LessOrEqual(t, int(calls.Load()), max(nw, 1))
+		}
+	}
+	SetWorkers(0)
+	require.GreaterOrEqual(t, Workers(), 1)
+}
+
+func TestFastPathSwitch(t *testing.T) {
+	old := fastOn
+	defer SetFastPath(old)
+	SetFastPath(false)
+	require.Equal(t, "generic", FastPath())
+	SetFastPath(true)
+	if fastInstall == nil {
+		require.Equal(t, "generic", FastPath())
+		return
+	}
+	require.Contains(t, []string{"avx2", "avx512"}, FastPath())
+}
