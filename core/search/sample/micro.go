@@ -3,6 +3,8 @@ package sample
 import (
 	"fmt"
 	"strings"
+
+	"github.com/nasplayground/nas/core/genotype"
 )
 
 // MicroSpace is the NASNet/ENAS micro cell search space: two cells (normal,
@@ -66,10 +68,47 @@ func (m *MicroSpace) ChoiceLabels(d int) []string {
 	return l
 }
 
+// Genotype converts valid choices into a genotype.Genotype; every op name
+// must be a genotype.Primitive name. Concats list all intermediate nodes, as
+// DARTS genotypes do (range(2, Steps+2)).
+func (m *MicroSpace) Genotype(choices []int) (genotype.Genotype, error) {
+	var g genotype.Genotype
+	if err := m.Valid(choices); err != nil {
+		return g, err
+	}
+	prims := make([]genotype.Primitive, len(m.Ops))
+	for k, name := range m.Ops {
+		p, err := genotype.ParsePrimitive(name)
+		if err != nil {
+			return g, fmt.Errorf("%s: op %d: %w", m.Name(), k, err)
+		}
+		prims[k] = p
+	}
+	var concat []int
+	for i := range m.Steps {
+		concat = append(concat, i+2)
+	}
+	cells := [2][]genotype.Edge{}
+	for c := range cells {
+		for i := range m.Steps {
+			base := (c*m.Steps + i) * 4
+			cells[c] = append(cells[c],
+				genotype.Edge{Op: prims[choices[base+2]], Input: choices[base]},
+				genotype.Edge{Op: prims[choices[base+3]], Input: choices[base+1]})
+		}
+	}
+	return genotype.Genotype{Normal: cells[0], NormalConcat: concat, Reduce: cells[1], ReduceConcat: append([]int(nil), concat...)}, nil
+}
+
 // Describe implements Space: the DARTS genotype text, e.g.
-// Genotype(normal=[('sep_conv_3x3', 1), ...], normal_concat=range(2, 6), reduce=[...], reduce_concat=range(2, 6)).
-// Out-of-range choices print as "?".
+// Genotype(normal=[('sep_conv_3x3', 1), ...], normal_concat=range(2, 6), reduce=[...], reduce_concat=range(2, 6)),
+// printed by genotype.Genotype.String when the ops are genotype primitives
+// and choices are valid, else by the same format here (out-of-range choices
+// print as "?").
 func (m *MicroSpace) Describe(choices []int) string {
+	if g, err := m.Genotype(choices); err == nil {
+		return g.String()
+	}
 	var b strings.Builder
 	b.WriteString("Genotype(")
 	for c, cell := range cellNames {

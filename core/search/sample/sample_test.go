@@ -2,6 +2,7 @@ package sample_test
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,6 +44,16 @@ func TestMicroDescribe(t *testing.T) {
 		"reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), ('max_pool_3x3', 1), ('max_pool_3x3', 0), " +
 		"('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=range(2, 6))"
 	assert.Equal(t, want, s.Describe(c))
+	g, err := s.Genotype(c)
+	require.NoError(t, err)
+	assert.Equal(t, want, g.String())
+
+	// Ops that are not genotype primitives use the local printer, same format.
+	names := []string{"none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dilated_3x3", "dil_conv_5x5"}
+	local := sample.DARTSMicroSpace(names, 4)
+	_, err = local.Genotype(c)
+	assert.Error(t, err)
+	assert.Equal(t, strings.ReplaceAll(want, "dil_conv_3x3", "dilated_3x3"), local.Describe(c))
 }
 
 func TestUniformAndMutateValid(t *testing.T) {
