@@ -30,10 +30,28 @@ func TestRemovesOldest(t *testing.T) {
 	s, err := evolution.New(space, sumReward{}, cfg)
 	require.NoError(t, err)
 	for !s.Done() {
+		before := s.Population()
 		ev, err := s.Step()
 		require.NoError(t, err)
 		require.NoError(t, space.Valid(ev.Choices))
 		pop := s.Population()
+		var born int
+		if _, err := fmt.Sscanf(ev.Message, "mutated parent born at step %d", &born); err == nil {
+			found := false
+			for _, ind := range before { // the parent was in the population before the step
+				if ind.Born == born {
+					found = true
+					diff := 0
+					for d := range ind.Choices {
+						if ind.Choices[d] != ev.Choices[d] {
+							diff++
+						}
+					}
+					assert.Equal(t, 1, diff, "child differs from its parent in one decision")
+				}
+			}
+			assert.True(t, found, "parent born at %d in the population", born)
+		}
 		n := min(ev.Step, 10)
 		require.Len(t, pop, n)
 		for i, ind := range pop { // the last n children, oldest first: aging, not fitness, removes
