@@ -136,3 +136,23 @@ func BenchmarkIm2col(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMicroKernel: one mr×nr tile over kc=256 with packed panels hot in
+// L1: the ceiling the packed GEMM can reach with each micro-kernel.
+func BenchmarkMicroKernel(b *testing.B) {
+	all := map[string]*packedGemm{"generic4x4": packedGeneric}
+	for name, g := range testGemms {
+		all[name] = g
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for name, g := range all {
+		const kc = 256
+		a, bp, c := randSlice(r, kc*g.mr), randSlice(r, kc*g.nr), make([]float32, g.mr*g.nr)
+		b.Run(fmt.Sprintf("%s/%dx%d", name, g.mr, g.nr), func(b *testing.B) {
+			for b.Loop() {
+				g.kern(kc, a, bp, c, g.nr)
+			}
+			reportGFLOPs(b, 2*float64(kc*g.mr*g.nr))
+		})
+	}
+}

@@ -5,11 +5,18 @@ package kernels
 import "simd/archsimd"
 
 var (
-	gemmAVX2   = &packedGemm{mr: 4, nr: 16, mc: 128, kc: 256, nc: 2048, kern: kernelAVX2}
-	gemmAVX512 = &packedGemm{mr: 4, nr: 32, mc: 128, kc: 256, nc: 2048, kern: kernelAVX512}
+	gemmAVX2     = &packedGemm{mr: 6, nr: 16, mc: 96, kc: 256, nc: 2048, kern: kernelAVX2Asm}
+	gemmAVX2SIMD = &packedGemm{mr: 4, nr: 16, mc: 128, kc: 256, nc: 2048, kern: kernelAVX2}
+	gemmAVX512   = &packedGemm{mr: 4, nr: 32, mc: 128, kc: 256, nc: 2048, kern: kernelAVX512}
 )
 
 func init() {
+	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
+		testGemms["avx2-asm"], testGemms["avx2-archsimd"] = gemmAVX2, gemmAVX2SIMD
+	}
+	if archsimd.X86.AVX512() {
+		testGemms["avx512-archsimd"] = gemmAVX512
+	}
 	switch {
 	case archsimd.X86.AVX512():
 		fastName = "avx512"

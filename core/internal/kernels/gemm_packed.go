@@ -165,5 +165,8 @@ func kernelGeneric(kc int, a, b, c []float32, ldc int) {
 	r[0], r[1], r[2], r[3] = r[0]+c30, r[1]+c31, r[2]+c32, r[3]+c33
 }
 
+// testGemms lists every packed GEMM this CPU can run, for the tests.
+var testGemms = map[string]*packedGemm{}
+
 // packedGeneric drives kernelGeneric; tests use it to check the driver.
 var packedGeneric = &packedGemm{mr: 4, nr: 4, mc: 64, kc: 256, nc: 1024, kern: kernelGeneric}
