@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 
 	gplot "gonum.org/v1/plot"
@@ -13,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/nasplayground/nas/core/nb201"
+	"github.com/nasplayground/nas/native/internal/fsutil"
 )
 
 // methodColors are fixed per method so figures compare across runs.
@@ -116,27 +116,10 @@ func Curves(results []nb201.Result, title, path string) error {
 	if err != nil {
 		return fmt.Errorf("plot.Curves %s: %w", path, err)
 	}
-	return writeAtomic(path, wt)
-}
-
-// writeAtomic writes wt to a temporary file beside path and renames it.
-func writeAtomic(path string, wt io.WriterTo) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	_, err = wt.WriteTo(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("plot: writing %s: %w", path, err)
-	}
-	return nil
+	return fsutil.Write(path, func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
+		return err
+	})
 }
 
 // ticks125 labels a log axis at 1, 2, 5, 10, 20, 50, ... with unlabeled minor
