@@ -125,7 +125,24 @@ func gemmGenericRows(tA, tB bool, i0, i1, n, k int, a []float32, lda int, b []fl
 				}
 				bb, ldbb = bt, nb
 			}
-			for i := i0; i < i1; i++ {
+			i := i0
+			for ; i+2 <= i1; i += 2 {
+				c0 := c[i*ldc+jb : i*ldc+jb+nb]
+				c1 := c[(i+1)*ldc+jb : (i+1)*ldc+jb+nb]
+				a0i, a1i := i*sai+pb*sap, (i+1)*sai+pb*sap
+				p := 0
+				for ; p+4 <= kb; p += 4 {
+					axpy4x2(a[a0i+p*sap], a[a0i+(p+1)*sap], a[a0i+(p+2)*sap], a[a0i+(p+3)*sap],
+						a[a1i+p*sap], a[a1i+(p+1)*sap], a[a1i+(p+2)*sap], a[a1i+(p+3)*sap],
+						bb[p*ldbb:p*ldbb+nb], bb[(p+1)*ldbb:(p+1)*ldbb+nb],
+						bb[(p+2)*ldbb:(p+2)*ldbb+nb], bb[(p+3)*ldbb:(p+3)*ldbb+nb], c0, c1)
+				}
+				for ; p < kb; p++ {
+					axpyGeneric(a[a0i+p*sap], bb[p*ldbb:p*ldbb+nb], c0)
+					axpyGeneric(a[a1i+p*sap], bb[p*ldbb:p*ldbb+nb], c1)
+				}
+			}
+			for ; i < i1; i++ {
 				ci := c[i*ldc+jb : i*ldc+jb+nb]
 				ai := i*sai + pb*sap
 				p := 0
@@ -148,5 +165,16 @@ func axpy4(a0, a1, a2, a3 float32, b0, b1, b2, b3, c []float32) {
 	b0, b1, b2, b3 = b0[:n], b1[:n], b2[:n], b3[:n]
 	for j := range c {
 		c[j] += a0*b0[j] + a1*b1[j] + a2*b2[j] + a3*b3[j]
+	}
+}
+
+// axpy4x2 is axpy4 on two C rows sharing the four B rows (half the B loads).
+func axpy4x2(a0, a1, a2, a3, e0, e1, e2, e3 float32, b0, b1, b2, b3, c0, c1 []float32) {
+	n := len(c0)
+	b0, b1, b2, b3, c1 = b0[:n], b1[:n], b2[:n], b3[:n], c1[:n]
+	for j := range c0 {
+		x0, x1, x2, x3 := b0[j], b1[j], b2[j], b3[j]
+		c0[j] += a0*x0 + a1*x1 + a2*x2 + a3*x3
+		c1[j] += e0*x0 + e1*x1 + e2*x2 + e3*x3
 	}
 }
