@@ -81,6 +81,10 @@ func TestTapeReuse(t *testing.T) {
 	t.Logf("bytes allocated: first step %d, second step %d (%.1f%%)", first, second, 100*float64(second)/float64(first))
 	assert.Equal(t, l1, l2, "same loss after Reset")
 	assert.Equal(t, grad1, m.alpha.Grad.Data, "same dα after Reset")
+	if raceEnabled {
+		t.Log("-race: sync.Pool drops buffers at random; byte counts not asserted")
+		return
+	}
 	assert.Less(t, second, first/10, "the second step reuses the tape's buffers")
 	allocs := testing.AllocsPerRun(5, func() { step() })
 	b2 := totalAlloc()
