@@ -1,0 +1,315 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	_ "github.com/nasplayground/nas/assets/demo" // registers the embedded demo set
+	"github.com/nasplayground/nas/core/data"
+	"github.com/nasplayground/nas/core/genotype"
+	"github.com/nasplayground/nas/core/model"
+	"github.com/nasplayground/nas/core/nn"
+	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/core/tensor"
+	"github.com/nasplayground/nas/core/train"
+	"github.com/nasplayground/nas/native/internal/fsutil"
+)
+
+func init() {
+	register(command{name: "train", summary: "train a genotype's network from scratch (DARTS cnn/train.py)", run: runTrain})
+}
+
+// Files in the --out folder of `nas train`.
+const (
+	trainCheckpointFile = "train.ckpt"
+	trainResultFile     = "result.json"
+)
+
+// trainResult is result.json of `nas train`.
+type trainResult struct {
+	Genotype     string         `json:"genotype"`
+	Dataset      string         `json:"dataset"`
+	Params       int            `json:"params"`
+	ParamsTotal  int            `json:"params_total"`
+	Epochs       int            `json:"epochs"` // finished epochs
+	Steps        int            `json:"steps"`
+	Done         bool           `json:"done"`
+	TestAcc      float64        `json:"test_acc"`
+	TestLoss     float64        `json:"test_loss"`
+	BestTestAcc  float64        `json:"best_test_acc"`
+	TrainAcc     float64        `json:"train_acc"`
+	ElapsedS     float64        `json:"elapsed_s"`
+	ImagesPerSec float64        `json:"images_per_s"`
+	Config       train.Config   `json:"config"`
+	History      []search.Event `json:"history"`
+}
+
+type trainFlags struct {
+	genotype, dataset, dir, out, metrics string
+	cfg                                  train.Config
+	cutout                               bool
+	cutoutLen, maxSteps                  int
+	resume, dryRun, json                 bool
+}
+
+func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, error) {
+	f := &trainFlags{cfg: train.DefaultConfig()}
+	c := &f.cfg
+	fs := newFlags("train", stderr)
+	fs.StringVar(&f.genotype, "genotype", "", "genotype: a name ("+strings.Join(genotype.Names(), ", ")+"), DARTS text, or a file")
+	fs.StringVar(&f.dataset, "dataset", "cifar10", "data set: cifar10, fashion-mnist, mnist or demo")
+	fs.StringVar(&f.dir, "data", "", "data directory (default: the usual place of the data set)")
+	fs.IntVar(&c.C, "C", c.C, "initial channels")
+	fs.IntVar(&c.Layers, "layers", c.Layers, "number of cells")
+	fs.BoolVar(&c.Auxiliary, "auxiliary", false, "auxiliary head after cell 2·layers/3 (32×32 images)")
+	fs.Float64Var(&c.AuxWeight, "auxiliary-weight", c.AuxWeight, "weight of the auxiliary loss")
+	fs.BoolVar(&f.cutout, "cutout", false, "cutout augmentation")
+	fs.IntVar(&f.cutoutLen, "cutout-length", 16, "cutout side")
+	fs.Float64Var(&c.DropPath, "drop-path", c.DropPath, "final drop-path probability (ramped linearly from 0)")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "batch size")
+	fs.Float64Var(&c.LR, "lr", c.LR, "initial learning rate (cosine to 0)")
+	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "SGD momentum")
+	fs.Float64Var(&c.WeightDecay, "weight-decay", c.WeightDecay, "weight decay")
+	fs.Float64Var(&c.GradClip, "grad-clip", c.GradClip, "gradient norm clip (0 = off)")
+	fs.Uint64Var(&c.Seed, "seed", 0, "random seed")
+	fs.IntVar(&c.Threads, "threads", 0, "kernel workers (0 = all cores)")
+	fs.IntVar(&c.TestLimit, "test-limit", 0, "images of the per-epoch test pass (0 = all)")
+	fs.IntVar(&f.maxSteps, "max-steps", 0, "stop after this many training steps (0 = no limit; for smoke tests)")
+	fs.StringVar(&f.out, "out", "", "folder for events.jsonl, the checkpoint and result.json")
+	fs.BoolVar(&f.resume, "resume", false, "continue from the checkpoint in --out")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print parameter count and MACs, then exit without reading data")
+	fs.BoolVar(&f.json, "json", false, "one JSON object per epoch on stdout")
+	fs.StringVar(&f.metrics, "metrics-format", "text", "text, or katib (name=value lines for Katib's stdout collector)")
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	switch {
+	case f.genotype == "":
+		return nil, usagef("--genotype is required (a name such as DARTS_V2, genotype text, or a file)")
+	case f.metrics != "text" && f.metrics != "katib":
+		return nil, usagef("--metrics-format %q, want text or katib", f.metrics)
+	case f.resume && f.out == "":
+		return nil, usagef("--resume needs --out (the folder holding %s)", trainCheckpointFile)
+	case f.maxSteps < 0:
+		return nil, usagef("--max-steps %d, want >= 0", f.maxSteps)
+	}
+	if f.cutout {
+		c.Cutout = f.cutoutLen
+	}
+	g, err := genotype.Resolve(f.genotype)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	c.Genotype = g
+	return f, nil
+}
+
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	f, err := parseTrainFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if f.dryRun {
+		return trainDryRun(f, stdout)
+	}
+	trainSet, testSet, err := loadTrainData(f.dataset, f.dir)
+	if err != nil {
+		return err
+	}
+	var tr *train.Trainer
+	if f.resume {
+		tr, err = resumeTrainer(f, trainSet, testSet)
+	} else {
+		tr, err = train.New(f.cfg, trainSet, testSet)
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	return trainLoop(tr, f, stdout)
+}
+
+// imageShape is what the data set is expected to hold, for --dry-run.
+func imageShape(dataset string) (c, h, w int, err error) {
+	switch dataset {
+	case "cifar10":
+		return 3, 32, 32, nil
+	case "demo":
+		return 3, data.DemoSize, data.DemoSize, nil
+	case "fashion-mnist", "mnist":
+		return 1, 28, 28, nil
+	}
+	return 0, 0, 0, usagef("--dataset %q, want one of cifar10, fashion-mnist, mnist, demo", dataset)
+}
+
+// netSize returns the parameters without and with the auxiliary head and the
+// MACs of one image (auxiliary head excluded).
+func netSize(cfg model.EvalConfig, h, w int) (params, total int, macs int64, err error) {
+	net, err := model.NewEvalNet(cfg, tensor.NewRNG(0))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return nn.CountParams(net.Params()), nn.CountParams(net.AllParams()), model.MACs(net.Logits, cfg.InChannels, h, w), nil
+}
+
+func trainDryRun(f *trainFlags, stdout io.Writer) error {
+	ch, h, w, err := imageShape(f.dataset)
+	if err != nil {
+		return err
+	}
+	c := f.cfg
+	if err := c.Validate(); err != nil {
+		return usageError{err}
+	}
+	p, total, macs, err := netSize(model.EvalConfig{C: c.C, Layers: c.Layers, Classes: 10, InChannels: ch,
+		Auxiliary: c.Auxiliary, Genotype: c.Genotype}, h, w)
+	if err != nil {
+		return usageError{err}
+	}
+	if f.json {
+		fmt.Fprintf(stdout, "{\"params\": %d, \"params_total\": %d, \"macs\": %d}\n", p, total, macs)
+		return nil
+	}
+	fmt.Fprintf(stdout, "params %d (%.6f MB as DARTS prints), with auxiliary head %d, MACs per %d×%d×%d image %d (%.1f M)\n",
+		p, float64(p)/1e6, total, ch, h, w, macs, float64(macs)/1e6)
+	return nil
+}
+
+func loadTrainData(name, dir string) (trainSet, testSet *data.Dataset, err error) {
+	if _, _, _, err := imageShape(name); err != nil {
+		return nil, nil, err
+	}
+	if dir == "" && name != "demo" {
+		dir = data.DefaultDir(name)
+	}
+	if trainSet, err = data.Load(name, dir, true); err != nil {
+		return nil, nil, usageError{err}
+	}
+	if testSet, err = data.Load(name, dir, false); err != nil {
+		return nil, nil, usageError{err}
+	}
+	return trainSet, testSet, nil
+}
+
+func resumeTrainer(f *trainFlags, trainSet, testSet *data.Dataset) (*train.Trainer, error) {
+	path := filepath.Join(f.out, trainCheckpointFile)
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--resume: %w", err)
+	}
+	defer fh.Close()
+	ck, err := train.ReadCheckpoint(fh)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return train.Resume(ck, trainSet, testSet)
+}
+
+func writeTrainCheckpoint(dir string, tr *train.Trainer) error {
+	if dir == "" {
+		return nil
+	}
+	ck := tr.Checkpoint()
+	return fsutil.Write(filepath.Join(dir, trainCheckpointFile), func(w io.Writer) error {
+		return train.WriteCheckpoint(w, ck)
+	})
+}
+
+// trainLoop steps tr to the end (or --max-steps, or Ctrl-C), reporting each
+// epoch in the chosen format and saving a checkpoint after each.
+func trainLoop(tr *train.Trainer, f *trainFlags, stdout io.Writer) error {
+	log, err := openEventLog(f.out, f.resume)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+
+	cfg := tr.Config()
+	spe := tr.StepsPerEpoch()
+	bar := newProgress(stdout, cfg.Epochs*spe, "train", f.json || f.metrics == "katib")
+	enc := json.NewEncoder(stdout)
+	steps := 0
+	for !tr.Done() && (f.maxSteps == 0 || steps < f.maxSteps) {
+		select {
+		case <-stop:
+			bar.finish()
+			if err := writeTrainCheckpoint(f.out, tr); err != nil {
+				return err
+			}
+			if err := writeTrainResult(f, tr); err != nil {
+				return err
+			}
+			return interruptedError{fmt.Sprintf("interrupted at epoch %d; resume with --resume --out %s", tr.Epoch(), f.out)}
+		default:
+		}
+		ev, err := tr.Step()
+		if err != nil {
+			return err
+		}
+		if err := log.write(ev); err != nil {
+			return err
+		}
+		if ev.Kind == search.KindStep {
+			steps++
+			bar.step(ev.Step, fmt.Sprintf("epoch %d/%d loss %.3f acc %.3f", ev.Epoch+1, cfg.Epochs, ev.TrainLoss, ev.TrainAcc))
+			continue
+		}
+		switch {
+		case f.json:
+			err = enc.Encode(ev)
+		case f.metrics == "katib":
+			_, err = fmt.Fprintf(stdout, "epoch=%d\nTrain-Loss=%.6g\nTrain-Accuracy=%.6g\nValidation-Loss=%.6g\nValidation-Accuracy=%.6g\n",
+				ev.Epoch, ev.TrainLoss, ev.TrainAcc, ev.ValLoss, ev.ValAcc)
+		default:
+			bar.line("epoch %d/%d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  lr %.5f  %.1f images/s  %.0fs",
+				ev.Epoch+1, cfg.Epochs, ev.TrainLoss, ev.TrainAcc, ev.ValLoss, ev.ValAcc, ev.LR, ev.ImagesPerSec, ev.Elapsed)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeTrainCheckpoint(f.out, tr); err != nil {
+			return err
+		}
+	}
+	bar.finish()
+	if !tr.Done() {
+		if err := writeTrainCheckpoint(f.out, tr); err != nil {
+			return err
+		}
+	}
+	return writeTrainResult(f, tr)
+}
+
+func writeTrainResult(f *trainFlags, tr *train.Trainer) error {
+	if f.out == "" {
+		return nil
+	}
+	snap := tr.Snapshot()
+	r := trainResult{Genotype: tr.Config().Genotype.String(), Dataset: f.dataset, Params: nn.CountParams(tr.Net.Params()),
+		ParamsTotal: nn.CountParams(tr.Net.AllParams()), Epochs: len(snap.Epochs), Steps: snap.Step, Done: tr.Done(),
+		ElapsedS: tr.Elapsed(), Config: tr.Config(), History: snap.Epochs}
+	for _, ev := range snap.Epochs {
+		r.TestAcc, r.TestLoss, r.TrainAcc, r.ImagesPerSec = ev.ValAcc, ev.ValLoss, ev.TrainAcc, ev.ImagesPerSec
+		r.BestTestAcc = max(r.BestTestAcc, ev.ValAcc)
+	}
+	if r.ImagesPerSec == 0 {
+		r.ImagesPerSec = snap.Last.ImagesPerSec
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := fsutil.WriteFile(filepath.Join(f.out, trainResultFile), append(b, '\n')); err != nil {
+		return err
+	}
+	return nil
+}
