@@ -263,3 +263,52 @@ func MACs(forward func(ctx *nn.Ctx, x *autograd.Var) *autograd.Var, inC, h, w in
 	forward(ctx, autograd.Const(tensor.New(1, inC, h, w)))
 	return macs
 }
+
+// PathEdge is one chosen input of a node with its chosen op (an index into
+// the supernet's op set), as a sampling controller picks it.
+type PathEdge struct{ Input, Op int }
+
+// ForwardPath evaluates one discrete architecture inside the supernet, with
+// the supernet's weights (ENAS weight sharing): node i of a cell sums
+// op(input) over its chosen edges, and α is not used. normal and reduce hold
+// the chosen edges per node (normal[i] = the edges into node i).
+func (n *SearchNet) ForwardPath(ctx *nn.Ctx, x *autograd.Var, normal, reduce [][]PathEdge) *autograd.Var {
+	s0 := n.Stem.Forward(ctx, x)
+	s1 := s0
+	for _, cell := range n.Cells {
+		p := normal
+		if cell.Reduction {
+			p = reduce
+		}
+		s0, s1 = s1, cell.ForwardPath(ctx, s0, s1, p)
+	}
+	return n.Classifier.Forward(ctx, nn.GlobalAvgPool(ctx.Tape, s1))
+}
+
+// ForwardPath computes the cell with only the chosen edges and ops.
+func (c *SearchCell) ForwardPath(ctx *nn.Ctx, s0, s1 *autograd.Var, path [][]PathEdge) *autograd.Var {
+	states := []*autograd.Var{c.Pre0.Forward(ctx, s0), c.Pre1.Forward(ctx, s1)}
+	for i := 0; i < c.steps; i++ {
+		var terms []*autograd.Var
+		for _, pe := range path[i] {
+			op := c.Edges[genotype.EdgeIndex(i, pe.Input)][pe.Op]
+			if op == nil { // none
+				continue
+			}
+			terms = append(terms, op.Forward(ctx, states[pe.Input]))
+		}
+		if len(terms) == 0 {
+			h := states[path[i][0].Input]
+			terms = append(terms, nn.Zero(ctx.Tape, h, strideOf(c, path[i][0].Input)))
+		}
+		states = append(states, nn.Add(ctx.Tape, terms...))
+	}
+	return nn.Concat(ctx.Tape, states[len(states)-c.outMult:]...)
+}
+
+func strideOf(c *SearchCell, input int) int {
+	if c.Reduction && input < 2 {
+		return 2
+	}
+	return 1
+}

@@ -72,6 +72,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if errors.As(err, &ue) {
 			return exitUsage
 		}
+		var ie interruptedError
+		if errors.As(err, &ie) {
+			return 130
+		}
 		return 1
 	}
 }
@@ -80,17 +84,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 // wrong flag becomes a one-line error and exit code 2.
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("nas "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors are reported once, in one line, by run
+	fs.Usage = func() {}
+	helpOut[fs] = stderr
 	return fs
 }
+
+// helpOut remembers where each FlagSet prints its --help text.
+var helpOut = map[*flag.FlagSet]io.Writer{}
 
 // parseFlags parses and turns flag errors into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			w := helpOut[fs]
+			fmt.Fprintf(w, "Usage of %s:\n", fs.Name())
+			fs.SetOutput(w)
+			fs.PrintDefaults()
 			return err
 		}
-		return usageError{err}
+		return usageError{fmt.Errorf("%v (see %s --help)", err, fs.Name())}
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
