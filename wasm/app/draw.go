@@ -70,11 +70,25 @@ func (g *game) textRight(dst *ebiten.Image, s string, x, y, size float64, clr co
 	g.text(dst, s, x-text.Advance(s, g.face(size)), y, size, clr)
 }
 
+type wrapKey struct {
+	s           string
+	width, size float64
+}
+
 // paragraph draws s wrapped to width and returns the height used.
 func (g *game) paragraph(dst *ebiten.Image, s string, x, y, width, size float64, clr color.Color) float64 {
 	f := g.face(size)
 	lh := size * g.layout.U * 1.25
-	lines := ui.Wrap(s, width, func(t string) float64 { return text.Advance(t, f) })
+	key := wrapKey{s, math.Round(width), f.Size}
+	lines, ok := g.wraps[key]
+	if !ok {
+		// Measuring shapes every prefix: do it once per text, width and size.
+		lines = ui.Wrap(s, width, func(t string) float64 { return text.Advance(t, f) })
+		if len(g.wraps) > 256 {
+			clear(g.wraps)
+		}
+		g.wraps[key] = lines
+	}
 	for i, l := range lines {
 		g.text(dst, l, x, y+float64(i)*lh, size, clr)
 	}
@@ -121,7 +135,7 @@ func (l *lines) polyline(pts []ui.Point, width float64, clr color.RGBA, alpha fl
 		p.LineTo(float32(q.X), float32(q.Y))
 	}
 	n := len(l.vs)
-	l.vs, l.is = p.AppendVerticesAndIndicesForStroke(l.vs, l.is, &vector.StrokeOptions{Width: float32(width), LineJoin: vector.LineJoinRound})
+	l.vs, l.is = p.AppendVerticesAndIndicesForStroke(l.vs, l.is, &vector.StrokeOptions{Width: float32(width), LineJoin: vector.LineJoinBevel})
 	for i := n; i < len(l.vs); i++ {
 		v := &l.vs[i]
 		v.SrcX, v.SrcY = 1, 1
@@ -131,7 +145,7 @@ func (l *lines) polyline(pts []ui.Point, width float64, clr color.RGBA, alpha fl
 
 func (l *lines) flush(dst *ebiten.Image) {
 	if len(l.vs) > 0 {
-		dst.DrawTriangles(l.vs, l.is, whiteSub, &ebiten.DrawTrianglesOptions{AntiAlias: true})
+		dst.DrawTriangles(l.vs, l.is, whiteSub, &ebiten.DrawTrianglesOptions{}) // AntiAlias renders offscreen per call: too slow on software GL
 	}
 	l.vs, l.is = l.vs[:0], l.is[:0]
 }
@@ -201,7 +215,8 @@ func (g *game) plot(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel string
 	for _, s := range ss {
 		if s.dots {
 			for _, p := range s.pts {
-				vector.DrawFilledCircle(dst, float32(sx(p.X)), float32(sy(p.Y)), float32(0.09*u), color.RGBA{s.clr.R, s.clr.G, s.clr.B, 150}, true)
+				d := 0.16 * u
+				vector.DrawFilledRect(dst, float32(sx(p.X)-d/2), float32(sy(p.Y)-d/2), float32(d), float32(d), s.clr, false)
 			}
 			continue
 		}

@@ -26,6 +26,7 @@ type game struct {
 	br      *bridge
 	src     *text.GoTextFaceSource
 	faces   map[float64]*text.GoTextFace
+	wraps   map[wrapKey][]string
 	layout  ui.Layout
 	w, h    float64
 	dpr     float64
@@ -34,10 +35,11 @@ type game struct {
 	paused  bool
 	last    time.Time
 	thumbs  thumbCache
+	drawMS  float64 // smoothed CPU time of Draw (command building; the GPU work is not in it)
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
-	g := &game{params: p, src: src, br: br, faces: map[float64]*text.GoTextFace{}, dpr: 1}
+	g := &game{params: p, src: src, br: br, faces: map[float64]*text.GoTextFace{}, wraps: map[wrapKey][]string{}, dpr: 1}
 	g.rate = p.EffectiveRate()
 	g.replay.Rate = protocol.DefaultRate(protocol.SceneReplay)
 	if p.Scene == protocol.SceneReplay && p.Rate > 0 {
@@ -307,7 +309,9 @@ func (g *game) Draw(screen *ebiten.Image) {
 	b := screen.Bounds()
 	g.w, g.h = float64(b.Dx()), float64(b.Dy())
 	g.layout = ui.ComputeLayout(g.params.Scene, replayOf(&g.model), g.w, g.h)
+	t0 := time.Now()
 	g.draw(screen)
+	g.drawMS = 0.9*g.drawMS + 0.1*float64(time.Since(t0).Microseconds())/1000
 	if r, ok := g.layout.Button("open"); ok {
 		js.Global().Set("nasOpenRect", js.ValueOf(map[string]any{"x": r.X / g.dpr, "y": r.Y / g.dpr, "w": r.W / g.dpr, "h": r.H / g.dpr}))
 	} else {

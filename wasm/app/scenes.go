@@ -92,7 +92,7 @@ func (g *game) drawStatus(dst *ebiten.Image) {
 		state = g.t("stat.paused")
 	}
 	parts := []string{state, fmt.Sprintf("%s %d", g.t("stat.step"), m.Step)}
-	if m.IsDARTS() {
+	if g.params.Scene == protocol.SceneDARTS || replayOf(m) == protocol.SceneDARTS {
 		parts = append(parts, fmt.Sprintf("%s %d", g.t("stat.epoch"), m.Epoch), fmt.Sprintf("%.0f %s", m.ImagesPerSec, g.t("stat.ips")))
 	} else {
 		parts = append(parts, fmt.Sprintf("%.0f %s", m.StepsPerSec, g.t("stat.sps")))
@@ -174,9 +174,9 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 		if m.Text != "" {
 			msg += " " + m.Text
 		}
-		r := l.Panels["normal"]
-		box := ui.Rect{X: r.X + r.W*0.15, Y: r.Y + r.H*0.78, W: r.W * 0.7, H: 2.2 * u}
-		fillRect(dst, box, color.RGBA{60, 30, 10, 235})
+		r := l.Panels["genotype"]
+		box := ui.Rect{X: r.X + 0.4*u, Y: r.Y + r.H - 2.2*u, W: r.W - 0.8*u, H: 1.8 * u}
+		fillRect(dst, box, color.RGBA{60, 30, 10, 255})
 		strokeRect(dst, box, 2, colWarning)
 		g.textCentered(dst, msg, box, ui.SizeBody, colWarning)
 	}
@@ -225,21 +225,21 @@ func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, title, caption string, alp
 		label := fmt.Sprint(i - 2)
 		switch {
 		case i == 0:
-			label = "c_{k-2}"
+			label = "k-2"
 		case i == 1:
-			label = "c_{k-1}"
+			label = "k-1"
 		case i == len(nodes)-1:
-			label = "c_k"
+			label = "out"
 		}
 		c := colButton
 		if i < 2 || i == len(nodes)-1 {
 			c = colActive
 		}
-		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(rad), c, true)
-		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, true)
+		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(rad), c, false)
+		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, false)
 		size := ui.SizeBody
-		if len(label) > 2 {
-			size = ui.SizeCaption * 0.8
+		if len(label) > 1 {
+			size = ui.SizeCaption * 0.85
 		}
 		g.textCentered(dst, label, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, size, colText)
 	}
@@ -282,13 +282,10 @@ func (g *game) drawAlpha(dst *ebiten.Image, r ui.Rect, ops []string) {
 	for c, a := range [][][]float64{m.AlphaNormal, m.AlphaReduce} {
 		x0 := in.X + labelW + float64(c)*(mapW+labelW+0.8*u)
 		colW := mapW / float64(len(ops))
-		for k, op := range ops {
-			s := shortOp[op]
-			if len(s) > 4 {
-				s = s[:4]
-			}
-			g.text(dst, s, x0+float64(k)*colW+0.05*u, in.Y, ui.SizeCaption*0.75, rgba(ui.OpColors[k%len(ui.OpColors)]))
+		for k := range ops { // column keys: the legend's colours
+			vector.DrawFilledRect(dst, float32(x0+float64(k)*colW), float32(in.Y+0.2*u), float32(colW-2), float32(0.5*u), rgba(ui.OpColors[k%len(ui.OpColors)]), false)
 		}
+		g.textRight(dst, []string{"N", "R"}[c], x0-0.3*u, in.Y, ui.SizeCaption, colDim)
 		y0 := in.Y + 1.0*u
 		for e, ft := range edges {
 			if rowH >= 0.5*u {
@@ -466,11 +463,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 	var l lines
 	for e := range froms {
 		a, b := pos[froms[e]], pos[tos[e]]
-		bend := 0.0
-		if tos[e]-froms[e] >= 2 {
-			bend = 0.18
-		}
-		pts := ui.Strands(a, b, bend, 0, 1, 20)[0]
+		pts := ui.Strands(a, b, 0, 0, 1, 2)[0]
 		c, w, lbl := colBorder, 0.08*u, "?"
 		if e < len(choices) {
 			k := choices[e]
@@ -486,7 +479,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 	}
 	l.flush(dst)
 	for i, p := range pos {
-		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(0.8*u), colActive, true)
+		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(0.8*u), colActive, false)
 		g.textCentered(dst, fmt.Sprint(i), ui.Rect{X: p.X - u, Y: p.Y - u, W: 2 * u, H: 2 * u}, ui.SizeBody, colText)
 	}
 }

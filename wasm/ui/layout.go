@@ -154,14 +154,15 @@ func ComputeLayout(scene, replayOf string, w, h float64) Layout {
 }
 
 // Wrap breaks s into lines no wider than width, measured by measure, breaking
-// after spaces and commas; a word wider than width gets a line of its own.
+// after spaces, commas and '+' (NB201 arch strings have no spaces); a word
+// wider than width gets a line of its own.
 func Wrap(s string, width float64, measure func(string) float64) []string {
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
 		var words []string
 		start := 0
 		for i, r := range para {
-			if r == ' ' || r == ',' {
+			if r == ' ' || r == ',' || r == '+' {
 				words = append(words, para[start:i+1])
 				start = i + 1
 			}

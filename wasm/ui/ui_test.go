@@ -79,6 +79,7 @@ func TestWrap(t *testing.T) {
 		{"a bb ccc", 4, []string{"a bb", "ccc"}},
 		{"Genotype(normal=[('sep', 0), ('skip', 1)])", 16, []string{"Genotype(normal=[('sep',", "0), ('skip',", "1)])"}},
 		{"x\ny", 10, []string{"x", "y"}},
+		{"|a~0|+|b~0|c~1|", 8, []string{"|a~0|+", "|b~0|c~1|"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) { assert.Equal(t, tc.want, ui.Wrap(tc.in, tc.width, measure)) })
