@@ -63,6 +63,7 @@ func dotAVX2(x, y []float32) float32 {
 	}
 	var lanes [8]float32
 	s0.Add(s1).Add(s2.Add(s3)).Store(&lanes)
+	archsimd.ClearAVXUpperBits()
 	var s float32
 	for _, v := range lanes {
 		s += v
@@ -89,6 +90,7 @@ func axpyAVX2(a float32, x, y []float32) {
 		y0 := y[i : i+8]
 		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y0)).StoreSlice(y0)
 	}
+	archsimd.ClearAVXUpperBits()
 	for ; i < n; i++ {
 		y[i] += a * x[i]
 	}
@@ -111,6 +113,7 @@ func dotAVX512(x, y []float32) float32 {
 	}
 	var lanes [16]float32
 	s0.Add(s1).Add(s2.Add(s3)).Store(&lanes)
+	archsimd.ClearAVXUpperBits()
 	var s float32
 	for _, v := range lanes {
 		s += v
@@ -135,6 +138,7 @@ func axpyAVX512(a float32, x, y []float32) {
 		y0 := y[i : i+8]
 		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av.GetLo()).Add(archsimd.LoadFloat32x8Slice(y0)).StoreSlice(y0)
 	}
+	archsimd.ClearAVXUpperBits()
 	for ; i < n; i++ {
 		y[i] += a * x[i]
 	}

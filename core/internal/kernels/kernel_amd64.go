@@ -54,6 +54,7 @@ func kernelAVX2(kc int, a, b, c []float32, ldc int) {
 	archsimd.LoadFloat32x8Slice(r30).Add(c30).StoreSlice(r30)
 	r31 := c[3*ldc+8 : 3*ldc+16]
 	archsimd.LoadFloat32x8Slice(r31).Add(c31).StoreSlice(r31)
+	archsimd.ClearAVXUpperBits()
 }
 
 // kernelAVX512 is the 4×32 micro-kernel on Float32x16 (see microKernel).
@@ -100,4 +101,5 @@ func kernelAVX512(kc int, a, b, c []float32, ldc int) {
 	archsimd.LoadFloat32x16Slice(r30).Add(c30).StoreSlice(r30)
 	r31 := c[3*ldc+16 : 3*ldc+32]
 	archsimd.LoadFloat32x16Slice(r31).Add(c31).StoreSlice(r31)
+	archsimd.ClearAVXUpperBits()
 }

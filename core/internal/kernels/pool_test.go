@@ -178,3 +178,25 @@ func TestFastPathSwitch(t *testing.T) {
 	}
 	require.Contains(t, []string{"avx2", "avx512"}, FastPath())
 }
+
+func TestSumSumSqAndReLUInto(t *testing.T) {
+	r := rand.New(rand.NewPCG(40, 41))
+	for _, n := range []int{0, 1, 2, 3, 17, 1000} {
+		x := randSlice(r, n)
+		s, ss := SumSumSq(x)
+		require.InDelta(t, Sum(x), s, 1e-9*(1+float64(n)))
+		require.InDelta(t, SumSq(x), ss, 1e-9*(1+float64(n)))
+		dst := randSlice(r, n+3)
+		tail := append([]float32(nil), dst[n:]...)
+		ReLUInto(dst, x)
+		for i, v := range x {
+			require.Equal(t, float32(math.Max(float64(v), 0)), dst[i])
+		}
+		require.Equal(t, tail, dst[n:])
+		ReLUInto(x, x) // in place
+		require.Equal(t, dst[:n], x)
+	}
+	s, ss := SumSumSq([]float32{1, 2, 3, -4})
+	require.Equal(t, 2.0, s)
+	require.Equal(t, 30.0, ss)
+}

@@ -97,3 +97,35 @@ func sumSqGeneric(x []float32) float64 {
 	}
 	return (s0 + s1) + (s2 + s3)
 }
+
+// SumSumSq returns Σ x[i] and Σ x[i]² in one pass, accumulated in float64
+// (batch-norm statistics: mean = s/n, var = ss/n − mean²).
+func SumSumSq(x []float32) (s, ss float64) {
+	var s0, s1, q0, q1 float64
+	n := len(x)
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		v0, v1 := float64(x[i]), float64(x[i+1])
+		s0 += v0
+		s1 += v1
+		q0 += v0 * v0
+		q1 += v1 * v1
+	}
+	for ; i < n; i++ {
+		v := float64(x[i])
+		s0 += v
+		q0 += v * v
+	}
+	return s0 + s1, q0 + q1
+}
+
+// ReLUInto writes dst[i] = max(src[i], 0) over len(src) elements (dst may be src).
+func ReLUInto(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		if v < 0 {
+			v = 0
+		}
+		dst[i] = v
+	}
+}
