@@ -142,7 +142,84 @@ func validRange(n, out, s, p, kd int) (lo, hi int) {
 }
 
 func depthwiseGeneric(x, w []float32, c int, g Geom, y []float32) {
-	depthwiseWith(axpyGeneric, x, w, c, g, y)
+	depthwiseWith(&dwGeneric, x, w, c, g, y)
+}
+
+// dwRows are the row loops of Depthwise: axpy for single taps, and the fused
+// 3- and 5-tap rows y[j] += w0·x0[j] + w1·x1[j] + … (evaluated left to right,
+// one rounding per operation, so fast and generic versions agree exactly).
+type dwRows struct {
+	axpy func(a float32, x, y []float32)
+	row3 func(w0, w1, w2 float32, x0, x1, x2, y []float32)
+	row5 func(w0, w1, w2, w3, w4 float32, x0, x1, x2, x3, x4, y []float32)
+}
+
+var dwGeneric = dwRows{axpy: axpyGeneric, row3: row3Generic, row5: row5Generic}
+
+func row3Generic(w0, w1, w2 float32, x0, x1, x2, y []float32) {
+	n := len(y)
+	x0, x1, x2 = x0[:n], x1[:n], x2[:n]
+	for j := range y {
+		y[j] += w0*x0[j] + w1*x1[j] + w2*x2[j]
+	}
+}
+
+func row5Generic(w0, w1, w2, w3, w4 float32, x0, x1, x2, x3, x4, y []float32) {
+	n := len(y)
+	x0, x1, x2, x3, x4 = x0[:n], x1[:n], x2[:n], x3[:n], x4[:n]
+	for j := range y {
+		y[j] += w0*x0[j] + w1*x1[j] + w2*x2[j] + w3*x3[j] + w4*x4[j]
+	}
+}
+
+// depthwiseFusedRows is one channel of Depthwise for stride-1 rows of 3 or 5
+// taps: per input row, the columns where every tap is inside the image get
+// all KW taps in one pass (one load/store of y instead of KW); the borders
+// go tap by tap.
+func depthwiseFusedRows(rk *dwRows, xc, wc []float32, g Geom, yc []float32, oh, ow int) {
+	jlo, _ := validRange(g.W, ow, 1, g.PW, 0)
+	_, jhi := validRange(g.W, ow, 1, g.PW, (g.KW-1)*g.DW)
+	var los, his [5]int // valid output columns per tap, the same for every row
+	for kw := 0; kw < g.KW; kw++ {
+		los[kw], his[kw] = validRange(g.W, ow, 1, g.PW, kw*g.DW)
+	}
+	for kh := 0; kh < g.KH; kh++ {
+		ylo, yhi := validRange(g.H, oh, g.SH, g.PH, kh*g.DH)
+		wr := wc[kh*g.KW : kh*g.KW+g.KW]
+		for oy := ylo; oy < yhi; oy++ {
+			iy := oy*g.SH - g.PH + kh*g.DH
+			xr := xc[iy*g.W : iy*g.W+g.W]
+			yr := yc[oy*ow : oy*ow+ow]
+			if jlo >= jhi { // no column sees every tap: tap by tap
+				for kw, wv := range wr {
+					lo, hi := los[kw], his[kw]
+					if lo < hi {
+						rk.axpy(wv, xr[lo-g.PW+kw*g.DW:hi-g.PW+kw*g.DW], yr[lo:hi])
+					}
+				}
+				continue
+			}
+			for kw, wv := range wr {
+				lo, hi := los[kw], his[kw]
+				off := kw*g.DW - g.PW
+				if lo < jlo {
+					rk.axpy(wv, xr[lo+off:jlo+off], yr[lo:jlo])
+				}
+				if jhi < hi {
+					rk.axpy(wv, xr[jhi+off:hi+off], yr[jhi:hi])
+				}
+			}
+			x0 := jlo - g.PW
+			n := jhi - jlo
+			d := g.DW
+			if g.KW == 3 {
+				rk.row3(wr[0], wr[1], wr[2], xr[x0:x0+n], xr[x0+d:x0+d+n], xr[x0+2*d:x0+2*d+n], yr[jlo:jhi])
+				continue
+			}
+			rk.row5(wr[0], wr[1], wr[2], wr[3], wr[4], xr[x0:x0+n], xr[x0+d:x0+d+n], xr[x0+2*d:x0+2*d+n],
+				xr[x0+3*d:x0+3*d+n], xr[x0+4*d:x0+4*d+n], yr[jlo:jhi])
+		}
+	}
 }
 
 func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
@@ -151,7 +228,7 @@ func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float3
 
 // depthwiseWith is Depthwise with the row axpy supplied (stride-1 rows are
 // vectorised along the output width through it).
-func depthwiseWith(axpy func(a float32, x, y []float32), x, w []float32, c int, g Geom, y []float32) {
+func depthwiseWith(rk *dwRows, x, w []float32, c int, g Geom, y []float32) {
 	oh, ow := g.OH(), g.OW()
 	hw, ohw, kk := g.H*g.W, oh*ow, g.KH*g.KW
 	for ci := 0; ci < c; ci++ {
@@ -159,6 +236,10 @@ func depthwiseWith(axpy func(a float32, x, y []float32), x, w []float32, c int, 
 		yc := y[ci*ohw : ci*ohw+ohw]
 		wc := w[ci*kk : ci*kk+kk]
 		clear(yc)
+		if g.SW == 1 && (g.KW == 3 || g.KW == 5) {
+			depthwiseFusedRows(rk, xc, wc, g, yc, oh, ow)
+			continue
+		}
 		for kh := 0; kh < g.KH; kh++ {
 			ylo, yhi := validRange(g.H, oh, g.SH, g.PH, kh*g.DH)
 			for kw := 0; kw < g.KW; kw++ {
@@ -173,7 +254,7 @@ func depthwiseWith(axpy func(a float32, x, y []float32), x, w []float32, c int, 
 					yr := yc[oy*ow+xlo : oy*ow+xhi]
 					ix := xlo*g.SW - g.PW + kw*g.DW
 					if g.SW == 1 {
-						axpy(wv, xr[ix:ix+len(yr)], yr)
+						rk.axpy(wv, xr[ix:ix+len(yr)], yr)
 						continue
 					}
 					for j := range yr {

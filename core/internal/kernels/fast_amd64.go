@@ -40,7 +40,8 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 		g.gemm(true, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	}
 	dotImpl, axpyImpl = dot, axpy
-	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwiseWith(axpy, x, w, c, g, y) }
+	rows := &dwRows{axpy: axpy, row3: row3AVX2, row5: row5AVX2}
+	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwiseWith(rows, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 		depthwiseBackwardWith(dot, axpy, x, w, dy, c, g, dx, dw)
 	}
@@ -141,5 +142,44 @@ func axpyAVX512(a float32, x, y []float32) {
 	archsimd.ClearAVXUpperBits()
 	for ; i < n; i++ {
 		y[i] += a * x[i]
+	}
+}
+
+// row3AVX2 is row3Generic on Float32x8 (same operation order: exact).
+func row3AVX2(w0, w1, w2 float32, x0, x1, x2, y []float32) {
+	n := len(y)
+	x0, x1, x2 = x0[:n], x1[:n], x2[:n]
+	v0, v1, v2 := archsimd.BroadcastFloat32x8(w0), archsimd.BroadcastFloat32x8(w1), archsimd.BroadcastFloat32x8(w2)
+	j := 0
+	for ; j+8 <= n; j += 8 {
+		s := v0.Mul(archsimd.LoadFloat32x8Slice(x0[j:])).Add(v1.Mul(archsimd.LoadFloat32x8Slice(x1[j:])))
+		s = s.Add(v2.Mul(archsimd.LoadFloat32x8Slice(x2[j:])))
+		yj := y[j : j+8]
+		archsimd.LoadFloat32x8Slice(yj).Add(s).StoreSlice(yj)
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; j < n; j++ {
+		y[j] += w0*x0[j] + w1*x1[j] + w2*x2[j]
+	}
+}
+
+// row5AVX2 is row5Generic on Float32x8 (same operation order: exact).
+func row5AVX2(w0, w1, w2, w3, w4 float32, x0, x1, x2, x3, x4, y []float32) {
+	n := len(y)
+	x0, x1, x2, x3, x4 = x0[:n], x1[:n], x2[:n], x3[:n], x4[:n]
+	v0, v1, v2 := archsimd.BroadcastFloat32x8(w0), archsimd.BroadcastFloat32x8(w1), archsimd.BroadcastFloat32x8(w2)
+	v3, v4 := archsimd.BroadcastFloat32x8(w3), archsimd.BroadcastFloat32x8(w4)
+	j := 0
+	for ; j+8 <= n; j += 8 {
+		s := v0.Mul(archsimd.LoadFloat32x8Slice(x0[j:])).Add(v1.Mul(archsimd.LoadFloat32x8Slice(x1[j:])))
+		s = s.Add(v2.Mul(archsimd.LoadFloat32x8Slice(x2[j:])))
+		s = s.Add(v3.Mul(archsimd.LoadFloat32x8Slice(x3[j:])))
+		s = s.Add(v4.Mul(archsimd.LoadFloat32x8Slice(x4[j:])))
+		yj := y[j : j+8]
+		archsimd.LoadFloat32x8Slice(yj).Add(s).StoreSlice(yj)
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; j < n; j++ {
+		y[j] += w0*x0[j] + w1*x1[j] + w2*x2[j] + w3*x3[j] + w4*x4[j]
 	}
 }
