@@ -15,8 +15,9 @@ import (
 type Stats struct {
 	TrainLoss, TrainAcc float64 // last training minibatch (FromScratch) or the shared step's batch
 	ValLoss, ValAcc     float64
-	Images              int // images trained and evaluated
-	Steps               int // minibatches trained
+	Images              int     // images trained and evaluated
+	Steps               int     // minibatches trained
+	LR                  float64 // learning rate of the (last) training step
 }
 
 // FromScratch trains every child from scratch: NetworkCIFAR of the sampled
@@ -98,6 +99,7 @@ func (f *FromScratch) Evaluate(choices []int) (float64, error) {
 	st := Stats{}
 	for k := range steps {
 		opt.SetLR(lrAt(k))
+		st.LR = lrAt(k)
 		x, y := b.next()
 		st.TrainLoss, st.TrainAcc, err = trainStep(tp, rng, opt, f.Cfg.GradClip, net.Logits, x, y)
 		if err != nil {

@@ -102,7 +102,7 @@ func (s *Shared) Evaluate(choices []int) (float64, error) {
 		s.opt.SetLR(s.lrAt(min(s.Evaluated, s.Horizon)))
 	}
 	x, y := s.trainB.next()
-	st := Stats{Steps: 1, Images: len(y)}
+	st := Stats{Steps: 1, Images: len(y), LR: s.opt.LR}
 	st.TrainLoss, st.TrainAcc, err = trainStep(s.tape, s.rng, s.opt, s.Cfg.GradClip, forward, x, y)
 	if err != nil {
 		return 0, fmt.Errorf("shared step %d: %w", s.Evaluated+1, err)
@@ -114,9 +114,6 @@ func (s *Shared) Evaluate(choices []int) (float64, error) {
 	s.Last = st
 	return st.ValAcc, nil
 }
-
-// LR returns the shared weights' current learning rate.
-func (s *Shared) LR() float64 { return s.opt.LR }
 
 // sharedState is the resumable state of Shared (gob).
 type sharedState struct {
