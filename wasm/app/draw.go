@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"hash/fnv"
 	"image"
 	"image/color"
 	"math"
@@ -103,20 +104,71 @@ func strokeRect(dst *ebiten.Image, r ui.Rect, w float64, clr color.Color) {
 	vector.StrokeRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), float32(w), clr, false)
 }
 
-// panel draws a panel's frame, title and caption and returns the free area below them.
+// chrome caches what does not change from frame to frame (panel frames,
+// titles, captions, the help line) in one image: drawing ~100 strings glyph by
+// glyph every frame cost more CPU than everything else. Every static draw adds
+// its arguments to a signature; when this frame's signature differs from the
+// cached one, the next frames redraw the chrome.
+type chrome struct {
+	img        *ebiten.Image
+	valid      bool
+	sig, built uint64
+}
+
+func (c *chrome) add(parts ...any) {
+	h := fnv.New64a()
+	fmt.Fprint(h, c.sig, parts)
+	c.sig = h.Sum64()
+}
+
+// static runs fn on dst (and on the chrome image) only while the chrome is
+// being rebuilt; afterwards the cached image already holds its pixels.
+func (g *game) static(dst *ebiten.Image, fn func(dst *ebiten.Image), sig ...any) {
+	g.chrome.add(sig...)
+	if g.chrome.valid {
+		return
+	}
+	fn(dst)
+	fn(g.chrome.img)
+}
+
+// panel draws a panel's frame, title and caption (once, into the chrome) and
+// returns the free area below them.
 func (g *game) panel(dst *ebiten.Image, r ui.Rect, title, caption string) ui.Rect {
 	u := g.layout.U
-	fillRect(dst, r, colPanel)
-	strokeRect(dst, r, 1, colBorder)
 	y := r.Y + 0.3*u
 	if title != "" {
-		g.text(dst, title, r.X+0.4*u, y, ui.SizeBody, colText)
 		y += ui.SizeBody * u * 1.35
 	}
+	var capH float64
+	g.static(dst, func(dst *ebiten.Image) {
+		fillRect(dst, r, colPanel)
+		strokeRect(dst, r, 1, colBorder)
+		if title != "" {
+			g.text(dst, title, r.X+0.4*u, r.Y+0.3*u, ui.SizeBody, colText)
+		}
+	}, "panel", r, title)
 	if caption != "" {
-		y += g.paragraph(dst, caption, r.X+0.4*u, y, r.W-0.8*u, ui.SizeCaption, colDim)
+		g.static(dst, func(dst *ebiten.Image) {
+			capH = g.paragraph(dst, caption, r.X+0.4*u, y, r.W-0.8*u, ui.SizeCaption, colDim)
+		}, "caption", caption)
+		if g.chrome.valid {
+			capH = g.paragraphHeight(caption, r.W-0.8*u, ui.SizeCaption)
+		}
+		y += capH
 	}
 	return ui.Rect{X: r.X + 0.4*u, Y: y + 0.2*u, W: r.W - 0.8*u, H: r.Y + r.H - y - 0.5*u}
+}
+
+// paragraphHeight is the height paragraph uses for s, from the wrap cache.
+func (g *game) paragraphHeight(s string, width, size float64) float64 {
+	f := g.face(size)
+	lines, ok := g.wraps[wrapKey{s, math.Round(width), f.Size}]
+	if !ok {
+		lines = ui.Wrap(s, width, func(t string) float64 { return text.Advance(t, f) })
+		g.wraps[wrapKey{s, math.Round(width), f.Size}] = lines
+	}
+	return float64(len(lines)) * size * g.layout.U * 1.25
 }
 
 // lines batches antialiased polylines with per-vertex colour into few draw calls.
@@ -190,7 +242,7 @@ func (g *game) plot(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel string
 			x0, x1, y0, y1 = math.Min(x0, p.X), math.Max(x1, p.X), math.Min(y0, p.Y), math.Max(y1, p.Y)
 		}
 	}
-	if yFixed != nil {
+	if yFixed != nil { // always include this range; never pad below its floor
 		y0, y1 = math.Min(y0, yFixed[0]), math.Max(y1, yFixed[1])
 	}
 	strokeRect(dst, area, 1, colBorder)
@@ -205,6 +257,9 @@ func (g *game) plot(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel string
 	}
 	pad := (y1 - y0) * 0.05
 	y0, y1 = y0-pad, y1+pad
+	if yFixed != nil {
+		y0 = math.Max(y0, yFixed[0])
+	}
 	sx := func(v float64) float64 { return area.X + (v-x0)/(x1-x0)*area.W }
 	sy := func(v float64) float64 { return area.Y + area.H - (v-y0)/(y1-y0)*area.H }
 	g.textRight(dst, trimFloat(y1), area.X-0.2*u, area.Y-0.2*u, ui.SizeCaption, colDim)

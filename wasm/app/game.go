@@ -35,6 +35,7 @@ type game struct {
 	paused  bool
 	last    time.Time
 	thumbs  thumbCache
+	chrome  chrome
 	drawMS  float64 // smoothed CPU time of Draw (command building; the GPU work is not in it)
 }
 
@@ -310,7 +311,27 @@ func (g *game) Draw(screen *ebiten.Image) {
 	g.w, g.h = float64(b.Dx()), float64(b.Dy())
 	g.layout = ui.ComputeLayout(g.params.Scene, replayOf(&g.model), g.w, g.h)
 	t0 := time.Now()
+	if g.chrome.img == nil || g.chrome.img.Bounds() != b {
+		if g.chrome.img != nil {
+			g.chrome.img.Deallocate()
+		}
+		g.chrome.img = ebiten.NewImageWithOptions(b, nil)
+		g.chrome.valid = false
+	}
+	screen.Fill(colBG)
+	if g.chrome.valid {
+		screen.DrawImage(g.chrome.img, nil)
+	} else {
+		g.chrome.img.Fill(colBG)
+	}
+	g.chrome.sig = 0
 	g.draw(screen)
+	switch {
+	case g.chrome.sig != g.chrome.built:
+		g.chrome.built, g.chrome.valid = g.chrome.sig, false
+	case !g.chrome.valid:
+		g.chrome.valid = true
+	}
 	g.drawMS = 0.9*g.drawMS + 0.1*float64(time.Since(t0).Microseconds())/1000
 	if r, ok := g.layout.Button("open"); ok {
 		js.Global().Set("nasOpenRect", js.ValueOf(map[string]any{"x": r.X / g.dpr, "y": r.Y / g.dpr, "w": r.W / g.dpr, "h": r.H / g.dpr}))

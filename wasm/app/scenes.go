@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"strings"
@@ -31,11 +32,13 @@ var cifarClasses = []string{"plane", "car", "bird", "cat", "deer", "dog", "frog"
 func rgba(c [3]uint8) color.RGBA { return color.RGBA{c[0], c[1], c[2], 255} }
 
 func (g *game) draw(dst *ebiten.Image) {
-	dst.Fill(colBG)
 	l := &g.layout
 	u := l.U
 	m := &g.model
-	g.text(dst, g.t("title"), l.Title.X, l.Title.Y+0.1*u, ui.SizeTitle, colAccent)
+	g.static(dst, func(dst *ebiten.Image) {
+		g.text(dst, g.t("title"), l.Title.X, l.Title.Y+0.1*u, ui.SizeTitle, colAccent)
+		g.text(dst, g.t("help.keys"), l.Help.X, l.Help.Y, ui.SizeCaption, colDim)
+	}, "title", g.lang(), l.Title, l.Help)
 	for _, s := range protocol.Scenes {
 		g.button(dst, "scene."+s, g.t("scene."+s), g.params.Scene == s)
 	}
@@ -57,7 +60,6 @@ func (g *game) draw(dst *ebiten.Image) {
 	g.button(dst, "speed-", "-", false)
 	g.button(dst, "speed+", "+", false)
 	g.drawStatus(dst)
-	g.text(dst, g.t("help.keys"), l.Help.X, l.Help.Y, ui.SizeCaption, colDim)
 
 	scene := g.params.Scene
 	if scene == protocol.SceneReplay {
@@ -86,7 +88,7 @@ func (g *game) drawStatus(dst *ebiten.Image) {
 	r := g.layout.Status
 	state := g.t("stat.running")
 	switch {
-	case m.Done:
+	case m.Done, g.params.Scene == protocol.SceneReplay && len(g.replay.Events) > 0 && g.replay.Pos() == len(g.replay.Events):
 		state = g.t("stat.done")
 	case g.params.Scene == protocol.SceneReplay && !g.replay.Playing, g.params.Scene != protocol.SceneReplay && (g.paused || !m.Running):
 		state = g.t("stat.paused")
@@ -136,16 +138,17 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 	g.drawCell(dst, l.Panels["reduce"], g.t("darts.reduce"), "", m.AlphaReduce, ops)
 
 	// Legend.
-	r := l.Panels["legend"]
-	in := g.panel(dst, r, "", "")
-	x := in.X
-	g.text(dst, g.t("darts.legend")+":", x, in.Y-0.1*u, ui.SizeCaption, colDim)
-	x += 6.2 * u
-	for k, op := range ops {
-		c := rgba(ui.OpColors[k%len(ui.OpColors)])
-		vector.DrawFilledRect(dst, float32(x), float32(in.Y+0.15*u), float32(0.9*u), float32(0.45*u), c, false)
-		x += 1.1*u + g.text(dst, shortOp[op], x+1.1*u, in.Y-0.1*u, ui.SizeCaption, colText) + 0.7*u
-	}
+	in := g.panel(dst, l.Panels["legend"], "", "")
+	g.static(dst, func(dst *ebiten.Image) {
+		x := in.X
+		g.text(dst, g.t("darts.legend")+":", x, in.Y-0.1*u, ui.SizeCaption, colDim)
+		x += 6.2 * u
+		for k, op := range ops {
+			c := rgba(ui.OpColors[k%len(ui.OpColors)])
+			vector.DrawFilledRect(dst, float32(x), float32(in.Y+0.15*u), float32(0.9*u), float32(0.45*u), c, false)
+			x += 1.1*u + g.text(dst, shortOp[op], x+1.1*u, in.Y-0.1*u, ui.SizeCaption, colText) + 0.7*u
+		}
+	}, "legend", ops)
 
 	// Genotype.
 	in = g.panel(dst, l.Panels["genotype"], g.t("darts.genotype"), "")
@@ -153,7 +156,7 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 	if gt == "" {
 		gt = "-"
 	}
-	g.paragraph(dst, gt, in.X, in.Y, in.W, ui.SizeCaption, colAccent)
+	g.paragraph(sub(dst, l.Panels["genotype"]), gt, in.X, in.Y, in.W, ui.SizeCaption*0.85, colAccent)
 
 	g.drawPhase(dst, l.Panels["phase"])
 	g.drawAlpha(dst, l.Panels["alpha"], ops)
@@ -182,6 +185,11 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 	}
 }
 
+// sub returns the part of dst inside r, so drawing there is clipped to r.
+func sub(dst *ebiten.Image, r ui.Rect) *ebiten.Image {
+	return dst.SubImage(image.Rect(int(r.X), int(r.Y), int(math.Ceil(r.X+r.W)), int(math.Ceil(r.Y+r.H)))).(*ebiten.Image)
+}
+
 func scale(ps []ui.Point, f float64) []ui.Point {
 	for i := range ps {
 		ps[i].Y *= f
@@ -193,15 +201,16 @@ func scale(ps []ui.Point, f float64) []ui.Point {
 // len(ops) strands, strand width and opacity = softmax(α) of that op.
 func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, title, caption string, alpha [][]float64, ops []string) {
 	in := g.panel(dst, r, title, caption)
+	dst = sub(dst, ui.Rect{X: r.X, Y: in.Y - 0.2*g.layout.U, W: r.W, H: r.Y + r.H - in.Y}) // arcs stay below the caption
 	u := g.layout.U
 	const steps = 4
 	nodes := ui.CellNodes(steps, ui.Rect{X: in.X + 0.6*u, Y: in.Y, W: in.W - 1.2*u, H: in.H})
 	edges := ui.CellEdges(steps)
 	var l lines
-	gap := math.Min(0.32*u, in.H/40)
+	gap := math.Min(0.3*u, in.H/36)
 	for e, ft := range edges {
 		a, b := nodes[ft[0]], nodes[ft[1]]
-		strands := ui.Strands(a, b, ui.EdgeBend(ft[0], ft[1]), gap, len(ops), 18)
+		strands := ui.Strands(a, b, ui.EdgeBend(ft[0], ft[1]), gap, len(ops), 12)
 		for k, pts := range strands {
 			p := 1 / float64(len(ops))
 			if e < len(alpha) && k < len(alpha[e]) {
@@ -211,7 +220,7 @@ func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, title, caption string, alp
 				l.add(dst, pts, 1, colBorder, 0.8)
 				continue
 			}
-			l.add(dst, pts, 0.25+p*1.6*u, rgba(ui.OpColors[k%len(ui.OpColors)]), 0.15+0.85*math.Min(1, p*2.5))
+			l.add(dst, pts, 0.2*u*(0.15+4*p), rgba(ui.OpColors[k%len(ui.OpColors)]), 0.2+0.8*math.Min(1, p*2.5))
 		}
 	}
 	// Concatenation into c_k.
@@ -450,20 +459,19 @@ func (g *game) drawRL(dst *ebiten.Image) {
 // drawNB201Cell draws the 4-node NAS-Bench-201 cell with each edge's chosen op.
 func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 	u := g.layout.U
+	// Nodes on a line; edges that skip a node arc above (0→2, 0→3) or below (1→3),
+	// so no two edges and no two labels cross.
 	pos := make([]ui.Point, 4)
 	for i := range pos {
-		y := 0.55
-		if i == 1 || i == 2 {
-			y = 0.3 + 0.4*float64(i-1)
-		}
-		pos[i] = ui.Point{X: r.X + r.W*(0.08+0.28*float64(i)), Y: r.Y + r.H*y}
+		pos[i] = ui.Point{X: r.X + r.W*(0.08+0.28*float64(i)), Y: r.Y + r.H*0.55}
 	}
 	froms := []int{0, 0, 1, 0, 1, 2}
 	tos := []int{1, 2, 2, 3, 3, 3}
+	bends := []float64{0, -0.32, 0, -0.3, 0.32, 0}
 	var l lines
 	for e := range froms {
 		a, b := pos[froms[e]], pos[tos[e]]
-		pts := ui.Strands(a, b, 0, 0, 1, 2)[0]
+		pts := ui.Strands(a, b, bends[e], 0, 1, 16)[0]
 		c, w, lbl := colBorder, 0.08*u, "?"
 		if e < len(choices) {
 			k := choices[e]
@@ -501,7 +509,7 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 		}
 		ss = append(ss, plotSeries{label: g.t("m." + c.Method), pts: pts, clr: methodColor[c.Method], format: "%.2f%%"})
 	}
-	g.plot(dst, in, ss, g.t("replay.pos"), nil)
+	g.plot(dst, in, ss, g.t("cmp.x"), nil)
 
 	in = g.panel(dst, l.Panels["table"], g.t("cmp.table"), "")
 	cols := []float64{0, 0.5, 0.78}

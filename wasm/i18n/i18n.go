@@ -64,6 +64,7 @@ var table = map[string][2]string{
 	"cmp.title":         {"Best accuracy found vs architectures evaluated (mean over repeats)", "평가한 구조 수에 따른 최고 정확도 (반복 평균)"},
 	"cmp.cap":           {"Every evaluation is a table look-up, so thousands of searches take seconds. Optimum of the table: 94.37%.", "평가는 표 조회라서 수천 번의 탐색도 몇 초면 됩니다. 표의 최적값: 94.37%."},
 	"cmp.table":         {"Method · accuracy (%) · cost", "방법 · 정확도 (%) · 비용"},
+	"cmp.x":             {"archs evaluated", "평가한 구조 수"},
 	"cmp.method":        {"Method", "방법"},
 	"cmp.acc":           {"Accuracy (%)", "정확도 (%)"},
 	"cmp.cost":          {"Cost (archs)", "비용 (구조 수)"},

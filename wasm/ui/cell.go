@@ -68,9 +68,9 @@ func EdgeBend(from, to int) float64 {
 		return 0
 	case span >= 3:
 		if from%2 == 0 {
-			return -0.22
+			return -0.14
 		}
-		return 0.22
+		return 0.14
 	default:
 		return 0.08
 	}

@@ -128,11 +128,11 @@ func ComputeLayout(scene, replayOf string, w, h float64) Layout {
 	c := content
 	switch kind {
 	case protocol.SceneDARTS:
-		cellH := (c - 7.4) / 2
+		cellH := (c - 8.4) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
-		l.Panels["legend"] = g.r(0, 2*cellH, 36, 2.6)
-		l.Panels["genotype"] = g.r(0, 2*cellH+2.6, 36, c-2*cellH-2.6)
+		l.Panels["legend"] = g.r(0, 2*cellH, 36, 1.8)
+		l.Panels["genotype"] = g.r(0, 2*cellH+1.8, 36, c-2*cellH-1.8)
 		l.Panels["phase"] = g.r(36, 0, 27.6, 4.2)
 		l.Panels["alpha"] = g.r(36, 4.2, 27.6, c*0.36)
 		rest := c - 4.2 - c*0.36 - 5.6
