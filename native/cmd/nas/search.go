@@ -97,10 +97,9 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 			f.ops = f.space
 		}
 		return searchDARTS(f, stdout, stderr)
-	case "reinforce", "enas", "evolution", "random":
+	default: // reinforce, enas, evolution, random; nb201 also takes a comma list or all
 		return searchSampling(f, stdout, stderr)
 	}
-	return usagef("--method %q: want darts, reinforce, enas, evolution or random", f.method)
 }
 
 func loadData(name, dir string, train bool) (*data.Dataset, error) {
