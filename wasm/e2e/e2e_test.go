@@ -44,6 +44,7 @@ type nasState struct {
 	FPS          float64 `json:"fps"`
 	TPS          float64 `json:"tps"`
 	DrawMS       float64 `json:"draw_ms"`
+	ChromeCached bool    `json:"chrome_cached"`
 	Frames       int     `json:"frames"`
 	Message      string  `json:"message"`
 	ReplayPos    int     `json:"replay_pos"`
@@ -164,7 +165,7 @@ func TestPage(t *testing.T) {
 	waitFor(`window.nas.scene === "darts" && /DARTS engine not built yet/.test(window.nas.message)`, 30*time.Second)
 	time.Sleep(2 * time.Second)
 	s := read()
-	t.Logf("darts (no engine): FPS %.1f, TPS %.1f, Draw %.1f ms", s.FPS, s.TPS, s.DrawMS)
+	t.Logf("darts (no engine): FPS %.1f, TPS %.1f, Draw %.1f ms, chrome cached %v", s.FPS, s.TPS, s.DrawMS, s.ChromeCached)
 	shot("darts-1280x720.png")
 
 	// 2. The RL scene on NAS-Bench-201 (the live engine until DARTS lands).
