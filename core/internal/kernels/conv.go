@@ -173,51 +173,30 @@ func row5Generic(w0, w1, w2, w3, w4 float32, x0, x1, x2, x3, x4, y []float32) {
 }
 
 // depthwiseFusedRows is one channel of Depthwise for stride-1 rows of 3 or 5
-// taps: per input row, the columns where every tap is inside the image get
-// all KW taps in one pass (one load/store of y instead of KW); the borders
-// go tap by tap.
+// taps: x is copied into a zero-padded plane so every output row is a whole
+// fused row (y[j] += w0·p0[j] + … + w4·p4[j], one load/store of y per kernel
+// row and no border cases).
 func depthwiseFusedRows(rk *dwRows, xc, wc []float32, g Geom, yc []float32, oh, ow int) {
-	jlo, _ := validRange(g.W, ow, 1, g.PW, 0)
-	_, jhi := validRange(g.W, ow, 1, g.PW, (g.KW-1)*g.DW)
-	var los, his [5]int // valid output columns per tap, the same for every row
-	for kw := 0; kw < g.KW; kw++ {
-		los[kw], his[kw] = validRange(g.W, ow, 1, g.PW, kw*g.DW)
+	pw, ph := g.W+2*g.PW, g.H+2*g.PH
+	ps := getScratch(pw * ph)
+	defer putScratch(ps)
+	pad := *ps
+	clear(pad)
+	for iy := 0; iy < g.H; iy++ {
+		copy(pad[(iy+g.PH)*pw+g.PW:], xc[iy*g.W:iy*g.W+g.W])
 	}
-	for kh := 0; kh < g.KH; kh++ {
-		ylo, yhi := validRange(g.H, oh, g.SH, g.PH, kh*g.DH)
-		wr := wc[kh*g.KW : kh*g.KW+g.KW]
-		for oy := ylo; oy < yhi; oy++ {
-			iy := oy*g.SH - g.PH + kh*g.DH
-			xr := xc[iy*g.W : iy*g.W+g.W]
-			yr := yc[oy*ow : oy*ow+ow]
-			if jlo >= jhi { // no column sees every tap: tap by tap
-				for kw, wv := range wr {
-					lo, hi := los[kw], his[kw]
-					if lo < hi {
-						rk.axpy(wv, xr[lo-g.PW+kw*g.DW:hi-g.PW+kw*g.DW], yr[lo:hi])
-					}
-				}
-				continue
-			}
-			for kw, wv := range wr {
-				lo, hi := los[kw], his[kw]
-				off := kw*g.DW - g.PW
-				if lo < jlo {
-					rk.axpy(wv, xr[lo+off:jlo+off], yr[lo:jlo])
-				}
-				if jhi < hi {
-					rk.axpy(wv, xr[jhi+off:hi+off], yr[jhi:hi])
-				}
-			}
-			x0 := jlo - g.PW
-			n := jhi - jlo
-			d := g.DW
+	d := g.DW
+	for oy := 0; oy < oh; oy++ {
+		yr := yc[oy*ow : oy*ow+ow]
+		for kh := 0; kh < g.KH; kh++ {
+			wr := wc[kh*g.KW : kh*g.KW+g.KW]
+			pr := pad[(oy*g.SH+kh*g.DH)*pw : (oy*g.SH+kh*g.DH+1)*pw]
 			if g.KW == 3 {
-				rk.row3(wr[0], wr[1], wr[2], xr[x0:x0+n], xr[x0+d:x0+d+n], xr[x0+2*d:x0+2*d+n], yr[jlo:jhi])
+				rk.row3(wr[0], wr[1], wr[2], pr[:ow], pr[d:d+ow], pr[2*d:2*d+ow], yr)
 				continue
 			}
-			rk.row5(wr[0], wr[1], wr[2], wr[3], wr[4], xr[x0:x0+n], xr[x0+d:x0+d+n], xr[x0+2*d:x0+2*d+n],
-				xr[x0+3*d:x0+3*d+n], xr[x0+4*d:x0+4*d+n], yr[jlo:jhi])
+			rk.row5(wr[0], wr[1], wr[2], wr[3], wr[4], pr[:ow], pr[d:d+ow], pr[2*d:2*d+ow],
+				pr[3*d:3*d+ow], pr[4*d:4*d+ow], yr)
 		}
 	}
 }

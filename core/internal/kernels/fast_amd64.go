@@ -20,7 +20,10 @@ func init() {
 	switch {
 	case archsimd.X86.AVX512():
 		fastName = "avx512"
-		fastInstall = func() { install(gemmAVX512, dotAVX512, axpyAVX512) }
+		// GEMM keeps the AVX2 assembly kernel: it runs at ~peak FMA rate here,
+		// while archsimd kernels lose about half to register copies (see
+		// kernel_asm_amd64.go); gemmAVX512 stays a test/benchmark candidate.
+		fastInstall = func() { install(gemmAVX2, dotAVX512, axpyAVX512) }
 	case archsimd.X86.AVX2() && archsimd.X86.FMA():
 		fastName = "avx2"
 		fastInstall = func() { install(gemmAVX2, dotAVX2, axpyAVX2) }
@@ -51,6 +54,9 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 func dotAVX2(x, y []float32) float32 {
 	n := len(x)
 	y = y[:n]
+	if n < 16 { // short rows (depthwise): the scalar loop, no AVX state to clear
+		return dotGeneric(x, y)
+	}
 	var s0, s1, s2, s3 archsimd.Float32x8
 	i := 0
 	for ; i+32 <= n; i += 32 {
@@ -80,6 +86,10 @@ func dotAVX2(x, y []float32) float32 {
 func axpyAVX2(a float32, x, y []float32) {
 	n := len(x)
 	y = y[:n]
+	if n < 16 {
+		axpyGeneric(a, x, y)
+		return
+	}
 	av := archsimd.BroadcastFloat32x8(a)
 	i := 0
 	for ; i+16 <= n; i += 16 {
@@ -101,6 +111,9 @@ func axpyAVX2(a float32, x, y []float32) {
 func dotAVX512(x, y []float32) float32 {
 	n := len(x)
 	y = y[:n]
+	if n < 16 {
+		return dotGeneric(x, y)
+	}
 	var s0, s1, s2, s3 archsimd.Float32x16
 	i := 0
 	for ; i+64 <= n; i += 64 {
@@ -129,6 +142,10 @@ func dotAVX512(x, y []float32) float32 {
 func axpyAVX512(a float32, x, y []float32) {
 	n := len(x)
 	y = y[:n]
+	if n < 16 {
+		axpyGeneric(a, x, y)
+		return
+	}
 	av := archsimd.BroadcastFloat32x16(a)
 	i := 0
 	for ; i+16 <= n; i += 16 {
@@ -149,6 +166,10 @@ func axpyAVX512(a float32, x, y []float32) {
 func row3AVX2(w0, w1, w2 float32, x0, x1, x2, y []float32) {
 	n := len(y)
 	x0, x1, x2 = x0[:n], x1[:n], x2[:n]
+	if n < 16 {
+		row3Generic(w0, w1, w2, x0, x1, x2, y)
+		return
+	}
 	v0, v1, v2 := archsimd.BroadcastFloat32x8(w0), archsimd.BroadcastFloat32x8(w1), archsimd.BroadcastFloat32x8(w2)
 	j := 0
 	for ; j+8 <= n; j += 8 {
@@ -167,6 +188,10 @@ func row3AVX2(w0, w1, w2 float32, x0, x1, x2, y []float32) {
 func row5AVX2(w0, w1, w2, w3, w4 float32, x0, x1, x2, x3, x4, y []float32) {
 	n := len(y)
 	x0, x1, x2, x3, x4 = x0[:n], x1[:n], x2[:n], x3[:n], x4[:n]
+	if n < 16 {
+		row5Generic(w0, w1, w2, w3, w4, x0, x1, x2, x3, x4, y)
+		return
+	}
 	v0, v1, v2 := archsimd.BroadcastFloat32x8(w0), archsimd.BroadcastFloat32x8(w1), archsimd.BroadcastFloat32x8(w2)
 	v3, v4 := archsimd.BroadcastFloat32x8(w3), archsimd.BroadcastFloat32x8(w4)
 	j := 0
