@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/nasplayground/nas/core/nb201"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/wasm/bench201"
 	"github.com/nasplayground/nas/wasm/protocol"
@@ -27,7 +28,8 @@ type engine struct {
 	cmd       protocol.Command
 	s         search.Searcher
 	compare   *bench201.Compare
-	table     *bench201.Table
+	table     *bench201.Table // compare scene (local adapter)
+	nb        *nb201.Table    // rl scene (core)
 	pacer     *protocol.Pacer
 	running   bool
 	scheduled bool
@@ -141,7 +143,7 @@ func (e *engine) build(c protocol.Command) error {
 			e.s = e.compare
 			return nil
 		}
-		s, err := bench201.New(bench201.Config{Method: c.Method, Seed: c.Seed, LR: c.LR}, e.table)
+		s, err := e.newSampling(c)
 		if err != nil {
 			return err
 		}
