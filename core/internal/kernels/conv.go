@@ -149,12 +149,13 @@ func depthwiseGeneric(x, w []float32, c int, g Geom, y []float32) {
 // 3- and 5-tap rows y[j] += w0·x0[j] + w1·x1[j] + … (evaluated left to right,
 // one rounding per operation, so fast and generic versions agree exactly).
 type dwRows struct {
+	dot  func(x, y []float32) float32
 	axpy func(a float32, x, y []float32)
 	row3 func(w0, w1, w2 float32, x0, x1, x2, y []float32)
 	row5 func(w0, w1, w2, w3, w4 float32, x0, x1, x2, x3, x4, y []float32)
 }
 
-var dwGeneric = dwRows{axpy: axpyGeneric, row3: row3Generic, row5: row5Generic}
+var dwGeneric = dwRows{dot: dotGeneric, axpy: axpyGeneric, row3: row3Generic, row5: row5Generic}
 
 func row3Generic(w0, w1, w2 float32, x0, x1, x2, y []float32) {
 	n := len(y)
@@ -202,7 +203,7 @@ func depthwiseFusedRows(rk *dwRows, xc, wc []float32, g Geom, yc []float32, oh, 
 }
 
 func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
-	depthwiseBackwardWith(dotGeneric, axpyGeneric, x, w, dy, c, g, dx, dw)
+	depthwiseBackwardWith(&dwGeneric, x, w, dy, c, g, dx, dw)
 }
 
 // depthwiseWith is Depthwise with the row axpy supplied (stride-1 rows are
@@ -246,15 +247,80 @@ func depthwiseWith(rk *dwRows, x, w []float32, c int, g Geom, y []float32) {
 	}
 }
 
+// depthwiseBackwardFused is one channel of DepthwiseBackward for stride-1
+// rows of 3 or 5 taps, on zero-padded planes like depthwiseFusedRows: dw from
+// whole-row dots of the padded x with dy; dx accumulated in padded coordinates
+// as dxp[j] += Σ_kw w[kw]·dyp[j − kw·DW] (dy rows zero-padded by (KW−1)·DW),
+// then added into dx.
+func depthwiseBackwardFused(rk *dwRows, xc, wc, dyc []float32, g Geom, dxc, dwc []float32, oh, ow int) {
+	pw, ph := g.W+2*g.PW, g.H+2*g.PH
+	ps := getScratch(pw * ph)
+	defer putScratch(ps)
+	pad := *ps
+	if dwc != nil {
+		clear(pad)
+		for iy := 0; iy < g.H; iy++ {
+			copy(pad[(iy+g.PH)*pw+g.PW:], xc[iy*g.W:iy*g.W+g.W])
+		}
+		for kh := 0; kh < g.KH; kh++ {
+			for kw := 0; kw < g.KW; kw++ {
+				var acc float32
+				for oy := 0; oy < oh; oy++ {
+					at := (oy*g.SH+kh*g.DH)*pw + kw*g.DW
+					acc += rk.dot(pad[at:at+ow], dyc[oy*ow:oy*ow+ow])
+				}
+				dwc[kh*g.KW+kw] += acc
+			}
+		}
+	}
+	if dxc == nil {
+		return
+	}
+	d := g.DW
+	e := (g.KW - 1) * d
+	qs := getScratch(ow + 2*e)
+	defer putScratch(qs)
+	q := *qs
+	clear(q)
+	clear(pad)
+	for oy := 0; oy < oh; oy++ {
+		copy(q[e:e+ow], dyc[oy*ow:oy*ow+ow])
+		for kh := 0; kh < g.KH; kh++ {
+			wr := wc[kh*g.KW : kh*g.KW+g.KW]
+			pr := pad[(oy*g.SH+kh*g.DH)*pw : (oy*g.SH+kh*g.DH+1)*pw]
+			if g.KW == 3 {
+				rk.row3(wr[0], wr[1], wr[2], q[e:e+pw], q[e-d:e-d+pw], q[e-2*d:e-2*d+pw], pr)
+				continue
+			}
+			rk.row5(wr[0], wr[1], wr[2], wr[3], wr[4], q[e:e+pw], q[e-d:e-d+pw], q[e-2*d:e-2*d+pw],
+				q[e-3*d:e-3*d+pw], q[e-4*d:e-4*d+pw], pr)
+		}
+	}
+	for iy := 0; iy < g.H; iy++ {
+		Add(pad[(iy+g.PH)*pw+g.PW:(iy+g.PH)*pw+g.PW+g.W], dxc[iy*g.W:iy*g.W+g.W])
+	}
+}
+
 // depthwiseBackwardWith is DepthwiseBackward with the row dot and axpy supplied.
-func depthwiseBackwardWith(dot func(x, y []float32) float32, axpy func(a float32, x, y []float32),
-	x, w, dy []float32, c int, g Geom, dx, dw []float32) {
+func depthwiseBackwardWith(rk *dwRows, x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 	oh, ow := g.OH(), g.OW()
 	hw, ohw, kk := g.H*g.W, oh*ow, g.KH*g.KW
+	dot, axpy := rk.dot, rk.axpy
 	for ci := 0; ci < c; ci++ {
 		xc := x[ci*hw : ci*hw+hw]
 		dyc := dy[ci*ohw : ci*ohw+ohw]
 		wc := w[ci*kk : ci*kk+kk]
+		if g.SW == 1 && (g.KW == 3 || g.KW == 5) {
+			var dxc, dwc []float32
+			if dx != nil {
+				dxc = dx[ci*hw : ci*hw+hw]
+			}
+			if dw != nil {
+				dwc = dw[ci*kk : ci*kk+kk]
+			}
+			depthwiseBackwardFused(rk, xc, wc, dyc, g, dxc, dwc, oh, ow)
+			continue
+		}
 		for kh := 0; kh < g.KH; kh++ {
 			ylo, yhi := validRange(g.H, oh, g.SH, g.PH, kh*g.DH)
 			for kw := 0; kw < g.KW; kw++ {

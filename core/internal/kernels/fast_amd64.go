@@ -43,10 +43,10 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 		g.gemm(true, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	}
 	dotImpl, axpyImpl = dot, axpy
-	rows := &dwRows{axpy: axpy, row3: row3AVX2, row5: row5AVX2}
+	rows := &dwRows{dot: dot, axpy: axpy, row3: row3AVX2, row5: row5AVX2}
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwiseWith(rows, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
-		depthwiseBackwardWith(dot, axpy, x, w, dy, c, g, dx, dw)
+		depthwiseBackwardWith(rows, x, w, dy, c, g, dx, dw)
 	}
 }
 
