@@ -3,11 +3,13 @@ package nn_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/internal/kernels"
 	"github.com/nasplayground/nas/core/nn"
 	"github.com/nasplayground/nas/core/tensor"
 )
@@ -194,4 +196,36 @@ func TestShapeErrors(t *testing.T) {
 			assert.NotEmpty(t, err.Want)
 		})
 	}
+}
+
+// TestConv2DNestedParallel runs convolutions whose per-image GEMM is large
+// enough to be split over workers itself (m·n·k ≥ 64³) while Conv2D already
+// spreads the images over the same workers: the search network's first stage
+// (C = 16, 32×32). With 2 workers the nested kernels.Parallel calls must not
+// deadlock on the shared pool.
+func TestConv2DNestedParallel(t *testing.T) {
+	was := kernels.Workers()
+	kernels.SetWorkers(2)
+	defer kernels.SetWorkers(was)
+	rng := tensor.NewRNG(8)
+	x := param(uniform(rng, -1, 1, 4, 16, 32, 32), "x")
+	w3 := param(uniform(rng, -1, 1, 16, 16, 3, 3), "w3")
+	w1 := param(uniform(rng, -1, 1, 16, 16, 1, 1), "w1")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tp := autograd.NewTape()
+		y := nn.Conv2D(tp, nn.Conv2D(tp, x, w3, nil, nn.Square(1, 1, 1, 1)), w1, nil, nn.ConvOpts{})
+		dy := tensor.New(y.Shape()...)
+		dy.Fill(1)
+		tp.BackwardWith(y, dy)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		kernels.SetWorkers(1) // the pool is stuck; let the remaining tests run inline
+		t.Fatal("Conv2D did not finish in 10 s with 2 workers: nested kernels.Parallel " +
+			"(images in nn.convForward, rows/tiles in the GEMM) deadlocks on the shared pool")
+	}
+	require.NotNil(t, w3.Grad)
 }
