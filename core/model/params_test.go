@@ -168,3 +168,11 @@ func TestEvalNetParams(t *testing.T) {
 		})
 	}
 }
+
+func TestSmallCNN(t *testing.T) {
+	// shared/bench/README.md: 22,466 parameters; 3.92 M MACs per image forward.
+	m := model.NewSmallCNN(tensor.NewRNG(1))
+	assert.Equal(t, 22466, nn.CountParams(m.Params()))
+	macs := model.MACs(m.Forward, 3, 32, 32)
+	assert.InDelta(t, 3.92e6, float64(macs), 0.01e6)
+}

@@ -8,3 +8,14 @@ func SetThreads(n int) { kernels.SetWorkers(n) }
 
 // Threads returns the kernel worker count.
 func Threads() int { return kernels.Workers() }
+
+// FastPath names the kernel path in use: "avx512", "avx2" or "generic".
+func FastPath() string { return kernels.FastPath() }
+
+// SetFastPath switches the amd64 SIMD kernels on or off (off = the portable
+// path the browser runs), for benchmarks and agreement tests.
+func SetFastPath(on bool) { kernels.SetFastPath(on) }
+
+// MatMul computes C = A·B for row-major A (m×k), B (k×n), C (m×n) with the
+// same GEMM the ops use (for `nas bench gemm`).
+func MatMul(m, n, k int, a, b, c []float32) { kernels.GemmNN(m, n, k, a, k, b, n, 0, c, n) }

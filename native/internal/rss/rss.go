@@ -1,0 +1,3 @@
+// Package rss reports the process's peak resident set size, as the
+// benchmark anchors do (getrusage ru_maxrss).
+package rss
