@@ -3,6 +3,7 @@ package kernels
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 var workers = defaultWorkers()
@@ -31,17 +32,22 @@ func Workers() int { return workers }
 // chunk index in [0, Workers()), so fn may use per-worker scratch buffers.
 // With one worker (and in wasm) it calls fn(0, 0, n) directly. Chunks other
 // than the first run on a persistent pool of goroutines (no spawn per call).
+// Only one Parallel spreads work at a time: a call made while another is
+// running (fn calling Parallel, e.g. an op parallel over the batch calling a
+// large GemmNN) calls fn(0, 0, n) on its own goroutine, which keeps the pool
+// from waiting on itself.
 func Parallel(n int, fn func(worker, lo, hi int)) {
 	w := workers
 	if w > n {
 		w = n
 	}
-	if w <= 1 {
+	if w <= 1 || !parallelActive.CompareAndSwap(false, true) {
 		if n > 0 {
 			fn(0, 0, n)
 		}
 		return
 	}
+	defer parallelActive.Store(false)
 	startPool(w - 1)
 	var wg sync.WaitGroup
 	wg.Add(w - 1)
@@ -59,9 +65,10 @@ type poolTask struct {
 }
 
 var (
-	poolMu      sync.Mutex
-	poolStarted int
-	poolTasks   = make(chan poolTask, 64)
+	parallelActive atomic.Bool
+	poolMu         sync.Mutex
+	poolStarted    int
+	poolTasks      = make(chan poolTask, 64)
 )
 
 // startPool makes sure at least n pool goroutines are running.

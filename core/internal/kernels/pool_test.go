@@ -200,3 +200,33 @@ func TestSumSumSqAndReLUInto(t *testing.T) {
 	require.Equal(t, 2.0, s)
 	require.Equal(t, 30.0, ss)
 }
+
+// TestParallelNested: fn calling Parallel (and a large GEMM) must finish and
+// cover every index; the inner calls run inline.
+func TestParallelNested(t *testing.T) {
+	defer SetWorkers(Workers())
+	SetWorkers(2)
+	r := rand.New(rand.NewPCG(50, 51))
+	const n = 96
+	a, b := randSlice(r, n*n), randSlice(r, n*n)
+	want := make([]float32, n*n)
+	gemmGeneric(false, false, n, n, n, a, n, b, n, 0, want, n)
+	outs := [][]float32{make([]float32, n*n), make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)}
+	var seen [4][10]int32
+	Parallel(4, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			GemmNN(n, n, n, a, n, b, n, 0, outs[i], n)
+			Parallel(10, func(_, lo2, hi2 int) {
+				for j := lo2; j < hi2; j++ {
+					atomic.AddInt32(&seen[i][j], 1)
+				}
+			})
+		}
+	})
+	for i := range outs {
+		requireClose(t, want, outs[i], 1e-4, "nested gemm")
+		for j := range seen[i] {
+			require.Equal(t, int32(1), seen[i][j])
+		}
+	}
+}
