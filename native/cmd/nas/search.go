@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"syscall"
 
 	_ "github.com/nasplayground/nas/assets/demo" // registers --dataset demo
@@ -31,11 +28,11 @@ func init() {
 // searchFlags are the flags of `nas search`, shared by every method.
 type searchFlags struct {
 	method, space, ops, dataset, dataDir, out, metrics string
-	order, epochs, batch, c, layers, threads, maxSteps  int
-	seed                                                uint64
-	portion, lr, lrMin, archLR                          float64
-	resume, dryRun, jsonOut, secondOrderAlphasFull      bool
-	valLimit                                            int
+	order, epochs, batch, c, layers, threads, maxSteps int
+	seed                                               uint64
+	portion, lr, lrMin, archLR                         float64
+	resume, dryRun, jsonOut, secondOrderAlphasFull     bool
+	valLimit                                           int
 	// sampling methods
 	samples, repeats, childEpochs, childSteps, population, tournament int
 	weightSharing                                                     bool
@@ -321,6 +318,3 @@ func dartsDryRun(cfg darts.Config, f searchFlags, stdout io.Writer) error {
 	return nil
 }
 
-var _ = errors.New
-var _ = flag.ErrHelp
-var _ = runtime.NumCPU
