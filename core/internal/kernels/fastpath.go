@@ -8,7 +8,8 @@ var (
 	fastOn      bool
 )
 
-// FastPath returns the kernel set in use: "avx512", "avx2" or "generic".
+// FastPath returns the kernel set in use: "avx512" (AVX-512 Dot/Axpy, AVX2+FMA
+// assembly GEMM micro-kernel), "avx2" (AVX2+FMA) or "generic".
 func FastPath() string {
 	if fastOn {
 		return fastName
