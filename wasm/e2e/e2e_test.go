@@ -119,7 +119,7 @@ func TestPage(t *testing.T) {
 	srv := httptest.NewServer(pageHandler(dir))
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromium),
@@ -159,16 +159,20 @@ func TestPage(t *testing.T) {
 	ttff, err := chromedp.Run(bctx, chromedp.Evaluate[float64](`window.nasFirstFrameMs`))
 	require.NoError(t, err)
 	t.Logf("time to first frame %.0f ms in the page (%.1f s with the browser start)", ttff, time.Since(start).Seconds())
-	// TODO(darts): switch these on when core/search/darts is wired into wasm/engine/darts.go:
-	//   waitFor(`window.nas.step >= 20 && window.nas.train_loss < window.nas.first_train_loss`, 120*time.Second)
-	//   s := read(); assert.Equal(t, "darts", s.Scene); assert.NotEmpty(t, s.Genotype); assert.Greater(t, s.ImagesPerSec, 0.0)
-	waitFor(`window.nas.scene === "darts" && /DARTS engine not built yet/.test(window.nas.message)`, 30*time.Second)
-	time.Sleep(2 * time.Second)
+	// DARTS runs live in the worker: steps happen and the training loss falls.
+	waitFor(`window.nas.scene === "darts" && window.nas.step >= 3 && window.nas.train_loss > 0`, 120*time.Second)
+	first := read()
+	t.Logf("darts: first loss %.3f at step %d", first.FirstLoss, first.Step)
+	waitFor(`window.nas.step >= 12 && window.nas.train_loss < window.nas.first_train_loss`, 240*time.Second)
 	s := read()
-	t.Logf("darts (no engine): FPS %.1f, TPS %.1f, Draw %.1f ms, chrome cached %v", s.FPS, s.TPS, s.DrawMS, s.ChromeCached)
+	t.Logf("darts: step %d epoch %d, train loss %.3f (first %.3f), %.0f images/s, FPS %.1f, TPS %.1f, Draw %.1f ms, chrome cached %v\n  %s",
+		s.Step, s.Epoch, s.TrainLoss, s.FirstLoss, s.ImagesPerSec, s.FPS, s.TPS, s.DrawMS, s.ChromeCached, s.Genotype)
+	assert.Equal(t, "darts", s.Method)
+	assert.Contains(t, s.Genotype, "Genotype(normal=[")
+	assert.Greater(t, s.ImagesPerSec, 0.0)
 	shot("darts-1280x720.png")
 
-	// 2. The RL scene on NAS-Bench-201 (the live engine until DARTS lands).
+	// 2. The RL scene: core REINFORCE on the NAS-Bench-201 table.
 	open(1280, 720, "?scene=rl&rate=40")
 	waitFor(`window.nas.scene === "rl" && window.nas.step >= 60`, 90*time.Second)
 	time.Sleep(2 * time.Second) // let FPS settle for the report

@@ -129,6 +129,7 @@ func (e *engine) build(c protocol.Command) error {
 			return err
 		}
 		e.s = s
+		e.lastPreds = time.Time{}
 		return nil
 	case protocol.SceneRL, protocol.SceneCompare:
 		if e.table == nil {
