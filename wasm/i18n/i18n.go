@@ -47,7 +47,7 @@ var table = map[string][2]string{
 	"darts.phase.a":     {"α ← α - ξ∇α L_val", "α ← α - ξ∇α L_val"},
 	"darts.phase.cap":   {"DARTS alternates: weights w on a train batch, then α on a val batch.", "DARTS는 번갈아 갱신합니다: 학습 배치로 가중치 w, 검증 배치로 α."},
 	"darts.genotype":    {"Derived genotype: strongest op, top-2 inputs per node", "도출된 유전형: 노드마다 가장 강한 연산, 상위 2개 입력"},
-	"darts.samples":     {"Sample images: label → prediction", "샘플 이미지: 정답 → 예측"},
+	"darts.samples":     {"Validation images: the network's guess (green right, red wrong)", "검증 이미지: 네트워크의 예측 (초록 정답, 빨강 오답)"},
 	"darts.nodata":      {"Waiting for the DARTS engine…", "DARTS 엔진을 기다리는 중…"},
 	"darts.legend":      {"Candidate ops", "후보 연산"},
 	"darts.order.cap":   {"2nd order unrolls one w step before the α gradient.", "2차 근사는 α 기울기 전에 w를 한 번 펼쳐 계산합니다."},
