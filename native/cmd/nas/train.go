@@ -54,7 +54,7 @@ type trainFlags struct {
 	genotype, dataset, dir, out, metrics string
 	cfg                                  train.Config
 	cutout                               bool
-	cutoutLen, maxSteps                  int
+	cutoutLen, maxSteps, trainLimit      int
 	resume, dryRun, json                 bool
 }
 
@@ -81,6 +81,7 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, error) {
 	fs.Uint64Var(&c.Seed, "seed", 0, "random seed")
 	fs.IntVar(&c.Threads, "threads", 0, "kernel workers (0 = all cores)")
 	fs.IntVar(&c.TestLimit, "test-limit", 0, "images of the per-epoch test pass (0 = all)")
+	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only (0 = all)")
 	fs.IntVar(&f.maxSteps, "max-steps", 0, "stop after this many training steps (0 = no limit; for smoke tests)")
 	fs.StringVar(&f.out, "out", "", "folder for events.jsonl, the checkpoint and result.json")
 	fs.BoolVar(&f.resume, "resume", false, "continue from the checkpoint in --out")
@@ -97,8 +98,8 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, error) {
 		return nil, usagef("--metrics-format %q, want text or katib", f.metrics)
 	case f.resume && f.out == "":
 		return nil, usagef("--resume needs --out (the folder holding %s)", trainCheckpointFile)
-	case f.maxSteps < 0:
-		return nil, usagef("--max-steps %d, want >= 0", f.maxSteps)
+	case f.maxSteps < 0 || f.trainLimit < 0:
+		return nil, usagef("--max-steps %d, --train-limit %d: want >= 0", f.maxSteps, f.trainLimit)
 	}
 	if f.cutout {
 		c.Cutout = f.cutoutLen
@@ -122,6 +123,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	trainSet, testSet, err := loadTrainData(f.dataset, f.dir)
 	if err != nil {
 		return err
+	}
+	if f.trainLimit > 0 && f.trainLimit < trainSet.N {
+		idx := make([]int, f.trainLimit)
+		for i := range idx {
+			idx[i] = i
+		}
+		trainSet = trainSet.Subset(idx)
 	}
 	var tr *train.Trainer
 	if f.resume {
@@ -247,6 +255,9 @@ func trainLoop(tr *train.Trainer, f *trainFlags, stdout io.Writer) error {
 			}
 			if err := writeTrainResult(f, tr); err != nil {
 				return err
+			}
+			if f.out == "" {
+				return interruptedError{fmt.Sprintf("interrupted at epoch %d (no --out: nothing saved)", tr.Epoch())}
 			}
 			return interruptedError{fmt.Sprintf("interrupted at epoch %d; resume with --resume --out %s", tr.Epoch(), f.out)}
 		default:

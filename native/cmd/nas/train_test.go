@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -65,6 +64,7 @@ func TestTrainUsageErrors(t *testing.T) {
 		{"unknown data set", []string{"--genotype", "DARTS_V2", "--dataset", "imagenet"}, `"imagenet"`},
 		{"missing data", []string{"--genotype", "DARTS_V2", "--dataset", "mnist", "--data", "/nonexistent/mnist"}, "/nonexistent/mnist"},
 		{"aux head on 16×16", []string{"--genotype", "DARTS_V2", "--dataset", "demo", "--C", "4", "--layers", "3", "--auxiliary"}, "16×16"},
+		{"negative train limit", []string{"--genotype", "DARTS_V2", "--train-limit", "-1"}, "--train-limit -1"},
 		{"resume without out", []string{"--genotype", "DARTS_V2", "--resume"}, "--resume needs --out"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,21 +99,6 @@ func tinyDemoDir(t *testing.T, n, m int) string {
 	return dir
 }
 
-func readEvents(t *testing.T, path string) []search.Event {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	var evs []search.Event
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var ev search.Event
-		require.NoError(t, json.Unmarshal(sc.Bytes(), &ev), sc.Text())
-		evs = append(evs, ev)
-	}
-	return evs
-}
-
 func TestTrainTinyRun(t *testing.T) {
 	dataDir := tinyDemoDir(t, 64, 32)
 	out := t.TempDir()
@@ -124,7 +109,7 @@ func TestTrainTinyRun(t *testing.T) {
 	code, stdout, errOut := nas(append(base, "--json", "--max-steps", "1")...)
 	require.Equal(t, 0, code, errOut)
 	assert.Empty(t, stdout, "no epoch finished")
-	evs := readEvents(t, filepath.Join(out, "events.jsonl"))
+	evs := readEventFile(t, filepath.Join(out, "events.jsonl"))
 	require.Len(t, evs, 1)
 	assert.Equal(t, search.KindStep, evs[0].Kind)
 	assert.Equal(t, 1, evs[0].Step)
@@ -143,7 +128,7 @@ func TestTrainTinyRun(t *testing.T) {
 		assert.Equal(t, 2*(i+1), ev.Step)
 		assert.InDelta(t, 0.5, ev.ValAcc, 0.5)
 	}
-	evs = readEvents(t, filepath.Join(out, "events.jsonl"))
+	evs = readEventFile(t, filepath.Join(out, "events.jsonl"))
 	require.Len(t, evs, 6, "4 steps and 2 epochs")
 	for i, ev := range evs {
 		if ev.Kind == search.KindStep {
