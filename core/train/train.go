@@ -39,7 +39,10 @@ type Config struct {
 // DefaultConfig returns the train.py defaults: C=36, 20 layers, batch 96,
 // 600 epochs, SGD lr 0.025 cosine to 0, momentum 0.9, weight decay 3e-4,
 // grad clip 5, drop path 0.2, auxiliary weight 0.4 (auxiliary head and cutout
-// are off unless asked for, as in train.py).
+// are off unless asked for, as in train.py). Epoch e trains with
+// CosineLR(LR, 0, Epochs)(e), so epoch 0 uses LR; train.py, which calls
+// scheduler.step() before each epoch, uses the value of e+1 (negligible over 600
+// epochs, but a 2-epoch run would spend its last epoch at lr 0).
 func DefaultConfig() Config {
 	return Config{C: 36, Layers: 20, AuxWeight: 0.4, DropPath: 0.2, Epochs: 600, Batch: 96,
 		LR: 0.025, Momentum: 0.9, WeightDecay: 3e-4, GradClip: 5}

@@ -216,6 +216,7 @@ func resumeTrainer(f *trainFlags, trainSet, testSet *data.Dataset) (*train.Train
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	ck.Config.Threads = f.cfg.Threads // the rest of the configuration is the checkpoint's
 	return train.Resume(ck, trainSet, testSet)
 }
 
