@@ -5,14 +5,12 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"mime"
-	"net/http"
+	"github.com/nasplayground/nas/native/serve"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -54,22 +52,6 @@ type nasState struct {
 		Final  float64 `json:"final"`
 		Trials int     `json:"trials"`
 	} `json:"curves"`
-}
-
-// pageHandler mirrors native/internal/serve.Handler (no-cache, application/wasm),
-// which Go's internal rule keeps out of reach of wasm/e2e. Keep the two in step,
-// or move serve out of internal/ and call it here.
-func pageHandler(dir string) http.Handler {
-	_ = mime.AddExtensionType(".wasm", "application/wasm")
-	_ = mime.AddExtensionType(".jsonl", "application/x-ndjson")
-	fs := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		if strings.HasSuffix(r.URL.Path, ".wasm") {
-			w.Header().Set("Content-Type", "application/wasm")
-		}
-		fs.ServeHTTP(w, r)
-	})
 }
 
 // buildPage builds the page into dir exactly like `make wasm`.
@@ -116,7 +98,7 @@ func TestPage(t *testing.T) {
 	dir := t.TempDir()
 	buildPage(t, dir)
 	require.NoError(t, writeSyntheticDARTS(filepath.Join(dir, "synthetic-darts.jsonl"), 300))
-	srv := httptest.NewServer(pageHandler(dir))
+	srv := httptest.NewServer(serve.Handler(dir)) // what `nas serve` serves
 	defer srv.Close()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)

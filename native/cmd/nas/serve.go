@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/nasplayground/nas/native/internal/serve"
+	"github.com/nasplayground/nas/native/serve"
 )
 
 func init() {
