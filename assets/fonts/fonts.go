@@ -1,6 +1,7 @@
 // Package fonts embeds the page's UI font: PlaygroundGothic.ttf, a subset of
 // NanumGothic (NAVER, SIL OFL 1.1, see OFL.txt) holding printable Latin-1 and
-// the characters of the UI strings (strings.txt). make-subset.sh regenerates it.
+// every character the page can draw (strings.txt: the i18n table, string
+// literals under wasm/, core labels). make-subset.sh regenerates it.
 // Imports: stdlib only.
 package fonts
 

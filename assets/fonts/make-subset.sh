@@ -1,6 +1,7 @@
 #!/bin/sh
 # Regenerates the UI font: a subset of Debian's NanumGothic (fonts-nanum, SIL OFL 1.1)
-# holding printable ASCII plus every character of the UI strings (wasm/i18n), renamed
+# holding printable ASCII plus every character the page can draw (wasm/i18n/fontstrings:
+# the i18n table, every string literal under wasm/, core labels such as "0→1"), renamed
 # "PlaygroundGothic" because "NanumGothic" is a Reserved Font Name under the OFL.
 # Needs: apt-get install fonts-nanum python3-fonttools (pyftsubset = /usr/bin/python3 -m fontTools.subset).
 set -eu

@@ -1,9 +1,6 @@
 package i18n
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // Languages, in the order the l key cycles through them.
 var Languages = []string{"en", "ko"}
@@ -114,21 +111,8 @@ func Runes() string {
 	seen := map[rune]bool{}
 	for _, v := range table {
 		for _, s := range v {
-			for _, r := range s {
-				if r > 0x7e {
-					seen[r] = true
-				}
-			}
+			addRunes(seen, s)
 		}
 	}
-	rs := make([]rune, 0, len(seen))
-	for r := range seen {
-		rs = append(rs, r)
-	}
-	slices.Sort(rs)
-	var b strings.Builder
-	for _, r := range rs {
-		b.WriteRune(r)
-	}
-	return b.String()
+	return sortedRunes(seen)
 }

@@ -1,0 +1,65 @@
+package i18n
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// SourceRunes returns every non-ASCII character of every string and rune
+// literal in the non-test .go files under dir (e.g. the "→" of an edge label
+// built with fmt.Sprintf), sorted, one string: what the font subset must cover
+// besides the table of T. An unparsable file is an error naming it.
+func SourceRunes(dir string) (string, error) {
+	seen := map[rune]bool{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return fmt.Errorf("i18n: %w", err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING && lit.Kind != token.CHAR {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true // a CHAR literal: Unquote handles only strings
+			}
+			addRunes(seen, s)
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return sortedRunes(seen), nil
+}
+
+func addRunes(seen map[rune]bool, s string) {
+	for _, r := range s {
+		if r > 0x7e {
+			seen[r] = true
+		}
+	}
+}
+
+func sortedRunes(seen map[rune]bool) string {
+	rs := make([]rune, 0, len(seen))
+	for r := range seen {
+		rs = append(rs, r)
+	}
+	slices.Sort(rs)
+	return string(rs)
+}
