@@ -202,11 +202,11 @@ func TestShapeErrors(t *testing.T) {
 // enough to be split over workers itself (m·n·k ≥ 64³) while Conv2D already
 // spreads the images over the same workers: the search network's first stage
 // (C = 16, 32×32). With 2 workers the nested kernels.Parallel calls must not
-// deadlock on the shared pool.
+// deadlock on the shared pool (they did until kernels d200d65 ran nested
+// calls inline).
 func TestConv2DNestedParallel(t *testing.T) {
 	was := kernels.Workers()
 	kernels.SetWorkers(2)
-	defer kernels.SetWorkers(was)
 	rng := tensor.NewRNG(8)
 	x := param(uniform(rng, -1, 1, 4, 16, 32, 32), "x")
 	w3 := param(uniform(rng, -1, 1, 16, 16, 3, 3), "w3")
@@ -222,8 +222,9 @@ func TestConv2DNestedParallel(t *testing.T) {
 	}()
 	select {
 	case <-done:
+		kernels.SetWorkers(was)
 	case <-time.After(10 * time.Second):
-		kernels.SetWorkers(1) // the pool is stuck; let the remaining tests run inline
+		kernels.SetWorkers(1) // the pool is stuck for good: run the remaining tests inline
 		t.Fatal("Conv2D did not finish in 10 s with 2 workers: nested kernels.Parallel " +
 			"(images in nn.convForward, rows/tiles in the GEMM) deadlocks on the shared pool")
 	}
