@@ -12,7 +12,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
-	"github.com/nasplayground/nas/wasm/bench201"
+	"github.com/nasplayground/nas/core/nb201"
 	"github.com/nasplayground/nas/wasm/protocol"
 	"github.com/nasplayground/nas/wasm/ui"
 )
@@ -26,6 +26,19 @@ var shortOp = map[string]string{
 	"sep_conv_3x3": "sep3", "sep_conv_5x5": "sep5", "dil_conv_3x3": "dil3", "dil_conv_5x5": "dil5",
 	"nor_conv_1x1": "conv1", "nor_conv_3x3": "conv3",
 }
+
+// nb201Ops are the NAS-Bench-201 ops in table order; nb201Edges its edge
+// labels "0→1" … "2→3" (from core's decision labels "edge 0→1 op").
+var (
+	nb201Ops   = nb201.OpNames()
+	nb201Edges = func() []string {
+		l := nb201.Space{}.DecisionLabels()
+		for i, s := range l {
+			l[i] = strings.TrimSuffix(strings.TrimPrefix(s, "edge "), " op")
+		}
+		return l
+	}()
+)
 
 var cifarClasses = []string{"plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
 
@@ -403,17 +416,17 @@ func (g *game) drawRL(dst *ebiten.Image) {
 		cap = g.t("rl.uniform")
 	}
 	in := g.panel(dst, l.Panels["controller"], g.t("rl.controller")+" · "+g.t("m."+method), cap)
-	rowH := in.H / float64(bench201.Edges+1)
+	rowH := in.H / float64(nb201.Edges+1)
 	labelW := 3.0 * u
-	colW := (in.W - labelW) / float64(len(bench201.Ops))
-	for k, op := range bench201.Ops {
+	colW := (in.W - labelW) / float64(len(nb201Ops))
+	for k, op := range nb201Ops {
 		g.text(dst, shortOp[op], in.X+labelW+float64(k)*colW, in.Y, ui.SizeCaption, rgba(ui.OpColors[k]))
 	}
-	for e := range bench201.Edges {
+	for e := range nb201.Edges {
 		y := in.Y + float64(e+1)*rowH
-		g.text(dst, bench201.EdgeLabel(e), in.X, y+rowH*0.2, ui.SizeBody, colText)
-		for k := range bench201.Ops {
-			p := 1.0 / float64(len(bench201.Ops))
+		g.text(dst, nb201Edges[e], in.X, y+rowH*0.2, ui.SizeBody, colText)
+		for k := range nb201Ops {
+			p := 1.0 / float64(len(nb201Ops))
 			if e < len(m.Probs) && k < len(m.Probs[e]) {
 				p = m.Probs[e][k]
 			}
@@ -475,7 +488,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 		c, w, lbl := colBorder, 0.08*u, "?"
 		if e < len(choices) {
 			k := choices[e]
-			c, lbl = rgba(ui.OpColors[k]), shortOp[bench201.Ops[k]]
+			c, lbl = rgba(ui.OpColors[k]), shortOp[nb201Ops[k]]
 			w = 0.22 * u
 			if k == 0 {
 				w = 0.05 * u

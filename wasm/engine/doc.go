@@ -5,5 +5,5 @@
 // protocol.Command JSON strings, steps a search.Searcher in ~10 ms slices
 // (yielding to the worker's event loop between slices with a MessageChannel
 // ping) and posts protocol.Message JSON snapshots every ~100 ms.
-// Imports: core, wasm/protocol, wasm/bench201; never ebiten (it panics in a Worker).
+// Imports: core, wasm/protocol, wasm/engine/live; never ebiten (it panics in a Worker).
 package main

@@ -10,7 +10,7 @@ import (
 
 	"github.com/nasplayground/nas/core/nb201"
 	"github.com/nasplayground/nas/core/search"
-	"github.com/nasplayground/nas/wasm/bench201"
+	"github.com/nasplayground/nas/wasm/engine/live"
 	"github.com/nasplayground/nas/wasm/protocol"
 )
 
@@ -27,9 +27,8 @@ type engine struct {
 	timer     js.Func
 	cmd       protocol.Command
 	s         search.Searcher
-	compare   *bench201.Compare
-	table     *bench201.Table // compare scene (local adapter)
-	nb        *nb201.Table    // rl scene (core)
+	compare   *live.Compare
+	nb        *nb201.Table // rl and compare scenes
 	pacer     *protocol.Pacer
 	running   bool
 	scheduled bool
@@ -132,16 +131,19 @@ func (e *engine) build(c protocol.Command) error {
 		e.lastPreds = time.Time{}
 		return nil
 	case protocol.SceneRL, protocol.SceneCompare:
-		if e.table == nil {
-			t, err := bench201.Load()
+		if e.nb == nil {
+			t, err := nb201.Load()
 			if err != nil {
 				return err
 			}
-			e.table = t
+			e.nb = t
 		}
 		if c.Scene == protocol.SceneCompare {
-			e.compare = bench201.NewCompare(e.table, c.Seed, max(1, c.Repeats), max(10, c.Samples))
-			e.s = e.compare
+			cmp, err := live.NewCompare(nb201.Evaluator{Table: e.nb, Dataset: "cifar10"}, c.Seed, c.LR, max(1, c.Repeats), max(10, c.Samples))
+			if err != nil {
+				return err
+			}
+			e.compare, e.s = cmp, cmp
 			return nil
 		}
 		s, err := e.newSampling(c)

@@ -20,13 +20,6 @@ const rlBudget = 1_000_000
 // newSampling builds the RL scene's searcher from core on the NAS-Bench-201
 // table (CIFAR-10 test accuracy in percent as the reward).
 func (e *engine) newSampling(c protocol.Command) (search.Searcher, error) {
-	if e.nb == nil {
-		t, err := nb201.Load()
-		if err != nil {
-			return nil, err
-		}
-		e.nb = t
-	}
 	space, eval := nb201.Space{}, nb201.Evaluator{Table: e.nb, Dataset: "cifar10"}
 	switch c.Method {
 	case "reinforce":
