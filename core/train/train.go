@@ -20,20 +20,25 @@ import (
 // Config is one training run of an evaluation network; DefaultConfig gives
 // the settings of quark0/darts cnn/train.py.
 type Config struct {
-	Genotype  genotype.Genotype
-	C, Layers int
-	Auxiliary bool
-	AuxWeight float64 // loss = CE(logits) + AuxWeight·CE(aux) when Auxiliary
-	DropPath  float64 // final drop-path probability; epoch e uses DropPath·e/Epochs
-	Cutout    int     // cutout side after normalisation, 0 = off (train.py: 16 with --cutout)
+	Genotype  genotype.Genotype `json:"genotype"`
+	C         int               `json:"C"`
+	Layers    int               `json:"layers"`
+	Auxiliary bool              `json:"auxiliary"`
+	AuxWeight float64           `json:"auxiliary_weight"` // loss = CE(logits) + AuxWeight·CE(aux) when Auxiliary
+	DropPath  float64           `json:"drop_path"`        // final drop-path probability; epoch e uses DropPath·e/Epochs
+	Cutout    int               `json:"cutout"`           // cutout side after normalisation, 0 = off (train.py: 16 with --cutout)
 
-	Epochs, Batch                       int
-	LR, Momentum, WeightDecay, GradClip float64 // GradClip <= 0: no clipping
-	Seed                                uint64
-	Threads                             int // kernel workers; 0 = leave as is (all cores natively)
-	EvalBatch                           int // batch of the test pass (0 = Batch)
-	TestLimit                           int // images of the test pass (0 = all)
-	History                             int // step events kept for Snapshot (0 = 2000)
+	Epochs      int     `json:"epochs"`
+	Batch       int     `json:"batch"`
+	LR          float64 `json:"lr"`
+	Momentum    float64 `json:"momentum"`
+	WeightDecay float64 `json:"weight_decay"`
+	GradClip    float64 `json:"grad_clip"` // <= 0: no clipping
+	Seed        uint64  `json:"seed"`
+	Threads     int     `json:"threads"`    // kernel workers; 0 = leave as is (all cores natively)
+	EvalBatch   int     `json:"eval_batch"` // batch of the test pass (0 = Batch)
+	TestLimit   int     `json:"test_limit"` // images of the test pass (0 = all)
+	History     int     `json:"history"`    // step events kept for Snapshot (0 = 2000)
 }
 
 // DefaultConfig returns the train.py defaults: C=36, 20 layers, batch 96,
@@ -93,7 +98,8 @@ type Trainer struct {
 	epochLoss    float64
 	epochAcc     float64
 	epochN       int
-	images       int // images trained on since New or Resume (for images/s)
+	images       int     // images trained on since New or Resume (for images/s)
+	trainSecs    float64 // seconds in training steps since New or Resume (evaluation excluded)
 	started      time.Time
 	elapsedPrev  float64
 
@@ -175,6 +181,15 @@ func (t *Trainer) StepsPerEpoch() int { return t.loader.BatchesPerEpoch() }
 // Elapsed returns the seconds spent training (across resumes).
 func (t *Trainer) Elapsed() float64 { return t.elapsedPrev + time.Since(t.started).Seconds() }
 
+// ImagesPerSec returns the training throughput since New or Resume: images
+// trained on per second spent in training steps (test passes excluded).
+func (t *Trainer) ImagesPerSec() float64 {
+	if t.trainSecs == 0 {
+		return 0
+	}
+	return float64(t.images) / t.trainSecs
+}
+
 // DropPathAt returns the drop-path probability of epoch e (train.py:
 // drop_path_prob · epoch / epochs).
 func (t *Trainer) DropPathAt(e int) float64 {
@@ -220,11 +235,10 @@ func (t *Trainer) Step() (search.Event, error) {
 	t.epochAcc += acc * float64(n)
 	t.epochN += n
 	t.epochPending = t.loader.Epoch() > t.epoch
+	secs := time.Since(t0).Seconds()
+	t.trainSecs += secs
 	ev := search.Event{Kind: search.KindStep, Method: "train", Phase: search.PhaseWeights, Step: t.step, Epoch: t.epoch,
-		TrainLoss: lv, TrainAcc: acc, LR: lr, Images: n, StepSeconds: time.Since(t0).Seconds(), Elapsed: t.Elapsed()}
-	if s := time.Since(t.started).Seconds(); s > 0 {
-		ev.ImagesPerSec = float64(t.images) / s
-	}
+		TrainLoss: lv, TrainAcc: acc, LR: lr, Images: n, StepSeconds: secs, Elapsed: t.Elapsed(), ImagesPerSec: t.ImagesPerSec()}
 	t.record(ev)
 	return ev, nil
 }
@@ -273,9 +287,7 @@ func (t *Trainer) endEpoch() search.Event {
 	if t.epochN > 0 {
 		ev.TrainLoss, ev.TrainAcc = t.epochLoss/float64(t.epochN), t.epochAcc/float64(t.epochN)
 	}
-	if s := time.Since(t.started).Seconds(); s > 0 {
-		ev.ImagesPerSec = float64(t.images) / s
-	}
+	ev.ImagesPerSec = t.ImagesPerSec()
 	t.epochs = append(t.epochs, ev)
 	t.last = ev
 	t.epoch++

@@ -45,7 +45,7 @@ type trainResult struct {
 	BestTestAcc  float64        `json:"best_test_acc"`
 	TrainAcc     float64        `json:"train_acc"`
 	ElapsedS     float64        `json:"elapsed_s"`
-	ImagesPerSec float64        `json:"images_per_s"`
+	ImagesPerSec float64        `json:"images_per_s"` // training steps only, since the start or resume
 	Config       train.Config   `json:"config"`
 	History      []search.Event `json:"history"`
 }
@@ -308,13 +308,10 @@ func writeTrainResult(f *trainFlags, tr *train.Trainer) error {
 	snap := tr.Snapshot()
 	r := trainResult{Genotype: tr.Config().Genotype.String(), Dataset: f.dataset, Params: nn.CountParams(tr.Net.Params()),
 		ParamsTotal: nn.CountParams(tr.Net.AllParams()), Epochs: len(snap.Epochs), Steps: snap.Step, Done: tr.Done(),
-		ElapsedS: tr.Elapsed(), Config: tr.Config(), History: snap.Epochs}
+		ElapsedS: tr.Elapsed(), ImagesPerSec: tr.ImagesPerSec(), Config: tr.Config(), History: snap.Epochs}
 	for _, ev := range snap.Epochs {
-		r.TestAcc, r.TestLoss, r.TrainAcc, r.ImagesPerSec = ev.ValAcc, ev.ValLoss, ev.TrainAcc, ev.ImagesPerSec
+		r.TestAcc, r.TestLoss, r.TrainAcc = ev.ValAcc, ev.ValLoss, ev.TrainAcc
 		r.BestTestAcc = max(r.BestTestAcc, ev.ValAcc)
-	}
-	if r.ImagesPerSec == 0 {
-		r.ImagesPerSec = snap.Last.ImagesPerSec
 	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
