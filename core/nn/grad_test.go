@@ -373,3 +373,32 @@ func (gapModule) Forward(ctx *nn.Ctx, x *autograd.Var) *autograd.Var {
 }
 func (gapModule) Params() []*autograd.Var   { return nil }
 func (gapModule) Buffers() []*tensor.Tensor { return nil }
+
+// TestGradCheckCatchesWrongBackward shows the checker has teeth at these
+// settings: y = x² with a backward missing one term (dx += x·dy instead of
+// 2x·dy), or one that forgets to accumulate (=, not +=) under fan-out, fails.
+func TestGradCheckCatchesWrongBackward(t *testing.T) {
+	square := func(tp *autograd.Tape, x *autograd.Var, accumulate bool) *autograd.Var {
+		y := tp.Alloc(x.Shape()...)
+		for i, v := range x.Data() {
+			y.Data[i] = v * v
+		}
+		return tp.Record("square", y, func(dy *tensor.Tensor) {
+			dx := x.GradBuf().Data
+			for i, d := range dy.Data {
+				if accumulate {
+					dx[i] += x.Data()[i] * d // wrong: half the derivative
+				} else {
+					dx[i] = 2 * x.Data()[i] * d // wrong: overwrites
+				}
+			}
+		}, x)
+	}
+	x := param(uniform(tensor.NewRNG(1), 0.5, 2, 2, 3), "x")
+	half := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return square(tp, x, true) }, []*autograd.Var{x}, gradEps, 1)
+	assert.Greater(t, half.MaxErr, 10*gradTol, "%v", half)
+	over := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var {
+		return nn.Add(tp, square(tp, x, false), square(tp, x, false))
+	}, []*autograd.Var{x}, gradEps, 1)
+	assert.Greater(t, over.MaxErr, 10*gradTol, "%v", over)
+}
