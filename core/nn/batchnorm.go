@@ -46,22 +46,17 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 		for ci := lo; ci < hi; ci++ {
 			var mu, v float64
 			if training {
-				var s float64
+				// one pass: Σx and Σx² in float64, var = Σx²/M − μ²
+				var s, ss float64
 				for i := 0; i < n; i++ {
-					s += kernels.Sum(xd[(i*c+ci)*hw : (i*c+ci+1)*hw])
+					a, b := kernels.SumSumSq(xd[(i*c+ci)*hw : (i*c+ci+1)*hw])
+					s, ss = s+a, ss+b
 				}
 				mu = s / float64(m)
-				var ss float64
-				for i := 0; i < n; i++ {
-					for _, xv := range xd[(i*c+ci)*hw : (i*c+ci+1)*hw] {
-						d := float64(xv) - mu
-						ss += d * d
-					}
-				}
-				v = ss / float64(m)
+				v = max(ss/float64(m)-mu*mu, 0)
 				unbiased := v
 				if m > 1 {
-					unbiased = ss / float64(m-1)
+					unbiased = v * float64(m) / float64(m-1)
 				}
 				st.Mean.Data[ci] = float32((1-st.Momentum)*float64(st.Mean.Data[ci]) + st.Momentum*mu)
 				st.Var.Data[ci] = float32((1-st.Momentum)*float64(st.Var.Data[ci]) + st.Momentum*unbiased)
@@ -76,11 +71,7 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 				scale, shift = scale*gv, shift*gv+beta.Data()[ci]
 			}
 			for i := 0; i < n; i++ {
-				src := xd[(i*c+ci)*hw : (i*c+ci+1)*hw]
-				dst := y.Data[(i*c+ci)*hw : (i*c+ci+1)*hw]
-				for j, xv := range src {
-					dst[j] = xv*scale + shift
-				}
+				kernels.Affine(y.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], xd[(i*c+ci)*hw:(i*c+ci+1)*hw], scale, shift)
 			}
 		}
 	})
@@ -101,15 +92,15 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 		kernels.Parallel(c, func(_, lo, hi int) {
 			for ci := lo; ci < hi; ci++ {
 				mu, is := mean[ci], invstd[ci]
-				var sdy, sdyx float64
+				// Σdy and Σdy·x per plane (float32 dots, summed in float64);
+				// Σdy·x̂ = invstd·(Σdy·x − μ·Σdy)
+				var sdy, sdyxr float64
 				for i := 0; i < n; i++ {
-					xs := xd[(i*c+ci)*hw : (i*c+ci+1)*hw]
 					ds := dy.Data[(i*c+ci)*hw : (i*c+ci+1)*hw]
-					for j, d := range ds {
-						sdy += float64(d)
-						sdyx += float64(d) * float64((xs[j]-mu)*is)
-					}
+					sdy += kernels.Sum(ds)
+					sdyxr += float64(kernels.Dot(ds, xd[(i*c+ci)*hw:(i*c+ci+1)*hw]))
 				}
+				sdyx := float64(is) * (sdyxr - float64(mu)*sdy)
 				if dg != nil {
 					dg[ci] += float32(sdyx)
 				}
@@ -130,16 +121,14 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 					}
 					continue
 				}
-				a := float32(sdy / float64(m))
-				b := float32(sdyx / float64(m))
+				// dx += k·(dy − a − x̂·b) = k·dy − k·b·invstd·x + k·(b·invstd·μ − a)
+				a := sdy / float64(m)
+				bb := sdyx / float64(m)
+				kx := -float64(k) * bb * float64(is)
+				k0 := float64(k) * (bb*float64(is)*float64(mu) - a)
 				for i := 0; i < n; i++ {
-					xs := xd[(i*c+ci)*hw : (i*c+ci+1)*hw]
-					ds := dy.Data[(i*c+ci)*hw : (i*c+ci+1)*hw]
-					dxs := dx[(i*c+ci)*hw : (i*c+ci+1)*hw]
-					for j, d := range ds {
-						xh := (xs[j] - mu) * is
-						dxs[j] += k * (d - a - xh*b)
-					}
+					kernels.AddAffine2(dx[(i*c+ci)*hw:(i*c+ci+1)*hw], dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw],
+						xd[(i*c+ci)*hw:(i*c+ci+1)*hw], k, float32(kx), float32(k0))
 				}
 			}
 		})

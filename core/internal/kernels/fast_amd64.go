@@ -43,10 +43,11 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 		g.gemm(true, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	}
 	dotImpl, axpyImpl = dot, axpy
-	rows := &dwRows{dot: dot, axpy: axpy, row3: row3AVX2, row5: row5AVX2}
-	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwiseWith(rows, x, w, c, g, y) }
+	corrImpl, dotTapsImpl = corrAVX2, dotTapsAVX2
+	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
+	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
-		depthwiseBackwardWith(rows, x, w, dy, c, g, dx, dw)
+		depthwiseBackwardPlanar(corrAVX2, dotTapsAVX2, x, w, dy, c, g, dx, dw)
 	}
 }
 
@@ -162,49 +163,139 @@ func axpyAVX512(a float32, x, y []float32) {
 	}
 }
 
-// row3AVX2 is row3Generic on Float32x8 (same operation order: exact).
-func row3AVX2(w0, w1, w2 float32, x0, x1, x2, y []float32) {
-	n := len(y)
-	x0, x1, x2 = x0[:n], x1[:n], x2[:n]
+// corrAVX2 is corrGeneric on Float32x8, 32 flat outputs per pass held in
+// four registers across all taps (Mul then Add: exact vs corrGeneric).
+func corrAVX2(out, in, w []float32, off []int) {
+	n := len(out)
+	w = w[:len(off)]
 	if n < 16 {
-		row3Generic(w0, w1, w2, x0, x1, x2, y)
+		corrTail(out, in, w, off, 0)
 		return
 	}
-	v0, v1, v2 := archsimd.BroadcastFloat32x8(w0), archsimd.BroadcastFloat32x8(w1), archsimd.BroadcastFloat32x8(w2)
 	j := 0
+	for ; j+32 <= n; j += 32 {
+		var s0, s1, s2, s3 archsimd.Float32x8
+		for t, o := range off {
+			wt := archsimd.BroadcastFloat32x8(w[t])
+			x := in[j+o : j+o+32]
+			s0 = s0.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x)))
+			s1 = s1.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x[8:])))
+			s2 = s2.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x[16:])))
+			s3 = s3.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x[24:])))
+		}
+		o := out[j : j+32]
+		s0.StoreSlice(o)
+		s1.StoreSlice(o[8:])
+		s2.StoreSlice(o[16:])
+		s3.StoreSlice(o[24:])
+	}
 	for ; j+8 <= n; j += 8 {
-		s := v0.Mul(archsimd.LoadFloat32x8Slice(x0[j:])).Add(v1.Mul(archsimd.LoadFloat32x8Slice(x1[j:])))
-		s = s.Add(v2.Mul(archsimd.LoadFloat32x8Slice(x2[j:])))
-		yj := y[j : j+8]
-		archsimd.LoadFloat32x8Slice(yj).Add(s).StoreSlice(yj)
+		var s0 archsimd.Float32x8
+		for t, o := range off {
+			s0 = s0.Add(archsimd.BroadcastFloat32x8(w[t]).Mul(archsimd.LoadFloat32x8Slice(in[j+o:])))
+		}
+		s0.StoreSlice(out[j : j+8])
 	}
 	archsimd.ClearAVXUpperBits()
-	for ; j < n; j++ {
-		y[j] += w0*x0[j] + w1*x1[j] + w2*x2[j]
-	}
+	corrTail(out, in, w, off, j)
 }
 
-// row5AVX2 is row5Generic on Float32x8 (same operation order: exact).
-func row5AVX2(w0, w1, w2, w3, w4 float32, x0, x1, x2, x3, x4, y []float32) {
-	n := len(y)
-	x0, x1, x2, x3, x4 = x0[:n], x1[:n], x2[:n], x3[:n], x4[:n]
-	if n < 16 {
-		row5Generic(w0, w1, w2, w3, w4, x0, x1, x2, x3, x4, y)
-		return
-	}
-	v0, v1, v2 := archsimd.BroadcastFloat32x8(w0), archsimd.BroadcastFloat32x8(w1), archsimd.BroadcastFloat32x8(w2)
-	v3, v4 := archsimd.BroadcastFloat32x8(w3), archsimd.BroadcastFloat32x8(w4)
-	j := 0
-	for ; j+8 <= n; j += 8 {
-		s := v0.Mul(archsimd.LoadFloat32x8Slice(x0[j:])).Add(v1.Mul(archsimd.LoadFloat32x8Slice(x1[j:])))
-		s = s.Add(v2.Mul(archsimd.LoadFloat32x8Slice(x2[j:])))
-		s = s.Add(v3.Mul(archsimd.LoadFloat32x8Slice(x3[j:])))
-		s = s.Add(v4.Mul(archsimd.LoadFloat32x8Slice(x4[j:])))
-		yj := y[j : j+8]
-		archsimd.LoadFloat32x8Slice(yj).Add(s).StoreSlice(yj)
+// reluAVX2 is reluGeneric on Float32x8 (lanes > 0 kept, others zeroed).
+func reluAVX2(dst, src []float32) {
+	n := len(src)
+	dst = dst[:n]
+	var zero archsimd.Float32x8
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		v := archsimd.LoadFloat32x8Slice(src[i:])
+		v.Masked(v.Greater(zero)).StoreSlice(dst[i:])
 	}
 	archsimd.ClearAVXUpperBits()
-	for ; j < n; j++ {
-		y[j] += w0*x0[j] + w1*x1[j] + w2*x2[j] + w3*x3[j] + w4*x4[j]
+	reluGeneric(dst[i:], src[i:])
+}
+
+// reluBackwardAVX2 is reluBackwardGeneric on Float32x8.
+func reluBackwardAVX2(y, dy, dx []float32) {
+	n := len(y)
+	dy, dx = dy[:n], dx[:n]
+	var zero archsimd.Float32x8
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		m := archsimd.LoadFloat32x8Slice(y[i:]).Greater(zero)
+		d := archsimd.LoadFloat32x8Slice(dy[i:]).Masked(m)
+		archsimd.LoadFloat32x8Slice(dx[i:]).Add(d).StoreSlice(dx[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	reluBackwardGeneric(y[i:], dy[i:], dx[i:])
+}
+
+// affineAVX2 is affineGeneric on Float32x8 (Mul then Add: exact).
+func affineAVX2(dst, src []float32, a, b float32) {
+	n := len(src)
+	dst = dst[:n]
+	av, bv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		archsimd.LoadFloat32x8Slice(src[i:]).Mul(av).Add(bv).StoreSlice(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	affineGeneric(dst[i:], src[i:], a, b)
+}
+
+// addAffine2AVX2 is addAffine2Generic on Float32x8 (same rounding order).
+func addAffine2AVX2(dst, x, y []float32, a, b, c float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	av, bv, cv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b), archsimd.BroadcastFloat32x8(c)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		s := archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y[i:]).Mul(bv)).Add(cv)
+		archsimd.LoadFloat32x8Slice(dst[i:]).Add(s).StoreSlice(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	addAffine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+}
+
+// dotTapsAVX2 is DotTaps four taps at a time, sharing each load of q
+// (FMA accumulators: agrees with dotTapsGeneric to rounding).
+func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
+	n := len(q)
+	acc = acc[:len(off)]
+	if n < 16 {
+		dotTapsGeneric(in, off, q, acc)
+		return
+	}
+	t := 0
+	for ; t+4 <= len(off); t += 4 {
+		x0, x1, x2, x3 := in[off[t]:off[t]+n], in[off[t+1]:off[t+1]+n], in[off[t+2]:off[t+2]+n], in[off[t+3]:off[t+3]+n]
+		var s0, s1, s2, s3 archsimd.Float32x8
+		j := 0
+		for ; j+8 <= n; j += 8 {
+			qv := archsimd.LoadFloat32x8Slice(q[j:])
+			s0 = archsimd.LoadFloat32x8Slice(x0[j:]).MulAdd(qv, s0)
+			s1 = archsimd.LoadFloat32x8Slice(x1[j:]).MulAdd(qv, s1)
+			s2 = archsimd.LoadFloat32x8Slice(x2[j:]).MulAdd(qv, s2)
+			s3 = archsimd.LoadFloat32x8Slice(x3[j:]).MulAdd(qv, s3)
+		}
+		var l0, l1, l2, l3 [8]float32
+		s0.Store(&l0)
+		s1.Store(&l1)
+		s2.Store(&l2)
+		s3.Store(&l3)
+		archsimd.ClearAVXUpperBits()
+		var a0, a1, a2, a3 float32
+		for k := 0; k < 8; k++ {
+			a0, a1, a2, a3 = a0+l0[k], a1+l1[k], a2+l2[k], a3+l3[k]
+		}
+		for ; j < n; j++ {
+			a0 += x0[j] * q[j]
+			a1 += x1[j] * q[j]
+			a2 += x2[j] * q[j]
+			a3 += x3[j] * q[j]
+		}
+		acc[t], acc[t+1], acc[t+2], acc[t+3] = acc[t]+a0, acc[t+1]+a1, acc[t+2]+a2, acc[t+3]+a3
+	}
+	for ; t < len(off); t++ {
+		acc[t] += dotAVX2(in[off[t]:off[t]+n], q)
 	}
 }

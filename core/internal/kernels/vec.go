@@ -1,5 +1,7 @@
 package kernels
 
+import "math"
+
 // Dot returns Σ x[i]·y[i] over len(x) elements (y at least as long).
 func Dot(x, y []float32) float32 { return dotImpl(x, y) }
 
@@ -127,5 +129,81 @@ func ReLUInto(dst, src []float32) {
 			v = 0
 		}
 		dst[i] = v
+	}
+}
+
+// ReLU writes dst[i] = src[i] if src[i] > 0, else 0 (NaN → 0), over len(src)
+// elements (dst may be src).
+func ReLU(dst, src []float32) { reluImpl(dst, src) }
+
+// ReLUBackward accumulates dx[i] += dy[i] where y[i] > 0, over len(y) elements.
+func ReLUBackward(y, dy, dx []float32) { reluBackwardImpl(y, dy, dx) }
+
+// Affine writes dst[i] = src[i]·a + b (rounded after the multiply and after
+// the add) over len(src) elements: batch norm's fused normalisation.
+func Affine(dst, src []float32, a, b float32) { affineImpl(dst, src, a, b) }
+
+// AddAffine2 accumulates dst[i] += (a·x[i] + b·y[i]) + c over len(x) elements
+// (batch norm's input gradient).
+func AddAffine2(dst, x, y []float32, a, b, c float32) { addAffine2Impl(dst, x, y, a, b, c) }
+
+var (
+	reluImpl         = reluGeneric
+	reluBackwardImpl = reluBackwardGeneric
+	affineImpl       = affineGeneric
+	addAffine2Impl   = addAffine2Generic
+)
+
+// posMask is all ones when the float32 bits v encode a value > 0 (sign clear,
+// nonzero, not NaN), else 0: a branch-free ReLU test (random signs defeat the
+// branch predictor).
+func posMask(v float32) uint32 {
+	b := int32(math.Float32bits(v))
+	m := uint32((b | -b) >> 31)          // nonzero and positive or negative
+	m &^= uint32(b >> 31)                // clear for negative
+	m &^= uint32((0x7f800000 - b) >> 31) // clear for NaN (b > 0x7f800000)
+	return m
+}
+
+func reluGeneric(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = math.Float32frombits(math.Float32bits(v) & posMask(v))
+	}
+}
+
+func reluBackwardGeneric(y, dy, dx []float32) {
+	n := len(y)
+	dy, dx = dy[:n], dx[:n]
+	for i, v := range y {
+		dx[i] += math.Float32frombits(math.Float32bits(dy[i]) & posMask(v))
+	}
+}
+
+func affineGeneric(dst, src []float32, a, b float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = float32(v*a) + b
+	}
+}
+
+func addAffine2Generic(dst, x, y []float32, a, b, c float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	for i, v := range x {
+		dst[i] += (float32(a*v) + float32(b*y[i])) + c
+	}
+}
+
+// DotTaps accumulates acc[t] += Σ_j in[off[t]+j]·q[j] over j < len(q) for
+// every tap t (the depthwise filter gradient: one dot per tap, q shared).
+func DotTaps(in []float32, off []int, q, acc []float32) { dotTapsImpl(in, off, q, acc) }
+
+var dotTapsImpl = dotTapsGeneric
+
+func dotTapsGeneric(in []float32, off []int, q, acc []float32) {
+	acc = acc[:len(off)]
+	for t, o := range off {
+		acc[t] += dotGeneric(in[o:o+len(q)], q)
 	}
 }

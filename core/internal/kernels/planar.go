@@ -1,0 +1,403 @@
+package kernels
+
+import (
+	"math"
+	"sync"
+)
+
+// planar is the flat layout the depthwise and pooling kernels share. One
+// channel of x is copied into a zero-padded plane of (H+2PH)×(W+2PW), split
+// into SH·SW phase planes (padded row r goes to phase r mod SH, row r div SH;
+// columns likewise), each pcw wide and prow tall. Every window tap (kh, kw)
+// then reads the phase plane of (kh·DH mod SH, kw·DW mod SW) at a fixed flat
+// offset, so with the outputs laid out pcw apart (columns OW..pcw−1 are junk)
+//
+//	out[oy·pcw+ox] = Σ_t w[t] · buf[oy·pcw+ox + off[t]]
+//
+// is one 1-D correlation over the whole plane: no borders, no per-row calls,
+// vectorisable along the flat index for any stride, dilation and padding.
+type planar struct {
+	g             Geom
+	oh, ow        int
+	pcw, prow     int // phase plane width and height
+	psize         int // pcw·prow
+	nph           int // SH·SW phases
+	l             int // oh·pcw: flat outputs including junk columns
+	bufLen        int // buf length: every tap read of every flat output is inside
+	off           []int
+	phase         []int // tap → phase
+	rc            []int // tap → offset inside its phase plane
+	m             int   // max rc: margin of the gradient buffer q
+	qLen          int   // m + psize
+	phTaps        [][]int
+	phQOff        [][]int // per phase: m − rc[t] for its taps (gradient gather)
+	tapIdx        []int   // kh·DH·W + kw·DW: flat index in x's plane relative to the window origin
+	rowPos        []int   // input row iy → buf offset of (iy, 0) without the column part
+	colPos        []int   // input column ix → column part of the buf offset
+	rowCnt        []int   // pooling: taps of output row oy inside the image
+	colCnt        []int
+	contiguousRow bool // SW == 1: an input row is a contiguous run of buf
+}
+
+var planarCache sync.Map // Geom → *planar
+
+// planFor returns the (cached) layout of g.
+func planFor(g Geom) *planar {
+	if p, ok := planarCache.Load(g); ok {
+		return p.(*planar)
+	}
+	p := newPlanar(g)
+	planarCache.Store(g, p)
+	return p
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func newPlanar(g Geom) *planar {
+	p := &planar{g: g, oh: g.OH(), ow: g.OW()}
+	ph, pw := g.H+2*g.PH, g.W+2*g.PW
+	p.pcw, p.prow = ceilDiv(pw, g.SW), ceilDiv(ph, g.SH)
+	p.psize = p.pcw * p.prow
+	p.nph = g.SH * g.SW
+	p.l = p.oh * p.pcw
+	taps := g.KH * g.KW
+	p.off, p.phase, p.rc, p.tapIdx = make([]int, taps), make([]int, taps), make([]int, taps), make([]int, taps)
+	p.phTaps, p.phQOff = make([][]int, p.nph), make([][]int, p.nph)
+	maxOff := 0
+	for kh := 0; kh < g.KH; kh++ {
+		for kw := 0; kw < g.KW; kw++ {
+			t := kh*g.KW + kw
+			dy, dx := kh*g.DH, kw*g.DW
+			ph := (dy%g.SH)*g.SW + dx%g.SW
+			p.phase[t] = ph
+			p.rc[t] = (dy/g.SH)*p.pcw + dx/g.SW
+			p.off[t] = ph*p.psize + p.rc[t]
+			p.tapIdx[t] = dy*g.W + dx
+			p.phTaps[ph] = append(p.phTaps[ph], t)
+			p.m = max(p.m, p.rc[t])
+			maxOff = max(maxOff, p.off[t])
+		}
+	}
+	for ph, ts := range p.phTaps {
+		for _, t := range ts {
+			p.phQOff[ph] = append(p.phQOff[ph], p.m-p.rc[t])
+		}
+	}
+	p.qLen = p.m + p.psize
+	p.bufLen = max(p.nph*p.psize, p.l+maxOff)
+	p.rowPos, p.colPos = make([]int, g.H), make([]int, g.W)
+	for iy := range p.rowPos {
+		r := iy + g.PH
+		p.rowPos[iy] = (r%g.SH)*g.SW*p.psize + (r/g.SH)*p.pcw
+	}
+	for ix := range p.colPos {
+		c := ix + g.PW
+		p.colPos[ix] = (c%g.SW)*p.psize + c/g.SW
+	}
+	p.contiguousRow = g.SW == 1
+	p.rowCnt, p.colCnt = make([]int, p.oh), make([]int, p.ow)
+	for oy := range p.rowCnt {
+		for kh := 0; kh < g.KH; kh++ {
+			if iy := oy*g.SH - g.PH + kh*g.DH; iy >= 0 && iy < g.H {
+				p.rowCnt[oy]++
+			}
+		}
+	}
+	for ox := range p.colCnt {
+		for kw := 0; kw < g.KW; kw++ {
+			if ix := ox*g.SW - g.PW + kw*g.DW; ix >= 0 && ix < g.W {
+				p.colCnt[ox]++
+			}
+		}
+	}
+	return p
+}
+
+// layout copies one channel plane xc (H×W) into buf's phase planes; the
+// padding positions are left as they are (the caller fills them once).
+func (p *planar) layout(xc, buf []float32) {
+	g := p.g
+	if p.contiguousRow {
+		for iy, rp := range p.rowPos {
+			at := rp + g.PW
+			copy(buf[at:at+g.W], xc[iy*g.W:iy*g.W+g.W])
+		}
+		return
+	}
+	cp := p.colPos
+	for iy, rp := range p.rowPos {
+		xr := xc[iy*g.W : iy*g.W+g.W]
+		for ix, v := range xr {
+			buf[rp+cp[ix]] = v
+		}
+	}
+}
+
+// addBack accumulates the image positions of buf (laid out like layout) into dxc.
+func (p *planar) addBack(buf, dxc []float32) {
+	g := p.g
+	if p.contiguousRow {
+		for iy, rp := range p.rowPos {
+			at := rp + g.PW
+			Add(buf[at:at+g.W], dxc[iy*g.W:iy*g.W+g.W])
+		}
+		return
+	}
+	cp := p.colPos
+	for iy, rp := range p.rowPos {
+		dr := dxc[iy*g.W : iy*g.W+g.W]
+		for ix := range dr {
+			dr[ix] += buf[rp+cp[ix]]
+		}
+	}
+}
+
+// extract copies the valid columns of the flat outputs into yc (OH×OW).
+func (p *planar) extract(out, yc []float32) {
+	ow, pcw := p.ow, p.pcw
+	for oy := 0; oy < p.oh; oy++ {
+		copy(yc[oy*ow:oy*ow+ow], out[oy*pcw:oy*pcw+ow])
+	}
+}
+
+// spread writes dyc (OH×OW) into q at margin m with rows pcw apart (the junk
+// columns stay zero).
+func (p *planar) spread(dyc, q []float32) {
+	ow, pcw := p.ow, p.pcw
+	for oy := 0; oy < p.oh; oy++ {
+		at := p.m + oy*pcw
+		copy(q[at:at+ow], dyc[oy*ow:oy*ow+ow])
+	}
+}
+
+// gatherDx computes, per phase plane, dbuf[i] = Σ_{taps t of the phase}
+// w[t]·q[i + m − rc[t]]: the adjoint of the forward correlation, with q the
+// spread output gradient. ws is scratch of at least KH·KW.
+func (p *planar) gatherDx(corr corrFunc, wc, q, dbuf, ws []float32) {
+	for ph, ts := range p.phTaps {
+		d := dbuf[ph*p.psize : (ph+1)*p.psize]
+		if len(ts) == 0 {
+			clear(d)
+			continue
+		}
+		w := ws[:len(ts)]
+		for i, t := range ts {
+			w[i] = wc[t]
+		}
+		corr(d, q, w, p.phQOff[ph])
+	}
+}
+
+// Corr computes the flat correlation out[j] = Σ_t w[t]·in[j+off[t]] for j in
+// [0, len(out)), taps summed in order from zero (one rounding per multiply
+// and per add: the fast and generic versions agree exactly).
+func Corr(out, in, w []float32, off []int) { corrImpl(out, in, w, off) }
+
+// corrFunc is the signature of Corr's implementations.
+type corrFunc func(out, in, w []float32, off []int)
+
+var corrImpl corrFunc = corrGeneric
+
+func corrGeneric(out, in, w []float32, off []int) {
+	n := len(out)
+	w = w[:len(off)]
+	j := 0
+	for ; j+8 <= n; j += 8 {
+		var s0, s1, s2, s3, s4, s5, s6, s7 float32
+		for t, o := range off {
+			wt := w[t]
+			x := in[j+o : j+o+8]
+			s0 += float32(wt * x[0])
+			s1 += float32(wt * x[1])
+			s2 += float32(wt * x[2])
+			s3 += float32(wt * x[3])
+			s4 += float32(wt * x[4])
+			s5 += float32(wt * x[5])
+			s6 += float32(wt * x[6])
+			s7 += float32(wt * x[7])
+		}
+		o := out[j : j+8]
+		o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = s0, s1, s2, s3, s4, s5, s6, s7
+	}
+	corrTail(out, in, w, off, j)
+}
+
+// corrTail is Corr for the flat outputs from j on, one at a time.
+func corrTail(out, in, w []float32, off []int, j int) {
+	for ; j < len(out); j++ {
+		var s float32
+		for t, o := range off {
+			s += float32(w[t] * in[j+o])
+		}
+		out[j] = s
+	}
+}
+
+// planarScratch holds the per-call buffers of the planar kernels.
+type planarScratch struct {
+	s                 *[]float32
+	buf, out, q, dbuf []float32
+	ws                []float32
+}
+
+func getPlanarScratch(p *planar, withQ bool) planarScratch {
+	n := p.bufLen + p.l + p.g.KH*p.g.KW
+	if withQ {
+		n += p.qLen + p.nph*p.psize
+	}
+	s := getScratch(n)
+	b := *s
+	ps := planarScratch{s: s}
+	ps.buf, b = b[:p.bufLen], b[p.bufLen:]
+	ps.out, b = b[:p.l], b[p.l:]
+	ps.ws, b = b[:p.g.KH*p.g.KW], b[p.g.KH*p.g.KW:]
+	if withQ {
+		ps.q, b = b[:p.qLen], b[p.qLen:]
+		ps.dbuf = b[:p.nph*p.psize]
+		clear(ps.q)
+	}
+	return ps
+}
+
+func depthwisePlanar(corr corrFunc, x, w []float32, c int, g Geom, y []float32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, false)
+	defer putScratch(s.s)
+	clear(s.buf)
+	hw, ohw, kk := g.H*g.W, p.oh*p.ow, g.KH*g.KW
+	for ci := 0; ci < c; ci++ {
+		p.layout(x[ci*hw:ci*hw+hw], s.buf)
+		corr(s.out, s.buf, w[ci*kk:ci*kk+kk], p.off)
+		p.extract(s.out, y[ci*ohw:ci*ohw+ohw])
+	}
+}
+
+func depthwiseBackwardPlanar(corr corrFunc, dotTaps func(in []float32, off []int, q, acc []float32), x, w, dy []float32, c int, g Geom, dx, dw []float32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, true)
+	defer putScratch(s.s)
+	clear(s.buf)
+	hw, ohw, kk := g.H*g.W, p.oh*p.ow, g.KH*g.KW
+	for ci := 0; ci < c; ci++ {
+		p.spread(dy[ci*ohw:ci*ohw+ohw], s.q)
+		if dw != nil {
+			p.layout(x[ci*hw:ci*hw+hw], s.buf)
+			dotTaps(s.buf, p.off, s.q[p.m:p.m+p.l], dw[ci*kk:ci*kk+kk])
+		}
+		if dx != nil {
+			p.gatherDx(corr, w[ci*kk:ci*kk+kk], s.q, s.dbuf, s.ws)
+			p.addBack(s.dbuf, dx[ci*hw:ci*hw+hw])
+		}
+	}
+}
+
+// maxPoolPlanar is MaxPool on the planar layout padded with −Inf.
+func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, false)
+	defer putScratch(s.s)
+	buf := s.buf
+	ninf := float32(math.Inf(-1))
+	for i := range buf {
+		buf[i] = ninf
+	}
+	hw, ohw := g.H*g.W, p.oh*p.ow
+	off, tapIdx := p.off, p.tapIdx[:len(p.off)]
+	for ci := 0; ci < c; ci++ {
+		p.layout(x[ci*hw:ci*hw+hw], buf)
+		yc, ic := y[ci*ohw:ci*ohw+ohw], idx[ci*ohw:ci*ohw+ohw]
+		for oy := 0; oy < p.oh; oy++ {
+			yr, ir := yc[oy*p.ow:oy*p.ow+p.ow], ic[oy*p.ow:oy*p.ow+p.ow]
+			base := (oy*g.SH - g.PH) * g.W
+			for ox := range yr {
+				j := oy*p.pcw + ox
+				best, bt := buf[j+off[0]], 0
+				for t := 1; t < len(off); t++ {
+					if v := buf[j+off[t]]; v > best {
+						best, bt = v, t
+					}
+				}
+				if best == ninf { // -Inf or NaN inputs: the padding may have won
+					best, bt = p.maxPoolSlow(buf, oy, ox)
+				}
+				yr[ox] = best
+				ir[ox] = int32(base + ox*g.SW - g.PW + tapIdx[bt])
+			}
+		}
+	}
+}
+
+// maxPoolSlow is one output of MaxPool checking every tap against the image
+// bounds (the first inside tap wins unless a later one is greater).
+func (p *planar) maxPoolSlow(buf []float32, oy, ox int) (float32, int) {
+	g := p.g
+	best, bt := float32(0), -1
+	for t, o := range p.off {
+		kh, kw := t/g.KW, t%g.KW
+		iy, ix := oy*g.SH-g.PH+kh*g.DH, ox*g.SW-g.PW+kw*g.DW
+		if iy < 0 || iy >= g.H || ix < 0 || ix >= g.W {
+			continue
+		}
+		if v := buf[oy*p.pcw+ox+o]; v > best || bt < 0 {
+			best, bt = v, t
+		}
+	}
+	return best, max(bt, 0)
+}
+
+// avgPoolPlanar is AvgPool on the zero-padded planar layout.
+func avgPoolPlanar(x []float32, c int, g Geom, countIncludePad bool, y []float32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, false)
+	defer putScratch(s.s)
+	clear(s.buf)
+	ones := s.ws
+	for i := range ones {
+		ones[i] = 1
+	}
+	hw, ohw := g.H*g.W, p.oh*p.ow
+	for ci := 0; ci < c; ci++ {
+		p.layout(x[ci*hw:ci*hw+hw], s.buf)
+		corrImpl(s.out, s.buf, ones, p.off)
+		yc := y[ci*ohw : ci*ohw+ohw]
+		for oy := 0; oy < p.oh; oy++ {
+			yr, sr := yc[oy*p.ow:oy*p.ow+p.ow], s.out[oy*p.pcw:oy*p.pcw+p.ow]
+			for ox := range yr {
+				n := g.KH * g.KW
+				if !countIncludePad {
+					n = p.rowCnt[oy] * p.colCnt[ox]
+				}
+				yr[ox] = sr[ox] / float32(n)
+			}
+		}
+	}
+}
+
+// avgPoolBackwardPlanar spreads dy/divisor over the windows through the
+// adjoint correlation with unit weights.
+func avgPoolBackwardPlanar(dy []float32, c int, g Geom, countIncludePad bool, dx []float32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, true)
+	defer putScratch(s.s)
+	ones := s.buf[:g.KH*g.KW] // buf is unused here: weights
+	for i := range ones {
+		ones[i] = 1
+	}
+	hw, ohw := g.H*g.W, p.oh*p.ow
+	for ci := 0; ci < c; ci++ {
+		dyc := dy[ci*ohw : ci*ohw+ohw]
+		for oy := 0; oy < p.oh; oy++ {
+			qr := s.q[p.m+oy*p.pcw : p.m+oy*p.pcw+p.ow]
+			dr := dyc[oy*p.ow : oy*p.ow+p.ow]
+			for ox := range qr {
+				n := g.KH * g.KW
+				if !countIncludePad {
+					n = p.rowCnt[oy] * p.colCnt[ox]
+				}
+				qr[ox] = dr[ox] / float32(n)
+			}
+		}
+		p.gatherDx(corrImpl, ones, s.q, s.dbuf, s.ws)
+		p.addBack(s.dbuf, dx[ci*hw:ci*hw+hw])
+	}
+}

@@ -1,0 +1,103 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestElementwiseKernels checks ReLU, ReLUBackward, Affine, AddAffine2 against
+// their one-line definitions (exact) on both paths, over lengths that cover
+// the vector body and the scalar tail, with zeros, −0, ±Inf and NaN mixed in.
+func TestElementwiseKernels(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(30, 31))
+		special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())}
+		for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 100} {
+			x, y, d := randSlice(r, n), randSlice(r, n), randSlice(r, n)
+			for i := range x {
+				if r.IntN(6) == 0 {
+					x[i] = special[r.IntN(len(special))]
+				}
+			}
+			got := make([]float32, n)
+			ReLU(got, x)
+			for i, v := range x {
+				want := float32(0)
+				if v > 0 {
+					want = v
+				}
+				require.Equal(t, math.Float32bits(want), math.Float32bits(got[i]), "ReLU n=%d [%d] of %v", n, i, v)
+			}
+			dx := append([]float32(nil), d...)
+			ReLUBackward(x, y, dx)
+			for i, v := range x {
+				want := d[i]
+				if v > 0 {
+					want += y[i]
+				}
+				require.Equal(t, want, dx[i], "ReLUBackward n=%d [%d]", n, i)
+			}
+			Affine(got, y, 1.5, -0.25)
+			for i, v := range y {
+				require.Equal(t, float32(v*1.5)+(-0.25), got[i], "Affine n=%d [%d]", n, i)
+			}
+			dx = append(dx[:0], d...)
+			AddAffine2(dx, y, d, 0.5, -2, 0.125)
+			for i := range y {
+				require.Equal(t, d[i]+((float32(0.5*y[i])+float32(-2*d[i]))+0.125), dx[i], "AddAffine2 n=%d [%d]", n, i)
+			}
+		}
+	})
+}
+
+// TestCorrAndDotTaps checks the flat correlation (exact between paths) and
+// the shared-q tap dots against float64 references.
+func TestCorrAndDotTaps(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(32, 33))
+		for _, tc := range []struct{ n, taps int }{{5, 3}, {16, 9}, {40, 25}, {100, 7}, {1088, 9}} {
+			off := make([]int, tc.taps)
+			for i := range off {
+				off[i] = r.IntN(50)
+			}
+			in, w, q := randSlice(r, tc.n+60), randSlice(r, tc.taps), randSlice(r, tc.n)
+			out := randSlice(r, tc.n)
+			Corr(out, in, w, off)
+			og := make([]float32, tc.n)
+			corrGeneric(og, in, w, off)
+			require.Equal(t, og, out, "fast vs generic n=%d", tc.n)
+			for j := range out {
+				var s float64
+				for k, o := range off {
+					s += float64(w[k]) * float64(in[j+o])
+				}
+				require.InDelta(t, s, out[j], 1e-5*(1+math.Abs(s)), "corr n=%d [%d]", tc.n, j)
+			}
+			acc := randSlice(r, tc.taps)
+			want := f64(acc)
+			DotTaps(in, off, q, acc)
+			for k, o := range off {
+				want[k] += dot64(in[o:o+tc.n], q)
+			}
+			requireClose(t, f32(want), acc, 1e-4, fmt.Sprintf("DotTaps n=%d", tc.n))
+		}
+	})
+}
+
+// TestMaxPoolNonFinite: −Inf and NaN inputs still give an argmax inside the
+// image (the padding never wins).
+func TestMaxPoolNonFinite(t *testing.T) {
+	ninf := float32(math.Inf(-1))
+	x := []float32{ninf, ninf, ninf, float32(math.NaN())}
+	g := Geom{H: 2, W: 2, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1}
+	y, idx := make([]float32, 4), make([]int32, 4)
+	MaxPool(x, 1, g, y, idx)
+	for o, i := range idx {
+		require.True(t, i >= 0 && i < 4, "idx[%d] = %d", o, i)
+	}
+	require.Equal(t, []int32{0, 0, 0, 0}, idx)
+}
