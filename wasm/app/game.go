@@ -200,11 +200,90 @@ func (g *game) press(id string) {
 		g.toggleOrder()
 	case id == "method":
 		g.cycleMethod()
-	case id == "speed-":
+	case id == "rate-":
 		g.speed(0.5)
-	case id == "speed+":
+	case id == "rate+":
 		g.speed(2)
+	case id == "val.rate":
+		g.defaultSpeed()
+	case strings.HasPrefix(id, "val."):
+		g.setParam(strings.TrimPrefix(id, "val."), 0)
+	case strings.HasSuffix(id, "-"):
+		g.setParam(strings.TrimSuffix(id, "-"), -1)
+	case strings.HasSuffix(id, "+"):
+		g.setParam(strings.TrimSuffix(id, "+"), 1)
 	}
+}
+
+// lrParam returns a pointer to p's learning rate with URL key k, or nil.
+func lrParam(p *protocol.Params, k string) *float64 {
+	switch k {
+	case "lr":
+		return &p.LR
+	case "arch_lr":
+		return &p.ArchLR
+	case "ctrl_lr":
+		return &p.CtrlLR
+	}
+	return nil
+}
+
+// setParam steps the seed or a learning rate (dir ±1; 0 restores the
+// default), writes the URL and restarts the scene with it.
+func (g *game) setParam(k string, dir int) {
+	d := protocol.DefaultParams()
+	switch k {
+	case "seed":
+		switch {
+		case dir == 0:
+			g.params.Seed = d.Seed
+		case dir > 0:
+			g.params.Seed++
+		case g.params.Seed > 0:
+			g.params.Seed--
+		}
+	default:
+		p := lrParam(&g.params, k)
+		if p == nil {
+			return
+		}
+		if dir == 0 {
+			*p = *lrParam(&d, k)
+		} else {
+			*p = protocol.StepLadder(protocol.Ladders[k], *p, dir)
+		}
+	}
+	setURL(g.params)
+	if g.params.Scene != protocol.SceneReplay {
+		g.start()
+	}
+}
+
+// nthLR returns the URL key of the scene's i-th learning-rate control, or "".
+func (g *game) nthLR(i int) string {
+	n := 0
+	for _, k := range protocol.Controls(g.params.Scene, g.params.Method) {
+		if lrParam(&g.params, k) != nil {
+			if n == i {
+				return k
+			}
+			n++
+		}
+	}
+	return ""
+}
+
+// defaultSpeed restores the scene's default rate.
+func (g *game) defaultSpeed() {
+	g.params.Rate = 0
+	if g.params.Scene == protocol.SceneReplay {
+		g.replay.Rate = protocol.DefaultRate(protocol.SceneReplay)
+		setURL(g.params)
+		return
+	}
+	g.rate = g.params.EffectiveRate()
+	setURL(g.params)
+	send(protocol.Command{Cmd: protocol.CmdRate, Rate: g.rate})
 }
 
 // Update implements ebiten.Game.
@@ -269,6 +348,9 @@ func (g *game) input() {
 		{ebiten.KeyL, g.toggleLang}, {ebiten.KeyM, g.cycleMethod}, {ebiten.KeyO, g.toggleOrder},
 		{ebiten.KeyEqual, func() { g.speed(2) }}, {ebiten.KeyNumpadAdd, func() { g.speed(2) }},
 		{ebiten.KeyMinus, func() { g.speed(0.5) }}, {ebiten.KeyNumpadSubtract, func() { g.speed(0.5) }},
+		{ebiten.KeyBracketLeft, func() { g.setParam(g.nthLR(0), -1) }}, {ebiten.KeyBracketRight, func() { g.setParam(g.nthLR(0), 1) }},
+		{ebiten.KeySemicolon, func() { g.setParam(g.nthLR(1), -1) }}, {ebiten.KeyQuote, func() { g.setParam(g.nthLR(1), 1) }},
+		{ebiten.KeyComma, func() { g.setParam("seed", -1) }}, {ebiten.KeyPeriod, func() { g.setParam("seed", 1) }},
 		{ebiten.Key1, func() { g.setScene(protocol.SceneDARTS) }}, {ebiten.Key2, func() { g.setScene(protocol.SceneRL) }},
 		{ebiten.Key3, func() { g.setScene(protocol.SceneCompare) }}, {ebiten.Key4, func() { g.setScene(protocol.SceneReplay) }},
 	}
@@ -309,7 +391,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 	g.frames++
 	b := screen.Bounds()
 	g.w, g.h = float64(b.Dx()), float64(b.Dy())
-	g.layout = ui.ComputeLayout(g.params.Scene, replayOf(&g.model), g.w, g.h)
+	g.layout = ui.ComputeLayout(g.params.Scene, g.params.Method, replayOf(&g.model), g.w, g.h)
 	t0 := time.Now()
 	if g.chrome.img == nil || g.chrome.img.Bounds() != b {
 		if g.chrome.img != nil {

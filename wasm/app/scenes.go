@@ -70,8 +70,7 @@ func (g *game) draw(dst *ebiten.Image) {
 	g.button(dst, "order", g.t(fmt.Sprintf("btn.order%d", g.params.Order)), g.params.Order == 2)
 	g.button(dst, "method", g.t("m."+g.params.Method), false)
 	g.button(dst, "open", g.t("btn.open"), false)
-	g.button(dst, "speed-", "-", false)
-	g.button(dst, "speed+", "+", false)
+	g.drawControls(dst)
 	g.drawStatus(dst)
 
 	scene := g.params.Scene
@@ -120,6 +119,40 @@ func (g *game) drawStatus(dst *ebiten.Image) {
 	}
 	parts = append(parts, g.t("btn.speed")+" "+rate, fmt.Sprintf("%s %.0f", g.t("stat.fps"), ebiten.ActualFPS()))
 	g.text(dst, strings.Join(parts, " · "), r.X, r.Y+0.25*g.layout.U, ui.SizeBody, colText)
+}
+
+// drawControls draws row 3: label, -, value, + per parameter.
+func (g *game) drawControls(dst *ebiten.Image) {
+	for _, c := range g.layout.Controls {
+		r := c.Label
+		g.static(dst, func(dst *ebiten.Image) {
+			g.textRight(dst, g.t("ctl."+c.Key), r.X+r.W-0.2*g.layout.U, r.Y+0.15*g.layout.U, ui.SizeCaption, colDim)
+		}, "ctl", c.Key, r, g.lang())
+		g.button(dst, c.Key+"-", "-", false)
+		g.button(dst, "val."+c.Key, g.controlValue(c.Key), false)
+		g.button(dst, c.Key+"+", "+", false)
+	}
+}
+
+// controlValue formats the value of the control with URL key k.
+func (g *game) controlValue(k string) string {
+	switch k {
+	case "rate":
+		r := g.rate
+		if g.params.Scene == protocol.SceneReplay {
+			r = g.replay.Rate
+		}
+		if r == 0 {
+			return "max"
+		}
+		return fmt.Sprintf("%g/s", r)
+	case "seed":
+		return fmt.Sprint(g.params.Seed)
+	}
+	if p := lrParam(&g.params, k); p != nil {
+		return fmt.Sprintf("%g", *p)
+	}
+	return "?"
 }
 
 func (g *game) drawReplayBar(dst *ebiten.Image) {

@@ -170,7 +170,7 @@ func TestPage(t *testing.T) {
 
 	// 3. Switch scene with a click on the "3 Compare" tab (held 300 ms: Ebiten
 	// polls input once per frame, and a software-GL frame can be that long).
-	lay := ui.ComputeLayout("rl", "", 1280, 720)
+	lay := ui.ComputeLayout("rl", "reinforce", "", 1280, 720)
 	b, ok := lay.Button("scene.compare")
 	require.True(t, ok)
 	x, y := b.X+b.W/2, b.Y+b.H/2

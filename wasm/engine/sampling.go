@@ -5,8 +5,11 @@ package main
 import (
 	"fmt"
 
+	"github.com/nasplayground/nas/assets/demo"
 	"github.com/nasplayground/nas/core/nb201"
+	"github.com/nasplayground/nas/core/nn"
 	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/core/search/enas"
 	"github.com/nasplayground/nas/core/search/evolution"
 	"github.com/nasplayground/nas/core/search/random"
 	"github.com/nasplayground/nas/core/search/rl"
@@ -17,21 +20,49 @@ import (
 // scene's pace of a few samples per second.
 const rlBudget = 1_000_000
 
-// newSampling builds the RL scene's searcher from core on the NAS-Bench-201
-// table (CIFAR-10 test accuracy in percent as the reward).
+// enasBudget is the ENAS variant's sample budget, the horizon of its shared
+// weights' cosine learning rate: ~20 minutes at the page's pace.
+const enasBudget = 10_000
+
+// newSampling builds the RL scene's searcher from core: on the NAS-Bench-201
+// table (CIFAR-10 test accuracy in percent as the reward), or ENAS on the
+// demo set.
 func (e *engine) newSampling(c protocol.Command) (search.Searcher, error) {
 	space, eval := nb201.Space{}, nb201.Evaluator{Table: e.nb, Dataset: "cifar10"}
 	switch c.Method {
-	case "reinforce":
+	case rl.Method:
 		cfg := rl.DefaultConfig(rlBudget, c.Seed)
-		if c.LR > 0 {
-			cfg.LR = c.LR
+		if c.CtrlLR > 0 {
+			cfg.LR = c.CtrlLR
 		}
 		return rl.New(space, eval, cfg), nil
-	case "evolution":
+	case enas.Method:
+		return newENAS(c)
+	case evolution.Method:
 		return evolution.New(space, eval, evolution.DefaultConfig(rlBudget, c.Seed))
-	case "random":
+	case random.Method:
 		return random.New(space, eval, rlBudget, c.Seed), nil
 	}
 	return nil, fmt.Errorf("engine: method %q, want one of %v", c.Method, protocol.RLMethods)
+}
+
+// newENAS builds ENAS (core/search/enas) over the DARTS micro space on the
+// demo set, as small as the page's DARTS: C = 4, 3 layers, batch 16, no
+// augmentation, one kernel thread. One Step is one controller sample, one
+// shared-weight minibatch and one validation minibatch (the reward).
+func newENAS(c protocol.Command) (search.Searcher, error) {
+	train, err := demo.Train()
+	if err != nil {
+		return nil, err
+	}
+	nn.SetThreads(1)
+	cfg := enas.DefaultConfig(enasBudget, c.Seed)
+	cfg.Child.C, cfg.Child.Layers, cfg.Child.Batch, cfg.Child.Augment = 4, 3, 16, false
+	if c.LR > 0 {
+		cfg.Child.LR = c.LR
+	}
+	if c.CtrlLR > 0 {
+		cfg.RL.LR = c.CtrlLR
+	}
+	return enas.New(cfg, train)
 }

@@ -27,8 +27,14 @@ var table = map[string][2]string{
 	"btn.open":   {"Open events.jsonl", "events.jsonl 열기"},
 	"btn.method": {"Method", "방법"},
 
-	"help.keys": {"space run/pause · s step · r reset · 1-4 scenes · m method · o order · +/- speed · l 한국어",
-		"스페이스 실행/정지 · s 한 단계 · r 초기화 · 1-4 장면 · m 방법 · o 차수 · +/- 속도 · l English"},
+	"help.keys": {"space run/pause · s step · r reset · 1-4 scenes · m method · o order · -/+ speed · , . seed · [ ] lr · ; ' 2nd lr · l 한국어",
+		"스페이스 실행/정지 · s 한 단계 · r 초기화 · 1-4 장면 · m 방법 · o 차수 · -/+ 속도 · , . 시드 · [ ] 학습률 · ; ' 둘째 학습률 · l English"},
+
+	"ctl.rate":    {"speed", "속도"},
+	"ctl.seed":    {"seed", "시드"},
+	"ctl.lr":      {"w lr", "w 학습률"},
+	"ctl.arch_lr": {"α lr", "α 학습률"},
+	"ctl.ctrl_lr": {"ctrl lr", "제어 학습률"},
 
 	"darts.normal":      {"Normal cell", "일반 셀 (normal)"},
 	"darts.reduce":      {"Reduction cell", "축소 셀 (reduction)"},
@@ -69,6 +75,7 @@ var table = map[string][2]string{
 	"m.random":          {"random search", "무작위 탐색"},
 	"m.reinforce":       {"REINFORCE", "REINFORCE"},
 	"m.evolution":       {"regularized evolution", "정규화 진화"},
+	"m.enas":            {"ENAS", "ENAS"},
 	"m.darts":           {"DARTS", "DARTS"},
 	"replay.empty":      {"Open an events.jsonl written by `nas search` (button above, or ?replay=URL).", "`nas search`가 쓴 events.jsonl을 여세요 (위 버튼 또는 ?replay=URL)."},
 	"replay.pos":        {"event", "이벤트"},

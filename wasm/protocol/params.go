@@ -12,11 +12,12 @@ import (
 // ?scene=darts&order=2&seed=3&lang=ko, so a lecturer can link a preset.
 type Params struct {
 	Scene  string
-	Method string // rl scene: reinforce | evolution | random
+	Method string // rl scene: reinforce | enas | evolution | random
 	Order  int
 	Seed   uint64
-	LR     float64
-	ArchLR float64
+	LR     float64 // DARTS weights, ENAS shared weights (SGD)
+	ArchLR float64 // DARTS α (Adam)
+	CtrlLR float64 // REINFORCE / ENAS controller (Adam)
 	Rate   float64 // steps (or replayed events) per second; 0 = the scene's default
 	Lang   string  // en | ko
 	Replay string  // URL of an events.jsonl to replay
@@ -25,14 +26,15 @@ type Params struct {
 // DefaultParams are the page's defaults: the DARTS scene, first order, the DARTS
 // weight learning rate 0.025, an α learning rate of 3e-3 (10× the paper's
 // 3e-4, so α visibly moves within a minute on the small demo set; ?arch_lr=3e-4
-// gives the paper's) and English.
+// gives the paper's), the ENAS/REINFORCE controller rate 3.5e-4
+// (rl.DefaultConfig) and English.
 func DefaultParams() Params {
-	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-3, Lang: "en"}
+	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-3, CtrlLR: 3.5e-4, Lang: "en"}
 }
 
 // RLMethods are the sampling strategies of the rl scene, in the order the
 // method button cycles through them.
-var RLMethods = []string{"reinforce", "evolution", "random"}
+var RLMethods = []string{"reinforce", "enas", "evolution", "random"}
 
 // ParseParams reads a URL query (with or without the leading '?'). Unknown keys
 // are ignored; a bad value is an error naming the key.
@@ -88,7 +90,7 @@ func ParseParams(query string) (Params, error) {
 		key      string
 		dst      *float64
 		min, max float64
-	}{{"lr", &p.LR, 0, 10}, {"arch_lr", &p.ArchLR, 0, 10}, {"rate", &p.Rate, 0, 1e6}}
+	}{{"lr", &p.LR, 0, 10}, {"arch_lr", &p.ArchLR, 0, 10}, {"ctrl_lr", &p.CtrlLR, 0, 10}, {"rate", &p.Rate, 0, 1e6}}
 	for _, f := range floats {
 		if v := q.Get(f.key); v != "" {
 			x, err := strconv.ParseFloat(v, 64)
@@ -122,6 +124,9 @@ func (p Params) Query() string {
 	}
 	if p.ArchLR != d.ArchLR {
 		add("arch_lr", strconv.FormatFloat(p.ArchLR, 'g', -1, 64))
+	}
+	if p.CtrlLR != d.CtrlLR {
+		add("ctrl_lr", strconv.FormatFloat(p.CtrlLR, 'g', -1, 64))
 	}
 	if p.Rate != d.Rate {
 		add("rate", strconv.FormatFloat(p.Rate, 'g', -1, 64))
@@ -160,16 +165,70 @@ func (p Params) EffectiveRate() float64 {
 
 // StartCommand returns the start command for the scene in p.
 func (p Params) StartCommand() Command {
-	c := Command{Cmd: CmdStart, Scene: p.Scene, Seed: p.Seed, LR: p.LR, ArchLR: p.ArchLR, Rate: p.EffectiveRate(), Order: p.Order}
+	c := Command{Cmd: CmdStart, Scene: p.Scene, Seed: p.Seed, LR: p.LR, ArchLR: p.ArchLR, CtrlLR: p.CtrlLR, Rate: p.EffectiveRate(), Order: p.Order}
 	switch p.Scene {
 	case SceneDARTS:
-		c.Method, c.Space = "darts", "darts"
+		c.Method, c.Space, c.CtrlLR = "darts", "darts", 0
 	case SceneRL:
 		c.Method, c.Space = p.Method, "nb201"
-		c.LR = 0 // the controller keeps its own default; p.LR is the DARTS weight rate
+		if p.Method == "enas" {
+			c.Space = "darts"
+		} else {
+			c.LR = 0 // only ENAS trains weights
+		}
+		c.ArchLR = 0
 	case SceneCompare:
 		c.Method, c.Space, c.Repeats, c.Samples = "compare", "nb201", 10, 300
-		c.LR = 0
+		c.LR, c.ArchLR = 0, 0
 	}
 	return c
+}
+
+// Controls returns the URL keys of the parameters the scene's control row
+// shows, in order: speed (rate) and seed always, then the learning rates the
+// scene's method uses.
+func Controls(scene, method string) []string {
+	switch scene {
+	case SceneReplay:
+		return []string{"rate"}
+	case SceneDARTS:
+		return []string{"rate", "seed", "lr", "arch_lr"}
+	case SceneCompare:
+		return []string{"rate", "seed", "ctrl_lr"}
+	}
+	switch method {
+	case "reinforce":
+		return []string{"rate", "seed", "ctrl_lr"}
+	case "enas":
+		return []string{"rate", "seed", "lr", "ctrl_lr"}
+	}
+	return []string{"rate", "seed"}
+}
+
+// Ladders are the discrete values the -/+ controls step through, per URL key
+// (a value set in the URL off the ladder steps to its neighbours).
+var Ladders = map[string][]float64{
+	"lr":      {0.001, 0.003, 0.01, 0.025, 0.05, 0.1, 0.2},
+	"arch_lr": {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2},
+	"ctrl_lr": {1e-4, 3.5e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1},
+}
+
+// StepLadder returns the ladder value dir (±1) steps from v: from a value on
+// the ladder its neighbour, from one off it the nearest value in direction
+// dir; the ends stay put.
+func StepLadder(ladder []float64, v float64, dir int) float64 {
+	if dir > 0 {
+		for _, x := range ladder {
+			if x > v*(1+1e-9) {
+				return x
+			}
+		}
+		return ladder[len(ladder)-1]
+	}
+	for i := len(ladder) - 1; i >= 0; i-- {
+		if ladder[i] < v*(1-1e-9) {
+			return ladder[i]
+		}
+	}
+	return ladder[0]
 }

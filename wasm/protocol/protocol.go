@@ -32,12 +32,13 @@ const (
 type Command struct {
 	Cmd     string  `json:"cmd"`
 	Scene   string  `json:"scene,omitempty"`
-	Method  string  `json:"method,omitempty"` // darts | reinforce | evolution | random
+	Method  string  `json:"method,omitempty"` // darts | reinforce | enas | evolution | random | compare
 	Space   string  `json:"space,omitempty"`  // darts | nb201
 	Order   int     `json:"order,omitempty"`  // DARTS: 1 first-order, 2 second-order
 	Seed    uint64  `json:"seed,omitempty"`
-	LR      float64 `json:"lr,omitempty"`      // weights (DARTS) or controller (REINFORCE)
+	LR      float64 `json:"lr,omitempty"`      // weights: DARTS, ENAS shared (SGD)
 	ArchLR  float64 `json:"arch_lr,omitempty"` // DARTS α learning rate
+	CtrlLR  float64 `json:"ctrl_lr,omitempty"` // REINFORCE / ENAS controller learning rate
 	Rate    float64 `json:"rate,omitempty"`    // steps per second, 0 = as fast as possible
 	Repeats int     `json:"repeats,omitempty"` // compare scene: runs per method
 	Samples int     `json:"samples,omitempty"` // compare scene: samples per run

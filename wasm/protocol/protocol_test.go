@@ -24,7 +24,9 @@ func TestParseParams(t *testing.T) {
 		{"lecturer preset", "?scene=darts&order=2&seed=3&lang=ko", func(p *protocol.Params) { p.Order, p.Seed, p.Lang = 2, 3, "ko" }, ""},
 		{"rl method", "scene=rl&method=evolution", func(p *protocol.Params) { p.Scene, p.Method = "rl", "evolution" }, ""},
 		{"replay implies scene", "replay=runs%2Fevents.jsonl", func(p *protocol.Params) { p.Scene, p.Replay = "replay", "runs/events.jsonl" }, ""},
-		{"rates", "lr=0.1&arch_lr=0.001&rate=2.5", func(p *protocol.Params) { p.LR, p.ArchLR, p.Rate = 0.1, 0.001, 2.5 }, ""},
+		{"rates", "lr=0.1&arch_lr=0.001&ctrl_lr=0.003&rate=2.5", func(p *protocol.Params) { p.LR, p.ArchLR, p.CtrlLR, p.Rate = 0.1, 0.001, 0.003, 2.5 }, ""},
+		{"enas", "scene=rl&method=enas", func(p *protocol.Params) { p.Scene, p.Method = "rl", "enas" }, ""},
+		{"bad ctrl_lr", "ctrl_lr=0", nil, `ctrl_lr="0"`},
 		{"bad scene", "scene=cnn", nil, `scene="cnn"`},
 		{"bad order", "order=3", nil, `order="3"`},
 		{"bad seed", "seed=-1", nil, `seed="-1"`},
@@ -128,4 +130,45 @@ func TestPacerBoundsEvents(t *testing.T) {
 	require.Len(t, evs, protocol.MaxEvents)
 	assert.Equal(t, 10, dropped)
 	assert.Equal(t, 11, evs[0].Step, "oldest dropped first")
+}
+
+func TestStepLadder(t *testing.T) {
+	l := protocol.Ladders["arch_lr"]
+	tests := []struct {
+		name string
+		v    float64
+		dir  int
+		want float64
+	}{
+		{"up from a rung", 3e-3, 1, 1e-2},
+		{"down from a rung", 3e-3, -1, 1e-3},
+		{"up from between rungs", 2e-3, 1, 3e-3},
+		{"down from between rungs", 2e-3, -1, 1e-3},
+		{"top stays", 3e-2, 1, 3e-2},
+		{"bottom stays", 1e-4, -1, 1e-4},
+		{"below the ladder steps onto it", 1e-6, 1, 1e-4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, protocol.StepLadder(l, tc.v, tc.dir))
+		})
+	}
+	d := protocol.DefaultParams()
+	for key, v := range map[string]float64{"lr": d.LR, "arch_lr": d.ArchLR, "ctrl_lr": d.CtrlLR} {
+		assert.Contains(t, protocol.Ladders[key], v, "the default %s is a rung", key)
+	}
+}
+
+func TestControlsAndStart(t *testing.T) {
+	assert.Equal(t, []string{"rate", "seed", "lr", "arch_lr"}, protocol.Controls("darts", "reinforce"))
+	assert.Equal(t, []string{"rate", "seed", "lr", "ctrl_lr"}, protocol.Controls("rl", "enas"))
+	assert.Equal(t, []string{"rate", "seed"}, protocol.Controls("rl", "random"))
+	p := protocol.DefaultParams()
+	p.Scene, p.Method = "rl", "enas"
+	c := p.StartCommand()
+	assert.Equal(t, protocol.Command{Cmd: "start", Scene: "rl", Method: "enas", Space: "darts", Seed: 1, LR: 0.025, CtrlLR: 3.5e-4, Rate: 8, Order: 1}, c)
+	p.Method = "reinforce"
+	c = p.StartCommand()
+	assert.Zero(t, c.LR, "REINFORCE on the table trains no weights")
+	assert.Equal(t, 3.5e-4, c.CtrlLR)
 }

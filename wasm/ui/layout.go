@@ -34,8 +34,14 @@ const (
 
 // Button is a clickable control of the top bar.
 type Button struct {
-	ID   string // scene.darts … scene.replay, lang, run, step, reset, order, method, speed-, speed+, open
+	ID   string // scene.darts … scene.replay, lang, run, step, reset, order, method, open; per control key k: k-, val.k, k+
 	Rect Rect
+}
+
+// Control is one -/+ parameter control, Key its URL key (rate, seed, lr, …).
+type Control struct {
+	Key   string
+	Label Rect
 }
 
 // Layout is the position of every panel and control of a scene.
@@ -45,7 +51,10 @@ type Layout struct {
 	Title   Rect
 	Status  Rect // step, rates, FPS
 	Help    Rect // keyboard shortcuts line
-	Buttons []Button
+	// Controls are the parameter controls of row 3 (protocol.Controls), each a
+	// label, a - button, the value (a button: click resets it) and a + button.
+	Controls []Control
+	Buttons  []Button
 	Panels  map[string]Rect // panel name → rectangle (title and caption included)
 }
 
@@ -78,9 +87,10 @@ func (g grid) r(x, y, w, h float64) Rect {
 	return Rect{g.x0 + x*g.u, g.y0 + y*g.u, w*g.u - g.u*0.3, h*g.u - g.u*0.3}
 }
 
-// ComputeLayout lays out scene on a w×h screen. replayOf is the scene a replay
-// draws ("darts" or "rl") when scene is replay.
-func ComputeLayout(scene, replayOf string, w, h float64) Layout {
+// ComputeLayout lays out scene on a w×h screen; method is the rl scene's
+// method (it decides the controls), replayOf the scene a replay draws
+// ("darts" or "rl") when scene is replay.
+func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	u := Unit(w, h)
 	// Centre the 64×36 grid horizontally; extra height goes to the content.
 	x0 := (w - 64*u) / 2
@@ -110,13 +120,25 @@ func ComputeLayout(scene, replayOf string, w, h float64) Layout {
 	case scene == protocol.SceneReplay:
 		add("open", 10)
 	}
-	add("speed-", 1.8)
-	add("speed+", 1.8)
 	l.Status = Rect{x + 0.4*u, 2.3 * u, x0 + 64*u - x - 0.8*u, 1.6 * u}
 	l.Help = Rect{x0 + 0.4*u, h - 1.2*u, 63.2 * u, 1.0 * u}
-
-	top := 4.4 * u
-	content := (h - 1.4*u - top) / u // content height in units (≥ 30.2)
+	// Row 3: parameter controls, TensorFlow Playground style.
+	x = x0 + 0.4*u
+	for _, k := range protocol.Controls(scene, method) {
+		c := Control{Key: k, Label: Rect{x, 4.3 * u, 3.2 * u, 1.3 * u}}
+		l.Controls = append(l.Controls, c)
+		x += 3.3 * u
+		for _, b := range []struct {
+			id string
+			w  float64
+		}{{k + "-", 1.5}, {"val." + k, 4}, {k + "+", 1.5}} {
+			l.Buttons = append(l.Buttons, Button{b.id, Rect{x, 4.3 * u, b.w * u, 1.3 * u}})
+			x += (b.w + 0.1) * u
+		}
+		x += 0.6 * u
+	}
+	top := 6.0 * u
+	content := (h - 1.4*u - top) / u // content height in units (≥ 28.6)
 	g := grid{u: u, x0: x0 + 0.4*u, y0: top}
 	kind := scene
 	if scene == protocol.SceneReplay {

@@ -16,16 +16,25 @@ import (
 // Nothing may overlap or leave the screen at the projector resolutions.
 func TestLayoutNoOverlap(t *testing.T) {
 	sizes := [][2]float64{{1280, 720}, {1920, 1080}, {1024, 768}, {1366, 768}}
-	scenes := []struct{ scene, of string }{{"darts", ""}, {"rl", ""}, {"compare", ""}, {"replay", "darts"}, {"replay", "rl"}, {"replay", ""}}
+	scenes := []struct{ scene, method, of string }{{"darts", "", ""}, {"rl", "reinforce", ""}, {"rl", "enas", ""}, {"rl", "random", ""},
+		{"compare", "", ""}, {"replay", "", "darts"}, {"replay", "", "rl"}, {"replay", "", ""}}
 	for _, sz := range sizes {
 		for _, sc := range scenes {
-			t.Run(fmt.Sprintf("%s_%s_%gx%g", sc.scene, sc.of, sz[0], sz[1]), func(t *testing.T) {
-				l := ui.ComputeLayout(sc.scene, sc.of, sz[0], sz[1])
+			t.Run(fmt.Sprintf("%s_%s_%s_%gx%g", sc.scene, sc.method, sc.of, sz[0], sz[1]), func(t *testing.T) {
+				l := ui.ComputeLayout(sc.scene, sc.method, sc.of, sz[0], sz[1])
 				type named struct {
 					name string
 					r    ui.Rect
 				}
 				all := []named{{"title", l.Title}, {"status", l.Status}, {"help", l.Help}}
+				require.Len(t, l.Controls, len(protocol.Controls(sc.scene, sc.method)))
+				for _, c := range l.Controls {
+					all = append(all, named{"control label " + c.Key, c.Label})
+					for _, id := range []string{c.Key + "-", "val." + c.Key, c.Key + "+"} {
+						_, ok := l.Button(id)
+						assert.True(t, ok, "control %s has button %s", c.Key, id)
+					}
+				}
 				for _, b := range l.Buttons {
 					all = append(all, named{"button " + b.ID, b.Rect})
 				}
