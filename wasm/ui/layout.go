@@ -46,16 +46,16 @@ type Control struct {
 
 // Layout is the position of every panel and control of a scene.
 type Layout struct {
-	U       float64 // grid unit in pixels
-	W, H    float64
-	Title   Rect
-	Status  Rect // step, rates, FPS
-	Help    Rect // keyboard shortcuts line
+	U      float64 // grid unit in pixels
+	W, H   float64
+	Title  Rect
+	Status Rect // step, rates, FPS
+	Help   Rect // keyboard shortcuts line
 	// Controls are the parameter controls of row 3 (protocol.Controls), each a
 	// label, a - button, the value (a button: click resets it) and a + button.
 	Controls []Control
 	Buttons  []Button
-	Panels  map[string]Rect // panel name → rectangle (title and caption included)
+	Panels   map[string]Rect // panel name → rectangle (title and caption included)
 }
 
 // Button returns the button with id and whether it exists.
