@@ -77,6 +77,8 @@ func nb201Methods(m string) ([]string, error) {
 	return out, nil
 }
 
+var nb201Names = map[string]string{"cifar10": "CIFAR-10", "cifar100": "CIFAR-100", "imagenet16": "ImageNet16-120"}
+
 // nb201JSON is one line of `nas search --space nb201 --json` (percent).
 type nb201JSON struct {
 	Method   string    `json:"method"`
@@ -139,7 +141,7 @@ func searchNB201(f searchFlags, stdout io.Writer) error {
 		}
 	}
 	if plotPath != "" {
-		title := fmt.Sprintf("NAS-Bench-201 %s: %d runs", f.dataset, f.repeats)
+		title := fmt.Sprintf("NAS-Bench-201 %s: mean ± std of %d runs", nb201Names[f.dataset], f.repeats)
 		if err := plot.Curves(results, title, plotPath); err != nil {
 			return err
 		}
@@ -438,7 +440,9 @@ func searchMicro(f searchFlags, space string, stdout, stderr io.Writer) error {
 		case ev.Step%every == 0 || r.s.Done():
 			prog.line("sample %d/%d: reward %.4f | best %.4f | %.1fs", ev.Step, f.samples, ev.Reward, ev.Best, ev.Elapsed)
 		}
-		prog.step(ev.Step, fmt.Sprintf("reward %.3f best %.3f", ev.Reward, ev.Best))
+		if prog.bar != nil { // plain output already has a line per sample (or per 5%)
+			prog.step(ev.Step, fmt.Sprintf("reward %.3f best %.3f", ev.Reward, ev.Best))
+		}
 	}
 	prog.finish()
 	snap := r.s.Snapshot()
