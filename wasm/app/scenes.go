@@ -247,7 +247,11 @@ func scale(ps []ui.Point, f float64) []ui.Point {
 // len(ops) strands, strand width and opacity = softmax(α) of that op.
 func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, title, caption string, alpha [][]float64, ops []string) {
 	in := g.panel(dst, r, title, caption)
-	dst = sub(dst, ui.Rect{X: r.X, Y: in.Y - 0.2*g.layout.U, W: r.W, H: r.Y + r.H - in.Y}) // arcs stay below the caption
+	g.drawCellGraph(sub(dst, ui.Rect{X: r.X, Y: in.Y - 0.2*g.layout.U, W: r.W, H: r.Y + r.H - in.Y}), in, alpha, ops) // arcs stay below the caption
+}
+
+// drawCellGraph draws the cell DAG into in (see drawCell).
+func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, ops []string) {
 	u := g.layout.U
 	const steps = 4
 	nodes := ui.CellNodes(steps, ui.Rect{X: in.X + 0.6*u, Y: in.Y, W: in.W - 1.2*u, H: in.H})
@@ -444,6 +448,10 @@ func (g *game) drawRL(dst *ebiten.Image) {
 	if method == "" {
 		method = g.params.Method
 	}
+	if method == "enas" {
+		g.drawENAS(dst)
+		return
+	}
 	cap := g.t("rl.controller.cap")
 	if m.Probs == nil && method != "reinforce" {
 		cap = g.t("rl.uniform")
@@ -500,6 +508,117 @@ func (g *game) drawRL(dst *ebiten.Image) {
 	if m.Text != "" {
 		g.paragraph(dst, m.Text, in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
 	}
+}
+
+// enasOps are the ENAS micro space's ops: the DARTS primitives without none
+// (core/search/child.Space), coloured as in the DARTS scene.
+var enasOps = dartsOps[1:]
+
+var enasCols = []string{"in A", "in B", "op A", "op B"}
+
+// drawENAS draws the RL scene for ENAS on the DARTS micro space: per cell and
+// node the controller's four decisions with the probability of the sampled
+// choice, the sampled cells, and reward (validation-minibatch accuracy) with
+// its baseline.
+func (g *game) drawENAS(dst *ebiten.Image) {
+	l := &g.layout
+	m := &g.model
+	u := l.U
+	in := g.panel(dst, l.Panels["controller"], g.t("rl.controller")+" · ENAS", g.t("rl.enas.cap"))
+	half := (in.W - 0.6*u) / 2
+	var alphas [2][][]float64
+	for c := range 2 {
+		tab := ui.Rect{X: in.X + float64(c)*(half+0.6*u), Y: in.Y, W: half, H: in.H}
+		alphas[c] = make([][]float64, len(ui.CellEdges(4)))
+		g.text(dst, g.t([]string{"darts.normal", "darts.reduce"}[c]), tab.X, tab.Y, ui.SizeCaption, colText)
+		rowH := (tab.H - 1.2*u) / 5
+		nodeW := 2.2 * u
+		colW := (tab.W - nodeW) / 4
+		for j, h := range enasCols {
+			g.text(dst, h, tab.X+nodeW+float64(j)*colW, tab.Y+1.2*u, ui.SizeCaption*0.85, colDim)
+		}
+		for i := range 4 {
+			y := tab.Y + 1.2*u + float64(i+1)*rowH
+			g.text(dst, fmt.Sprint(i), tab.X+0.3*u, y+0.15*rowH, ui.SizeBody, colText)
+			base := (c*4 + i) * 4
+			for j := range 4 {
+				d := base + j
+				box := ui.Rect{X: tab.X + nodeW + float64(j)*colW, Y: y + 0.08*rowH, W: colW - 0.2*u, H: 0.84 * rowH}
+				fillRect(dst, box, colButton)
+				if d >= len(m.Choices) {
+					continue
+				}
+				k := m.Choices[d]
+				p := 0.0
+				if d < len(m.Probs) && k < len(m.Probs[d]) {
+					p = m.Probs[d][k]
+				}
+				label, clr := nodeName(k), colTrain
+				if j >= 2 {
+					label, clr = shortOp[enasOps[k%len(enasOps)]], rgba(ui.OpColors[(k+1)%len(ui.OpColors)])
+				}
+				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
+				g.text(dst, fmt.Sprintf("%s %.2f", label, p), box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr)
+			}
+			// The sampled edges of node i as one-hot α rows (inputs A and B).
+			for j := range 2 {
+				if base+j+2 >= len(m.Choices) {
+					continue
+				}
+				e := edgeIndex(m.Choices[base+j], i)
+				if e < 0 {
+					continue
+				}
+				if alphas[c][e] == nil {
+					alphas[c][e] = make([]float64, len(dartsOps))
+				}
+				alphas[c][e][m.Choices[base+j+2]+1] = 1
+			}
+		}
+	}
+
+	// The sampled cells, drawn like DARTS cells with only the chosen strands.
+	r := l.Panels["cell"]
+	in = g.panel(dst, r, g.t("rl.enas.cell"), "")
+	half = (in.W - 0.6*u) / 2
+	for c := range 2 {
+		area := ui.Rect{X: in.X + float64(c)*(half+0.6*u), Y: in.Y + 0.4*u, W: half, H: in.H - 0.4*u}
+		g.text(dst, g.t([]string{"darts.normal", "darts.reduce"}[c]), area.X, in.Y-0.2*u, ui.SizeCaption, colDim)
+		a := alphas[c]
+		if len(m.Choices) == 0 {
+			a = nil
+		}
+		g.drawCellGraph(sub(dst, area), ui.Rect{X: area.X, Y: area.Y + 0.6*u, W: area.W, H: area.H - 0.6*u}, a, dartsOps)
+	}
+
+	in = g.panel(dst, l.Panels["reward"], g.t("rl.reward"), g.t("rl.enas.reward.cap"))
+	g.plot(dst, in, []plotSeries{
+		{label: g.t("rl.reward.l"), pts: scale(m.Reward.All(), 100), clr: colTrain, dots: true, format: "%.1f%%"},
+		{label: g.t("rl.baseline.l"), pts: scale(m.Baseline.All(), 100), clr: colVal, format: "%.1f%%"},
+		{label: g.t("rl.best.l"), pts: scale(m.Best.All(), 100), clr: colGood, format: "%.1f%%"},
+	}, g.t("stat.step"), &[2]float64{0, 0})
+
+	in = g.panel(dst, l.Panels["best"], g.t("rl.best"), "")
+	y := in.Y
+	if m.BestArch != "" {
+		g.text(dst, fmt.Sprintf("%.1f%%", 100*m.BestReward), in.X, y, ui.SizeTitle, colGood)
+		y += 1.6 * u
+		y += g.paragraph(dst, m.BestArch, in.X, y, in.W, ui.SizeCaption*0.85, colAccent)
+	}
+	if m.Text != "" {
+		g.paragraph(dst, m.Text, in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
+	}
+}
+
+// edgeIndex returns the index in ui.CellEdges(4) of the edge from state
+// input (0 = c_{k-2}, 1 = c_{k-1}, j+2 = node j) into node, or -1.
+func edgeIndex(input, node int) int {
+	for e, ft := range ui.CellEdges(4) {
+		if ft[0] == input && ft[1] == node+2 {
+			return e
+		}
+	}
+	return -1
 }
 
 // drawNB201Cell draws the 4-node NAS-Bench-201 cell with each edge's chosen op.
