@@ -315,6 +315,9 @@ func (t *Trainer) Evaluate(ds *data.Dataset, limit int) (loss, acc float64) {
 		if n == 0 {
 			break
 		}
+		if limit > 0 {
+			n = min(n, limit-seen)
+		}
 		logits := t.Net.Logits(&nn.Ctx{Tape: tp}, autograd.Const(tensor.FromData(x[:n*ds.ImageSize()], n, ds.C, ds.H, ds.W)))
 		loss += float64(nn.CrossEntropy(tp, logits, y[:n]).Value.Data[0]) * float64(n)
 		acc += nn.Accuracy(logits.Value, y[:n]) * float64(n)

@@ -88,6 +88,13 @@ func TestTrainerLearns(t *testing.T) {
 	}
 	_, err = tr.Step()
 	assert.ErrorContains(t, err, "already done")
+
+	// TestLimit counts images, not batches (of 16 here).
+	tr.Net.Classifier.B.Value.Data[0] += 1e3 // class 0 everywhere: accuracy 1/4 exactly on 4 balanced classes, 5/20
+	_, acc := tr.Evaluate(colours(64, 8, 2), 20)
+	assert.Equal(t, 0.25, acc)
+	_, acc = tr.Evaluate(colours(64, 8, 2), 22)
+	assert.Equal(t, 6.0/22, acc, "images 0, 4, ..., 20 are class 0 (a whole second batch would give 8/32)")
 }
 
 func TestDropPathRamp(t *testing.T) {
