@@ -419,6 +419,10 @@ func searchMicro(f searchFlags, space string, stdout, stderr io.Writer) error {
 			return err
 		}
 		steps++
+		if r.scratch != nil { // the child's own losses (the sample event has the reward only)
+			st := r.scratch.Last
+			ev.TrainLoss, ev.TrainAcc, ev.ValLoss, ev.ValAcc, ev.LR, ev.Images = st.TrainLoss, st.TrainAcc, st.ValLoss, st.ValAcc, st.LR, st.Images
+		}
 		if err := log.write(ev); err != nil {
 			return err
 		}
