@@ -151,3 +151,21 @@ func TestTrainTinyRun(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Regexp(t, `^epoch=0\nTrain-Loss=[0-9.e+-]+\nTrain-Accuracy=[0-9.e+-]+\nValidation-Loss=[0-9.e+-]+\nValidation-Accuracy=[0-9.e+-]+\n$`, stdout)
 }
+
+func TestTrainEmbeddedDemoMaxSteps(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, errOut := nas("train", "--genotype", "DARTS_V2", "--dataset", "demo", "--C", "4", "--layers", "3",
+		"--epochs", "1", "--batch", "32", "--threads", "1", "--max-steps", "2", "--out", out)
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, stdout, "epoch 1/1  train", "no epoch finished")
+	evs := readEventFile(t, filepath.Join(out, "events.jsonl"))
+	require.Len(t, evs, 2)
+	var res trainResult
+	b, err := os.ReadFile(filepath.Join(out, trainResultFile))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &res))
+	assert.Equal(t, 2, res.Steps)
+	assert.False(t, res.Done)
+	assert.Equal(t, 32, res.Config.Batch)
+	assert.FileExists(t, filepath.Join(out, trainCheckpointFile))
+}
