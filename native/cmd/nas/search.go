@@ -317,4 +317,3 @@ func dartsDryRun(cfg darts.Config, f searchFlags, stdout io.Writer) error {
 		params, out["alphas"], macs, size, size)
 	return nil
 }
-
