@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
@@ -49,26 +50,87 @@ func (g *game) face(units float64) *text.GoTextFace {
 	return f
 }
 
-// text draws s with its top-left at (x, y) and returns its advance.
+// text draws s with its top-left at (x, y) and returns its advance. Each
+// (string, size) is rasterised once into a small image (Ebiten packs them in
+// an atlas) and drawn tinted afterwards: shaping and rasterising glyphs was
+// most of Draw's CPU time in wasm.
 func (g *game) text(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) float64 {
-	f := g.face(size)
-	op := &text.DrawOptions{}
-	op.GeoM.Translate(x, y)
+	e := g.texts.get(s, g.face(size), g.frames)
+	if e.img == nil {
+		return e.adv
+	}
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(math.Round(x)-textPad, math.Round(y)-textPad)
 	op.ColorScale.ScaleWithColor(clr)
-	text.Draw(dst, s, f, op)
-	return text.Advance(s, f)
+	dst.DrawImage(e.img, op)
+	return e.adv
+}
+
+// textPad is the margin around a cached text image (antialiased edges, accents).
+const textPad = 2
+
+type textKey struct {
+	s  string
+	px float64
+}
+
+type textEntry struct {
+	img  *ebiten.Image // white text; nil for text without ink
+	adv  float64
+	used int // frame of the last use
+}
+
+// textCache holds rasterised strings; entries unused for textTTL frames are
+// freed (the status line and moving values make new strings every frame).
+type textCache struct {
+	m     map[textKey]*textEntry
+	swept int
+}
+
+const textTTL = 120
+
+func (c *textCache) get(s string, f *text.GoTextFace, frame int) *textEntry {
+	if c.m == nil {
+		c.m = map[textKey]*textEntry{}
+	}
+	k := textKey{s, f.Size}
+	e, ok := c.m[k]
+	if !ok {
+		e = &textEntry{adv: text.Advance(s, f)}
+		if strings.TrimSpace(s) != "" {
+			m := f.Metrics()
+			w, h := int(math.Ceil(e.adv))+2*textPad, int(math.Ceil(m.HAscent+m.HDescent))+2*textPad
+			e.img = ebiten.NewImage(max(1, w), max(1, h))
+			op := &text.DrawOptions{}
+			op.GeoM.Translate(textPad, textPad)
+			text.Draw(e.img, s, f, op)
+		}
+		c.m[k] = e
+	}
+	e.used = frame
+	if frame-c.swept > textTTL {
+		c.swept = frame
+		for k, v := range c.m {
+			if frame-v.used > textTTL {
+				if v.img != nil {
+					v.img.Deallocate()
+				}
+				delete(c.m, k)
+			}
+		}
+	}
+	return e
 }
 
 // textCentered draws s centred in r.
 func (g *game) textCentered(dst *ebiten.Image, s string, r ui.Rect, size float64, clr color.Color) {
-	f := g.face(size)
-	w := text.Advance(s, f)
+	w := g.texts.get(s, g.face(size), g.frames).adv
 	g.text(dst, s, r.X+(r.W-w)/2, r.Y+(r.H-size*g.layout.U*1.2)/2, size, clr)
 }
 
 // textRight draws s right-aligned at x.
 func (g *game) textRight(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) {
-	g.text(dst, s, x-text.Advance(s, g.face(size)), y, size, clr)
+	g.text(dst, s, x-g.texts.get(s, g.face(size), g.frames).adv, y, size, clr)
 }
 
 type wrapKey struct {
@@ -130,6 +192,82 @@ func (g *game) static(dst *ebiten.Image, fn func(dst *ebiten.Image), sig ...any)
 	}
 	fn(dst)
 	fn(g.chrome.img)
+}
+
+// layer is a cached drawing of a panel's dynamic content.
+type layer struct {
+	img   *ebiten.Image
+	key   any
+	valid bool
+	used  int // frame of the last use
+}
+
+// sweepLayers frees layers not drawn for textTTL frames (left scenes, old sizes).
+func (g *game) sweepLayers() {
+	for name, l := range g.layers {
+		if g.frames-l.used > textTTL {
+			l.img.Deallocate()
+			delete(g.layers, name)
+		}
+	}
+}
+
+// layer draws fn's picture of r onto dst. While key (with the language)
+// changes from frame to frame fn draws straight onto dst; once it repeats,
+// fn's picture is kept in an offscreen image with r's screen coordinates and
+// later frames draw only that image. key must be comparable:
+// a pointer to the data's first element (events replace slices, never edit
+// them), or a string. Frames and titles stay in the chrome (panel), outside.
+func (g *game) layer(dst *ebiten.Image, name string, r ui.Rect, key any, fn func(dst *ebiten.Image)) {
+	if g.layers == nil {
+		g.layers = map[string]*layer{}
+	}
+	b := image.Rect(int(math.Floor(r.X)), int(math.Floor(r.Y)), int(math.Ceil(r.X+r.W)), int(math.Ceil(r.Y+r.H)))
+	if b.Empty() {
+		return
+	}
+	l := g.layers[name]
+	if l == nil {
+		l = &layer{}
+		g.layers[name] = l
+	}
+	if l.img == nil || l.img.Bounds() != b {
+		if l.img != nil {
+			l.img.Deallocate()
+		}
+		l.img, l.valid = ebiten.NewImageWithOptions(b, nil), false
+	}
+	l.used = g.frames
+	key = [2]any{key, g.lang()}
+	if l.key != key {
+		// New data: draw directly. Data that changes every frame (a fast
+		// RL run) thus costs no offscreen pass; the layer is filled once the
+		// data has stayed the same for a frame.
+		l.key, l.valid = key, false
+		fn(dst)
+		return
+	}
+	if !l.valid {
+		l.img.Clear()
+		fn(l.img)
+		l.valid = true
+		g.layerRedraws++
+	}
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(float64(b.Min.X), float64(b.Min.Y))
+	dst.DrawImage(l.img, op)
+}
+
+// firstOf returns a pointer to the first element of rows, the identity of
+// event data for layer keys (nil when empty).
+func firstOf[T any](rows [][]T) *T {
+	for _, r := range rows {
+		if len(r) > 0 {
+			return &r[0]
+		}
+		return nil
+	}
+	return nil
 }
 
 // panel draws a panel's frame, title and caption (once, into the chrome) and
@@ -237,7 +375,23 @@ type plotSeries struct {
 }
 
 // plot draws series in r with axes, min/max labels and a legend with the last values.
+// It is redrawn only when a series gains a point (layer).
 func (g *game) plot(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel string, yFixed *[2]float64) {
+	var key strings.Builder
+	fmt.Fprint(&key, xlabel, yFixed != nil)
+	for _, s := range ss {
+		fmt.Fprint(&key, "|", s.label, len(s.pts))
+		if n := len(s.pts); n > 0 {
+			fmt.Fprint(&key, s.pts[0], s.pts[n-1])
+		}
+	}
+	pad := 0.3 * g.layout.U
+	g.layer(dst, fmt.Sprint("plot", r), ui.Rect{X: r.X - pad, Y: r.Y - pad, W: r.W + 2*pad, H: r.H + 2*pad}, key.String(), func(dst *ebiten.Image) {
+		g.plotNow(dst, r, ss, xlabel, yFixed)
+	})
+}
+
+func (g *game) plotNow(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel string, yFixed *[2]float64) {
 	u := g.layout.U
 	// Legend row on top.
 	x := r.X

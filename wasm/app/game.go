@@ -19,24 +19,28 @@ import (
 
 // game is the Ebiten adapter: input → commands, snapshots → model, model → pixels.
 type game struct {
-	params  protocol.Params
-	rate    float64 // effective steps (or replayed events) per second; 0 = unlimited
-	model   ui.Model
-	replay  ui.Replay
-	br      *bridge
-	src     *text.GoTextFaceSource
-	faces   map[float64]*text.GoTextFace
-	wraps   map[wrapKey][]string
-	layout  ui.Layout
-	w, h    float64
-	dpr     float64
-	frames  int
-	started bool // a start command was sent for the current scene
-	paused  bool
-	last    time.Time
-	thumbs  thumbCache
-	chrome  chrome
-	drawMS  float64 // smoothed CPU time of Draw (command building; the GPU work is not in it)
+	params protocol.Params
+	rate   float64 // effective steps (or replayed events) per second; 0 = unlimited
+	model  ui.Model
+	replay ui.Replay
+	br     *bridge
+	src    *text.GoTextFaceSource
+	faces  map[float64]*text.GoTextFace
+	wraps  map[wrapKey][]string
+	texts  textCache
+	layers map[string]*layer
+	// layerRedraws counts layer re-renders (window.nas.layer_redraws).
+	layerRedraws int
+	layout       ui.Layout
+	w, h         float64
+	dpr          float64
+	frames       int
+	started      bool // a start command was sent for the current scene
+	paused       bool
+	last         time.Time
+	thumbs       thumbCache
+	chrome       chrome
+	drawMS       float64 // smoothed CPU time of Draw (command building; the GPU work is not in it)
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
@@ -389,6 +393,9 @@ func (g *game) Layout(ow, oh int) (int, int) {
 // Draw implements ebiten.Game.
 func (g *game) Draw(screen *ebiten.Image) {
 	g.frames++
+	if g.frames%textTTL == 0 {
+		g.sweepLayers()
+	}
 	b := screen.Bounds()
 	g.w, g.h = float64(b.Dx()), float64(b.Dy())
 	g.layout = ui.ComputeLayout(g.params.Scene, g.params.Method, replayOf(&g.model), g.w, g.h)
@@ -400,10 +407,10 @@ func (g *game) Draw(screen *ebiten.Image) {
 		g.chrome.img = ebiten.NewImageWithOptions(b, nil)
 		g.chrome.valid = false
 	}
-	screen.Fill(colBG)
 	if g.chrome.valid {
-		screen.DrawImage(g.chrome.img, nil)
+		screen.DrawImage(g.chrome.img, nil) // opaque: covers every pixel, no clear needed
 	} else {
+		screen.Fill(colBG)
 		g.chrome.img.Fill(colBG)
 	}
 	g.chrome.sig = 0

@@ -68,7 +68,7 @@ func main() {
 	ebiten.SetTPS(ebiten.SyncWithFPS)
 	ebiten.SetWindowTitle("NAS Playground")
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
-	ebiten.SetScreenClearedEveryFrame(true)
+	ebiten.SetScreenClearedEveryFrame(false) // Draw covers the screen (chrome image or Fill)
 	if f := win.Get("nasAppReady"); f.Type() == js.TypeFunction {
 		f.Invoke()
 	}
@@ -109,7 +109,7 @@ func publish(g *game, fps, tps float64) {
 		"scene": g.params.Scene, "method": m.Method, "running": m.Running, "done": m.Done,
 		"step": m.Step, "epoch": m.Epoch, "lang": g.params.Lang, "order": g.params.Order, "seed": g.params.Seed,
 		"rate": g.rate, "events": m.Events, "images_per_s": m.ImagesPerSec, "steps_per_s": m.StepsPerSec,
-		"fps": fps, "tps": tps, "draw_ms": g.drawMS, "chrome_cached": g.chrome.valid, "message": m.Text, "genotype": m.Genotype, "frames": g.frames,
+		"fps": fps, "tps": tps, "draw_ms": g.drawMS, "layer_redraws": g.layerRedraws, "text_cache": len(g.texts.m), "chrome_cached": g.chrome.valid, "message": m.Text, "genotype": m.Genotype, "frames": g.frames,
 	}
 	if p, ok := m.TrainLoss.Last(); ok {
 		o["train_loss"] = p.Y

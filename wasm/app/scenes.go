@@ -247,7 +247,8 @@ func scale(ps []ui.Point, f float64) []ui.Point {
 // len(ops) strands, strand width and opacity = softmax(α) of that op.
 func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, title, caption string, alpha [][]float64, ops []string) {
 	in := g.panel(dst, r, title, caption)
-	g.drawCellGraph(sub(dst, ui.Rect{X: r.X, Y: in.Y - 0.2*g.layout.U, W: r.W, H: r.Y + r.H - in.Y}), in, alpha, ops) // arcs stay below the caption
+	area := ui.Rect{X: r.X, Y: in.Y - 0.2*g.layout.U, W: r.W, H: r.Y + r.H - in.Y} // arcs stay below the caption
+	g.layer(sub(dst, area), "cell."+title, area, firstOf(alpha), func(dst *ebiten.Image) { g.drawCellGraph(dst, in, alpha, ops) })
 }
 
 // drawCellGraph draws the cell DAG into in (see drawCell).
@@ -331,9 +332,15 @@ func (g *game) drawPhase(dst *ebiten.Image, r ui.Rect) {
 }
 
 func (g *game) drawAlpha(dst *ebiten.Image, r ui.Rect, ops []string) {
-	u := g.layout.U
 	m := &g.model
 	in := g.panel(dst, r, g.t("darts.alpha"), g.t("darts.alpha.cap"))
+	g.layer(dst, "alpha", r.Inset(1), [2]*float64{firstOf(m.AlphaNormal), firstOf(m.AlphaReduce)}, func(dst *ebiten.Image) { g.drawAlphaMap(dst, in, ops) })
+}
+
+// drawAlphaMap draws the two heat maps into in.
+func (g *game) drawAlphaMap(dst *ebiten.Image, in ui.Rect, ops []string) {
+	u := g.layout.U
+	m := &g.model
 	edges := ui.CellEdges(4)
 	labelW := 2.6 * u
 	mapW := (in.W - 2*labelW - 0.8*u) / 2
@@ -407,8 +414,16 @@ func (c *thumbCache) get(ps []protocol.Prediction) []*ebiten.Image {
 }
 
 func (g *game) drawSamples(dst *ebiten.Image, r ui.Rect) {
-	u := g.layout.U
 	in := g.panel(dst, r, g.t("darts.samples"), "")
+	var key *protocol.Prediction
+	if len(g.model.Preds) > 0 {
+		key = &g.model.Preds[0]
+	}
+	g.layer(dst, "samples", r.Inset(1), key, func(dst *ebiten.Image) { g.drawSampleImages(dst, in) })
+}
+
+func (g *game) drawSampleImages(dst *ebiten.Image, in ui.Rect) {
+	u := g.layout.U
 	preds := g.model.Preds
 	imgs := g.thumbs.get(preds)
 	n := max(8, len(preds))
@@ -457,37 +472,40 @@ func (g *game) drawRL(dst *ebiten.Image) {
 		cap = g.t("rl.uniform")
 	}
 	in := g.panel(dst, l.Panels["controller"], g.t("rl.controller")+" · "+g.t("m."+method), cap)
-	rowH := in.H / float64(nb201.Edges+1)
-	labelW := 3.0 * u
-	colW := (in.W - labelW) / float64(len(nb201Ops))
-	for k, op := range nb201Ops {
-		g.text(dst, shortOp[op], in.X+labelW+float64(k)*colW, in.Y, ui.SizeCaption, rgba(ui.OpColors[k]))
-	}
-	for e := range nb201.Edges {
-		y := in.Y + float64(e+1)*rowH
-		g.text(dst, nb201Edges[e], in.X, y+rowH*0.2, ui.SizeBody, colText)
-		for k := range nb201Ops {
-			p := 1.0 / float64(len(nb201Ops))
-			if e < len(m.Probs) && k < len(m.Probs[e]) {
-				p = m.Probs[e][k]
-			}
-			bx := in.X + labelW + float64(k)*colW
-			full := rowH * 0.8
-			h := full * p
-			fillRect(dst, ui.Rect{X: bx, Y: y + rowH*0.1, W: colW - 0.3*u, H: full}, color.RGBA{36, 42, 54, 255})
-			fillRect(dst, ui.Rect{X: bx, Y: y + rowH*0.1 + full - h, W: colW - 0.3*u, H: h}, rgba(ui.OpColors[k]))
-			if e < len(m.Choices) && m.Choices[e] == k {
-				strokeRect(dst, ui.Rect{X: bx - 2, Y: y + rowH*0.1 - 2, W: colW - 0.3*u + 4, H: full + 4}, 3, colText)
-			}
-			if full > 1.6*u {
-				g.text(dst, fmt.Sprintf("%.2f", p), bx+0.1*u, y+rowH*0.1, ui.SizeCaption*0.8, colText)
+	key := sampleKey{firstOf(m.Probs), firstOf([][]int{m.Choices})}
+	g.layer(dst, "rl.controller", l.Panels["controller"].Inset(1), key, func(dst *ebiten.Image) {
+		rowH := in.H / float64(nb201.Edges+1)
+		labelW := 3.0 * u
+		colW := (in.W - labelW) / float64(len(nb201Ops))
+		for k, op := range nb201Ops {
+			g.text(dst, shortOp[op], in.X+labelW+float64(k)*colW, in.Y, ui.SizeCaption, rgba(ui.OpColors[k]))
+		}
+		for e := range nb201.Edges {
+			y := in.Y + float64(e+1)*rowH
+			g.text(dst, nb201Edges[e], in.X, y+rowH*0.2, ui.SizeBody, colText)
+			for k := range nb201Ops {
+				p := 1.0 / float64(len(nb201Ops))
+				if e < len(m.Probs) && k < len(m.Probs[e]) {
+					p = m.Probs[e][k]
+				}
+				bx := in.X + labelW + float64(k)*colW
+				full := rowH * 0.8
+				h := full * p
+				fillRect(dst, ui.Rect{X: bx, Y: y + rowH*0.1, W: colW - 0.3*u, H: full}, color.RGBA{36, 42, 54, 255})
+				fillRect(dst, ui.Rect{X: bx, Y: y + rowH*0.1 + full - h, W: colW - 0.3*u, H: h}, rgba(ui.OpColors[k]))
+				if e < len(m.Choices) && m.Choices[e] == k {
+					strokeRect(dst, ui.Rect{X: bx - 2, Y: y + rowH*0.1 - 2, W: colW - 0.3*u + 4, H: full + 4}, 3, colText)
+				}
+				if full > 1.2*u {
+					g.text(dst, fmt.Sprintf("%.2f", p), bx+0.1*u, y+rowH*0.1, ui.SizeCaption*0.8, colText)
+				}
 			}
 		}
-	}
+	})
 
 	// The sampled cell.
 	in = g.panel(dst, l.Panels["cell"], g.t("rl.cell"), "")
-	g.drawNB201Cell(dst, in, m.Choices)
+	g.layer(dst, "rl.cell", l.Panels["cell"].Inset(1), key, func(dst *ebiten.Image) { g.drawNB201Cell(dst, in, m.Choices) })
 
 	in = g.panel(dst, l.Panels["reward"], g.t("rl.reward"), g.t("rl.reward.cap"))
 	g.plot(dst, in, []plotSeries{
@@ -510,6 +528,12 @@ func (g *game) drawRL(dst *ebiten.Image) {
 	}
 }
 
+// sampleKey identifies a sample event's data for layer caching.
+type sampleKey struct {
+	probs   *float64
+	choices *int
+}
+
 // enasOps are the ENAS micro space's ops: the DARTS primitives without none
 // (core/search/child.Space), coloured as in the DARTS scene.
 var enasOps = dartsOps[1:]
@@ -524,72 +548,20 @@ func (g *game) drawENAS(dst *ebiten.Image) {
 	l := &g.layout
 	m := &g.model
 	u := l.U
-	in := g.panel(dst, l.Panels["controller"], g.t("rl.controller")+" · ENAS", g.t("rl.enas.cap"))
-	half := (in.W - 0.6*u) / 2
-	var alphas [2][][]float64
-	for c := range 2 {
-		tab := ui.Rect{X: in.X + float64(c)*(half+0.6*u), Y: in.Y, W: half, H: in.H}
-		alphas[c] = make([][]float64, len(ui.CellEdges(4)))
-		g.text(dst, g.t([]string{"darts.normal", "darts.reduce"}[c]), tab.X, tab.Y, ui.SizeCaption, colText)
-		rowH := (tab.H - 1.2*u) / 5
-		nodeW := 2.2 * u
-		colW := (tab.W - nodeW) / 4
-		for j, h := range enasCols {
-			g.text(dst, h, tab.X+nodeW+float64(j)*colW, tab.Y+1.2*u, ui.SizeCaption*0.85, colDim)
-		}
-		for i := range 4 {
-			y := tab.Y + 1.2*u + float64(i+1)*rowH
-			g.text(dst, fmt.Sprint(i), tab.X+0.3*u, y+0.15*rowH, ui.SizeBody, colText)
-			base := (c*4 + i) * 4
-			for j := range 4 {
-				d := base + j
-				box := ui.Rect{X: tab.X + nodeW + float64(j)*colW, Y: y + 0.08*rowH, W: colW - 0.2*u, H: 0.84 * rowH}
-				fillRect(dst, box, colButton)
-				if d >= len(m.Choices) {
-					continue
-				}
-				k := m.Choices[d]
-				p := 0.0
-				if d < len(m.Probs) && k < len(m.Probs[d]) {
-					p = m.Probs[d][k]
-				}
-				label, clr := nodeName(k), colTrain
-				if j >= 2 {
-					label, clr = shortOp[enasOps[k%len(enasOps)]], rgba(ui.OpColors[(k+1)%len(ui.OpColors)])
-				}
-				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
-				g.text(dst, fmt.Sprintf("%s %.2f", label, p), box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr)
-			}
-			// The sampled edges of node i as one-hot α rows (inputs A and B).
-			for j := range 2 {
-				if base+j+2 >= len(m.Choices) {
-					continue
-				}
-				e := edgeIndex(m.Choices[base+j], i)
-				if e < 0 {
-					continue
-				}
-				if alphas[c][e] == nil {
-					alphas[c][e] = make([]float64, len(dartsOps))
-				}
-				alphas[c][e][m.Choices[base+j+2]+1] = 1
-			}
-		}
-	}
+	in := g.panel(dst, l.Panels["controller"], g.t("rl.enas.controller"), g.t("rl.enas.cap"))
+	key := sampleKey{firstOf(m.Probs), firstOf([][]int{m.Choices})}
+	g.layer(dst, "enas.controller", l.Panels["controller"].Inset(1), key, func(dst *ebiten.Image) { g.drawENASDecisions(dst, in) })
 
 	// The sampled cells, drawn like DARTS cells with only the chosen strands.
-	r := l.Panels["cell"]
-	in = g.panel(dst, r, g.t("rl.enas.cell"), "")
-	half = (in.W - 0.6*u) / 2
-	for c := range 2 {
-		area := ui.Rect{X: in.X + float64(c)*(half+0.6*u), Y: in.Y + 0.4*u, W: half, H: in.H - 0.4*u}
-		g.text(dst, g.t([]string{"darts.normal", "darts.reduce"}[c]), area.X, in.Y-0.2*u, ui.SizeCaption, colDim)
-		a := alphas[c]
-		if len(m.Choices) == 0 {
-			a = nil
+	in = g.panel(dst, l.Panels["cell"], g.t("rl.enas.cell"), "")
+	g.layer(dst, "enas.cell", l.Panels["cell"].Inset(1), key, func(dst *ebiten.Image) {
+		half := (in.W - 0.6*u) / 2
+		for c, a := range enasAlphas(m.Choices) {
+			area := ui.Rect{X: in.X + float64(c)*(half+0.6*u), Y: in.Y + 0.4*u, W: half, H: in.H - 0.4*u}
+			g.text(dst, g.t([]string{"darts.normal", "darts.reduce"}[c]), area.X, in.Y-0.2*u, ui.SizeCaption, colDim)
+			g.drawCellGraph(sub(dst, area), ui.Rect{X: area.X, Y: area.Y + 0.6*u, W: area.W, H: area.H - 0.6*u}, a, dartsOps)
 		}
-		g.drawCellGraph(sub(dst, area), ui.Rect{X: area.X, Y: area.Y + 0.6*u, W: area.W, H: area.H - 0.6*u}, a, dartsOps)
-	}
+	})
 
 	in = g.panel(dst, l.Panels["reward"], g.t("rl.reward"), g.t("rl.enas.reward.cap"))
 	g.plot(dst, in, []plotSeries{
@@ -608,6 +580,74 @@ func (g *game) drawENAS(dst *ebiten.Image) {
 	if m.Text != "" {
 		g.paragraph(dst, m.Text, in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
 	}
+}
+
+// drawENASDecisions draws, per cell and node, the four sampled decisions with
+// their probabilities into in.
+func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
+	u := g.layout.U
+	m := &g.model
+	half := (in.W - 0.6*u) / 2
+	for c := range 2 {
+		tab := ui.Rect{X: in.X + float64(c)*(half+0.6*u), Y: in.Y, W: half, H: in.H}
+		g.text(dst, g.t([]string{"darts.normal", "darts.reduce"}[c]), tab.X, tab.Y, ui.SizeCaption, colText)
+		rowH := (tab.H - 1.2*u) / 5
+		nodeW := 2.2 * u
+		colW := (tab.W - nodeW) / 4
+		for j, h := range enasCols {
+			g.text(dst, h, tab.X+nodeW+float64(j)*colW, tab.Y+1.2*u, ui.SizeCaption*0.85, colDim)
+		}
+		for i := range 4 {
+			y := tab.Y + 1.2*u + float64(i+1)*rowH
+			g.text(dst, fmt.Sprint(i), tab.X+0.3*u, y+0.15*rowH, ui.SizeBody, colText)
+			for j := range 4 {
+				d := (c*4+i)*4 + j
+				box := ui.Rect{X: tab.X + nodeW + float64(j)*colW, Y: y + 0.08*rowH, W: colW - 0.2*u, H: 0.84 * rowH}
+				fillRect(dst, box, colButton)
+				if d >= len(m.Choices) {
+					continue
+				}
+				k := m.Choices[d]
+				p := 0.0
+				if d < len(m.Probs) && k < len(m.Probs[d]) {
+					p = m.Probs[d][k]
+				}
+				label, clr := nodeName(k), colTrain
+				if j >= 2 {
+					label, clr = shortOp[enasOps[k%len(enasOps)]], rgba(ui.OpColors[(k+1)%len(ui.OpColors)])
+				}
+				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
+				g.text(dst, fmt.Sprintf("%s %.2f", label, p), box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr)
+			}
+		}
+	}
+}
+
+// enasAlphas returns the sampled normal and reduce cells as one-hot α rows
+// over dartsOps (14 edges; a node's inputs A and B set their edges' op), nil
+// before the first sample.
+func enasAlphas(choices []int) [2][][]float64 {
+	var out [2][][]float64
+	if len(choices) < 32 {
+		return out
+	}
+	for c := range 2 {
+		out[c] = make([][]float64, len(ui.CellEdges(4)))
+		for e := range out[c] {
+			out[c][e] = make([]float64, len(dartsOps)) // unchosen edges: faint strands
+		}
+		for i := range 4 {
+			base := (c*4 + i) * 4
+			for j := range 2 {
+				e := edgeIndex(choices[base+j], i)
+				if e < 0 {
+					continue
+				}
+				out[c][e][choices[base+j+2]+1] = 1
+			}
+		}
+	}
+	return out
 }
 
 // edgeIndex returns the index in ui.CellEdges(4) of the edge from state

@@ -42,6 +42,8 @@ type nasState struct {
 	FPS          float64 `json:"fps"`
 	TPS          float64 `json:"tps"`
 	DrawMS       float64 `json:"draw_ms"`
+	LayerRedraws int     `json:"layer_redraws"`
+	Reward       float64 `json:"reward"`
 	ChromeCached bool    `json:"chrome_cached"`
 	Frames       int     `json:"frames"`
 	Message      string  `json:"message"`
@@ -159,7 +161,7 @@ func TestPage(t *testing.T) {
 	waitFor(`window.nas.scene === "rl" && window.nas.step >= 60`, 90*time.Second)
 	time.Sleep(2 * time.Second) // let FPS settle for the report
 	s = read()
-	t.Logf("rl: Draw %.1f ms", s.DrawMS)
+	t.Logf("rl: Draw %.1f ms, %d layer redraws in %d frames", s.DrawMS, s.LayerRedraws, s.Frames)
 	t.Logf("rl: step %d, %.1f samples/s, best %.2f%% %s, FPS %.1f, TPS %.1f", s.Step, s.StepsPerSec, s.Best, s.BestArch, s.FPS, s.TPS)
 	assert.Equal(t, "reinforce", s.Method)
 	assert.True(t, s.Running)
@@ -176,7 +178,7 @@ func TestPage(t *testing.T) {
 	x, y := b.X+b.W/2, b.Y+b.H/2
 	require.NoError(t, chromedp.Do(bctx,
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
-		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Sleep(1200*time.Millisecond), // a software-GL frame can take 300+ ms: the press must span frames
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1))))
 	waitFor(`window.nas.scene === "compare" && window.nas.curves && window.nas.curves[0].trials >= 1`, 60*time.Second)
 	s = read()
@@ -184,7 +186,7 @@ func TestPage(t *testing.T) {
 		t.Logf("compare: %s mean best %.2f%% over %d runs", c.Method, c.Final, c.Trials)
 		assert.Greater(t, c.Final, 85.0, c.Method)
 	}
-	t.Logf("compare: FPS %.1f, %.0f steps/s", s.FPS, s.StepsPerSec)
+	t.Logf("compare: FPS %.1f, %.0f steps/s, Draw %.1f ms", s.FPS, s.StepsPerSec, s.DrawMS)
 	shot("compare-1280x720.png")
 
 	// 4. Replay of a (synthetic, test-only) DARTS events.jsonl: the DARTS drawing.
@@ -198,9 +200,39 @@ func TestPage(t *testing.T) {
 		shot(fmt.Sprintf("replay-darts-%dx%d.png", sz[0], sz[1]))
 	}
 
-	// 5. Korean at 1920×1080.
+	// 5. ENAS in the RL scene: core/search/enas on the demo set; the
+	// controller samples, the reward is a validation-minibatch accuracy and
+	// the baseline follows it. Parameters come from the URL (lecturer preset).
+	open(1280, 720, "?scene=rl&method=enas&seed=2&ctrl_lr=0.001")
+	waitFor(`window.nas.scene === "rl" && window.nas.method === "enas" && window.nas.step >= 5 && window.nas.baseline > 0`, 120*time.Second)
+	s = read()
+	t.Logf("enas: step %d, %.1f samples/s, reward %.3f, baseline %.3f, best %.3f, FPS %.1f, Draw %.1f ms", s.Step, s.StepsPerSec, s.Reward, s.Baseline, s.Best, s.FPS, s.DrawMS)
+	assert.Contains(t, s.BestArch, "Genotype(normal=[")
+	assert.True(t, s.Best > 0 && s.Best <= 1, "ENAS reward is an accuracy fraction: %v", s.Best)
+	url, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.search`))
+	require.NoError(t, err)
+	assert.Contains(t, url, "ctrl_lr=0.001")
+	shot("rl-enas-1280x720.png")
+	// The + of the seed control restarts with seed 3 and writes it into the URL.
+	lay = ui.ComputeLayout("rl", "enas", "", 1280, 720)
+	b, ok = lay.Button("seed+")
+	require.True(t, ok)
+	x, y = b.X+b.W/2, b.Y+b.H/2
+	require.NoError(t, chromedp.Do(bctx,
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.Sleep(1200*time.Millisecond),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1))))
+	waitFor(`location.search.includes("seed=3") && window.nas.seed === 3`, 30*time.Second)
+
+	// 6. Korean at 1920×1080.
 	open(1920, 1080, "?scene=rl&lang=ko&rate=40")
 	waitFor(`window.nas.scene === "rl" && window.nas.lang === "ko" && window.nas.step >= 20`, 60*time.Second)
+	time.Sleep(2 * time.Second)
+	s = read()
+	t.Logf("rl ko 1920x1080: FPS %.1f, Draw %.1f ms", s.FPS, s.DrawMS)
 	shot("rl-ko-1920x1080.png")
+	open(1920, 1080, "?scene=rl&method=enas&lang=ko")
+	waitFor(`window.nas.method === "enas" && window.nas.step >= 3`, 120*time.Second)
+	shot("rl-enas-ko-1920x1080.png")
 	t.Logf("screenshots in %s", shots)
 }

@@ -64,6 +64,7 @@ var table = map[string][2]string{
 	"rl.best.l":          {"best so far", "현재까지 최고"},
 	"rl.best":            {"Best cell so far", "현재까지 최고의 셀"},
 	"rl.uniform":         {"Random search and evolution have no controller: every op is equally likely.", "무작위 탐색과 진화에는 컨트롤러가 없습니다: 모든 연산이 같은 확률입니다."},
+	"rl.enas.controller": {"Controller: 4 decisions per node · ENAS", "컨트롤러: 노드마다 4번의 결정 · ENAS"},
 	"rl.enas.cap":        {"Per node of each cell: inputs A, B and ops A, B as sampled; number and bar: p of that decision.", "셀의 노드마다 샘플한 입력 A, B와 연산 A, B; 숫자와 막대: 그 결정의 확률."},
 	"rl.enas.cell":       {"Sampled cells (DARTS micro space, shared weights)", "샘플된 셀 (DARTS 마이크로 공간, 공유 가중치)"},
 	"rl.enas.reward.cap": {"Reward = accuracy of the sampled cell on one validation minibatch after one shared-weight step along its path (ENAS).", "보상 = 그 경로로 공유 가중치를 한 번 갱신한 뒤 검증 미니배치 하나에서 샘플한 셀의 정확도 (ENAS)."},

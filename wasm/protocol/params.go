@@ -26,10 +26,13 @@ type Params struct {
 // DefaultParams are the page's defaults: the DARTS scene, first order, the DARTS
 // weight learning rate 0.025, an α learning rate of 3e-3 (10× the paper's
 // 3e-4, so α visibly moves within a minute on the small demo set; ?arch_lr=3e-4
-// gives the paper's), the ENAS/REINFORCE controller rate 3.5e-4
-// (rl.DefaultConfig) and English.
+// gives the paper's), a controller (REINFORCE, ENAS) Adam rate of 3e-3 (about
+// 10× rl.DefaultConfig's 3.5e-4, so the controller's probabilities visibly
+// move within the first hundred samples; on the NAS-Bench-201 table it
+// reaches 94.18-94.21% after 500 samples vs 94.26%; ?ctrl_lr=0.00035 gives
+// the tuned rate) and English.
 func DefaultParams() Params {
-	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-3, CtrlLR: 3.5e-4, Lang: "en"}
+	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-3, CtrlLR: 3e-3, Lang: "en"}
 }
 
 // RLMethods are the sampling strategies of the rl scene, in the order the

@@ -166,9 +166,9 @@ func TestControlsAndStart(t *testing.T) {
 	p := protocol.DefaultParams()
 	p.Scene, p.Method = "rl", "enas"
 	c := p.StartCommand()
-	assert.Equal(t, protocol.Command{Cmd: "start", Scene: "rl", Method: "enas", Space: "darts", Seed: 1, LR: 0.025, CtrlLR: 3.5e-4, Rate: 8, Order: 1}, c)
+	assert.Equal(t, protocol.Command{Cmd: "start", Scene: "rl", Method: "enas", Space: "darts", Seed: 1, LR: 0.025, CtrlLR: 3e-3, Rate: 8, Order: 1}, c)
 	p.Method = "reinforce"
 	c = p.StartCommand()
 	assert.Zero(t, c.LR, "REINFORCE on the table trains no weights")
-	assert.Equal(t, 3.5e-4, c.CtrlLR)
+	assert.Equal(t, 3e-3, c.CtrlLR)
 }

@@ -125,9 +125,9 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	// Row 3: parameter controls, TensorFlow Playground style.
 	x = x0 + 0.4*u
 	for _, k := range protocol.Controls(scene, method) {
-		c := Control{Key: k, Label: Rect{x, 4.3 * u, 3.2 * u, 1.3 * u}}
+		c := Control{Key: k, Label: Rect{x, 4.3 * u, 4.6 * u, 1.3 * u}}
 		l.Controls = append(l.Controls, c)
-		x += 3.3 * u
+		x += 4.7 * u
 		for _, b := range []struct {
 			id string
 			w  float64

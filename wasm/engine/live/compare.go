@@ -97,6 +97,7 @@ func (c *Compare) Step() (search.Event, error) {
 		}
 	}
 	ev.Method, ev.Step, ev.Epoch = Method, c.step, c.rep
+	ev.Message = "" // a strategy's note (e.g. evolution's parent) is not the comparison's
 	if c.Done() {
 		ev.Kind = search.KindDone
 	}
