@@ -15,6 +15,7 @@ import (
 	"github.com/nasplayground/nas/core/optim"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/tensor"
+	"github.com/nasplayground/nas/core/train"
 )
 
 // Config is a DARTS search; DefaultConfig gives the paper's CIFAR-10 settings.
@@ -335,33 +336,11 @@ func (s *Search) endEpoch() (search.Event, error) {
 // running statistics, no augmentation, nothing recorded), over at most limit
 // images (0 = all).
 func (s *Search) Evaluate(ds *data.Dataset, limit int) (loss, acc float64) {
-	return evaluate(ds, limit, s.cfg.Batch, func(ctx *nn.Ctx, x *autograd.Var) *autograd.Var { return s.Net.Forward(ctx, x) })
-}
-
-func evaluate(ds *data.Dataset, limit, batch int, forward func(*nn.Ctx, *autograd.Var) *autograd.Var) (loss, acc float64) {
-	l := data.NewLoader(ds, batch, false, data.Augment{}, 0)
-	x := make([]float32, batch*ds.C*ds.H*ds.W)
-	y := make([]int32, batch)
-	tp := autograd.NewTape()
-	tp.SetNoGrad(true)
-	seen := 0
-	for l.Epoch() == 0 && (limit <= 0 || seen < limit) {
-		n := l.Next(x, y)
-		if n == 0 {
-			break
-		}
-		xt := tensor.FromData(x[:n*ds.C*ds.H*ds.W], n, ds.C, ds.H, ds.W)
-		logits := forward(&nn.Ctx{Tape: tp, Training: false}, autograd.Const(xt))
-		ce := nn.CrossEntropy(tp, logits, y[:n])
-		loss += float64(ce.Value.Data[0]) * float64(n)
-		acc += nn.Accuracy(logits.Value, y[:n]) * float64(n)
-		seen += n
-		tp.Reset()
+	batch := s.cfg.EvalBatch
+	if batch <= 0 {
+		batch = s.cfg.Batch
 	}
-	if seen == 0 {
-		return 0, 0
-	}
-	return loss / float64(seen), acc / float64(seen)
+	return train.Evaluate(s.Net.Forward, ds, batch, limit)
 }
 
 // Predict returns the network's guesses for the first n validation images.
