@@ -33,6 +33,10 @@ func Write(path string, fill func(w io.Writer) error) error {
 			os.Remove(tmp)
 		}
 	}()
+	// CreateTemp makes the file 0600; output files are ordinary 0644 files.
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if err := fill(f); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
