@@ -18,11 +18,17 @@ type Tape struct {
 	live  []*tensor.Tensor         // handed out since the last Reset
 	ifree map[int][][]int32
 	ilive [][]int32
+
+	// released counts the buffers of live that Backward already returned to
+	// free (an intermediate gradient is dead once its node's backward ran);
+	// Reset skips that many copies of each, as the buffer may have been
+	// handed out again meanwhile.
+	released map[*tensor.Tensor]int
 }
 
 // NewTape returns an empty tape that records gradients.
 func NewTape() *Tape {
-	return &Tape{free: map[int][]*tensor.Tensor{}, ifree: map[int][][]int32{}}
+	return &Tape{free: map[int][]*tensor.Tensor{}, ifree: map[int][][]int32{}, released: map[*tensor.Tensor]int{}}
 }
 
 // SetNoGrad switches recording off (evaluation, α-free forward passes): ops
@@ -78,8 +84,13 @@ func (t *Tape) Reset() {
 	clear(t.nodes)
 	t.nodes = t.nodes[:0]
 	for _, b := range t.live {
+		if k := t.released[b]; k > 0 {
+			t.released[b] = k - 1
+			continue
+		}
 		t.free[len(b.Data)] = append(t.free[len(b.Data)], b)
 	}
+	clear(t.released)
 	clear(t.live)
 	t.live = t.live[:0]
 	for _, b := range t.ilive {
@@ -113,6 +124,15 @@ func (t *Tape) Record(name string, out *tensor.Tensor, backward func(dy *tensor.
 	return v
 }
 
+// release returns an intermediate gradient buffer to the pool before Reset.
+func (t *Tape) release(b *tensor.Tensor) {
+	if t.released == nil {
+		t.released = map[*tensor.Tensor]int{}
+	}
+	t.released[b]++
+	t.free[len(b.Data)] = append(t.free[len(b.Data)], b)
+}
+
 // Backward seeds dL/dloss = 1 for a one-element loss and runs every recorded
 // backward closure in reverse order.
 func (t *Tape) Backward(loss *Var) {
@@ -125,6 +145,10 @@ func (t *Tape) Backward(loss *Var) {
 }
 
 // BackwardWith seeds dL/dy = dy (same shape as y) and runs the tape backwards.
+// The gradient of each recorded (non-leaf) op is dead once its backward has
+// run: its buffer goes back to the pool (v.Grad becomes nil), so the peak
+// working set is the activations plus the gradients in flight, not plus all
+// of them. Leaf gradients (parameters, inputs) stay.
 func (t *Tape) BackwardWith(y *Var, dy *tensor.Tensor) {
 	if !tensor.SameShape(y.Value.Shape, dy.Shape) {
 		panic(&tensor.ShapeError{Op: "autograd.BackwardWith", Arg: "dy", Got: dy.Shape, Want: fmt.Sprint(y.Value.Shape)})
@@ -140,6 +164,10 @@ func (t *Tape) BackwardWith(y *Var, dy *tensor.Tensor) {
 		v := t.nodes[i]
 		if v.Grad != nil && v.backward != nil {
 			v.backward(v.Grad)
+			if v.tape == t {
+				t.release(v.Grad)
+				v.Grad = nil
+			}
 		}
 	}
 }

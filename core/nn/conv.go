@@ -128,7 +128,7 @@ func convForward(tp *autograd.Tape, x, w *autograd.Var, y *tensor.Tensor, n, c, 
 	pw := isPointwise(g)
 	var cols *tensor.Tensor
 	if !pw {
-		cols = tp.Alloc(kernels.Workers(), kk*ohw)
+		cols = tp.Alloc(kernels.Slots(), kk*ohw)
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -155,7 +155,7 @@ func convBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, 
 	kk := cg * g.KH * g.KW
 	hw, ohw := g.H*g.W, g.OH()*g.OW()
 	pw := isPointwise(g)
-	nw := kernels.Workers()
+	nw := kernels.Slots()
 	cols := tp.Alloc(nw, 2*kk*ohw)
 	var dws *tensor.Tensor
 	if dw != nil {
@@ -208,7 +208,7 @@ func depthwiseForward(x, w *autograd.Var, y *tensor.Tensor, n, c int, g kernels.
 
 func depthwiseBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, dw []float32, n, c int, g kernels.Geom) {
 	hw, ohw := g.H*g.W, g.OH()*g.OW()
-	nw := kernels.Workers()
+	nw := kernels.Slots()
 	var dws *tensor.Tensor
 	if dw != nil {
 		dws = tp.AllocZero(nw, len(dw))

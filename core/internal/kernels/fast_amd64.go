@@ -43,7 +43,7 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 		g.gemm(true, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	}
 	dotImpl, axpyImpl = dot, axpy
-	corrImpl, dotTapsImpl = corrAVX2, dotTapsAVX2
+	corrImpl, dotTapsImpl, maxTapsImpl = corrAVX2, dotTapsAVX2, maxTapsAVX2
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
@@ -297,5 +297,29 @@ func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
 	}
 	for ; t < len(off); t++ {
 		acc[t] += dotAVX2(in[off[t]:off[t]+n], q)
+	}
+}
+
+// maxTapsAVX2 is maxTapsGeneric on Float32x8 with the winning tap kept in an
+// Int32x8 (strict Greater then Merge: the same first-wins ties, exact).
+func maxTapsAVX2(out []float32, arg []int32, in []float32, off []int) {
+	n := len(out)
+	arg = arg[:n]
+	j := 0
+	for ; j+8 <= n; j += 8 {
+		best := archsimd.LoadFloat32x8Slice(in[j+off[0]:])
+		var bt archsimd.Int32x8
+		for t := 1; t < len(off); t++ {
+			v := archsimd.LoadFloat32x8Slice(in[j+off[t]:])
+			m := v.Greater(best)
+			best = v.Merge(best, m)
+			bt = archsimd.BroadcastInt32x8(int32(t)).Merge(bt, m)
+		}
+		best.StoreSlice(out[j:])
+		bt.StoreSlice(arg[j:])
+	}
+	archsimd.ClearAVXUpperBits()
+	if j < n {
+		maxTapsGeneric(out[j:], arg[j:], in[j:], off)
 	}
 }

@@ -35,6 +35,6 @@ func useGeneric() {
 	dotImpl, axpyImpl, sumImpl, sumSqImpl = dotGeneric, axpyGeneric, sumGeneric, sumSqGeneric
 	im2colImpl, col2imImpl = im2colGeneric, col2imGeneric
 	depthwiseImpl, depthwiseBackwardImpl = depthwiseGeneric, depthwiseBackwardGeneric
-	corrImpl, dotTapsImpl = corrGeneric, dotTapsGeneric
+	corrImpl, dotTapsImpl, maxTapsImpl = corrGeneric, dotTapsGeneric, maxTapsGeneric
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluGeneric, reluBackwardGeneric, affineGeneric, addAffine2Generic
 }

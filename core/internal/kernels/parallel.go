@@ -27,15 +27,26 @@ func SetWorkers(n int) {
 // Workers returns the worker count kernels use.
 func Workers() int { return workers }
 
-// Parallel calls fn(worker, lo, hi) over a partition of [0, n) into at most
-// Workers() contiguous chunks, one goroutine each, and waits. worker is the
-// chunk index in [0, Workers()), so fn may use per-worker scratch buffers.
-// With one worker (and in wasm) it calls fn(0, 0, n) directly. Chunks other
-// than the first run on a persistent pool of goroutines (no spawn per call).
-// Only one Parallel spreads work at a time: a call made while another is
-// running (fn calling Parallel, e.g. an op parallel over the batch calling a
-// large GemmNN) calls fn(0, 0, n) on its own goroutine, which keeps the pool
-// from waiting on itself.
+// Slots returns how many distinct slots Parallel may pass to fn (size per-slot
+// scratch with it).
+func Slots() int {
+	if workers <= 1 {
+		return 1
+	}
+	return chunksPerWorker * workers
+}
+
+// Parallel calls fn(slot, lo, hi) over a partition of [0, n) into at most
+// Slots() contiguous chunks and waits; slot is the chunk's index, so fn may
+// use per-slot scratch and accumulators, and summing those in slot order is
+// deterministic. The chunk boundaries depend only on n and Workers(); up to
+// Workers() goroutines (the caller and a persistent pool, no spawn per call)
+// claim chunks from a shared counter, so a worker whose core is taken by
+// another process does not hold the others up. With one worker (and in wasm)
+// it calls fn(0, 0, n) directly. Only one Parallel spreads work at a time: a
+// call made while another is running (fn calling Parallel, e.g. an op
+// parallel over the batch calling a large GemmNN) calls fn(0, 0, n) on its
+// own goroutine, which keeps the pool from waiting on itself.
 func Parallel(n int, fn func(worker, lo, hi int)) {
 	w := workers
 	if w > n {
@@ -49,19 +60,32 @@ func Parallel(n int, fn func(worker, lo, hi int)) {
 	}
 	defer parallelActive.Store(false)
 	startPool(w - 1)
+	chunks := min(n, chunksPerWorker*w)
+	var next atomic.Int64
+	run := func() {
+		for {
+			c := int(next.Add(1) - 1)
+			if c >= chunks {
+				return
+			}
+			fn(c, c*n/chunks, (c+1)*n/chunks)
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(w - 1)
 	for i := 1; i < w; i++ {
-		poolTasks <- poolTask{fn: fn, worker: i, lo: i * n / w, hi: (i + 1) * n / w, wg: &wg}
+		poolTasks <- poolTask{run: run, wg: &wg}
 	}
-	fn(0, 0, n/w)
+	run()
 	wg.Wait()
 }
 
+// chunksPerWorker is how finely Parallel splits work for load balancing.
+const chunksPerWorker = 4
+
 type poolTask struct {
-	fn             func(worker, lo, hi int)
-	worker, lo, hi int
-	wg             *sync.WaitGroup
+	run func()
+	wg  *sync.WaitGroup
 }
 
 var (
@@ -77,7 +101,7 @@ func startPool(n int) {
 	for ; poolStarted < n; poolStarted++ {
 		go func() {
 			for t := range poolTasks {
-				t.fn(t.worker, t.lo, t.hi)
+				t.run()
 				t.wg.Done()
 			}
 		}()

@@ -302,21 +302,19 @@ func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
 		buf[i] = ninf
 	}
 	hw, ohw := g.H*g.W, p.oh*p.ow
-	off, tapIdx := p.off, p.tapIdx[:len(p.off)]
+	tapIdx := p.tapIdx
+	arg := getArgScratch(p.l)
+	defer argScratch.Put(arg)
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], buf)
+		maxTapsImpl(s.out, *arg, buf, p.off)
 		yc, ic := y[ci*ohw:ci*ohw+ohw], idx[ci*ohw:ci*ohw+ohw]
 		for oy := 0; oy < p.oh; oy++ {
 			yr, ir := yc[oy*p.ow:oy*p.ow+p.ow], ic[oy*p.ow:oy*p.ow+p.ow]
+			br, ar := s.out[oy*p.pcw:oy*p.pcw+p.ow], (*arg)[oy*p.pcw:oy*p.pcw+p.ow]
 			base := (oy*g.SH - g.PH) * g.W
 			for ox := range yr {
-				j := oy*p.pcw + ox
-				best, bt := buf[j+off[0]], 0
-				for t := 1; t < len(off); t++ {
-					if v := buf[j+off[t]]; v > best {
-						best, bt = v, t
-					}
-				}
+				best, bt := br[ox], int(ar[ox])
 				if best == ninf { // -Inf or NaN inputs: the padding may have won
 					best, bt = p.maxPoolSlow(buf, oy, ox)
 				}
@@ -324,6 +322,37 @@ func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
 				ir[ox] = int32(base + ox*g.SW - g.PW + tapIdx[bt])
 			}
 		}
+	}
+}
+
+var argScratch sync.Pool
+
+func getArgScratch(n int) *[]int32 {
+	if p, ok := argScratch.Get().(*[]int32); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	a := make([]int32, n)
+	return &a
+}
+
+// MaxTaps computes out[j] = max_t in[j+off[t]] and arg[j] = the first t
+// reaching it (strictly greater wins), for j in [0, len(out)).
+func MaxTaps(out []float32, arg []int32, in []float32, off []int) { maxTapsImpl(out, arg, in, off) }
+
+var maxTapsImpl = maxTapsGeneric
+
+func maxTapsGeneric(out []float32, arg []int32, in []float32, off []int) {
+	arg = arg[:len(out)]
+	o0 := off[0]
+	for j := range out {
+		best, bt := in[j+o0], int32(0)
+		for t := 1; t < len(off); t++ {
+			if v := in[j+off[t]]; v > best {
+				best, bt = v, int32(t)
+			}
+		}
+		out[j], arg[j] = best, bt
 	}
 }
 

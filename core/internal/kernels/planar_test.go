@@ -77,6 +77,18 @@ func TestCorrAndDotTaps(t *testing.T) {
 				}
 				require.InDelta(t, s, out[j], 1e-5*(1+math.Abs(s)), "corr n=%d [%d]", tc.n, j)
 			}
+			mo, ma := make([]float32, tc.n), make([]int32, tc.n)
+			MaxTaps(mo, ma, in, off)
+			for j := range mo {
+				best, bt := in[j+off[0]], int32(0)
+				for k := 1; k < len(off); k++ {
+					if in[j+off[k]] > best {
+						best, bt = in[j+off[k]], int32(k)
+					}
+				}
+				require.Equal(t, best, mo[j], "MaxTaps n=%d [%d]", tc.n, j)
+				require.Equal(t, bt, ma[j], "MaxTaps arg n=%d [%d]", tc.n, j)
+			}
 			acc := randSlice(r, tc.taps)
 			want := f64(acc)
 			DotTaps(in, off, q, acc)
