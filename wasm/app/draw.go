@@ -357,6 +357,19 @@ func (l *lines) flush(dst *ebiten.Image) {
 	l.vs, l.is = l.vs[:0], l.is[:0]
 }
 
+// rect adds a filled rectangle (one quad) to the batch.
+func (l *lines) rect(dst *ebiten.Image, x, y, w, h float64, clr color.RGBA) {
+	if len(l.vs)+4 > 60000 {
+		l.flush(dst)
+	}
+	r, g, b := float32(clr.R)/255, float32(clr.G)/255, float32(clr.B)/255
+	base := uint16(len(l.vs))
+	for _, c := range [4][2]float64{{x, y}, {x + w, y}, {x, y + h}, {x + w, y + h}} {
+		l.vs = append(l.vs, ebiten.Vertex{DstX: float32(c[0]), DstY: float32(c[1]), SrcX: 1, SrcY: 1, ColorR: r, ColorG: g, ColorB: b, ColorA: 1})
+	}
+	l.is = append(l.is, base, base+1, base+2, base+1, base+3, base+2)
+}
+
 // add flushes first when the uint16 index space would overflow.
 func (l *lines) add(dst *ebiten.Image, pts []ui.Point, width float64, clr color.RGBA, alpha float64) {
 	if len(l.vs)+len(pts)*2 > 60000 {
@@ -453,7 +466,7 @@ func (g *game) plotNow(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel str
 			for _, p := range s.pts {
 				d := 0.16 * u
 				y := math.Max(area.Y, math.Min(area.Y+area.H, sy(p.Y)))
-				vector.DrawFilledRect(dst, float32(sx(p.X)-d/2), float32(y-d/2), float32(d), float32(d), s.clr, false)
+				l.rect(dst, sx(p.X)-d/2, y-d/2, d, d, s.clr)
 			}
 			continue
 		}

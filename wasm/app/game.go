@@ -40,7 +40,11 @@ type game struct {
 	last         time.Time
 	thumbs       thumbCache
 	chrome       chrome
-	drawMS       float64 // smoothed CPU time of Draw (command building; the GPU work is not in it)
+	drawMS       float64            // mean CPU time of Draw over the last len(drawRing) frames (command building; the GPU work is not in it)
+	drawRing     [30]float64        // recent Draw times, ms
+	drawN        int                // Draw times recorded since the scene started
+	parts        map[string]float64 // Draw time per section, ms, smoothed (window.nas.draw_parts)
+	partT        time.Time
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
@@ -59,6 +63,7 @@ func (g *game) t(key string) string { return i18n.T(g.params.Lang, key) }
 // start (re)starts the current scene's engine from scratch.
 func (g *game) start() {
 	g.model.Reset()
+	g.drawN = 0
 	g.paused = false
 	g.started = true
 	if g.params.Scene == protocol.SceneReplay {
@@ -377,6 +382,16 @@ func (g *game) input() {
 	}
 }
 
+// mark adds the time since the previous mark to Draw section name.
+func (g *game) mark(name string) {
+	now := time.Now()
+	if g.parts == nil {
+		g.parts = map[string]float64{}
+	}
+	g.parts[name] = 0.9*g.parts[name] + 0.1*float64(now.Sub(g.partT).Microseconds())/1000
+	g.partT = now
+}
+
 // Layout implements ebiten.LayoutFer: the screen is the window in device
 // pixels, so type stays sharp on HiDPI projectors and laptops.
 func (g *game) LayoutF(ow, oh float64) (float64, float64) {
@@ -414,14 +429,23 @@ func (g *game) Draw(screen *ebiten.Image) {
 		g.chrome.img.Fill(colBG)
 	}
 	g.chrome.sig = 0
+	g.partT = t0
+	g.mark("chrome")
 	g.draw(screen)
+	g.mark("scene")
 	switch {
 	case g.chrome.sig != g.chrome.built:
 		g.chrome.built, g.chrome.valid = g.chrome.sig, false
 	case !g.chrome.valid:
 		g.chrome.valid = true
 	}
-	g.drawMS = 0.9*g.drawMS + 0.1*float64(time.Since(t0).Microseconds())/1000
+	g.drawRing[g.drawN%len(g.drawRing)] = float64(time.Since(t0).Microseconds()) / 1000
+	g.drawN++
+	n := min(g.drawN, len(g.drawRing))
+	g.drawMS = 0
+	for _, v := range g.drawRing[:n] {
+		g.drawMS += v / float64(n)
+	}
 	if r, ok := g.layout.Button("open"); ok {
 		js.Global().Set("nasOpenRect", js.ValueOf(map[string]any{"x": r.X / g.dpr, "y": r.Y / g.dpr, "w": r.W / g.dpr, "h": r.H / g.dpr}))
 	} else {

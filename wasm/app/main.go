@@ -137,6 +137,11 @@ func publish(g *game, fps, tps float64) {
 		}
 		o["curves"] = cs
 	}
+	parts := map[string]any{}
+	for k, v := range g.parts {
+		parts[k] = v
+	}
+	o["draw_parts"] = parts
 	if g.replay.Events != nil {
 		o["replay_pos"], o["replay_len"] = g.replay.Pos(), len(g.replay.Events)
 	}

@@ -72,6 +72,7 @@ func (g *game) draw(dst *ebiten.Image) {
 	g.button(dst, "open", g.t("btn.open"), false)
 	g.drawControls(dst)
 	g.drawStatus(dst)
+	g.mark("bars")
 
 	scene := g.params.Scene
 	if scene == protocol.SceneReplay {
@@ -118,7 +119,14 @@ func (g *game) drawStatus(dst *ebiten.Image) {
 		rate = fmt.Sprintf("%g/s", g.rate)
 	}
 	parts = append(parts, g.t("btn.speed")+" "+rate, fmt.Sprintf("%s %.0f", g.t("stat.fps"), ebiten.ActualFPS()))
-	g.text(dst, strings.Join(parts, " · "), r.X, r.Y+0.25*g.layout.U, ui.SizeBody, colText)
+	// Part by part: the text cache keeps the parts that did not change.
+	x := r.X
+	for i, p := range parts {
+		if i > 0 {
+			x += g.text(dst, " · ", x, r.Y+0.25*g.layout.U, ui.SizeBody, colText)
+		}
+		x += g.text(dst, p, x, r.Y+0.25*g.layout.U, ui.SizeBody, colText)
+	}
 }
 
 // drawControls draws row 3: label, -, value, + per parameter.
@@ -182,6 +190,7 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 	cap := g.t("darts.cell.cap")
 	g.drawCell(dst, l.Panels["normal"], g.t("darts.normal"), cap, m.AlphaNormal, ops)
 	g.drawCell(dst, l.Panels["reduce"], g.t("darts.reduce"), "", m.AlphaReduce, ops)
+	g.mark("cells")
 
 	// Legend.
 	in := g.panel(dst, l.Panels["legend"], "", "")
@@ -204,8 +213,10 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 	}
 	g.paragraph(sub(dst, l.Panels["genotype"]), gt, in.X, in.Y, in.W, ui.SizeCaption*0.85, colAccent)
 
+	g.mark("legend+genotype")
 	g.drawPhase(dst, l.Panels["phase"])
 	g.drawAlpha(dst, l.Panels["alpha"], ops)
+	g.mark("phase+alpha")
 	in = g.panel(dst, l.Panels["loss"], g.t("darts.loss"), "")
 	g.plot(dst, in, []plotSeries{
 		{label: g.t("darts.train"), pts: m.TrainLoss.All(), clr: colTrain, format: "%.3f"},
@@ -216,6 +227,7 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 		{label: g.t("darts.train"), pts: scale(m.TrainAcc.All(), 100), clr: colTrain, format: "%.1f%%"},
 		{label: g.t("darts.val"), pts: scale(m.ValAcc.All(), 100), clr: colVal, format: "%.1f%%"},
 	}, g.t("stat.step"), &[2]float64{0, 0})
+	g.mark("plots")
 	g.drawSamples(dst, l.Panels["samples"])
 
 	if m.Text != "" || m.AlphaNormal == nil {
@@ -480,24 +492,33 @@ func (g *game) drawRL(dst *ebiten.Image) {
 		for k, op := range nb201Ops {
 			g.text(dst, shortOp[op], in.X+labelW+float64(k)*colW, in.Y, ui.SizeCaption, rgba(ui.OpColors[k]))
 		}
+		full := rowH * 0.8
+		prob := func(e, k int) float64 {
+			if e < len(m.Probs) && k < len(m.Probs[e]) {
+				return m.Probs[e][k]
+			}
+			return 1.0 / float64(len(nb201Ops))
+		}
+		var bars lines // all bars in one DrawTriangles call, then outlines and numbers on top
+		for e := range nb201.Edges {
+			y := in.Y + float64(e+1)*rowH + rowH*0.1
+			for k := range nb201Ops {
+				bx, h := in.X+labelW+float64(k)*colW, full*prob(e, k)
+				bars.rect(dst, bx, y, colW-0.3*u, full, color.RGBA{36, 42, 54, 255})
+				bars.rect(dst, bx, y+full-h, colW-0.3*u, h, rgba(ui.OpColors[k]))
+			}
+		}
+		bars.flush(dst)
 		for e := range nb201.Edges {
 			y := in.Y + float64(e+1)*rowH
 			g.text(dst, nb201Edges[e], in.X, y+rowH*0.2, ui.SizeBody, colText)
 			for k := range nb201Ops {
-				p := 1.0 / float64(len(nb201Ops))
-				if e < len(m.Probs) && k < len(m.Probs[e]) {
-					p = m.Probs[e][k]
-				}
 				bx := in.X + labelW + float64(k)*colW
-				full := rowH * 0.8
-				h := full * p
-				fillRect(dst, ui.Rect{X: bx, Y: y + rowH*0.1, W: colW - 0.3*u, H: full}, color.RGBA{36, 42, 54, 255})
-				fillRect(dst, ui.Rect{X: bx, Y: y + rowH*0.1 + full - h, W: colW - 0.3*u, H: h}, rgba(ui.OpColors[k]))
 				if e < len(m.Choices) && m.Choices[e] == k {
 					strokeRect(dst, ui.Rect{X: bx - 2, Y: y + rowH*0.1 - 2, W: colW - 0.3*u + 4, H: full + 4}, 3, colText)
 				}
 				if full > 1.2*u {
-					g.text(dst, fmt.Sprintf("%.2f", p), bx+0.1*u, y+rowH*0.1, ui.SizeCaption*0.8, colText)
+					g.text(dst, fmt.Sprintf("%.2f", prob(e, k)), bx+0.1*u, y+rowH*0.1, ui.SizeCaption*0.8, colText)
 				}
 			}
 		}
@@ -591,14 +612,14 @@ func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
 	for c := range 2 {
 		tab := ui.Rect{X: in.X + float64(c)*(half+0.6*u), Y: in.Y, W: half, H: in.H}
 		g.text(dst, g.t([]string{"darts.normal", "darts.reduce"}[c]), tab.X, tab.Y, ui.SizeCaption, colText)
-		rowH := (tab.H - 1.2*u) / 5
+		rowH := (tab.H - 2.2*u) / 4
 		nodeW := 2.2 * u
 		colW := (tab.W - nodeW) / 4
 		for j, h := range enasCols {
 			g.text(dst, h, tab.X+nodeW+float64(j)*colW, tab.Y+1.2*u, ui.SizeCaption*0.85, colDim)
 		}
 		for i := range 4 {
-			y := tab.Y + 1.2*u + float64(i+1)*rowH
+			y := tab.Y + 2.2*u + float64(i)*rowH
 			g.text(dst, fmt.Sprint(i), tab.X+0.3*u, y+0.15*rowH, ui.SizeBody, colText)
 			for j := range 4 {
 				d := (c*4+i)*4 + j
@@ -617,7 +638,8 @@ func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
 					label, clr = shortOp[enasOps[k%len(enasOps)]], rgba(ui.OpColors[(k+1)%len(ui.OpColors)])
 				}
 				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
-				g.text(dst, fmt.Sprintf("%s %.2f", label, p), box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr)
+				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr) // label and number cached apart
+				g.text(dst, fmt.Sprintf("%.2f", p), box.X+0.15*u+w, box.Y+0.05*u, ui.SizeCaption*0.85, clr)
 			}
 		}
 	}

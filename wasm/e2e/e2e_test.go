@@ -24,31 +24,32 @@ import (
 
 // nasState is the part of window.nas the test reads.
 type nasState struct {
-	Scene        string  `json:"scene"`
-	Method       string  `json:"method"`
-	Running      bool    `json:"running"`
-	Done         bool    `json:"done"`
-	Step         int     `json:"step"`
-	Epoch        int     `json:"epoch"`
-	TrainLoss    float64 `json:"train_loss"`
-	FirstLoss    float64 `json:"first_train_loss"`
-	ValAcc       float64 `json:"val_acc"`
-	Best         float64 `json:"best"`
-	BestArch     string  `json:"best_arch"`
-	Baseline     float64 `json:"baseline"`
-	Genotype     string  `json:"genotype"`
-	ImagesPerSec float64 `json:"images_per_s"`
-	StepsPerSec  float64 `json:"steps_per_s"`
-	FPS          float64 `json:"fps"`
-	TPS          float64 `json:"tps"`
-	DrawMS       float64 `json:"draw_ms"`
-	LayerRedraws int     `json:"layer_redraws"`
-	Reward       float64 `json:"reward"`
-	ChromeCached bool    `json:"chrome_cached"`
-	Frames       int     `json:"frames"`
-	Message      string  `json:"message"`
-	ReplayPos    int     `json:"replay_pos"`
-	ReplayLen    int     `json:"replay_len"`
+	Scene        string             `json:"scene"`
+	Method       string             `json:"method"`
+	Running      bool               `json:"running"`
+	Done         bool               `json:"done"`
+	Step         int                `json:"step"`
+	Epoch        int                `json:"epoch"`
+	TrainLoss    float64            `json:"train_loss"`
+	FirstLoss    float64            `json:"first_train_loss"`
+	ValAcc       float64            `json:"val_acc"`
+	Best         float64            `json:"best"`
+	BestArch     string             `json:"best_arch"`
+	Baseline     float64            `json:"baseline"`
+	Genotype     string             `json:"genotype"`
+	ImagesPerSec float64            `json:"images_per_s"`
+	StepsPerSec  float64            `json:"steps_per_s"`
+	FPS          float64            `json:"fps"`
+	TPS          float64            `json:"tps"`
+	DrawMS       float64            `json:"draw_ms"`
+	DrawParts    map[string]float64 `json:"draw_parts"`
+	LayerRedraws int                `json:"layer_redraws"`
+	Reward       float64            `json:"reward"`
+	ChromeCached bool               `json:"chrome_cached"`
+	Frames       int                `json:"frames"`
+	Message      string             `json:"message"`
+	ReplayPos    int                `json:"replay_pos"`
+	ReplayLen    int                `json:"replay_len"`
 	Curves       []struct {
 		Method string  `json:"method"`
 		Final  float64 `json:"final"`
@@ -151,6 +152,7 @@ func TestPage(t *testing.T) {
 	s := read()
 	t.Logf("darts: step %d epoch %d, train loss %.3f (first %.3f), %.0f images/s, FPS %.1f, TPS %.1f, Draw %.1f ms, chrome cached %v\n  %s",
 		s.Step, s.Epoch, s.TrainLoss, s.FirstLoss, s.ImagesPerSec, s.FPS, s.TPS, s.DrawMS, s.ChromeCached, s.Genotype)
+	t.Logf("darts: Draw parts (ms) %v", s.DrawParts)
 	assert.Equal(t, "darts", s.Method)
 	assert.Contains(t, s.Genotype, "Genotype(normal=[")
 	assert.Greater(t, s.ImagesPerSec, 0.0)
@@ -161,7 +163,7 @@ func TestPage(t *testing.T) {
 	waitFor(`window.nas.scene === "rl" && window.nas.step >= 60`, 90*time.Second)
 	time.Sleep(2 * time.Second) // let FPS settle for the report
 	s = read()
-	t.Logf("rl: Draw %.1f ms, %d layer redraws in %d frames", s.DrawMS, s.LayerRedraws, s.Frames)
+	t.Logf("rl: Draw %.1f ms, %d layer redraws in %d frames, parts (ms) %v", s.DrawMS, s.LayerRedraws, s.Frames, s.DrawParts)
 	t.Logf("rl: step %d, %.1f samples/s, best %.2f%% %s, FPS %.1f, TPS %.1f", s.Step, s.StepsPerSec, s.Best, s.BestArch, s.FPS, s.TPS)
 	assert.Equal(t, "reinforce", s.Method)
 	assert.True(t, s.Running)
@@ -224,7 +226,9 @@ func TestPage(t *testing.T) {
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1))))
 	waitFor(`location.search.includes("seed=3") && window.nas.seed === 3`, 30*time.Second)
 
-	// 6. Korean at 1920×1080.
+	// 6. Korean at 1920×1080. Whether every glyph exists (no tofu box) is not
+	// judged from pixels: assets/fonts' TestSubsetCoversUI checks the font
+	// against every string literal of wasm/**/*.go and the i18n table.
 	open(1920, 1080, "?scene=rl&lang=ko&rate=40")
 	waitFor(`window.nas.scene === "rl" && window.nas.lang === "ko" && window.nas.step >= 20`, 60*time.Second)
 	time.Sleep(2 * time.Second)
@@ -234,5 +238,8 @@ func TestPage(t *testing.T) {
 	open(1920, 1080, "?scene=rl&method=enas&lang=ko")
 	waitFor(`window.nas.method === "enas" && window.nas.step >= 3`, 120*time.Second)
 	shot("rl-enas-ko-1920x1080.png")
+	open(1920, 1080, "?scene=compare")
+	waitFor(`window.nas.scene === "compare" && window.nas.curves && window.nas.curves[0].trials >= 1`, 60*time.Second)
+	shot("compare-1920x1080.png")
 	t.Logf("screenshots in %s", shots)
 }

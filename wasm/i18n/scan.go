@@ -10,7 +10,24 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/nasplayground/nas/core/nb201"
+	"github.com/nasplayground/nas/core/search/sample"
 )
+
+// CoreLabels joins the decision and choice labels of the core search spaces
+// the page draws (NAS-Bench-201 edges "edge 0→1 op", the DARTS micro space's
+// "c_{k-2}"): text from core that the font subset must cover too.
+func CoreLabels() string {
+	var all []string
+	for _, sp := range []sample.Space{nb201.Space{}, sample.DARTSMicroSpace([]string{"sep_conv_3x3"}, 4)} {
+		all = append(all, sp.DecisionLabels()...)
+		for d := range sp.Decisions() {
+			all = append(all, sp.ChoiceLabels(d)...)
+		}
+	}
+	return strings.Join(all, "")
+}
 
 // SourceRunes returns every non-ASCII character of every string and rune
 // literal in the non-test .go files under dir (e.g. the "→" of an edge label

@@ -8,10 +8,7 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 
-	"github.com/nasplayground/nas/core/nb201"
-	"github.com/nasplayground/nas/core/search/sample"
 	"github.com/nasplayground/nas/wasm/i18n"
 )
 
@@ -21,18 +18,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "fontstrings:", err)
 		os.Exit(1)
 	}
-	fmt.Println(i18n.Runes() + src + CoreLabels())
-}
-
-// CoreLabels joins the decision and choice labels of the spaces the page
-// draws (NAS-Bench-201 edges "0→1", the DARTS micro space).
-func CoreLabels() string {
-	var all []string
-	for _, sp := range []sample.Space{nb201.Space{}, sample.DARTSMicroSpace([]string{"sep_conv_3x3"}, 4)} {
-		all = append(all, sp.DecisionLabels()...)
-		for d := range sp.Decisions() {
-			all = append(all, sp.ChoiceLabels(d)...)
-		}
-	}
-	return strings.Join(all, "")
+	fmt.Println(i18n.Runes() + src + i18n.CoreLabels())
 }
