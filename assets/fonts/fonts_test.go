@@ -9,23 +9,9 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"github.com/nasplayground/nas/assets/fonts"
-	"github.com/nasplayground/nas/core/nb201"
-	"github.com/nasplayground/nas/core/search/sample"
 	"github.com/nasplayground/nas/wasm/i18n"
+	"github.com/nasplayground/nas/wasm/i18n/glyphs"
 )
-
-// coreLabels are the search-space labels the page draws (NAS-Bench-201 edges
-// "0→1", the DARTS micro space's "c_{k-2}"), as wasm/i18n/fontstrings lists them.
-func coreLabels() string {
-	var all []string
-	for _, sp := range []sample.Space{nb201.Space{}, sample.DARTSMicroSpace([]string{"sep_conv_3x3"}, 4)} {
-		all = append(all, sp.DecisionLabels()...)
-		for d := range sp.Decisions() {
-			all = append(all, sp.ChoiceLabels(d)...)
-		}
-	}
-	return strings.Join(all, "")
-}
 
 // Every character the UI can draw must have a glyph: a missing one renders as
 // a box (the subset keeps .notdef outlined). The sources are the i18n table,
@@ -34,7 +20,7 @@ func coreLabels() string {
 func TestSubsetCoversUI(t *testing.T) {
 	f, err := sfnt.Parse(fonts.TTF)
 	require.NoError(t, err)
-	src, err := i18n.SourceRunes("../../wasm")
+	src, err := glyphs.SourceRunes("../../wasm")
 	require.NoError(t, err)
 	require.Contains(t, src, "·", "the scan finds the status line's separator in wasm/app")
 	var ascii strings.Builder
@@ -44,7 +30,7 @@ func TestSubsetCoversUI(t *testing.T) {
 	var buf sfnt.Buffer
 	for _, set := range []struct{ name, runes string }{
 		{"i18n table", i18n.Runes()}, {"string literals in wasm/**/*.go", src},
-		{"core labels", coreLabels()}, {"printable ASCII", ascii.String()},
+		{"core labels", glyphs.CoreLabels()}, {"printable ASCII", ascii.String()},
 	} {
 		for _, r := range set.runes {
 			g, err := f.GlyphIndex(&buf, r)

@@ -119,11 +119,27 @@ func Keys() []string {
 // Runes returns every non-ASCII character used by any string in any language,
 // sorted, one string: what the font subset must cover beyond Latin.
 func Runes() string {
-	seen := map[rune]bool{}
+	var all []string
 	for _, v := range table {
-		for _, s := range v {
-			addRunes(seen, s)
+		all = append(all, v[:]...)
+	}
+	return NonASCII(all...)
+}
+
+// NonASCII returns the distinct characters above '~' of ss, sorted, as one string.
+func NonASCII(ss ...string) string {
+	seen := map[rune]bool{}
+	for _, s := range ss {
+		for _, r := range s {
+			if r > 0x7e {
+				seen[r] = true
+			}
 		}
 	}
-	return sortedRunes(seen)
+	rs := make([]rune, 0, len(seen))
+	for r := range seen {
+		rs = append(rs, r)
+	}
+	slices.Sort(rs)
+	return string(rs)
 }

@@ -9,14 +9,14 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/nasplayground/nas/wasm/i18n"
+	"github.com/nasplayground/nas/wasm/i18n/glyphs"
 )
 
 func main() {
-	src, err := i18n.SourceRunes("wasm")
+	all, err := glyphs.All("wasm")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fontstrings:", err)
 		os.Exit(1)
 	}
-	fmt.Println(i18n.Runes() + src + i18n.CoreLabels())
+	fmt.Println(all)
 }

@@ -1,4 +1,4 @@
-package i18n
+package glyphs
 
 import (
 	"fmt"
@@ -7,13 +7,23 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/nasplayground/nas/core/nb201"
 	"github.com/nasplayground/nas/core/search/sample"
+	"github.com/nasplayground/nas/wasm/i18n"
 )
+
+// All returns every non-ASCII character the page can draw: the i18n table,
+// the string literals under dir (SourceRunes) and CoreLabels.
+func All(dir string) (string, error) {
+	src, err := SourceRunes(dir)
+	if err != nil {
+		return "", err
+	}
+	return i18n.Runes() + src + CoreLabels(), nil
+}
 
 // CoreLabels joins the decision and choice labels of the core search spaces
 // the page draws (NAS-Bench-201 edges "edge 0→1 op", the DARTS micro space's
@@ -34,7 +44,7 @@ func CoreLabels() string {
 // built with fmt.Sprintf), sorted, one string: what the font subset must cover
 // besides the table of T. An unparsable file is an error naming it.
 func SourceRunes(dir string) (string, error) {
-	seen := map[rune]bool{}
+	var seen []string
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
@@ -53,7 +63,7 @@ func SourceRunes(dir string) (string, error) {
 			if err != nil {
 				return true // a CHAR literal: Unquote handles only strings
 			}
-			addRunes(seen, s)
+			seen = append(seen, s)
 			return true
 		})
 		return nil
@@ -61,22 +71,5 @@ func SourceRunes(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return sortedRunes(seen), nil
-}
-
-func addRunes(seen map[rune]bool, s string) {
-	for _, r := range s {
-		if r > 0x7e {
-			seen[r] = true
-		}
-	}
-}
-
-func sortedRunes(seen map[rune]bool) string {
-	rs := make([]rune, 0, len(seen))
-	for r := range seen {
-		rs = append(rs, r)
-	}
-	slices.Sort(rs)
-	return string(rs)
+	return i18n.NonASCII(seen...), nil
 }
