@@ -133,6 +133,33 @@ func (g *game) textRight(dst *ebiten.Image, s string, x, y, size float64, clr co
 	g.text(dst, s, x-g.texts.get(s, g.face(size), g.frames).adv, y, size, clr)
 }
 
+// measure returns a width estimate for f: the sum of the characters' cached
+// advances (kerning ignored). Wrap measures every growing prefix; shaping each
+// one with text.Advance made a new genotype string cost ~20 ms in wasm.
+func (g *game) measure(f *text.GoTextFace) func(string) float64 {
+	if g.runeAdv == nil {
+		g.runeAdv = map[runeKey]float64{}
+	}
+	return func(t string) float64 {
+		w := 0.0
+		for _, r := range t {
+			k := runeKey{r, f.Size}
+			a, ok := g.runeAdv[k]
+			if !ok {
+				a = text.Advance(string(r), f)
+				g.runeAdv[k] = a
+			}
+			w += a
+		}
+		return w
+	}
+}
+
+type runeKey struct {
+	r  rune
+	px float64
+}
+
 type wrapKey struct {
 	s           string
 	width, size float64
@@ -146,7 +173,7 @@ func (g *game) paragraph(dst *ebiten.Image, s string, x, y, width, size float64,
 	lines, ok := g.wraps[key]
 	if !ok {
 		// Measuring shapes every prefix: do it once per text, width and size.
-		lines = ui.Wrap(s, width, func(t string) float64 { return text.Advance(t, f) })
+		lines = ui.Wrap(s, width, g.measure(f))
 		if len(g.wraps) > 256 {
 			clear(g.wraps)
 		}
@@ -303,7 +330,7 @@ func (g *game) paragraphHeight(s string, width, size float64) float64 {
 	f := g.face(size)
 	lines, ok := g.wraps[wrapKey{s, math.Round(width), f.Size}]
 	if !ok {
-		lines = ui.Wrap(s, width, func(t string) float64 { return text.Advance(t, f) })
+		lines = ui.Wrap(s, width, g.measure(f))
 		g.wraps[wrapKey{s, math.Round(width), f.Size}] = lines
 	}
 	return float64(len(lines)) * size * g.layout.U * 1.25

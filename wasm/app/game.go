@@ -19,16 +19,17 @@ import (
 
 // game is the Ebiten adapter: input → commands, snapshots → model, model → pixels.
 type game struct {
-	params protocol.Params
-	rate   float64 // effective steps (or replayed events) per second; 0 = unlimited
-	model  ui.Model
-	replay ui.Replay
-	br     *bridge
-	src    *text.GoTextFaceSource
-	faces  map[float64]*text.GoTextFace
-	wraps  map[wrapKey][]string
-	texts  textCache
-	layers map[string]*layer
+	params  protocol.Params
+	rate    float64 // effective steps (or replayed events) per second; 0 = unlimited
+	model   ui.Model
+	replay  ui.Replay
+	br      *bridge
+	src     *text.GoTextFaceSource
+	faces   map[float64]*text.GoTextFace
+	wraps   map[wrapKey][]string
+	texts   textCache
+	runeAdv map[runeKey]float64 // advance per character and face size (measure)
+	layers  map[string]*layer
 	// layerRedraws counts layer re-renders (window.nas.layer_redraws).
 	layerRedraws int
 	layout       ui.Layout

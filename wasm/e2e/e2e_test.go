@@ -161,7 +161,7 @@ func TestPage(t *testing.T) {
 	// 2. The RL scene: core REINFORCE on the NAS-Bench-201 table.
 	open(1280, 720, "?scene=rl&rate=40")
 	waitFor(`window.nas.scene === "rl" && window.nas.step >= 60`, 90*time.Second)
-	time.Sleep(2 * time.Second) // let FPS settle for the report
+	waitFor(`window.nas.frames >= 60`, 60*time.Second) // steady state: draw_ms is the mean of the last 30 frames
 	s = read()
 	t.Logf("rl: Draw %.1f ms, %d layer redraws in %d frames, parts (ms) %v", s.DrawMS, s.LayerRedraws, s.Frames, s.DrawParts)
 	t.Logf("rl: step %d, %.1f samples/s, best %.2f%% %s, FPS %.1f, TPS %.1f", s.Step, s.StepsPerSec, s.Best, s.BestArch, s.FPS, s.TPS)
@@ -207,8 +207,9 @@ func TestPage(t *testing.T) {
 	// the baseline follows it. Parameters come from the URL (lecturer preset).
 	open(1280, 720, "?scene=rl&method=enas&seed=2&ctrl_lr=0.001")
 	waitFor(`window.nas.scene === "rl" && window.nas.method === "enas" && window.nas.step >= 5 && window.nas.baseline > 0`, 120*time.Second)
+	waitFor(`window.nas.frames >= 60`, 60*time.Second)
 	s = read()
-	t.Logf("enas: step %d, %.1f samples/s, reward %.3f, baseline %.3f, best %.3f, FPS %.1f, Draw %.1f ms", s.Step, s.StepsPerSec, s.Reward, s.Baseline, s.Best, s.FPS, s.DrawMS)
+	t.Logf("enas: step %d, %.1f samples/s, reward %.3f, baseline %.3f, best %.3f, FPS %.1f, Draw %.1f ms, parts (ms) %v", s.Step, s.StepsPerSec, s.Reward, s.Baseline, s.Best, s.FPS, s.DrawMS, s.DrawParts)
 	assert.Contains(t, s.BestArch, "Genotype(normal=[")
 	assert.True(t, s.Best > 0 && s.Best <= 1, "ENAS reward is an accuracy fraction: %v", s.Best)
 	url, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.search`))
