@@ -20,27 +20,36 @@ func Concat(tp *autograd.Tape, xs ...*autograd.Var) *autograd.Var {
 	}
 	hw := h * w
 	y := tp.Alloc(n, ct, h, w)
-	for i := 0; i < n; i++ {
-		off := 0
-		for _, x := range xs {
-			c := x.Dim(1)
-			copy(y.Data[(i*ct+off)*hw:(i*ct+off+c)*hw], x.Data()[i*c*hw:(i+1)*c*hw])
-			off += c
+	kernels.Parallel(n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			off := 0
+			for _, x := range xs {
+				c := x.Dim(1)
+				copy(y.Data[(i*ct+off)*hw:(i*ct+off+c)*hw], x.Data()[i*c*hw:(i+1)*c*hw])
+				off += c
+			}
 		}
-	}
+	})
 	return tp.Record("Concat", y, func(dy *tensor.Tensor) {
 		// forward: y = [x_0 | x_1 | …] on C  →  dx_i += dy[:, off_i:off_i+C_i]
-		off := 0
-		for _, x := range xs {
-			c := x.Dim(1)
+		dxs := make([][]float32, len(xs))
+		for j, x := range xs {
 			if x.RequiresGrad() {
-				dx := x.GradBuf().Data
-				for i := 0; i < n; i++ {
-					kernels.Add(dy.Data[(i*ct+off)*hw:(i*ct+off+c)*hw], dx[i*c*hw:(i+1)*c*hw])
-				}
+				dxs[j] = x.GradBuf().Data
 			}
-			off += c
 		}
+		kernels.Parallel(n, func(_, lo, hi int) {
+			off := 0
+			for j, x := range xs {
+				c := x.Dim(1)
+				if dxs[j] != nil {
+					for i := lo; i < hi; i++ {
+						kernels.Add(dy.Data[(i*ct+off)*hw:(i*ct+off+c)*hw], dxs[j][i*c*hw:(i+1)*c*hw])
+					}
+				}
+				off += c
+			}
+		})
 	}, xs...)
 }
 
@@ -49,18 +58,31 @@ func Concat(tp *autograd.Tape, xs ...*autograd.Var) *autograd.Var {
 //	y = Σ_i xs[i]
 func Add(tp *autograd.Tape, xs ...*autograd.Var) *autograd.Var {
 	y := tp.Alloc(xs[0].Shape()...)
-	copy(y.Data, xs[0].Data())
 	for i, x := range xs[1:] {
 		tensor.Mustf(tensor.SameShape(x.Shape(), xs[0].Shape()), "nn.Add", fmt.Sprintf("xs[%d]", i+1), x.Shape(), "%v (shape of xs[0])", xs[0].Shape())
-		kernels.Add(x.Data(), y.Data)
 	}
+	nel := len(y.Data)
+	kernels.Parallel(nel/chunk+1, func(_, lo, hi int) {
+		a, b := span(lo, hi, nel)
+		copy(y.Data[a:b], xs[0].Data()[a:b])
+		for _, x := range xs[1:] {
+			kernels.Add(x.Data()[a:b], y.Data[a:b])
+		}
+	})
 	return tp.Record("Add", y, func(dy *tensor.Tensor) {
 		// forward: y = Σ x_i  →  dx_i += dy
+		var dxs [][]float32
 		for _, x := range xs {
 			if x.RequiresGrad() {
-				kernels.Add(dy.Data, x.GradBuf().Data)
+				dxs = append(dxs, x.GradBuf().Data)
 			}
 		}
+		kernels.Parallel(nel/chunk+1, func(_, lo, hi int) {
+			a, b := span(lo, hi, nel)
+			for _, dx := range dxs {
+				kernels.Add(dy.Data[a:b], dx[a:b])
+			}
+		})
 	}, xs...)
 }
 
@@ -83,12 +105,26 @@ func WeightedSum(tp *autograd.Tape, w *autograd.Var, row int, xs []*autograd.Var
 			tensor.Mustf(tensor.SameShape(x.Shape(), shape), "nn.WeightedSum", "xs", x.Shape(), "%v (all terms alike)", shape)
 		}
 	}
-	y := tp.AllocZero(shape...)
-	for j, x := range xs {
-		if x != nil {
-			kernels.Axpy(wr[j], x.Data(), y.Data)
-		}
+	y := tp.Alloc(shape...)
+	if shape == nil { // every term is `none`
+		y = tp.AllocZero(shape...)
 	}
+	nel := len(y.Data)
+	kernels.Parallel(nel/chunk+1, func(_, lo, hi int) {
+		a, b := span(lo, hi, nel)
+		first := true
+		for j, x := range xs {
+			if x == nil {
+				continue
+			}
+			if first { // 0 + w·x, as an Axpy into zeros would round it
+				kernels.Affine(y.Data[a:b], x.Data()[a:b], wr[j], 0)
+				first = false
+				continue
+			}
+			kernels.Axpy(wr[j], x.Data()[a:b], y.Data[a:b])
+		}
+	})
 	inputs := append([]*autograd.Var{w}, xs...)
 	return tp.Record("WeightedSum", y, func(dy *tensor.Tensor) {
 		// forward: y = Σ_k w_k·x_k  →  dw_k += ⟨dy, x_k⟩,  dx_k += w_k·dy
@@ -96,15 +132,35 @@ func WeightedSum(tp *autograd.Tape, w *autograd.Var, row int, xs []*autograd.Var
 		if w.RequiresGrad() {
 			dw = w.GradBuf().Data[row*k : (row+1)*k]
 		}
-		for j, x := range xs {
-			if x == nil {
-				continue
+		var dxs []*tensor.Tensor // GradBuf allocates: call it before going parallel
+		for _, x := range xs {
+			var g *tensor.Tensor
+			if x != nil && x.RequiresGrad() {
+				g = x.GradBuf()
 			}
-			if dw != nil {
-				dw[j] += kernels.Dot(dy.Data, x.Data())
+			dxs = append(dxs, g)
+		}
+		slots := kernels.Slots()
+		part := make([]float32, slots*k) // per-slot partial ⟨dy, x_k⟩, summed in slot order
+		kernels.Parallel(nel/chunk+1, func(s, lo, hi int) {
+			a, b := span(lo, hi, nel)
+			for j, x := range xs {
+				if x == nil {
+					continue
+				}
+				if dw != nil {
+					part[s*k+j] = kernels.Dot(dy.Data[a:b], x.Data()[a:b])
+				}
+				if dxs[j] != nil {
+					kernels.Axpy(wr[j], dy.Data[a:b], dxs[j].Data[a:b])
+				}
 			}
-			if x.RequiresGrad() {
-				kernels.Axpy(wr[j], dy.Data, x.GradBuf().Data)
+		})
+		if dw != nil {
+			for s := 0; s < slots; s++ {
+				for j := range dw {
+					dw[j] += part[s*k+j]
+				}
 			}
 		}
 	}, inputs...)
