@@ -7,12 +7,12 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
-	"github.com/nasplayground/nas/core/nb201"
 	"github.com/nasplayground/nas/wasm/protocol"
 	"github.com/nasplayground/nas/wasm/ui"
 )
@@ -27,18 +27,23 @@ var shortOp = map[string]string{
 	"nor_conv_1x1": "conv1", "nor_conv_3x3": "conv3",
 }
 
-// nb201Ops are the NAS-Bench-201 ops in table order; nb201Edges its edge
-// labels "0→1" … "2→3" (from core's decision labels "edge 0→1 op").
-var (
-	nb201Ops   = nb201.OpNames()
-	nb201Edges = func() []string {
-		l := nb201.Space{}.DecisionLabels()
-		for i, s := range l {
-			l[i] = strings.TrimSuffix(strings.TrimPrefix(s, "edge "), " op")
+// nb201Edges is the number of edges of a NAS-Bench-201 cell (drawNB201Cell's
+// geometry); the names of its edges and ops come from the engine (Labels).
+const nb201Edges = 6
+
+// nb201Labels returns the op names and the edge labels ("0→1", from core's
+// "edge 0→1 op") of the sampled NAS-Bench-201 space, blank until the engine's
+// first snapshot names them.
+func (g *game) nb201Labels() (ops, edges []string) {
+	ops, edges = make([]string, 5), make([]string, nb201Edges)
+	if l := g.model.Labels; l != nil && len(l.Decisions) == nb201Edges && len(l.Choices) > 0 {
+		ops = l.Choices[0]
+		for i, s := range l.Decisions {
+			edges[i] = strings.TrimSuffix(strings.TrimPrefix(s, "edge "), " op")
 		}
-		return l
-	}()
-)
+	}
+	return ops, edges
+}
 
 var cifarClasses = []string{"plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
 
@@ -486,7 +491,8 @@ func (g *game) drawRL(dst *ebiten.Image) {
 	in := g.panel(dst, l.Panels["controller"], g.t("rl.controller")+" · "+g.t("m."+method), cap)
 	key := sampleKey{firstOf(m.Probs), firstOf([][]int{m.Choices})}
 	g.layer(dst, "rl.controller", l.Panels["controller"].Inset(1), key, func(dst *ebiten.Image) {
-		rowH := in.H / float64(nb201.Edges+1)
+		nb201Ops, edgeNames := g.nb201Labels()
+		rowH := in.H / float64(nb201Edges+1)
 		labelW := 3.0 * u
 		colW := (in.W - labelW) / float64(len(nb201Ops))
 		for k, op := range nb201Ops {
@@ -500,7 +506,7 @@ func (g *game) drawRL(dst *ebiten.Image) {
 			return 1.0 / float64(len(nb201Ops))
 		}
 		var bars lines // all bars in one DrawTriangles call, then outlines and numbers on top
-		for e := range nb201.Edges {
+		for e := range nb201Edges {
 			y := in.Y + float64(e+1)*rowH + rowH*0.1
 			for k := range nb201Ops {
 				bx, h := in.X+labelW+float64(k)*colW, full*prob(e, k)
@@ -509,9 +515,9 @@ func (g *game) drawRL(dst *ebiten.Image) {
 			}
 		}
 		bars.flush(dst)
-		for e := range nb201.Edges {
+		for e := range nb201Edges {
 			y := in.Y + float64(e+1)*rowH
-			g.text(dst, nb201Edges[e], in.X, y+rowH*0.2, ui.SizeBody, colText)
+			g.text(dst, edgeNames[e], in.X, y+rowH*0.2, ui.SizeBody, colText)
 			for k := range nb201Ops {
 				bx := in.X + labelW + float64(k)*colW
 				if e < len(m.Choices) && m.Choices[e] == k {
@@ -635,7 +641,11 @@ func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
 				}
 				label, clr := nodeName(k), colTrain
 				if j >= 2 {
-					label, clr = shortOp[enasOps[k%len(enasOps)]], rgba(ui.OpColors[(k+1)%len(ui.OpColors)])
+					op := enasOps[k%len(enasOps)]
+					if l := m.Labels; l != nil && d < len(l.Choices) && k < len(l.Choices[d]) {
+						op = l.Choices[d][k] // the engine's names for the space's ops
+					}
+					label, clr = shortOp[op], rgba(ui.OpColors[max(0, slices.Index(dartsOps, op))%len(ui.OpColors)])
 				}
 				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
 				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr) // label and number cached apart
@@ -686,6 +696,7 @@ func edgeIndex(input, node int) int {
 // drawNB201Cell draws the 4-node NAS-Bench-201 cell with each edge's chosen op.
 func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 	u := g.layout.U
+	ops, _ := g.nb201Labels()
 	// Nodes on a line; edges that skip a node arc above (0→2, 0→3) or below (1→3),
 	// so no two edges and no two labels cross.
 	pos := make([]ui.Point, 4)
@@ -702,7 +713,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 		c, w, lbl := colBorder, 0.08*u, "?"
 		if e < len(choices) {
 			k := choices[e]
-			c, lbl = rgba(ui.OpColors[k]), shortOp[nb201Ops[k]]
+			c, lbl = rgba(ui.OpColors[k]), shortOp[ops[k%len(ops)]]
 			w = 0.22 * u
 			if k == 0 {
 				w = 0.05 * u

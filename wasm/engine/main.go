@@ -28,7 +28,8 @@ type engine struct {
 	cmd       protocol.Command
 	s         search.Searcher
 	compare   *live.Compare
-	nb        *nb201.Table // rl and compare scenes
+	labels    *protocol.Labels // the rl scene's space
+	nb        *nb201.Table     // rl and compare scenes
 	pacer     *protocol.Pacer
 	running   bool
 	scheduled bool
@@ -79,7 +80,7 @@ func (e *engine) handle(raw string) {
 	switch c.Cmd {
 	case protocol.CmdStart:
 		e.cmd = c
-		e.s, e.compare = nil, nil
+		e.s, e.compare, e.labels = nil, nil, nil
 		e.pacer = protocol.NewPacer()
 		e.pacer.SetRate(c.Rate)
 		if err := e.build(c); err != nil {
@@ -146,11 +147,11 @@ func (e *engine) build(c protocol.Command) error {
 			e.compare, e.s = cmp, cmp
 			return nil
 		}
-		s, err := e.newSampling(c)
+		s, sp, err := e.newSampling(c)
 		if err != nil {
 			return err
 		}
-		e.s = s
+		e.s, e.labels = s, labelsOf(sp)
 		return nil
 	}
 	return fmt.Errorf("engine: scene %q has no engine (replay plays in the page)", c.Scene)
@@ -203,6 +204,7 @@ func (e *engine) snapshot() {
 	if e.compare != nil {
 		m.Curves = e.compare.Curves(100)
 	}
+	m.Labels = e.labels // every snapshot: the page may have reset its model
 	if p, ok := e.s.(predictor); ok && time.Since(e.lastPreds) > time.Second {
 		m.Preds = p.Predictions(8)
 		e.lastPreds = time.Now()

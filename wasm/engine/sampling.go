@@ -13,6 +13,7 @@ import (
 	"github.com/nasplayground/nas/core/search/evolution"
 	"github.com/nasplayground/nas/core/search/random"
 	"github.com/nasplayground/nas/core/search/rl"
+	"github.com/nasplayground/nas/core/search/sample"
 	"github.com/nasplayground/nas/wasm/protocol"
 )
 
@@ -27,7 +28,7 @@ const enasBudget = 10_000
 // newSampling builds the RL scene's searcher from core: on the NAS-Bench-201
 // table (CIFAR-10 test accuracy in percent as the reward), or ENAS on the
 // demo set.
-func (e *engine) newSampling(c protocol.Command) (search.Searcher, error) {
+func (e *engine) newSampling(c protocol.Command) (search.Searcher, sample.Space, error) {
 	space, eval := nb201.Space{}, nb201.Evaluator{Table: e.nb, Dataset: "cifar10"}
 	switch c.Method {
 	case rl.Method:
@@ -35,22 +36,36 @@ func (e *engine) newSampling(c protocol.Command) (search.Searcher, error) {
 		if c.CtrlLR > 0 {
 			cfg.LR = c.CtrlLR
 		}
-		return rl.New(space, eval, cfg), nil
+		return rl.New(space, eval, cfg), space, nil
 	case enas.Method:
-		return newENAS(c)
+		s, err := newENAS(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, s.Shared.Space, nil
 	case evolution.Method:
-		return evolution.New(space, eval, evolution.DefaultConfig(rlBudget, c.Seed))
+		s, err := evolution.New(space, eval, evolution.DefaultConfig(rlBudget, c.Seed))
+		return s, space, err
 	case random.Method:
-		return random.New(space, eval, rlBudget, c.Seed), nil
+		return random.New(space, eval, rlBudget, c.Seed), space, nil
 	}
-	return nil, fmt.Errorf("engine: method %q, want one of %v", c.Method, protocol.RLMethods)
+	return nil, nil, fmt.Errorf("engine: method %q, want one of %v", c.Method, protocol.RLMethods)
+}
+
+// labelsOf returns sp's decision and choice names for the page.
+func labelsOf(sp sample.Space) *protocol.Labels {
+	l := &protocol.Labels{Decisions: sp.DecisionLabels()}
+	for d := range sp.Decisions() {
+		l.Choices = append(l.Choices, sp.ChoiceLabels(d))
+	}
+	return l
 }
 
 // newENAS builds ENAS (core/search/enas) over the DARTS micro space on the
 // demo set, as small as the page's DARTS: C = 4, 3 layers, batch 16, no
 // augmentation, one kernel thread. One Step is one controller sample, one
 // shared-weight minibatch and one validation minibatch (the reward).
-func newENAS(c protocol.Command) (search.Searcher, error) {
+func newENAS(c protocol.Command) (*enas.Searcher, error) {
 	train, err := demo.Train()
 	if err != nil {
 		return nil, err

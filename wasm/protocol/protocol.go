@@ -71,6 +71,14 @@ type Curve struct {
 	Trials int       `json:"trials"` // repeats done
 }
 
+// Labels name a sampling space's decisions and each decision's choices
+// (sample.Space's DecisionLabels and ChoiceLabels), so the page draws them
+// without linking the space.
+type Labels struct {
+	Decisions []string   `json:"decisions"`
+	Choices   [][]string `json:"choices"`
+}
+
 // Message is one message from the engine to the UI. Events holds the events
 // since the previous snapshot (oldest first), at most MaxEvents of them.
 type Message struct {
@@ -88,6 +96,7 @@ type Message struct {
 	ImagesPerSec float64        `json:"images_per_s"`
 	Curves       []Curve        `json:"curves,omitempty"`
 	Preds        []Prediction   `json:"preds,omitempty"`
+	Labels       *Labels        `json:"labels,omitempty"` // sampling scenes: the space's labels
 	Text         string         `json:"text,omitempty"`
 }
 

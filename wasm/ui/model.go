@@ -87,6 +87,7 @@ type Model struct {
 	Choices                []int
 	Arch, BestArch         string
 	BestReward             float64
+	Labels                 *protocol.Labels // the sampled space's decision and choice names
 
 	// Compare.
 	Curves []protocol.Curve
@@ -120,6 +121,9 @@ func (m *Model) Apply(msg protocol.Message) {
 	}
 	if msg.Preds != nil {
 		m.Preds = msg.Preds
+	}
+	if msg.Labels != nil {
+		m.Labels = msg.Labels
 	}
 	if msg.Text != "" {
 		m.Text = msg.Text

@@ -130,6 +130,10 @@ func TestModelFoldsDARTSAndSamples(t *testing.T) {
 	m.Fold(search.Event{Kind: "sample", Method: "reinforce", Space: "nb201", Step: 1, Reward: 90, Baseline: 88, Best: 90, BestArch: "|a|", Arch: "|a|", Choices: []int{1}})
 	assert.False(t, m.IsDARTS())
 	assert.Equal(t, 90.0, m.BestReward)
+	lbl := &protocol.Labels{Decisions: []string{"edge 0→1 op"}, Choices: [][]string{{"none", "skip_connect"}}}
+	m.Apply(protocol.Message{Type: protocol.MsgSnapshot, Labels: lbl})
+	m.Apply(protocol.Message{Type: protocol.MsgSnapshot})
+	assert.Equal(t, lbl, m.Labels, "labels persist over snapshots without them")
 	m.Apply(protocol.Message{Type: protocol.MsgError, Text: "DARTS engine not built yet"})
 	assert.Equal(t, "DARTS engine not built yet", m.Text)
 }
