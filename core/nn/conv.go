@@ -120,27 +120,45 @@ func isPointwise(g kernels.Geom) bool {
 	return g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0
 }
 
-// convForward: per image n and group, y_g = W_g · im2col(x_g).
+// convForward: per image n and group, y_g = W_g · im2col(x_g). Stride-1
+// convolutions use the flat im2col (one copy per column row, outputs W+2P
+// apart, junk columns dropped by ExtractFlat).
 func convForward(tp *autograd.Tape, x, w *autograd.Var, y *tensor.Tensor, n, c, f int, g kernels.Geom, groups int) {
 	cg, fg := c/groups, f/groups
 	kk := cg * g.KH * g.KW
 	hw, ohw := g.H*g.W, g.OH()*g.OW()
 	pw := isPointwise(g)
+	nf := 0
+	if !pw {
+		nf = kernels.FlatCols(g)
+	}
+	per := kk * ohw // scratch per slot
+	if nf > 0 {
+		per = (kk + fg) * nf
+	}
 	var cols *tensor.Tensor
 	if !pw {
-		cols = tp.Alloc(kernels.Slots(), kk*ohw)
+		cols = tp.Alloc(kernels.Slots(), per)
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for gi := 0; gi < groups; gi++ {
 				xg := x.Data()[(i*c+gi*cg)*hw : (i*c+gi*cg+cg)*hw]
-				col := xg
-				if !pw {
-					col = cols.Data[wk*kk*ohw : (wk+1)*kk*ohw]
-					kernels.Im2col(xg, cg, g, col)
-				}
 				wg := w.Data()[gi*fg*kk : (gi+1)*fg*kk]
 				yg := y.Data[(i*f+gi*fg)*ohw : (i*f+gi*fg+fg)*ohw]
+				if nf > 0 {
+					buf := cols.Data[wk*per : (wk+1)*per]
+					col, yf := buf[:kk*nf], buf[kk*nf:]
+					kernels.Im2colFlat(xg, cg, g, col)
+					kernels.GemmNN(fg, nf, kk, wg, kk, col, nf, 0, yf, nf)
+					kernels.ExtractFlat(yf, fg, g, yg)
+					continue
+				}
+				col := xg
+				if !pw {
+					col = cols.Data[wk*per : (wk+1)*per]
+					kernels.Im2col(xg, cg, g, col)
+				}
 				kernels.GemmNN(fg, ohw, kk, wg, kk, col, ohw, 0, yg, ohw)
 			}
 		}
@@ -156,19 +174,42 @@ func convBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, 
 	hw, ohw := g.H*g.W, g.OH()*g.OW()
 	pw := isPointwise(g)
 	nw := kernels.Slots()
-	cols := tp.Alloc(nw, 2*kk*ohw)
+	nf := 0
+	if !pw {
+		nf = kernels.FlatCols(g)
+	}
+	per := 2 * kk * ohw
+	if nf > 0 {
+		per = (2*kk + fg) * nf
+	}
+	cols := tp.Alloc(nw, per)
 	var dws *tensor.Tensor
 	if dw != nil {
 		dws = tp.AllocZero(nw, len(dw))
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
-		buf := cols.Data[wk*2*kk*ohw : (wk+1)*2*kk*ohw]
-		col, dcol := buf[:kk*ohw], buf[kk*ohw:]
+		buf := cols.Data[wk*per : (wk+1)*per]
 		for i := lo; i < hi; i++ {
 			for gi := 0; gi < groups; gi++ {
 				xg := x.Data()[(i*c+gi*cg)*hw : (i*c+gi*cg+cg)*hw]
 				dyg := dy.Data[(i*f+gi*fg)*ohw : (i*f+gi*fg+fg)*ohw]
 				wg := w.Data()[gi*fg*kk : (gi+1)*fg*kk]
+				if nf > 0 {
+					// flat layout: dy spread to rows nf apart (junk columns 0)
+					col, dcol, dyf := buf[:kk*nf], buf[kk*nf:2*kk*nf], buf[2*kk*nf:]
+					kernels.SpreadFlat(dyg, fg, g, dyf)
+					if dws != nil {
+						kernels.Im2colFlat(xg, cg, g, col)
+						dwg := dws.Data[wk*len(dw)+gi*fg*kk : wk*len(dw)+(gi+1)*fg*kk]
+						kernels.GemmNT(fg, kk, nf, dyf, nf, col, nf, 1, dwg, kk)
+					}
+					if dx != nil {
+						kernels.GemmTN(kk, nf, fg, wg, kk, dyf, nf, 0, dcol, nf)
+						kernels.Col2imFlat(dcol, cg, g, dx[(i*c+gi*cg)*hw:(i*c+gi*cg+cg)*hw])
+					}
+					continue
+				}
+				col, dcol := buf[:kk*ohw], buf[kk*ohw:]
 				if dws != nil {
 					src := xg
 					if !pw {

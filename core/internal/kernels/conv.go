@@ -38,28 +38,29 @@ func im2colGeneric(x []float32, c int, g Geom, col []float32) {
 	for ci := 0; ci < c; ci++ {
 		xc := x[ci*hw : ci*hw+hw]
 		for kh := 0; kh < g.KH; kh++ {
+			ylo, yhi := validRange(g.H, oh, g.SH, g.PH, kh*g.DH)
 			for kw := 0; kw < g.KW; kw++ {
 				dst := col[r*oh*ow : (r+1)*oh*ow]
 				r++
-				for y := 0; y < oh; y++ {
+				xlo, xhi := validRange(g.W, ow, g.SW, g.PW, kw*g.DW)
+				clear(dst[:ylo*ow])
+				clear(dst[yhi*ow:])
+				for y := ylo; y < yhi; y++ {
 					iy := y*g.SH - g.PH + kh*g.DH
 					row := dst[y*ow : y*ow+ow]
-					if iy < 0 || iy >= g.H {
-						clear(row)
+					clear(row[:xlo])
+					clear(row[xhi:])
+					if xlo >= xhi {
 						continue
 					}
 					xr := xc[iy*g.W : iy*g.W+g.W]
-					ix := -g.PW + kw*g.DW
-					if g.SW == 1 && ix >= 0 && ix+ow <= g.W {
-						copy(row, xr[ix:ix+ow])
+					ix := xlo*g.SW - g.PW + kw*g.DW
+					if g.SW == 1 {
+						copy(row[xlo:xhi], xr[ix:ix+xhi-xlo])
 						continue
 					}
-					for xo := range row {
-						if ix >= 0 && ix < g.W {
-							row[xo] = xr[ix]
-						} else {
-							row[xo] = 0
-						}
+					for xo := xlo; xo < xhi; xo++ {
+						row[xo] = xr[ix]
 						ix += g.SW
 					}
 				}
@@ -75,21 +76,25 @@ func col2imGeneric(col []float32, c int, g Geom, dx []float32) {
 	for ci := 0; ci < c; ci++ {
 		dc := dx[ci*hw : ci*hw+hw]
 		for kh := 0; kh < g.KH; kh++ {
+			ylo, yhi := validRange(g.H, oh, g.SH, g.PH, kh*g.DH)
 			for kw := 0; kw < g.KW; kw++ {
 				src := col[r*oh*ow : (r+1)*oh*ow]
 				r++
-				for y := 0; y < oh; y++ {
+				xlo, xhi := validRange(g.W, ow, g.SW, g.PW, kw*g.DW)
+				if xlo >= xhi {
+					continue
+				}
+				for y := ylo; y < yhi; y++ {
 					iy := y*g.SH - g.PH + kh*g.DH
-					if iy < 0 || iy >= g.H {
+					dr := dc[iy*g.W : iy*g.W+g.W]
+					row := src[y*ow+xlo : y*ow+xhi]
+					ix := xlo*g.SW - g.PW + kw*g.DW
+					if g.SW == 1 {
+						Add(row, dr[ix:ix+len(row)])
 						continue
 					}
-					dr := dc[iy*g.W : iy*g.W+g.W]
-					row := src[y*ow : y*ow+ow]
-					ix := -g.PW + kw*g.DW
 					for _, v := range row {
-						if ix >= 0 && ix < g.W {
-							dr[ix] += v
-						}
+						dr[ix] += v
 						ix += g.SW
 					}
 				}
@@ -124,4 +129,21 @@ func depthwiseGeneric(x, w []float32, c int, g Geom, y []float32) {
 
 func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 	depthwiseBackwardPlanar(corrGeneric, dotTapsGeneric, x, w, dy, c, g, dx, dw)
+}
+
+// validRange returns the output positions o in [lo, hi) for which
+// o*s − p + kd lies inside [0, n).
+func validRange(n, out, s, p, kd int) (lo, hi int) {
+	// o*s >= p − kd  →  o >= ceil((p−kd)/s)
+	if p-kd > 0 {
+		lo = (p - kd + s - 1) / s
+	}
+	// o*s − p + kd <= n−1  →  o <= (n−1+p−kd)/s
+	top := n - 1 + p - kd
+	if top < 0 {
+		return 0, 0
+	}
+	hi = min(top/s+1, out)
+	lo = min(lo, hi)
+	return lo, hi
 }

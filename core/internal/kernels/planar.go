@@ -430,3 +430,74 @@ func avgPoolBackwardPlanar(dy []float32, c int, g Geom, countIncludePad bool, dx
 		p.addBack(s.dbuf, dx[ci*hw:ci*hw+hw])
 	}
 }
+
+// FlatCols returns the column count n′ = OH·(W+2PW) of the flat im2col of a
+// stride-1 geometry (output rows W+2PW apart, the last 2PW−(KW−1)DW columns
+// of each row junk), or 0 when g is strided and the flat form does not apply.
+func FlatCols(g Geom) int {
+	if g.SH != 1 || g.SW != 1 {
+		return 0
+	}
+	return planFor(g).l
+}
+
+// Im2colFlat is Im2col for FlatCols(g) > 0 with rows of n′ = FlatCols(g)
+// flat positions: col[(c·KH+kh)·KW+kw][j] = padded_c[j + kh·DH·(W+2PW) + kw·DW],
+// one contiguous copy per row (the junk columns read finite padding or image
+// values and are discarded by ExtractFlat).
+func Im2colFlat(x []float32, c int, g Geom, col []float32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, false)
+	defer putScratch(s.s)
+	clear(s.buf)
+	hw, kk, n := g.H*g.W, g.KH*g.KW, p.l
+	for ci := 0; ci < c; ci++ {
+		p.layout(x[ci*hw:ci*hw+hw], s.buf)
+		for t, o := range p.off {
+			r := ci*kk + t
+			copy(col[r*n:r*n+n], s.buf[o:o+n])
+		}
+	}
+}
+
+// Col2imFlat is the adjoint of Im2colFlat: dx (C×H×W) += the image part of
+// Σ_rows dcol scattered back to the padded planes.
+func Col2imFlat(dcol []float32, c int, g Geom, dx []float32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, false)
+	defer putScratch(s.s)
+	hw, kk, n := g.H*g.W, g.KH*g.KW, p.l
+	for ci := 0; ci < c; ci++ {
+		clear(s.buf)
+		for t, o := range p.off {
+			r := ci*kk + t
+			Add(dcol[r*n:r*n+n], s.buf[o:o+n])
+		}
+		p.addBack(s.buf, dx[ci*hw:ci*hw+hw])
+	}
+}
+
+// ExtractFlat copies rows planes of flat outputs (n′ = FlatCols(g) apart)
+// into y (rows×OH×OW).
+func ExtractFlat(yflat []float32, rows int, g Geom, y []float32) {
+	p := planFor(g)
+	ohw := p.oh * p.ow
+	for r := 0; r < rows; r++ {
+		p.extract(yflat[r*p.l:(r+1)*p.l], y[r*ohw:(r+1)*ohw])
+	}
+}
+
+// SpreadFlat is the adjoint layout of ExtractFlat: dyflat (rows×n′) gets dy
+// (rows×OH×OW) with zero junk columns.
+func SpreadFlat(dy []float32, rows int, g Geom, dyflat []float32) {
+	p := planFor(g)
+	ohw, ow, pcw := p.oh*p.ow, p.ow, p.pcw
+	for r := 0; r < rows; r++ {
+		d, src := dyflat[r*p.l:(r+1)*p.l], dy[r*ohw:(r+1)*ohw]
+		for oy := 0; oy < p.oh; oy++ {
+			row := d[oy*pcw : oy*pcw+pcw]
+			copy(row[:ow], src[oy*ow:oy*ow+ow])
+			clear(row[ow:])
+		}
+	}
+}

@@ -113,3 +113,34 @@ func TestMaxPoolNonFinite(t *testing.T) {
 	}
 	require.Equal(t, []int32{0, 0, 0, 0}, idx)
 }
+
+// TestIm2colFlat: the flat rows hold Im2col's rows at W+2PW spacing (checked
+// through ExtractFlat), and Col2imFlat of SpreadFlat'ed rows equals Col2im.
+func TestIm2colFlat(t *testing.T) {
+	r := rand.New(rand.NewPCG(34, 35))
+	for gi, g := range testGeoms {
+		n := FlatCols(g)
+		if g.SH != 1 || g.SW != 1 {
+			require.Zero(t, n, "geom %d strided", gi)
+			continue
+		}
+		const c = 3
+		kk, ohw := g.KH*g.KW, g.OH()*g.OW()
+		x := randSlice(r, c*g.H*g.W)
+		want := make([]float32, c*kk*ohw)
+		Im2col(x, c, g, want)
+		flat := randSlice(r, c*kk*n)
+		Im2colFlat(x, c, g, flat)
+		got := make([]float32, len(want))
+		ExtractFlat(flat, c*kk, g, got)
+		require.Equal(t, want, got, "geom %d", gi)
+
+		dcol := randSlice(r, len(want))
+		dx1, dx2 := make([]float32, len(x)), make([]float32, len(x))
+		Col2im(dcol, c, g, dx1)
+		dflat := randSlice(r, len(flat))
+		SpreadFlat(dcol, c*kk, g, dflat)
+		Col2imFlat(dflat, c, g, dx2)
+		requireClose(t, dx1, dx2, 1e-6, fmt.Sprintf("col2im flat geom %d", gi))
+	}
+}
