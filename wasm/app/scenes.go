@@ -351,13 +351,21 @@ func (g *game) drawPhase(dst *ebiten.Image, r ui.Rect) {
 func (g *game) drawAlpha(dst *ebiten.Image, r ui.Rect, ops []string) {
 	m := &g.model
 	in := g.panel(dst, r, g.t("darts.alpha"), g.t("darts.alpha.cap"))
-	g.layer(dst, "alpha", r.Inset(1), [2]*float64{firstOf(m.AlphaNormal), firstOf(m.AlphaReduce)}, func(dst *ebiten.Image) { g.drawAlphaMap(dst, in, ops) })
+	g.layer(dst, "alpha", r.Inset(1), [2]*float64{firstOf(m.AlphaNormal), firstOf(m.AlphaReduce)}, func(dst *ebiten.Image) { g.drawAlphaMap(dst, r, in, ops) })
 }
 
-// drawAlphaMap draws the two heat maps into in.
-func (g *game) drawAlphaMap(dst *ebiten.Image, in ui.Rect, ops []string) {
+// drawAlphaMap draws the two heat maps into in and the colour scale in the
+// title row of the panel r. A cell's colour is its deviation from uniform,
+// softmax(α) − 1/K, on a symmetric scale of ±(the largest deviation now):
+// near the start every softmax(α) is ≈ 1/K and an absolute scale is flat.
+func (g *game) drawAlphaMap(dst *ebiten.Image, r, in ui.Rect, ops []string) {
 	u := g.layout.U
 	m := &g.model
+	dev := ui.MaxDeviation(m.AlphaNormal, m.AlphaReduce)
+	var bars lines
+	if m.AlphaNormal != nil {
+		g.drawDeviationScale(dst, &bars, r, dev)
+	}
 	edges := ui.CellEdges(4)
 	labelW := 2.6 * u
 	mapW := (in.W - 2*labelW - 0.8*u) / 2
@@ -366,7 +374,7 @@ func (g *game) drawAlphaMap(dst *ebiten.Image, in ui.Rect, ops []string) {
 		x0 := in.X + labelW + float64(c)*(mapW+labelW+0.8*u)
 		colW := mapW / float64(len(ops))
 		for k := range ops { // column keys: the legend's colours
-			vector.DrawFilledRect(dst, float32(x0+float64(k)*colW), float32(in.Y+0.2*u), float32(colW-2), float32(0.5*u), rgba(ui.OpColors[k%len(ui.OpColors)]), false)
+			bars.rect(dst, x0+float64(k)*colW, in.Y+0.2*u, colW-2, 0.5*u, rgba(ui.OpColors[k%len(ui.OpColors)]))
 		}
 		g.textRight(dst, []string{"N", "R"}[c], x0-0.3*u, in.Y, ui.SizeCaption, colDim)
 		y0 := in.Y + 1.0*u
@@ -375,18 +383,38 @@ func (g *game) drawAlphaMap(dst *ebiten.Image, in ui.Rect, ops []string) {
 				g.textRight(dst, fmt.Sprintf("%s→%d", nodeName(ft[0]), ft[1]-2), x0-0.2*u, y0+float64(e)*rowH-0.1*u, math.Min(ui.SizeCaption*0.75, rowH/u), colDim)
 			}
 			for k := range ops {
-				p := 0.0
-				if e < len(a) && k < len(a[e]) {
-					p = a[e][k]
+				clr := color.RGBA{40, 44, 52, 255}
+				if e < len(a) && k < len(a[e]) && dev > 0 {
+					cr, cg, cb := ui.Diverging((a[e][k] - 1/float64(len(a[e]))) / dev)
+					clr = color.RGBA{cr, cg, cb, 255}
 				}
-				cr, cg, cb := ui.Viridis(math.Min(1, p*2)) // p=0.5 is already saturated: α rarely exceeds it
-				if a == nil {
-					cr, cg, cb = 40, 44, 52
-				}
-				vector.DrawFilledRect(dst, float32(x0+float64(k)*colW), float32(y0+float64(e)*rowH), float32(colW-1), float32(rowH-1), color.RGBA{cr, cg, cb, 255}, false)
+				bars.rect(dst, x0+float64(k)*colW, y0+float64(e)*rowH, colW-1, rowH-1, clr)
 			}
 		}
 	}
+	bars.flush(dst)
+}
+
+// drawDeviationScale draws the heat map's colour scale right-aligned in the
+// title row of r: −dev, the gradient, +dev.
+func (g *game) drawDeviationScale(dst *ebiten.Image, bars *lines, r ui.Rect, dev float64) {
+	u := g.layout.U
+	y := r.Y + 0.35*u
+	x := r.X + r.W - 0.4*u
+	hi := fmt.Sprintf("+%.2g", dev)
+	x -= g.texts.get(hi, g.face(ui.SizeCaption), g.frames).adv
+	g.text(dst, hi, x, y, ui.SizeCaption, rgba(ui.DivergingHigh))
+	const n = 24
+	w := 5.0 * u
+	x -= w + 0.3*u
+	for i := range n {
+		cr, cg, cb := ui.Diverging(2*(float64(i)+0.5)/n - 1)
+		bars.rect(dst, x+float64(i)*w/n, y+0.15*u, w/n+0.5, 0.55*u, color.RGBA{cr, cg, cb, 255})
+	}
+	lo := fmt.Sprintf("-%.2g", dev)
+	x -= 0.3 * u
+	g.textRight(dst, lo, x, y, ui.SizeCaption, rgba(ui.DivergingLow))
+	g.textRight(dst, g.t("darts.alpha.scale"), x-g.texts.get(lo, g.face(ui.SizeCaption), g.frames).adv-0.3*u, y, ui.SizeCaption, colDim)
 }
 
 func nodeName(s int) string {

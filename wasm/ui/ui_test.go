@@ -169,3 +169,34 @@ func TestViridisEnds(t *testing.T) {
 	r, g, b = ui.Viridis(1)
 	assert.Equal(t, [3]uint8{253, 231, 37}, [3]uint8{r, g, b})
 }
+
+func TestMaxDeviation(t *testing.T) {
+	tests := []struct {
+		name string
+		mats [][][]float64
+		want float64
+	}{
+		{"uniform", [][][]float64{{{0.25, 0.25, 0.25, 0.25}}}, 0},
+		{"below uniform wins", [][][]float64{{{0.3, 0.3, 0.3, 0.1}}}, 0.15},
+		{"second matrix, own K", [][][]float64{{{0.5, 0.5}}, {{0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125, 0.125}, {0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2}}}, 0.075},
+		{"nil", nil, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { assert.InDelta(t, tc.want, ui.MaxDeviation(tc.mats...), 1e-12) })
+	}
+}
+
+func TestDiverging(t *testing.T) {
+	tests := []struct {
+		t    float64
+		want [3]uint8
+	}{
+		{-1, ui.DivergingLow}, {0, ui.DivergingZero}, {1, ui.DivergingHigh},
+		{-7, ui.DivergingLow}, {3, ui.DivergingHigh}, // clamped
+		{0.5, [3]uint8{152, 102, 43}}, // halfway: (48+255)/2, (54+150)/2, (66+20)/2, rounded
+	}
+	for _, tc := range tests {
+		r, g, b := ui.Diverging(tc.t)
+		assert.Equal(t, tc.want, [3]uint8{r, g, b}, "t=%g", tc.t)
+	}
+}
