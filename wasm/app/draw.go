@@ -165,20 +165,25 @@ type wrapKey struct {
 	width, size float64
 }
 
-// paragraph draws s wrapped to width and returns the height used.
-func (g *game) paragraph(dst *ebiten.Image, s string, x, y, width, size float64, clr color.Color) float64 {
+// wrapped returns s wrapped to width at size, cached per text, width and size.
+func (g *game) wrapped(s string, width, size float64) []string {
 	f := g.face(size)
-	lh := size * g.layout.U * 1.25
 	key := wrapKey{s, math.Round(width), f.Size}
 	lines, ok := g.wraps[key]
 	if !ok {
-		// Measuring shapes every prefix: do it once per text, width and size.
 		lines = ui.Wrap(s, width, g.measure(f))
 		if len(g.wraps) > 256 {
 			clear(g.wraps)
 		}
 		g.wraps[key] = lines
 	}
+	return lines
+}
+
+// paragraph draws s wrapped to width and returns the height used.
+func (g *game) paragraph(dst *ebiten.Image, s string, x, y, width, size float64, clr color.Color) float64 {
+	lh := size * g.layout.U * 1.25
+	lines := g.wrapped(s, width, size)
 	for i, l := range lines {
 		g.text(dst, l, x, y+float64(i)*lh, size, clr)
 	}

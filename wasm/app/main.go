@@ -130,6 +130,19 @@ func publish(g *game, fps, tps float64) {
 			o["baseline"] = p.Y
 		}
 	}
+	if st := &m.Stability; st.Edges != nil {
+		o["genotype_stable_steps"] = st.StableSteps(m.Step)
+		n := 0
+		for _, r := range st.Recent(m.Step) {
+			if r {
+				n++
+			}
+		}
+		o["genotype_changed"] = n
+		if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, m.Ops, st.Edges, 4); len(gaps) > 0 {
+			o["genotype_tie_gap"] = ui.Median(gaps)
+		}
+	}
 	if len(m.Curves) > 0 {
 		cs := make([]any, len(m.Curves))
 		for i, c := range m.Curves {

@@ -210,13 +210,9 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 		}
 	}, "legend", ops)
 
-	// Genotype.
+	// Genotype, with how long it has held.
 	in = g.panel(dst, l.Panels["genotype"], g.t("darts.genotype"), "")
-	gt := m.Genotype
-	if gt == "" {
-		gt = "-"
-	}
-	g.paragraph(sub(dst, l.Panels["genotype"]), gt, in.X, in.Y, in.W, ui.SizeCaption*0.85, colAccent)
+	g.drawGenotype(sub(dst, l.Panels["genotype"]), in, ops)
 
 	g.mark("legend+genotype")
 	g.drawPhase(dst, l.Panels["phase"])
@@ -247,6 +243,56 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 		g.textCentered(dst, msg, box, ui.SizeBody, colWarning)
 	}
 }
+
+// drawGenotype draws into in: for how many steps the derived genotype has
+// not changed and how many of its edges changed within the last epoch, the
+// genotype with those edges highlighted, and why near-tied ops make it flip.
+func (g *game) drawGenotype(dst *ebiten.Image, in ui.Rect, ops []string) {
+	u := g.layout.U
+	m := &g.model
+	st := &m.Stability
+	if m.Genotype == "" {
+		g.text(dst, "-", in.X, in.Y, ui.SizeCaption, colAccent)
+		return
+	}
+	var spans [][2]int
+	if st.Genotype == m.Genotype {
+		for i, r := range st.Recent(m.Step) {
+			if r {
+				spans = append(spans, [2]int{st.Edges[i].Start, st.Edges[i].End})
+			}
+		}
+		window := g.t("darts.geno.start")
+		if st.EpochSteps > 0 {
+			window = fmt.Sprintf(g.t("darts.geno.epoch"), st.EpochSteps)
+		}
+		line := fmt.Sprintf(g.t("darts.geno.stable"), st.StableSteps(m.Step), len(spans), len(st.Edges), window)
+		g.text(dst, line, in.X, in.Y, ui.SizeCaption, colText)
+	}
+	y := in.Y + 1.2*u
+	size := ui.SizeCaption * 0.85
+	lh := size * u * 1.25
+	lines := g.wrapped(m.Genotype, in.W, size)
+	for i, ps := range ui.Highlight(m.Genotype, lines, spans) {
+		x := in.X
+		for _, p := range ps {
+			if !p.Hi {
+				x += g.text(dst, p.Text, x, y+float64(i)*lh, size, colAccent)
+				continue
+			}
+			w := g.texts.get(p.Text, g.face(size), g.frames).adv
+			fillRect(dst, ui.Rect{X: x - 1, Y: y + float64(i)*lh - 0.05*u, W: w + 2, H: lh}, colChanged)
+			x += g.text(dst, p.Text, x, y+float64(i)*lh, size, colText)
+		}
+	}
+	y += float64(len(lines))*lh + 0.3*u
+	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, 4); len(gaps) > 0 && st.Genotype == m.Genotype {
+		g.paragraph(dst, fmt.Sprintf(g.t("darts.geno.why"), fmt.Sprintf("%.2g", ui.Median(gaps))), in.X, y, in.W, ui.SizeCaption, colDim)
+	}
+}
+
+// colChanged backs the genotype's recently changed edges.
+var colChanged = color.RGBA{150, 70, 0, 255}
 
 // sub returns the part of dst inside r, so drawing there is clipped to r.
 func sub(dst *ebiten.Image, r ui.Rect) *ebiten.Image {

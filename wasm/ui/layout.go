@@ -150,7 +150,7 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	c := content
 	switch kind {
 	case protocol.SceneDARTS:
-		cellH := (c - 8.4) / 2
+		cellH := (c - 10.4) / 2 // the genotype panel gets the rest: genotype, stability, why it flips
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
 		l.Panels["legend"] = g.r(0, 2*cellH, 36, 1.8)

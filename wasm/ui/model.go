@@ -77,6 +77,7 @@ type Model struct {
 	AlphaNormal, AlphaReduce             [][]float64
 	Ops                                  []string
 	Genotype                             string
+	Stability                            GenoStability // how long the derived genotype has held
 	Phase                                string
 	PhaseW, PhaseAlpha                   int // steps of each half of the bilevel problem
 	Preds                                []protocol.Prediction
@@ -176,6 +177,10 @@ func (m *Model) Fold(ev search.Event) {
 	}
 	if ev.Genotype != "" {
 		m.Genotype = ev.Genotype
+		m.Stability.Observe(ev.Step, ev.Genotype)
+	}
+	if ev.Kind == search.KindEpoch && m.Stability.Edges != nil {
+		m.Stability.EndEpoch(ev.Step)
 	}
 	if ev.Message != "" {
 		m.Text = ev.Message

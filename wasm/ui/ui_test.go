@@ -200,3 +200,98 @@ func TestDiverging(t *testing.T) {
 		assert.Equal(t, tc.want, [3]uint8{r, g, b}, "t=%g", tc.t)
 	}
 }
+
+const geno1 = "Genotype(normal=[('sep_conv_3x3', 1), ('skip_connect', 0), ('max_pool_3x3', 2), ('sep_conv_3x3', 0), ('dil_conv_3x3', 2), ('sep_conv_5x5', 3), ('skip_connect', 0), ('dil_conv_5x5', 4)], normal_concat=range(2, 6), reduce=[('sep_conv_5x5', 1), ('max_pool_3x3', 0), ('skip_connect', 0), ('skip_connect', 2), ('sep_conv_3x3', 0), ('sep_conv_3x3', 3), ('sep_conv_3x3', 2), ('dil_conv_3x3', 4)], reduce_concat=range(2, 6))"
+
+func TestParseGenotypeEdges(t *testing.T) {
+	es, err := ui.ParseGenotypeEdges(geno1)
+	require.NoError(t, err)
+	require.Len(t, es, 16)
+	assert.Equal(t, ui.GenoEdge{Node: 0, Input: 1, Op: "sep_conv_3x3", Start: 17, End: 36}, es[0])
+	assert.Equal(t, "('sep_conv_3x3', 1)", geno1[es[0].Start:es[0].End])
+	assert.Equal(t, ui.GenoEdge{Node: 3, Input: 4, Op: "dil_conv_5x5", Start: es[7].Start, End: es[7].End}, es[7])
+	assert.True(t, es[8].Reduce)
+	assert.Equal(t, 0, es[8].Node)
+	assert.Equal(t, "('dil_conv_3x3', 4)", geno1[es[15].Start:es[15].End])
+	for _, bad := range []string{"Genotype()", "Genotype(normal=[('sep', x)])", "Genotype(normal=[('sep'"} {
+		_, err := ui.ParseGenotypeEdges(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestGenoStability(t *testing.T) {
+	var g ui.GenoStability
+	g.Observe(1, geno1)
+	assert.Equal(t, 0, g.StableSteps(1))
+	assert.Equal(t, 9, g.StableSteps(10))
+	// Node 0's two edges swap places: the same set, no change.
+	swapped := strings.Replace(geno1, "('sep_conv_3x3', 1), ('skip_connect', 0)", "('skip_connect', 0), ('sep_conv_3x3', 1)", 1)
+	g.Observe(10, swapped)
+	assert.Equal(t, 9, g.StableSteps(10))
+	assert.Equal(t, make([]bool, 16), g.Recent(10), "nothing entered since the first genotype")
+	// Node 1 of the normal cell: max_pool from node 0 becomes avg_pool (a near tie).
+	flipped := strings.Replace(swapped, "('max_pool_3x3', 2)", "('avg_pool_3x3', 2)", 1)
+	g.Observe(20, flipped)
+	assert.Equal(t, 5, g.StableSteps(25))
+	recent := g.Recent(25)
+	assert.True(t, recent[2])
+	assert.Equal(t, "avg_pool_3x3", g.Edges[2].Op)
+	assert.Equal(t, 1, count(recent))
+	// An epoch of 30 steps ends at 30; at step 45 the window is (15, 45]: the flip at 20 is in it.
+	g.EndEpoch(30)
+	assert.Equal(t, 30, g.EpochSteps)
+	assert.Equal(t, 1, count(g.Recent(45)))
+	// At 55 the window is (25, 55]: the flip has aged out.
+	assert.Equal(t, 0, count(g.Recent(55)))
+	g.EndEpoch(60)
+	assert.Equal(t, 30, g.EpochSteps, "second epoch: 60-30")
+	g.Observe(61, "not a genotype")
+	assert.Equal(t, 41, g.StableSteps(61), "unparsable strings are ignored")
+}
+
+func count(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+func TestTieGaps(t *testing.T) {
+	ops := []string{"none", "max_pool_3x3", "skip_connect"}
+	// Edge 0 (c_{k-2}→node 0) and edge 1 (c_{k-1}→node 0) of a 1-step cell.
+	normal := [][]float64{{0.5, 0.3, 0.2}, {0.1, 0.44, 0.46}}
+	es := []ui.GenoEdge{{Node: 0, Input: 0, Op: "max_pool_3x3"}, {Node: 0, Input: 1, Op: "skip_connect"}, {Reduce: true, Node: 0, Input: 0, Op: "skip_connect"}}
+	gaps := ui.TieGaps(normal, nil, ops, es, 1)
+	require.Len(t, gaps, 2, "the reduce edge has no row")
+	assert.InDelta(t, 0.1, gaps[0], 1e-12, "none (0.5) is not a rival")
+	assert.InDelta(t, 0.02, gaps[1], 1e-12)
+	assert.InDelta(t, 0.06, ui.Median(gaps), 1e-12)
+	assert.InDelta(t, 2, ui.Median([]float64{3, 1, 2}), 1e-12)
+	assert.Zero(t, ui.Median(nil))
+}
+
+func TestHighlight(t *testing.T) {
+	s := "ab cd, ef gh"
+	lines := []string{"ab cd,", "ef gh"}
+	got := ui.Highlight(s, lines, [][2]int{{3, 5}, {5, 10}})
+	assert.Equal(t, [][]ui.Piece{
+		{{"ab ", false}, {"cd,", true}},
+		{{"ef ", true}, {"gh", false}},
+	}, got)
+	assert.Equal(t, [][]ui.Piece{{{"ab cd,", false}}, {{"ef gh", false}}}, ui.Highlight(s, lines, nil))
+}
+
+func TestModelFollowsGenotypeStability(t *testing.T) {
+	var m ui.Model
+	m.Fold(search.Event{Kind: "step", Method: "darts", Step: 1, Phase: "alpha", Genotype: geno1})
+	flipped := strings.Replace(geno1, "('max_pool_3x3', 2)", "('avg_pool_3x3', 2)", 1)
+	m.Fold(search.Event{Kind: "step", Method: "darts", Step: 7, Phase: "alpha", Genotype: flipped})
+	m.Fold(search.Event{Kind: "epoch", Method: "darts", Step: 10, Genotype: flipped})
+	assert.Equal(t, flipped, m.Stability.Genotype)
+	assert.Equal(t, 3, m.Stability.StableSteps(m.Step))
+	assert.Equal(t, 10, m.Stability.EpochSteps)
+	assert.Equal(t, 1, count(m.Stability.Recent(m.Step)))
+}
