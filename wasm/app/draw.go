@@ -536,5 +536,10 @@ func (g *game) button(dst *ebiten.Image, id, label string, active bool) {
 		c = color.RGBA{c.R + 20, c.G + 20, c.B + 20, 255}
 	}
 	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
+	u := g.layout.U
+	if g.texts.get(label, g.face(ui.SizeBody), g.frames).adv > r.W-0.6*u { // too long (a recording's title): left-aligned, clipped
+		g.text(sub(dst, r), label, r.X+0.3*u, r.Y+(r.H-ui.SizeBody*u*1.2)/2, ui.SizeBody, colText)
+		return
+	}
 	g.textCentered(dst, label, r, ui.SizeBody, colText)
 }

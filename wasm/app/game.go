@@ -4,6 +4,7 @@ package main
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"syscall/js"
 	"time"
@@ -19,17 +20,22 @@ import (
 
 // game is the Ebiten adapter: input → commands, snapshots → model, model → pixels.
 type game struct {
-	params  protocol.Params
-	rate    float64 // effective steps (or replayed events) per second; 0 = unlimited
-	model   ui.Model
-	replay  ui.Replay
-	br      *bridge
-	src     *text.GoTextFaceSource
-	faces   map[float64]*text.GoTextFace
-	wraps   map[wrapKey][]string
-	texts   textCache
-	runeAdv map[runeKey]float64 // advance per character and face size (measure)
-	layers  map[string]*layer
+	params protocol.Params
+	rate   float64 // effective steps (or replayed events) per second; 0 = unlimited
+	model  ui.Model
+	replay ui.Replay
+	// replayName is the URL or file name of the loaded recording; shipped
+	// are the recordings listed in replays/index.json (shippedErr if it is bad).
+	replayName string
+	shipped    []ui.ReplayEntry
+	shippedErr string
+	br         *bridge
+	src        *text.GoTextFaceSource
+	faces      map[float64]*text.GoTextFace
+	wraps      map[wrapKey][]string
+	texts      textCache
+	runeAdv    map[runeKey]float64 // advance per character and face size (measure)
+	layers     map[string]*layer
 	// layerRedraws counts layer re-renders (window.nas.layer_redraws).
 	layerRedraws int
 	layout       ui.Layout
@@ -86,6 +92,9 @@ func (g *game) setScene(s string) {
 	}
 	g.params.Scene = s
 	g.params.Rate = 0
+	if s != protocol.SceneReplay {
+		g.params.Replay = "" // a reload shows this scene, not the recording
+	}
 	g.rate = g.params.EffectiveRate()
 	setURL(g.params)
 	g.start()
@@ -214,6 +223,8 @@ func (g *game) press(id string) {
 		g.speed(0.5)
 	case id == "rate+":
 		g.speed(2)
+	case strings.HasPrefix(id, "replays."):
+		g.loadShipped(strings.TrimPrefix(id, "replays."))
 	case id == "val.rate":
 		g.defaultSpeed()
 	case strings.HasPrefix(id, "val."):
@@ -307,7 +318,14 @@ func (g *game) Update() error {
 		dt = math.Min(0.25, now.Sub(g.last).Seconds())
 	}
 	g.last = now
-	msgs, files := g.br.take()
+	msgs, files, index := g.br.take()
+	if index != nil {
+		es, err := ui.ParseReplayIndex("replays/index.json", []byte(*index))
+		g.shipped, g.shippedErr = es, ""
+		if err != nil {
+			g.shippedErr = err.Error()
+		}
+	}
 	for _, m := range msgs {
 		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != g.params.Scene) {
 			continue // a late snapshot of the scene we left
@@ -333,11 +351,41 @@ func (g *game) Update() error {
 	return nil
 }
 
+// loadShipped fetches the i-th shipped recording (a decimal string) and
+// puts its address in the URL, so the link opens it.
+func (g *game) loadShipped(i string) {
+	n, err := strconv.Atoi(i)
+	if err != nil || n < 0 || n >= len(g.shipped) {
+		return
+	}
+	if g.params.Scene != protocol.SceneReplay {
+		g.setScene(protocol.SceneReplay)
+	}
+	g.params.Replay = g.shipped[n].URL()
+	setURL(g.params)
+	fetchReplay(g.params.Replay)
+}
+
+// shippedTitle returns the title of the loaded recording if it is a shipped one.
+func (g *game) shippedTitle() string {
+	for _, e := range g.shipped {
+		if e.URL() == g.replayName {
+			return e.Title
+		}
+	}
+	return ""
+}
+
 func (g *game) loadReplay(f replayFile) {
 	evs, err := ui.ParseEvents(f.name, strings.NewReader(f.text))
 	if g.params.Scene != protocol.SceneReplay {
 		g.params.Scene = protocol.SceneReplay
 		g.params.Rate = 0
+	}
+	g.replayName = f.name
+	if f.name != g.params.Replay { // a local file has no URL
+		g.params.Replay = ""
+		setURL(g.params)
 	}
 	g.model.Reset()
 	if err != nil {
@@ -415,6 +463,9 @@ func (g *game) Draw(screen *ebiten.Image) {
 	b := screen.Bounds()
 	g.w, g.h = float64(b.Dx()), float64(b.Dy())
 	g.layout = ui.ComputeLayout(g.params.Scene, g.params.Method, replayOf(&g.model), g.w, g.h)
+	if g.params.Scene == protocol.SceneReplay {
+		g.layout.AddReplayChoices(len(g.shipped))
+	}
 	t0 := time.Now()
 	if g.chrome.img == nil || g.chrome.img.Bounds() != b {
 		if g.chrome.img != nil {

@@ -23,16 +23,17 @@ type bridge struct {
 	mu     sync.Mutex
 	inbox  []protocol.Message
 	replay []replayFile
+	index  *string // replays/index.json as fetched by the page, once
 }
 
 type replayFile struct{ name, text string }
 
-func (b *bridge) take() ([]protocol.Message, []replayFile) {
+func (b *bridge) take() ([]protocol.Message, []replayFile, *string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	m, r := b.inbox, b.replay
-	b.inbox, b.replay = nil, nil
-	return m, r
+	m, r, x := b.inbox, b.replay, b.index
+	b.inbox, b.replay, b.index = nil, nil, nil
+	return m, r, x
 }
 
 func main() {
@@ -63,6 +64,13 @@ func main() {
 		br.mu.Unlock()
 		return nil
 	}))
+	win.Set("nasReplayIndex", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		s := args[0].String()
+		br.mu.Lock()
+		br.index = &s
+		br.mu.Unlock()
+		return nil
+	}))
 	g := newGame(p, src, br)
 	g.model.Text = perr
 	ebiten.SetTPS(ebiten.SyncWithFPS)
@@ -90,6 +98,14 @@ func setURL(p protocol.Params) {
 	h := js.Global().Get("history")
 	if h.Type() == js.TypeObject {
 		h.Call("replaceState", nil, "", "?"+p.Query())
+	}
+}
+
+// fetchReplay asks the page to fetch an events.jsonl at url and hand it to
+// nasReplay.
+func fetchReplay(url string) {
+	if f := js.Global().Get("nasLoadReplay"); f.Type() == js.TypeFunction {
+		f.Invoke(url)
 	}
 }
 
@@ -158,6 +174,7 @@ func publish(g *game, fps, tps float64) {
 	if g.replay.Events != nil {
 		o["replay_pos"], o["replay_len"] = g.replay.Pos(), len(g.replay.Events)
 	}
+	o["replay_name"], o["replay_files"] = g.replayName, len(g.shipped)
 	js.Global().Set("nas", js.ValueOf(o))
 }
 

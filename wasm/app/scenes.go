@@ -76,6 +76,7 @@ func (g *game) draw(dst *ebiten.Image) {
 	g.button(dst, "method", g.t("m."+g.params.Method), false)
 	g.button(dst, "open", g.t("btn.open"), false)
 	g.drawControls(dst)
+	g.drawShipped(dst)
 	g.drawStatus(dst)
 	g.mark("bars")
 
@@ -94,9 +95,15 @@ func (g *game) draw(dst *ebiten.Image) {
 	default:
 		r := l.Panels["empty"]
 		in := g.panel(dst, r, g.t("scene.replay"), "")
-		g.paragraph(dst, g.t("replay.empty"), in.X, in.Y+u, in.W, ui.SizeBody, colText)
-		if m.Text != "" {
-			g.paragraph(dst, m.Text, in.X, in.Y+4*u, in.W, ui.SizeBody, colWarning)
+		y := in.Y + u
+		if len(g.shipped) > 0 {
+			y += g.paragraph(dst, g.t("replay.pick"), in.X, y, in.W, ui.SizeBody, colAccent) + 0.6*u
+		}
+		y += g.paragraph(dst, g.t("replay.empty"), in.X, y, in.W, ui.SizeBody, colText) + 0.6*u
+		for _, msg := range []string{g.shippedErr, m.Text} {
+			if msg != "" {
+				y += g.paragraph(dst, msg, in.X, y, in.W, ui.SizeBody, colWarning) + 0.6*u
+			}
 		}
 	}
 }
@@ -179,7 +186,28 @@ func (g *game) drawReplayBar(dst *ebiten.Image) {
 	bar := ui.Rect{X: r.X + 0.4*u, Y: r.Y + 0.5*u, W: r.W * 0.6, H: 0.5 * u}
 	fillRect(dst, bar, colButton)
 	fillRect(dst, ui.Rect{X: bar.X, Y: bar.Y, W: bar.W * float64(g.replay.Pos()) / float64(n), H: bar.H}, colActive)
-	g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), bar.X+bar.W+0.8*u, r.Y+0.2*u, ui.SizeCaption, colText)
+	x := bar.X + bar.W + 0.8*u
+	x += g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), x, r.Y+0.2*u, ui.SizeCaption, colText)
+	name := g.shippedTitle()
+	if name == "" {
+		name = g.replayName
+	}
+	g.text(sub(dst, r), " · "+name, x, r.Y+0.2*u, ui.SizeCaption, colDim)
+}
+
+// drawShipped draws the replay scene's buttons for the recordings shipped
+// with the page (replays/index.json).
+func (g *game) drawShipped(dst *ebiten.Image) {
+	r := g.layout.Shipped
+	if r.W == 0 {
+		return
+	}
+	g.static(dst, func(dst *ebiten.Image) {
+		g.textRight(dst, g.t("replay.shipped"), r.X+r.W-0.2*g.layout.U, r.Y+0.15*g.layout.U, ui.SizeCaption, colDim)
+	}, "shipped", r, g.lang())
+	for i, e := range g.shipped {
+		g.button(dst, fmt.Sprint("replays.", i), e.Title, e.URL() == g.replayName)
+	}
 }
 
 // ---- DARTS ----

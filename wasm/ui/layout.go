@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -56,6 +57,43 @@ type Layout struct {
 	Controls []Control
 	Buttons  []Button
 	Panels   map[string]Rect // panel name → rectangle (title and caption included)
+	// Shipped is the label of the replay scene's row of shipped recordings
+	// (AddReplayChoices), zero when there is none.
+	Shipped Rect
+}
+
+// AddReplayChoices adds, in row 3 after the controls, a label and one button
+// "replays.i" per recording shipped with the page (as many of n as fit at
+// 8 units or more each).
+func (l *Layout) AddReplayChoices(n int) {
+	if n <= 0 {
+		return
+	}
+	u := l.U
+	x0 := (l.W - 64*u) / 2
+	x := x0 + 0.4*u
+	for _, c := range l.Controls {
+		x = max(x, c.Label.X+c.Label.W)
+	}
+	for _, b := range l.Buttons {
+		if b.Rect.Y == 4.3*u {
+			x = max(x, b.Rect.X+b.Rect.W)
+		}
+	}
+	x += 0.8 * u
+	l.Shipped = Rect{x, 4.3 * u, 5.4 * u, 1.3 * u}
+	x += 5.6 * u
+	room := x0 + 63.6*u - x
+	n = min(n, int(room/(8*u)))
+	if n <= 0 {
+		l.Shipped = Rect{}
+		return
+	}
+	w := min(18*u, room/float64(n)-0.3*u)
+	for i := range n {
+		l.Buttons = append(l.Buttons, Button{fmt.Sprintf("replays.%d", i), Rect{x, 4.3 * u, w, 1.3 * u}})
+		x += w + 0.3*u
+	}
 }
 
 // Button returns the button with id and whether it exists.

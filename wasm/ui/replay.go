@@ -76,3 +76,31 @@ func (r *Replay) to(p float64) []search.Event {
 
 // Rewind moves the cursor back to the start.
 func (r *Replay) Rewind() { r.pos = 0 }
+
+// ReplayEntry is one recording shipped with the page: replays/File, shown as Title.
+type ReplayEntry struct {
+	File  string `json:"file"`
+	Title string `json:"title"`
+}
+
+// URL returns the entry's address relative to the page.
+func (e ReplayEntry) URL() string { return "replays/" + e.File }
+
+// ParseReplayIndex reads replays/index.json: a JSON list of {"file", "title"}
+// whose files sit next to it (no directories); a missing title is the file
+// name. name labels errors.
+func ParseReplayIndex(name string, data []byte) ([]ReplayEntry, error) {
+	var es []ReplayEntry
+	if err := json.Unmarshal(data, &es); err != nil {
+		return nil, fmt.Errorf("%s: %w (want a JSON list of {\"file\": ..., \"title\": ...})", name, err)
+	}
+	for i, e := range es {
+		if e.File == "" || strings.ContainsAny(e.File, "/\\") || strings.HasPrefix(e.File, ".") {
+			return nil, fmt.Errorf("%s: entry %d: file %q, want a file name next to the index", name, i, e.File)
+		}
+		if e.Title == "" {
+			es[i].Title = e.File
+		}
+	}
+	return es, nil
+}

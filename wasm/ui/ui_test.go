@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -27,6 +28,15 @@ func TestLayoutNoOverlap(t *testing.T) {
 					r    ui.Rect
 				}
 				all := []named{{"title", l.Title}, {"status", l.Status}, {"help", l.Help}}
+				if sc.scene == "replay" {
+					l.AddReplayChoices(3)
+					for i := range 3 {
+						b, ok := l.Button(fmt.Sprint("replays.", i))
+						require.True(t, ok, "three shipped recordings fit")
+						assert.GreaterOrEqual(t, b.W, 8*l.U)
+					}
+					all = append(all, named{"shipped label", l.Shipped})
+				}
 				require.Len(t, l.Controls, len(protocol.Controls(sc.scene, sc.method)))
 				for _, c := range l.Controls {
 					all = append(all, named{"control label " + c.Key, c.Label})
@@ -294,4 +304,60 @@ func TestModelFollowsGenotypeStability(t *testing.T) {
 	assert.Equal(t, 3, m.Stability.StableSteps(m.Step))
 	assert.Equal(t, 10, m.Stability.EpochSteps)
 	assert.Equal(t, 1, count(m.Stability.Recent(m.Step)))
+}
+
+func TestAddReplayChoicesBounded(t *testing.T) {
+	l := ui.ComputeLayout("replay", "", "", 1280, 720)
+	n := len(l.Buttons)
+	l.AddReplayChoices(50)
+	added := len(l.Buttons) - n
+	assert.Equal(t, 5, added, "(63.6 - 18.7 units of row 3 left) / 8 units per button")
+	last := l.Buttons[len(l.Buttons)-1].Rect
+	assert.LessOrEqual(t, last.X+last.W, 1280.0)
+	l = ui.ComputeLayout("replay", "", "", 1280, 720)
+	l.AddReplayChoices(0)
+	assert.Equal(t, n, len(l.Buttons))
+	assert.Zero(t, l.Shipped)
+}
+
+func TestParseReplayIndex(t *testing.T) {
+	es, err := ui.ParseReplayIndex("index.json", []byte(`[{"file": "a.jsonl", "title": "DARTS run"}, {"file": "b.jsonl"}]`))
+	require.NoError(t, err)
+	assert.Equal(t, []ui.ReplayEntry{{"a.jsonl", "DARTS run"}, {"b.jsonl", "b.jsonl"}}, es)
+	assert.Equal(t, "replays/a.jsonl", es[0].URL())
+	for _, tc := range []struct{ in, want string }{
+		{`{"file": "a"}`, "index.json: json: cannot unmarshal object"},
+		{`[{"title": "x"}]`, `index.json: entry 0: file ""`},
+		{`[{"file": "a.jsonl"}, {"file": "../x"}]`, `index.json: entry 1: file "../x"`},
+		{`[{"file": "sub/x"}]`, `entry 0: file "sub/x", want a file name next to the index`},
+	} {
+		_, err := ui.ParseReplayIndex("index.json", []byte(tc.in))
+		assert.ErrorContains(t, err, tc.want, tc.in)
+	}
+}
+
+// The recordings shipped with the page must be listed, parse, be real DARTS
+// searches and stay small enough to download with the page.
+func TestShippedReplays(t *testing.T) {
+	b, err := os.ReadFile("../static/replays/index.json")
+	require.NoError(t, err)
+	es, err := ui.ParseReplayIndex("index.json", b)
+	require.NoError(t, err)
+	require.NotEmpty(t, es)
+	for _, e := range es {
+		st, err := os.Stat("../static/replays/" + e.File)
+		require.NoError(t, err, e.File)
+		assert.Less(t, st.Size(), int64(1<<20), "%s: keep shipped recordings under 1 MB", e.File)
+		f, err := os.Open("../static/replays/" + e.File)
+		require.NoError(t, err)
+		evs, err := ui.ParseEvents(e.File, f)
+		f.Close()
+		require.NoError(t, err)
+		var m ui.Model
+		for _, ev := range evs {
+			m.Fold(ev)
+		}
+		assert.True(t, m.IsDARTS() || m.BestArch != "", e.File)
+		assert.Greater(t, m.Step, 0, e.File)
+	}
 }
