@@ -225,6 +225,8 @@ func (g *game) press(id string) {
 		g.speed(2)
 	case strings.HasPrefix(id, "replays."):
 		g.loadShipped(strings.TrimPrefix(id, "replays."))
+	case strings.HasPrefix(id, "replaycard."):
+		g.loadShipped(strings.TrimPrefix(id, "replaycard."))
 	case id == "val.rate":
 		g.defaultSpeed()
 	case strings.HasPrefix(id, "val."):

@@ -148,13 +148,7 @@ func publish(g *game, fps, tps float64) {
 	}
 	if st := &m.Stability; st.Edges != nil {
 		o["genotype_stable_steps"] = st.StableSteps(m.Step)
-		n := 0
-		for _, r := range st.Recent(m.Step) {
-			if r {
-				n++
-			}
-		}
-		o["genotype_changed"] = n
+		o["genotype_changed"] = count(st.ChangedSince(st.EpochWindow(m.Step)))
 		if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, m.Ops, st.Edges, 4); len(gaps) > 0 {
 			o["genotype_tie_gap"] = ui.Median(gaps)
 		}

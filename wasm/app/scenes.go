@@ -95,9 +95,16 @@ func (g *game) draw(dst *ebiten.Image) {
 	default:
 		r := l.Panels["empty"]
 		in := g.panel(dst, r, g.t("scene.replay"), "")
-		y := in.Y + u
+		y := in.Y + 0.4*u
 		if len(g.shipped) > 0 {
-			y += g.paragraph(dst, g.t("replay.pick"), in.X, y, in.W, ui.SizeBody, colAccent) + 0.6*u
+			g.text(dst, g.t("replay.pick"), in.X, in.Y-0.2*u, ui.SizeBody, colAccent)
+			for i, e := range g.shipped {
+				if b, ok := g.layout.Button(fmt.Sprint("replaycard.", i)); ok {
+					g.button(dst, fmt.Sprint("replaycard.", i), g.t("sym.run")+" "+e.Title, false)
+					g.text(dst, e.URL(), b.X+b.W+0.6*u, b.Y+0.4*u, ui.SizeCaption, colDim)
+					y = b.Y + b.H + 0.8*u
+				}
+			}
 		}
 		y += g.paragraph(dst, g.t("replay.empty"), in.X, y, in.W, ui.SizeBody, colText) + 0.6*u
 		for _, msg := range []string{g.shippedErr, m.Text} {
@@ -285,7 +292,7 @@ func (g *game) drawGenotype(dst *ebiten.Image, in ui.Rect, ops []string) {
 	}
 	var spans [][2]int
 	if st.Genotype == m.Genotype {
-		for i, r := range st.Recent(m.Step) {
+		for i, r := range st.ChangedSince(m.Step - ui.HighlightSteps) {
 			if r {
 				spans = append(spans, [2]int{st.Edges[i].Start, st.Edges[i].End})
 			}
@@ -294,33 +301,52 @@ func (g *game) drawGenotype(dst *ebiten.Image, in ui.Rect, ops []string) {
 		if st.EpochSteps > 0 {
 			window = fmt.Sprintf(g.t("darts.geno.epoch"), st.EpochSteps)
 		}
-		line := fmt.Sprintf(g.t("darts.geno.stable"), st.StableSteps(m.Step), len(spans), len(st.Edges), window)
+		line := fmt.Sprintf(g.t("darts.geno.stable"), st.StableSteps(m.Step), count(st.ChangedSince(st.EpochWindow(m.Step))), len(st.Edges), window)
 		g.text(dst, line, in.X, in.Y, ui.SizeCaption, colText)
 	}
 	y := in.Y + 1.2*u
 	size := ui.SizeCaption * 0.85
 	lh := size * u * 1.25
-	lines := g.wrapped(m.Genotype, in.W, size)
-	for i, ps := range ui.Highlight(m.Genotype, lines, spans) {
+	// Whole lines are drawn as text (cached per line) over boxes behind the
+	// changed edges, placed with the per-character advances: drawing the
+	// pieces as separate strings rasterised new strings at every α step.
+	rows := g.wrapped(m.Genotype, in.W, size)
+	adv := g.measure(g.face(size))
+	var boxes lines
+	for i, ps := range ui.Highlight(m.Genotype, rows, spans) {
 		x := in.X
 		for _, p := range ps {
-			if !p.Hi {
-				x += g.text(dst, p.Text, x, y+float64(i)*lh, size, colAccent)
-				continue
+			w := adv(p.Text)
+			if p.Hi {
+				boxes.rect(dst, x-1, y+float64(i)*lh-0.05*u, w+2, lh, colChanged)
 			}
-			w := g.texts.get(p.Text, g.face(size), g.frames).adv
-			fillRect(dst, ui.Rect{X: x - 1, Y: y + float64(i)*lh - 0.05*u, W: w + 2, H: lh}, colChanged)
-			x += g.text(dst, p.Text, x, y+float64(i)*lh, size, colText)
+			x += w
 		}
 	}
-	y += float64(len(lines))*lh + 0.3*u
+	boxes.flush(dst)
+	for i, l := range rows {
+		g.text(dst, l, in.X, y+float64(i)*lh, size, colAccent)
+	}
+	y += float64(len(rows))*lh + 0.3*u
 	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, 4); len(gaps) > 0 && st.Genotype == m.Genotype {
-		g.paragraph(dst, fmt.Sprintf(g.t("darts.geno.why"), fmt.Sprintf("%.2g", ui.Median(gaps))), in.X, y, in.W, ui.SizeCaption, colDim)
+		// One significant digit: the sentence is re-rasterised only when it changes.
+		g.paragraph(dst, fmt.Sprintf(g.t("darts.geno.why"), fmt.Sprintf("%.1g", ui.Median(gaps)), ui.HighlightSteps), in.X, y, in.W, ui.SizeCaption, colDim)
 	}
 }
 
-// colChanged backs the genotype's recently changed edges.
-var colChanged = color.RGBA{150, 70, 0, 255}
+// count returns the number of true values.
+func count(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// colChanged backs the genotype's recently changed edges (the text stays colAccent).
+var colChanged = color.RGBA{140, 20, 40, 255}
 
 // sub returns the part of dst inside r, so drawing there is clipped to r.
 func sub(dst *ebiten.Image, r ui.Rect) *ebiten.Image {

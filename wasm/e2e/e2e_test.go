@@ -5,7 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"github.com/nasplayground/nas/native/serve"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nasplayground/nas/native/serve"
 	"github.com/nasplayground/nas/wasm/ui"
 )
 
@@ -50,6 +51,11 @@ type nasState struct {
 	Message      string             `json:"message"`
 	ReplayPos    int                `json:"replay_pos"`
 	ReplayLen    int                `json:"replay_len"`
+	ReplayFiles  int                `json:"replay_files"`
+	ReplayName   string             `json:"replay_name"`
+	StableSteps  *int               `json:"genotype_stable_steps"`
+	GenoChanged  int                `json:"genotype_changed"`
+	TieGap       float64            `json:"genotype_tie_gap"`
 	Curves       []struct {
 		Method string  `json:"method"`
 		Final  float64 `json:"final"`
@@ -71,11 +77,21 @@ func buildPage(t *testing.T, dir string) {
 	}
 	copyFile(t, filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), filepath.Join(dir, "wasm_exec.js"))
 	copyFile(t, filepath.Join(root, "index.html"), filepath.Join(dir, "index.html"))
-	static, err := os.ReadDir(filepath.Join(root, "wasm", "static"))
-	require.NoError(t, err)
-	for _, e := range static {
-		copyFile(t, filepath.Join(root, "wasm", "static", e.Name()), filepath.Join(dir, e.Name()))
-	}
+	static := filepath.Join(root, "wasm", "static") // with its folders (replays/), as `cp -r wasm/static/. web/`
+	require.NoError(t, filepath.WalkDir(static, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(static, path)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		copyFile(t, path, filepath.Join(dir, rel))
+		return nil
+	}))
 }
 
 func copyFile(t *testing.T, from, to string) {
@@ -156,6 +172,10 @@ func TestPage(t *testing.T) {
 	assert.Equal(t, "darts", s.Method)
 	assert.Contains(t, s.Genotype, "Genotype(normal=[")
 	assert.Greater(t, s.ImagesPerSec, 0.0)
+	require.NotNil(t, s.StableSteps, "window.nas.genotype_stable_steps")
+	assert.True(t, *s.StableSteps >= 0 && *s.StableSteps <= s.Step, "stable for %d of %d steps", *s.StableSteps, s.Step)
+	assert.Greater(t, s.TieGap, 0.0)
+	t.Logf("darts: genotype unchanged for %d steps, %d edges changed recently, median top-2 op gap %.5f", *s.StableSteps, s.GenoChanged, s.TieGap)
 	shot("darts-1280x720.png")
 
 	// 2. The RL scene: core REINFORCE on the NAS-Bench-201 table.
@@ -201,6 +221,42 @@ func TestPage(t *testing.T) {
 		t.Logf("replay %dx%d: FPS %.1f, TPS %.1f", sz[0], sz[1], s.FPS, s.TPS)
 		shot(fmt.Sprintf("replay-darts-%dx%d.png", sz[0], sz[1]))
 	}
+
+	// 4b. The real recordings shipped with the page (wasm/static/replays):
+	// one by the URL parameter, then one click on its button.
+	idx, err := os.ReadFile("../static/replays/index.json")
+	require.NoError(t, err)
+	shipped, err := ui.ParseReplayIndex("index.json", idx)
+	require.NoError(t, err)
+	require.NotEmpty(t, shipped)
+	for _, c := range []struct {
+		w, h       int64
+		lang, name string
+	}{{1280, 720, "en", "replay-shipped-1280x720.png"}, {1920, 1080, "ko", "replay-shipped-ko-1920x1080.png"}} {
+		open(c.w, c.h, "?replay="+shipped[0].URL()+"&rate=400&lang="+c.lang)
+		waitFor(`window.nas.replay_len > 0 && window.nas.replay_pos === window.nas.replay_len && window.nas.frames > 30`, 60*time.Second)
+		s = read()
+		assert.Greater(t, s.ReplayLen, 0)
+		assert.GreaterOrEqual(t, s.ReplayFiles, 1, "replays/index.json is listed")
+		assert.Equal(t, shipped[0].URL(), s.ReplayName)
+		assert.Contains(t, s.Genotype, "Genotype(normal=[")
+		require.NotNil(t, s.StableSteps)
+		t.Logf("shipped replay %s (%dx%d %s): %d events, step %d, genotype unchanged for %d steps, %d edges changed in the last epoch, median top-2 op gap %.5f",
+			shipped[0].File, c.w, c.h, c.lang, s.ReplayLen, s.Step, *s.StableSteps, s.GenoChanged, s.TieGap)
+		shot(c.name)
+	}
+	open(1280, 720, "?scene=replay")
+	waitFor(`window.nas.scene === "replay" && window.nas.replay_files >= 1 && window.nas.frames > 10`, 60*time.Second)
+	shot("replay-empty-1280x720.png")
+	lay = ui.ComputeLayout("replay", "", "", 1280, 720)
+	lay.AddReplayChoices(len(shipped))
+	rb, ok := lay.Button("replays.0")
+	require.True(t, ok)
+	require.NoError(t, chromedp.Do(bctx,
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, rb.X+rb.W/2, rb.Y+rb.H/2, chromedp.ButtonLeft, chromedp.ClickCount(1)),
+		chromedp.Sleep(1200*time.Millisecond),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, rb.X+rb.W/2, rb.Y+rb.H/2, chromedp.ButtonLeft, chromedp.ClickCount(1))))
+	waitFor(`window.nas.replay_len > 0 && location.search.includes("replay=replays")`, 30*time.Second)
 
 	// 5. ENAS in the RL scene: core/search/enas on the demo set; the
 	// controller samples, the reward is a validation-minibatch accuracy and

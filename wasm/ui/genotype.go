@@ -115,19 +115,28 @@ func (g *GenoStability) EndEpoch(step int) {
 // StableSteps returns for how many steps up to step the genotype has not changed.
 func (g *GenoStability) StableSteps(step int) int { return max(0, step-g.LastChange) }
 
-// Recent reports per current edge whether it entered the genotype within the
-// last epoch before step (within the run so far before the first epoch ends).
-func (g *GenoStability) Recent(step int) []bool {
-	since := 0
+// EpochWindow returns the step before the last epoch's window at step: edges
+// that entered after it changed "in the last epoch" (0, the whole run, before
+// the first epoch ends).
+func (g *GenoStability) EpochWindow(step int) int {
 	if g.EpochSteps > 0 {
-		since = step - g.EpochSteps
+		return max(0, step-g.EpochSteps)
 	}
+	return 0
+}
+
+// ChangedSince reports per current edge whether it entered the genotype
+// after step from; the first genotype's edges never count.
+func (g *GenoStability) ChangedSince(from int) []bool {
 	r := make([]bool, len(g.ChangedAt))
 	for i, at := range g.ChangedAt {
-		r[i] = at > since // the first genotype's edges (-1) never count
+		r[i] = at > from && at >= 0
 	}
 	return r
 }
+
+// HighlightSteps is the window of "recently changed" edges in the genotype text.
+const HighlightSteps = 10
 
 // TieGaps returns, per edge of es, how far its op leads the strongest other
 // op of that edge (none excluded, as in the derivation) in the op weights w

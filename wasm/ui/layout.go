@@ -35,7 +35,7 @@ const (
 
 // Button is a clickable control of the top bar.
 type Button struct {
-	ID   string // scene.darts … scene.replay, lang, run, step, reset, order, method, open; per control key k: k-, val.k, k+
+	ID   string // scene.darts … scene.replay, lang, run, step, reset, order, method, open; per control key k: k-, val.k, k+; replays.i, replaycard.i (AddReplayChoices)
 	Rect Rect
 }
 
@@ -64,12 +64,23 @@ type Layout struct {
 
 // AddReplayChoices adds, in row 3 after the controls, a label and one button
 // "replays.i" per recording shipped with the page (as many of n as fit at
-// 8 units or more each).
+// 8 units or more each); while nothing is loaded (the "empty" panel), also a
+// large button "replaycard.i" per recording at the top of that panel, as
+// many as fit in its upper half.
 func (l *Layout) AddReplayChoices(n int) {
 	if n <= 0 {
 		return
 	}
 	u := l.U
+	if e, ok := l.Panels["empty"]; ok {
+		for i := range n {
+			r := Rect{e.X + 0.4*u, e.Y + 2.2*u + float64(i)*2.2*u, min(30*u, e.W-0.8*u), 1.8 * u}
+			if r.Y+r.H > e.Y+e.H/2 {
+				break
+			}
+			l.Buttons = append(l.Buttons, Button{fmt.Sprintf("replaycard.%d", i), r})
+		}
+	}
 	x0 := (l.W - 64*u) / 2
 	x := x0 + 0.4*u
 	for _, c := range l.Controls {
@@ -89,7 +100,7 @@ func (l *Layout) AddReplayChoices(n int) {
 		l.Shipped = Rect{}
 		return
 	}
-	w := min(18*u, room/float64(n)-0.3*u)
+	w := min(16*u, room/float64(n)-0.3*u)
 	for i := range n {
 		l.Buttons = append(l.Buttons, Button{fmt.Sprintf("replays.%d", i), Rect{x, 4.3 * u, w, 1.3 * u}})
 		x += w + 0.3*u
