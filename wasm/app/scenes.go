@@ -97,7 +97,7 @@ func (g *game) draw(dst *ebiten.Image) {
 		in := g.panel(dst, r, g.t("scene.replay"), "")
 		y := in.Y + 0.4*u
 		if len(g.shipped) > 0 {
-			g.text(dst, g.t("replay.pick"), in.X, in.Y-0.2*u, ui.SizeBody, colAccent)
+			g.text(dst, g.t("replay.pick"), in.X, in.Y, ui.SizeBody, colAccent)
 			for i, e := range g.shipped {
 				if b, ok := g.layout.Button(fmt.Sprint("replaycard.", i)); ok {
 					g.button(dst, fmt.Sprint("replaycard.", i), g.t("sym.run")+" "+e.Title, false)

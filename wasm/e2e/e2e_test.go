@@ -175,7 +175,7 @@ func TestPage(t *testing.T) {
 	require.NotNil(t, s.StableSteps, "window.nas.genotype_stable_steps")
 	assert.True(t, *s.StableSteps >= 0 && *s.StableSteps <= s.Step, "stable for %d of %d steps", *s.StableSteps, s.Step)
 	assert.Greater(t, s.TieGap, 0.0)
-	t.Logf("darts: genotype unchanged for %d steps, %d edges changed recently, median top-2 op gap %.5f", *s.StableSteps, s.GenoChanged, s.TieGap)
+	t.Logf("darts: genotype unchanged for %d steps, %d edges changed in the last epoch (or since the start), median top-2 op gap %.5f", *s.StableSteps, s.GenoChanged, s.TieGap)
 	shot("darts-1280x720.png")
 
 	// 2. The RL scene: core REINFORCE on the NAS-Bench-201 table.

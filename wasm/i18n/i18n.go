@@ -54,7 +54,7 @@ var table = map[string][2]string{
 	"darts.geno.stable":  {"Unchanged for %[1]d steps · %[2]d of %[3]d edges changed %[4]s", "%[1]d 단계째 그대로 · %[4]s %[3]d개 중 %[2]d개 엣지가 바뀜"},
 	"darts.geno.epoch":   {"in the last epoch (%d steps)", "지난 에폭(%d 단계) 동안"},
 	"darts.geno.start":   {"since the start", "시작 이후"},
-	"darts.geno.why":     {"Why it flips: on a chosen edge the two strongest ops differ by only %s in softmax(α) (median), so a small α step can swap them; the genotype changes while the supernet barely does. Highlighted: changed in the last %d steps.", "왜 바뀌나: 선택된 엣지에서 가장 강한 두 연산의 softmax(α) 차이가 %s(중앙값)에 불과해 작은 α 갱신에도 순위가 뒤바뀝니다. 슈퍼넷은 거의 그대로인데 유전형은 달라집니다. 강조: 최근 %d 단계 안에 바뀐 엣지."},
+	"darts.geno.why":     {"Why it flips: an edge's two strongest ops differ by only %s in softmax(α) (median), so a tiny α step swaps them. Highlighted: changed in the last %d steps.", "왜 바뀌나: 엣지의 가장 강한 두 연산은 softmax(α)로 %s(중앙값)밖에 차이 나지 않아 작은 α 갱신에도 뒤바뀝니다. 강조: 최근 %d 단계 안에 바뀐 엣지."},
 	"darts.samples":      {"Validation images: the network's guess (green right, red wrong)", "검증 이미지: 네트워크의 예측 (초록 정답, 빨강 오답)"},
 	"darts.nodata":       {"Waiting for the DARTS engine…", "DARTS 엔진을 기다리는 중…"},
 	"darts.legend":       {"Candidate ops", "후보 연산"},

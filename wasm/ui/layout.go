@@ -74,7 +74,7 @@ func (l *Layout) AddReplayChoices(n int) {
 	u := l.U
 	if e, ok := l.Panels["empty"]; ok {
 		for i := range n {
-			r := Rect{e.X + 0.4*u, e.Y + 2.2*u + float64(i)*2.2*u, min(30*u, e.W-0.8*u), 1.8 * u}
+			r := Rect{e.X + 0.4*u, e.Y + 3.2*u + float64(i)*2.2*u, min(30*u, e.W-0.8*u), 1.8 * u}
 			if r.Y+r.H > e.Y+e.H/2 {
 				break
 			}

@@ -317,7 +317,7 @@ func TestAddReplayChoicesBounded(t *testing.T) {
 	n := len(l.Buttons)
 	l.AddReplayChoices(50)
 	added := len(l.Buttons) - n
-	assert.Equal(t, 5+5, added, "row 3: (63.6 - 18.7 units left) / 8 units per button; cards: 5 of 2.2 units in the upper half of the empty panel (26.8 units tall)")
+	assert.Equal(t, 5+4, added, "row 3: (63.6 - 18.7 units left) / 8 units per button; cards: from 3.2 units, 2.2 apart, 1.8 tall, ending in the upper half (13.2 units) of the empty panel")
 	last := l.Buttons[len(l.Buttons)-1].Rect
 	assert.LessOrEqual(t, last.X+last.W, 1280.0)
 	l = ui.ComputeLayout("replay", "", "", 1280, 720)
