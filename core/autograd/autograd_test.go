@@ -1,0 +1,117 @@
+package autograd_test
+
+import (
+	"testing"
+
+	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/tensor"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// scale returns k·x as a test op.
+func scale(tp *autograd.Tape, x *autograd.Var, k float32) *autograd.Var {
+	y := tp.Alloc(x.Shape()...)
+	for i, v := range x.Data() {
+		y.Data[i] = k * v
+	}
+	return tp.Record("scale", y, func(dy *tensor.Tensor) {
+		for i, d := range dy.Data {
+			x.GradBuf().Data[i] += k * d
+		}
+	}, x)
+}
+
+// sum returns Σ of its inputs' elements (a scalar).
+func sum(tp *autograd.Tape, xs ...*autograd.Var) *autograd.Var {
+	y := tp.Alloc(1)
+	y.Data[0] = 0
+	for _, x := range xs {
+		for _, v := range x.Data() {
+			y.Data[0] += v
+		}
+	}
+	return tp.Record("sum", y, func(dy *tensor.Tensor) {
+		for _, x := range xs {
+			if x.RequiresGrad() {
+				for i := range x.Data() {
+					x.GradBuf().Data[i] += dy.Data[0]
+				}
+			}
+		}
+	}, xs...)
+}
+
+// Fan-out: L = Σ(2x) + Σ(3x) → dL/dx = 5, because backward accumulates.
+func TestFanOutAccumulates(t *testing.T) {
+	x := autograd.Param(tensor.FromData([]float32{1, -2, 3}, 3), "x")
+	tp := autograd.NewTape()
+	tp.Backward(sum(tp, scale(tp, x, 2), scale(tp, x, 3)))
+	assert.Equal(t, []float32{5, 5, 5}, x.Grad.Data)
+	// a second backward adds to the leaf's gradient until ZeroGrad
+	tp.Reset()
+	tp.Backward(sum(tp, scale(tp, x, 1)))
+	assert.Equal(t, []float32{6, 6, 6}, x.Grad.Data)
+	x.ZeroGrad()
+	assert.Equal(t, []float32{0, 0, 0}, x.Grad.Data)
+}
+
+func TestConstantsAndFrozenLeavesGetNoGradient(t *testing.T) {
+	c := autograd.Const(tensor.FromData([]float32{1, 2}, 2))
+	w := autograd.Param(tensor.FromData([]float32{3, 4}, 2), "w")
+	w.SetRequiresGrad(false)
+	tp := autograd.NewTape()
+	l := sum(tp, scale(tp, c, 2), w)
+	assert.False(t, l.RequiresGrad())
+	assert.Equal(t, 0, tp.Len(), "nothing to differentiate, nothing recorded")
+	assert.Nil(t, w.Grad)
+}
+
+func TestNoGradRecordsNothing(t *testing.T) {
+	x := autograd.Param(tensor.FromData([]float32{1}, 1), "x")
+	tp := autograd.NewTape()
+	tp.SetNoGrad(true)
+	y := scale(tp, x, 2)
+	assert.Equal(t, float32(2), y.Data()[0])
+	assert.Equal(t, 0, tp.Len())
+}
+
+func TestResetReusesBuffers(t *testing.T) {
+	tp := autograd.NewTape()
+	a := tp.Alloc(4, 4)
+	tp.Reset()
+	b := tp.Alloc(16)
+	assert.Same(t, &a.Data[0], &b.Data[0], "same-sized buffer handed out again after Reset")
+	assert.Equal(t, []int{16}, b.Shape)
+}
+
+func TestBackwardNeedsScalarLoss(t *testing.T) {
+	x := autograd.Param(tensor.New(2), "x")
+	tp := autograd.NewTape()
+	var se *tensor.ShapeError
+	func() {
+		defer func() { se, _ = recover().(*tensor.ShapeError) }()
+		tp.Backward(scale(tp, x, 1))
+	}()
+	require.NotNil(t, se)
+	assert.Equal(t, "autograd.Backward", se.Op)
+}
+
+// CheckGrad must flag a backward that is off by a factor of two.
+func TestCheckGradCatchesWrongBackward(t *testing.T) {
+	x := autograd.Param(tensor.FromData([]float32{0.5, -1, 2}, 3), "x")
+	good := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return scale(tp, x, 3) }, []*autograd.Var{x}, 1e-3, 1)
+	assert.Less(t, good.MaxErr, 1e-3, good.String())
+	bad := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var {
+		y := tp.Alloc(3)
+		for i, v := range x.Data() {
+			y.Data[i] = 3 * v
+		}
+		return tp.Record("wrong", y, func(dy *tensor.Tensor) {
+			for i, d := range dy.Data {
+				x.GradBuf().Data[i] += 1.5 * d // should be 3
+			}
+		}, x)
+	}, []*autograd.Var{x}, 1e-3, 1)
+	assert.Greater(t, bad.MaxErr, 0.1, bad.String())
+}
