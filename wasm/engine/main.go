@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"syscall/js"
 	"time"
 
@@ -37,6 +38,9 @@ type engine struct {
 }
 
 func main() {
+	// Keep the worker's memory flat: the search's buffers are reused every step,
+	// so collect the little garbage early instead of letting the heap double.
+	debug.SetGCPercent(10)
 	e := &engine{self: js.Global(), pacer: protocol.NewPacer()}
 	ch := js.Global().Get("MessageChannel").New()
 	e.port = ch.Get("port2")
