@@ -86,7 +86,7 @@ func Compare(cfg CompareConfig) ([]Result, error) {
 			for r := range col {
 				col[r] = curves[r][i]
 			}
-			res.CurveMean[i], res.CurveStd[i] = meanStd(col)
+			res.CurveMean[i], res.CurveStd[i] = MeanStd(col)
 		}
 		res.BestMean, res.BestStd = res.CurveMean[cfg.Samples-1], res.CurveStd[cfg.Samples-1]
 		res.Seconds = time.Since(start).Seconds()
@@ -121,8 +121,8 @@ func newSearcher(method string, cfg CompareConfig, eval Evaluator, seed uint64) 
 	return nil, fmt.Errorf("nb201.Compare: method %q, want one of %v", method, Methods)
 }
 
-// meanStd returns the mean and the population standard deviation of x.
-func meanStd(x []float64) (mean, std float64) {
+// MeanStd returns the mean and the population standard deviation of x (non-empty).
+func MeanStd(x []float64) (mean, std float64) {
 	for _, v := range x {
 		mean += v
 	}

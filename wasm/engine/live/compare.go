@@ -2,7 +2,6 @@ package live
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/nasplayground/nas/core/nb201"
 	"github.com/nasplayground/nas/core/search"
@@ -130,7 +129,7 @@ func (c *Compare) Curves(points int) []protocol.Curve {
 		}
 		cv.Trials = len(finals)
 		if len(finals) > 0 {
-			cv.Final, cv.Std = meanStd(finals)
+			cv.Final, cv.Std = nb201.MeanStd(finals)
 		}
 		for i := range c.Samples {
 			sum, n := 0.0, 0
@@ -149,16 +148,4 @@ func (c *Compare) Curves(points int) []protocol.Curve {
 		out = append(out, cv)
 	}
 	return out
-}
-
-// meanStd returns the mean and population standard deviation of x (non-empty).
-func meanStd(x []float64) (mean, std float64) {
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	for _, v := range x {
-		std += (v - mean) * (v - mean)
-	}
-	return mean, math.Sqrt(std / float64(len(x)))
 }
