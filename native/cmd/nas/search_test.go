@@ -35,7 +35,7 @@ func TestSearchUsageErrors(t *testing.T) {
 		{"search", "--order", "3"},
 		{"search", "--ops", "foo"},
 		{"search", "--dataset", "cifar10", "--max-steps", "1"}, // no --data
-		{"search", "--dataset", "demo", "--resume"},             // no --out
+		{"search", "--dataset", "demo", "--resume"},            // no --out
 		{"search", "--metrics-format", "xml"},
 		{"search", "--method", "darts", "--space", "nb201"},
 	} {
