@@ -42,12 +42,35 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 	gemmTNImpl = func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		g.gemm(true, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	}
-	dotImpl, axpyImpl = dot, axpy
+	addImpl, dotImpl, axpyImpl = addAVX2, dot, axpy
 	corrImpl, dotTapsImpl, maxTapsImpl = corrAVX2, dotTapsAVX2, maxTapsAVX2
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 		depthwiseBackwardPlanar(corrAVX2, dotTapsAVX2, x, w, dy, c, g, dx, dw)
+	}
+}
+
+// addAVX2 is Add (y += x) on Float32x8, 32 floats per pass; exact like
+// addGeneric. Col2imFlat folds every tap's column row in with it.
+func addAVX2(x, y []float32) {
+	n := len(x)
+	y = y[:n]
+	i := 0
+	for ; i+32 <= n; i += 32 {
+		y0, y1, y2, y3 := y[i:i+8], y[i+8:i+16], y[i+16:i+24], y[i+24:i+32]
+		archsimd.LoadFloat32x8Slice(y0).Add(archsimd.LoadFloat32x8Slice(x[i:])).StoreSlice(y0)
+		archsimd.LoadFloat32x8Slice(y1).Add(archsimd.LoadFloat32x8Slice(x[i+8:])).StoreSlice(y1)
+		archsimd.LoadFloat32x8Slice(y2).Add(archsimd.LoadFloat32x8Slice(x[i+16:])).StoreSlice(y2)
+		archsimd.LoadFloat32x8Slice(y3).Add(archsimd.LoadFloat32x8Slice(x[i+24:])).StoreSlice(y3)
+	}
+	for ; i+8 <= n; i += 8 {
+		y0 := y[i : i+8]
+		archsimd.LoadFloat32x8Slice(y0).Add(archsimd.LoadFloat32x8Slice(x[i:])).StoreSlice(y0)
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; i < n; i++ {
+		y[i] += x[i]
 	}
 }
 

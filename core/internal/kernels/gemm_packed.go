@@ -123,17 +123,45 @@ func packB(dst []float32, nr int, tB bool, b []float32, ldb, p0, kc, j0, nc int)
 			clear(pan)
 		}
 		if tB {
-			for j := 0; j < cols; j++ {
-				src := b[(j0+jp+j)*ldb+p0 : (j0+jp+j)*ldb+p0+kc]
-				for p, v := range src {
-					pan[p*nr+j] = v
-				}
+			packBT(pan, nr, cols, b, ldb, p0, kc, j0+jp)
+			continue
+		}
+		if cols == 16 && nr == 16 { // the AVX2 panel: fixed-size moves, no memmove call
+			for p := 0; p < kc; p++ {
+				row := (p0+p)*ldb + j0 + jp
+				*(*[16]float32)(pan[p*16 : p*16+16]) = [16]float32(b[row : row+16])
 			}
 			continue
 		}
 		for p := 0; p < kc; p++ {
 			row := (p0 + p) * ldb
 			copy(pan[p*nr:p*nr+cols], b[row+j0+jp:row+j0+jp+cols])
+		}
+	}
+}
+
+// packBT fills one panel (kc×nr, column fastest) from cols rows of B
+// (op(B) = Bᵀ): pan[p*nr+j] = b[(j0+j)*ldb+p0+p]. Eight rows of B are read
+// side by side so each depth step stores 8 adjacent floats, not 8 scalars
+// nr apart (the weight-gradient GEMM spent 30% here).
+func packBT(pan []float32, nr, cols int, b []float32, ldb, p0, kc, j0 int) {
+	j := 0
+	for ; j+8 <= cols; j += 8 {
+		r := (j0+j)*ldb + p0
+		s0, s1 := b[r:r+kc], b[r+ldb:r+ldb+kc]
+		s2, s3 := b[r+2*ldb:r+2*ldb+kc], b[r+3*ldb:r+3*ldb+kc]
+		s4, s5 := b[r+4*ldb:r+4*ldb+kc], b[r+5*ldb:r+5*ldb+kc]
+		s6, s7 := b[r+6*ldb:r+6*ldb+kc], b[r+7*ldb:r+7*ldb+kc]
+		for p := range s0 {
+			d := pan[p*nr+j : p*nr+j+8 : p*nr+j+8]
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+			d[4], d[5], d[6], d[7] = s4[p], s5[p], s6[p], s7[p]
+		}
+	}
+	for ; j < cols; j++ {
+		src := b[(j0+j)*ldb+p0 : (j0+j)*ldb+p0+kc]
+		for p, v := range src {
+			pan[p*nr+j] = v
 		}
 	}
 }

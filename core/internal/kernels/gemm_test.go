@@ -168,3 +168,24 @@ func TestGemmHandWorked(t *testing.T) {
 		require.Equal(t, []float32{59, 65, 140, 155}, c, impl) // [1 2 3]·[7 9 11] = 58, +1
 	}
 }
+
+// TestPackBT checks the transposing panel pack against its definition
+// pan[p*nr+j] = b[(j0+j)*ldb+p0+p], with 0 in the padded columns.
+func TestPackBT(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, tc := range []struct{ nr, cols, kc, ldb, p0, j0 int }{
+		{16, 16, 5, 9, 2, 1}, {16, 13, 7, 7, 0, 0}, {16, 8, 1, 3, 1, 2},
+		{16, 7, 4, 4, 0, 3}, {4, 3, 6, 11, 4, 0}, {8, 8, 33, 40, 5, 1},
+	} {
+		b := randSlice(r, (tc.j0+tc.cols)*tc.ldb+tc.p0+tc.kc)
+		got := randSlice(r, tc.kc*tc.nr)
+		packB(got, tc.nr, true, b, tc.ldb, tc.p0, tc.kc, tc.j0, tc.cols)
+		want := make([]float32, tc.kc*tc.nr)
+		for p := 0; p < tc.kc; p++ {
+			for j := 0; j < tc.cols; j++ {
+				want[p*tc.nr+j] = b[(tc.j0+j)*tc.ldb+tc.p0+p]
+			}
+		}
+		require.Equal(t, want, got, "%+v", tc)
+	}
+}

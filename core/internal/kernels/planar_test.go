@@ -144,3 +144,20 @@ func TestIm2colFlat(t *testing.T) {
 		requireClose(t, dx1, dx2, 1e-6, fmt.Sprintf("col2im flat geom %d", gi))
 	}
 }
+
+// TestAdd checks Add (y += x, exact) on both paths over lengths around the
+// 32-wide vector body, the 8-wide steps and the scalar tail.
+func TestAdd(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(32, 33))
+		for _, n := range []int{0, 5, 31, 32, 33, 40, 47, 64, 100} {
+			x, y := randSlice(r, n), randSlice(r, n)
+			want := make([]float32, n)
+			for i := range want {
+				want[i] = y[i] + x[i]
+			}
+			Add(x, y)
+			require.Equal(t, want, y, "n=%d", n)
+		}
+	})
+}

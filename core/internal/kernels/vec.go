@@ -23,6 +23,14 @@ func Scale(a float32, x []float32) {
 
 // Add computes y[i] += x[i].
 func Add(x, y []float32) {
+	if len(x) < 32 { // edge tiles and short rows: no indirect call
+		addGeneric(x, y)
+		return
+	}
+	addImpl(x, y)
+}
+
+func addGeneric(x, y []float32) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] += v
@@ -30,6 +38,7 @@ func Add(x, y []float32) {
 }
 
 var (
+	addImpl   = addGeneric
 	dotImpl   = dotGeneric
 	axpyImpl  = axpyGeneric
 	sumImpl   = sumGeneric
