@@ -32,6 +32,7 @@ func SetFastPath(on bool) {
 // useGeneric restores every dispatch variable to its generic function.
 func useGeneric() {
 	gemmNNImpl, gemmNTImpl, gemmTNImpl = gemmNNGeneric, gemmNTGeneric, gemmTNGeneric
+	packBT8Impl = packBT8Generic
 	addImpl, dotImpl, axpyImpl, sumImpl, sumSqImpl = addGeneric, dotGeneric, axpyGeneric, sumGeneric, sumSqGeneric
 	im2colImpl, col2imImpl = im2colGeneric, col2imGeneric
 	depthwiseImpl, depthwiseBackwardImpl = depthwiseGeneric, depthwiseBackwardGeneric

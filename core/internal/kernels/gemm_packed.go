@@ -147,22 +147,30 @@ func packB(dst []float32, nr int, tB bool, b []float32, ldb, p0, kc, j0, nc int)
 func packBT(pan []float32, nr, cols int, b []float32, ldb, p0, kc, j0 int) {
 	j := 0
 	for ; j+8 <= cols; j += 8 {
-		r := (j0+j)*ldb + p0
-		s0, s1 := b[r:r+kc], b[r+ldb:r+ldb+kc]
-		s2, s3 := b[r+2*ldb:r+2*ldb+kc], b[r+3*ldb:r+3*ldb+kc]
-		s4, s5 := b[r+4*ldb:r+4*ldb+kc], b[r+5*ldb:r+5*ldb+kc]
-		s6, s7 := b[r+6*ldb:r+6*ldb+kc], b[r+7*ldb:r+7*ldb+kc]
-		for p := range s0 {
-			d := pan[p*nr+j : p*nr+j+8 : p*nr+j+8]
-			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
-			d[4], d[5], d[6], d[7] = s4[p], s5[p], s6[p], s7[p]
-		}
+		packBT8Impl(pan[j:], nr, b[(j0+j)*ldb+p0:], ldb, kc)
 	}
 	for ; j < cols; j++ {
 		src := b[(j0+j)*ldb+p0 : (j0+j)*ldb+p0+kc]
 		for p, v := range src {
 			pan[p*nr+j] = v
 		}
+	}
+}
+
+// packBT8Impl is packBT8Generic or a SIMD 8×8-transposing version.
+var packBT8Impl = packBT8Generic
+
+// packBT8Generic transposes 8 rows of b (kc each, ldb apart) into the first
+// 8 columns of a panel: pan[p*nr+j] = b[j*ldb+p], j < 8.
+func packBT8Generic(pan []float32, nr int, b []float32, ldb, kc int) {
+	s0, s1 := b[:kc], b[ldb:ldb+kc]
+	s2, s3 := b[2*ldb:2*ldb+kc], b[3*ldb:3*ldb+kc]
+	s4, s5 := b[4*ldb:4*ldb+kc], b[5*ldb:5*ldb+kc]
+	s6, s7 := b[6*ldb:6*ldb+kc], b[7*ldb:7*ldb+kc]
+	for p := range s0 {
+		d := pan[p*nr : p*nr+8 : p*nr+8]
+		d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+		d[4], d[5], d[6], d[7] = s4[p], s5[p], s6[p], s7[p]
 	}
 }
 

@@ -172,10 +172,15 @@ func TestGemmHandWorked(t *testing.T) {
 // TestPackBT checks the transposing panel pack against its definition
 // pan[p*nr+j] = b[(j0+j)*ldb+p0+p], with 0 in the padded columns.
 func TestPackBT(t *testing.T) {
+	forEachPath(t, func(t *testing.T) { checkPackBT(t) })
+}
+
+func checkPackBT(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for _, tc := range []struct{ nr, cols, kc, ldb, p0, j0 int }{
 		{16, 16, 5, 9, 2, 1}, {16, 13, 7, 7, 0, 0}, {16, 8, 1, 3, 1, 2},
 		{16, 7, 4, 4, 0, 3}, {4, 3, 6, 11, 4, 0}, {8, 8, 33, 40, 5, 1},
+		{16, 16, 8, 8, 0, 0}, {16, 15, 21, 30, 3, 2}, {16, 16, 256, 260, 4, 1},
 	} {
 		b := randSlice(r, (tc.j0+tc.cols)*tc.ldb+tc.p0+tc.kc)
 		got := randSlice(r, tc.kc*tc.nr)
