@@ -96,14 +96,22 @@ func packA(dst []float32, mr int, tA bool, a []float32, lda, i0, mc, p0, kc int)
 		if rows < mr {
 			clear(pan)
 		}
-		for r := 0; r < rows; r++ {
-			i := i0 + ip + r
-			if tA {
+		if tA { // op(A) = Aᵀ: each depth step is a contiguous run of rows
+			i := i0 + ip
+			if rows == 6 && mr == 6 { // the AVX2 panel: fixed-size moves, no memmove call
 				for p := 0; p < kc; p++ {
-					pan[p*mr+r] = a[(p0+p)*lda+i]
+					o := (p0+p)*lda + i
+					*(*[6]float32)(pan[p*6 : p*6+6]) = [6]float32(a[o : o+6])
 				}
 				continue
 			}
+			for p := 0; p < kc; p++ {
+				copy(pan[p*mr:p*mr+rows], a[(p0+p)*lda+i:(p0+p)*lda+i+rows])
+			}
+			continue
+		}
+		for r := 0; r < rows; r++ {
+			i := i0 + ip + r
 			src := a[i*lda+p0 : i*lda+p0+kc]
 			for p, v := range src {
 				pan[p*mr+r] = v
