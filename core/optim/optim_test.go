@@ -411,3 +411,13 @@ func TestBadGradShapePanics(t *testing.T) {
 	assert.Panics(t, func() { optim.NewSGD(ps, 0.1, 0, 0, true) }, "nesterov without momentum")
 	assert.Panics(t, func() { optim.NewAdam(ps, 0.1, 1, 0.999, 1e-8, 0) }, "beta1 = 1")
 }
+
+func TestSGDMomentumBuffersAreLive(t *testing.T) {
+	w := param("w", 1, 2)
+	o := optim.NewSGD([]*autograd.Var{w}, 0.1, 0.9, 0, false)
+	require.Nil(t, o.MomentumBuffers()[0], "no buffer before the first step")
+	w.Grad = tensor.FromData([]float32{1, -1}, 2)
+	o.Step()
+	assert.Equal(t, o.State().Buffers[0], o.MomentumBuffers()[0])
+	assert.Equal(t, []float32{1, -1}, o.MomentumBuffers()[0])
+}

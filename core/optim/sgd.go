@@ -92,6 +92,11 @@ type SGDState struct {
 	Buffers [][]float32 `json:"buffers"`
 }
 
+// MomentumBuffers returns the live momentum buffer of each parameter (nil before
+// its first step), for reading only: the DARTS architect unrolls the next
+// weight step with it. Use State for a copy.
+func (o *SGD) MomentumBuffers() [][]float32 { return o.bufs }
+
 // State returns a deep copy of the optimiser's state.
 func (o *SGD) State() SGDState {
 	return SGDState{Buffers: cloneBufs(o.bufs)}

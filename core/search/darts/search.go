@@ -234,7 +234,7 @@ func (s *Search) Step() (search.Event, error) {
 		var logits *autograd.Var
 		var loss float64
 		if s.cfg.Order == 2 {
-			loss = s.arch.StepSecondOrder(s.tape, s.lossFn(s.xt, s.yt, nil), s.lossFn(xv, yv, &logits), lr, s.wOpt.State().Buffers)
+			loss = s.arch.StepSecondOrder(s.tape, s.lossFn(s.xt, s.yt, nil), s.lossFn(xv, yv, &logits), lr, s.wOpt.MomentumBuffers())
 		} else {
 			loss = s.arch.StepFirstOrder(s.tape, s.lossFn(xv, yv, &logits))
 		}
