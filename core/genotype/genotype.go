@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -47,32 +48,8 @@ func (g Genotype) Clone() Genotype {
 // Equal reports whether g and h have the same edges and concats (whatever form
 // String would print the concats in).
 func (g Genotype) Equal(h Genotype) bool {
-	return edgesEqual(g.Normal, h.Normal) && edgesEqual(g.Reduce, h.Reduce) &&
-		intsEqual(g.NormalConcat, h.NormalConcat) && intsEqual(g.ReduceConcat, h.ReduceConcat)
-}
-
-func edgesEqual(a, b []Edge) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func intsEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(g.Normal, h.Normal) && slices.Equal(g.Reduce, h.Reduce) &&
+		slices.Equal(g.NormalConcat, h.NormalConcat) && slices.Equal(g.ReduceConcat, h.ReduceConcat)
 }
 
 // Cell returns the edges and concat of the cell named "normal" or "reduce".
