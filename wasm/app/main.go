@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"log"
-	"strings"
 	"sync"
 	"syscall/js"
 
@@ -182,5 +181,3 @@ func replayOf(m *ui.Model) string {
 	}
 	return protocol.SceneRL
 }
-
-var _ = strings.TrimSpace
