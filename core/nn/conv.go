@@ -68,12 +68,16 @@ func Conv2D(tp *autograd.Tape, x, w, b *autograd.Var, o ConvOpts) *autograd.Var 
 	oh, ow := g.OH(), g.OW()
 	tensor.Mustf(oh > 0 && ow > 0, "nn.Conv2D", "x", x.Shape(), "an image large enough for kernel %dx%d", kh, kw)
 	y := tp.Alloc(n, f, oh, ow)
-	if o.Groups == c && f == c {
+	flat := useConvFlat(g, o.Groups)
+	switch {
+	case flat:
+		flatForward(x, w, b, y, n, c, f, g)
+	case o.Groups == c && f == c:
 		depthwiseForward(x, w, y, n, c, g)
-	} else {
+	default:
 		convForward(tp, x, w, y, n, c, f, g, o.Groups)
 	}
-	if b != nil {
+	if b != nil && !flat {
 		addChannelBias(y.Data, b.Data(), n, f, oh*ow)
 	}
 	return tp.Record("Conv2D", y, func(dy *tensor.Tensor) {
@@ -96,9 +100,12 @@ func Conv2D(tp *autograd.Tape, x, w, b *autograd.Var, o ConvOpts) *autograd.Var 
 		if dx == nil && dw == nil {
 			return
 		}
-		if o.Groups == c && f == c {
+		switch {
+		case flat:
+			flatBackward(tp, x, w, dy, dx, dw, n, c, f, g)
+		case o.Groups == c && f == c:
 			depthwiseBackward(tp, x, w, dy, dx, dw, n, c, g)
-		} else {
+		default:
 			convBackward(tp, x, w, dy, dx, dw, n, c, f, g, o.Groups)
 		}
 	}, x, w, b)
@@ -112,6 +119,55 @@ func addChannelBias(y, b []float32, n, f, hw int) {
 			for j := range row {
 				row[j] += bv
 			}
+		}
+	}
+}
+
+// useConvFlat picks the implicit-GEMM kernels (kernels.ConvFlatForward):
+// ungrouped stride-1 convolutions with a spatial kernel and few filters, when
+// the CPU runs them in SIMD.
+func useConvFlat(g kernels.Geom, groups int) bool {
+	return groups == 1 && g.SH == 1 && g.SW == 1 && !isPointwise(g) && kernels.ConvFlatFast()
+}
+
+func flatForward(x, w, b *autograd.Var, y *tensor.Tensor, n, c, f int, g kernels.Geom) {
+	hw, ohw := g.H*g.W, g.OH()*g.OW()
+	var bias []float32
+	if b != nil {
+		bias = b.Data()
+	}
+	kernels.Parallel(n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			kernels.ConvFlatForward(x.Data()[i*c*hw:(i+1)*c*hw], w.Data(), bias, c, f, g, y.Data[i*f*ohw:(i+1)*f*ohw])
+		}
+	})
+}
+
+// flatBackward accumulates dW per worker slot (summed at the end) so images
+// can run in parallel.
+func flatBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, dw []float32, n, c, f int, g kernels.Geom) {
+	hw, ohw := g.H*g.W, g.OH()*g.OW()
+	nw := kernels.Slots()
+	var dws *tensor.Tensor
+	if dw != nil && nw > 1 {
+		dws = tp.AllocZero(nw, len(dw))
+	}
+	kernels.Parallel(n, func(wk, lo, hi int) {
+		dwk := dw
+		if dws != nil {
+			dwk = dws.Data[wk*len(dw) : (wk+1)*len(dw)]
+		}
+		for i := lo; i < hi; i++ {
+			var dxi []float32
+			if dx != nil {
+				dxi = dx[i*c*hw : (i+1)*c*hw]
+			}
+			kernels.ConvFlatBackward(x.Data()[i*c*hw:(i+1)*c*hw], w.Data(), dy.Data[i*f*ohw:(i+1)*f*ohw], c, f, g, dxi, dwk)
+		}
+	})
+	if dws != nil {
+		for wk := 0; wk < nw; wk++ {
+			kernels.Add(dws.Data[wk*len(dw):(wk+1)*len(dw)], dw)
 		}
 	}
 }
