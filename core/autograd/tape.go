@@ -18,6 +18,8 @@ type Tape struct {
 	live  []*tensor.Tensor         // handed out since the last Reset
 	ifree map[int][][]int32
 	ilive [][]int32
+	// ireleased counts the int32 buffers of ilive handed back by FreeInt32.
+	ireleased map[*int32]int
 
 	// released counts the buffers of live that Backward already returned to
 	// free (an intermediate gradient is dead once its node's backward ran);
@@ -94,10 +96,27 @@ func (t *Tape) Reset() {
 	clear(t.live)
 	t.live = t.live[:0]
 	for _, b := range t.ilive {
+		if len(b) > 0 {
+			if k := t.ireleased[&b[0]]; k > 0 {
+				t.ireleased[&b[0]] = k - 1
+				continue
+			}
+		}
 		t.ifree[len(b)] = append(t.ifree[len(b)], b)
 	}
+	clear(t.ireleased)
 	clear(t.ilive)
 	t.ilive = t.ilive[:0]
+}
+
+// PooledBytes returns the bytes of float32 buffers waiting in the pool (not
+// handed out): after Reset, the tape's whole working set.
+func (t *Tape) PooledBytes() int {
+	n := 0
+	for l, bs := range t.free {
+		n += 4 * l * len(bs)
+	}
+	return n
 }
 
 // Len returns the number of recorded ops.
@@ -122,6 +141,23 @@ func (t *Tape) Record(name string, out *tensor.Tensor, backward func(dy *tensor.
 		t.nodes = append(t.nodes, v)
 	}
 	return v
+}
+
+// Free hands b, a buffer of this tape's Alloc that no recorded backward will
+// read (an op's scratch), back to the pool before Reset, so the next Alloc
+// of its length reuses it.
+func (t *Tape) Free(b *tensor.Tensor) { t.release(b) }
+
+// FreeInt32 is Free for a buffer of AllocInt32.
+func (t *Tape) FreeInt32(b []int32) {
+	if len(b) == 0 {
+		return
+	}
+	if t.ireleased == nil {
+		t.ireleased = map[*int32]int{}
+	}
+	t.ireleased[&b[0]]++
+	t.ifree[len(b)] = append(t.ifree[len(b)], b)
 }
 
 // release returns an intermediate gradient buffer to the pool before Reset.

@@ -135,7 +135,7 @@ func afterReLU(m nn.Module) (func(ctx *nn.Ctx, r *autograd.Var) *autograd.Var, b
 // s0, s1 with op weights w = softmax(α) (edges × ops).
 func (c *SearchCell) Forward(ctx *nn.Ctx, s0, s1, w *autograd.Var) *autograd.Var {
 	tp := ctx.Tape
-	states := []*autograd.Var{c.Pre0.Forward(ctx, s0), c.Pre1.Forward(ctx, s1)}
+	states := []*autograd.Var{forward(ctx, c.Pre0, s0), forward(ctx, c.Pre1, s1)}
 	relu := make([]*autograd.Var, 0, 2+c.steps)
 	e := 0
 	for i := 0; i < c.steps; i++ {
@@ -148,6 +148,12 @@ func (c *SearchCell) Forward(ctx *nn.Ctx, s0, s1, w *autograd.Var) *autograd.Var
 			for k, op := range c.Edges[e] {
 				if op == nil {
 					continue
+				}
+				if fuse && ctx.MACs == nil {
+					if y, ok := fusedForward(ctx, op, h); ok {
+						outs[k] = y
+						continue
+					}
 				}
 				if tail, ok := afterReLU(op); ok {
 					if relu[j] == nil {
@@ -287,7 +293,7 @@ func (n *SearchNet) ForwardPath(ctx *nn.Ctx, x *autograd.Var, normal, reduce [][
 
 // ForwardPath computes the cell with only the chosen edges and ops.
 func (c *SearchCell) ForwardPath(ctx *nn.Ctx, s0, s1 *autograd.Var, path [][]PathEdge) *autograd.Var {
-	states := []*autograd.Var{c.Pre0.Forward(ctx, s0), c.Pre1.Forward(ctx, s1)}
+	states := []*autograd.Var{forward(ctx, c.Pre0, s0), forward(ctx, c.Pre1, s1)}
 	for i := 0; i < c.steps; i++ {
 		var terms []*autograd.Var
 		for _, pe := range path[i] {
@@ -295,7 +301,7 @@ func (c *SearchCell) ForwardPath(ctx *nn.Ctx, s0, s1 *autograd.Var, path [][]Pat
 			if op == nil { // none
 				continue
 			}
-			terms = append(terms, op.Forward(ctx, states[pe.Input]))
+			terms = append(terms, forward(ctx, op, states[pe.Input]))
 		}
 		if len(terms) == 0 {
 			h := states[path[i][0].Input]

@@ -44,26 +44,7 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 	xd := x.Data()
 	kernels.Parallel(c, func(_, lo, hi int) {
 		for ci := lo; ci < hi; ci++ {
-			var mu, v float64
-			if training {
-				// one pass: Σx and Σx² in float64, var = Σx²/M − μ²
-				var s, ss float64
-				for i := 0; i < n; i++ {
-					a, b := kernels.SumSumSq(xd[(i*c+ci)*hw : (i*c+ci+1)*hw])
-					s, ss = s+a, ss+b
-				}
-				mu = s / float64(m)
-				v = max(ss/float64(m)-mu*mu, 0)
-				unbiased := v
-				if m > 1 {
-					unbiased = v * float64(m) / float64(m-1)
-				}
-				st.Mean.Data[ci] = float32((1-st.Momentum)*float64(st.Mean.Data[ci]) + st.Momentum*mu)
-				st.Var.Data[ci] = float32((1-st.Momentum)*float64(st.Var.Data[ci]) + st.Momentum*unbiased)
-			} else {
-				mu, v = float64(st.Mean.Data[ci]), float64(st.Var.Data[ci])
-			}
-			is := 1 / math.Sqrt(v+st.Eps)
+			mu, is := bnChannelStats(xd, n, c, hw, ci, st, training)
 			mean[ci], invstd[ci] = float32(mu), float32(is)
 			scale, shift := float32(is), float32(-mu*is)
 			if gamma != nil {
@@ -133,4 +114,31 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 			}
 		})
 	}, x, gamma, beta)
+}
+
+// bnChannelStats returns channel ci's mean and 1/√(var+eps) of x (N, C, HW):
+// the batch's (one pass, Σx and Σx² in float64, biased variance), updating
+// the running statistics with the unbiased one, in training; the running
+// statistics otherwise.
+func bnChannelStats(xd []float32, n, c, hw, ci int, st *BNStats, training bool) (mu, is float64) {
+	var v float64
+	if training {
+		var s, ss float64
+		for i := 0; i < n; i++ {
+			a, b := kernels.SumSumSq(xd[(i*c+ci)*hw : (i*c+ci+1)*hw])
+			s, ss = s+a, ss+b
+		}
+		m := n * hw
+		mu = s / float64(m)
+		v = max(ss/float64(m)-mu*mu, 0)
+		unbiased := v
+		if m > 1 {
+			unbiased = v * float64(m) / float64(m-1)
+		}
+		st.Mean.Data[ci] = float32((1-st.Momentum)*float64(st.Mean.Data[ci]) + st.Momentum*mu)
+		st.Var.Data[ci] = float32((1-st.Momentum)*float64(st.Var.Data[ci]) + st.Momentum*unbiased)
+	} else {
+		mu, v = float64(st.Mean.Data[ci]), float64(st.Var.Data[ci])
+	}
+	return mu, 1 / math.Sqrt(v+st.Eps)
 }

@@ -1,0 +1,151 @@
+package kernels
+
+import "math"
+
+// Kernels of the fused ReLU → depthwise units (nn.ReLUSepBN): the ReLU is
+// applied while a channel is copied into the planar layout, so the rectified
+// input is never stored, and its mask is applied when the input gradient is
+// folded back.
+
+// DepthwiseReLU is Depthwise on max(x, 0) for one image x (C×H×W), without
+// writing the rectified copy anywhere but the per-channel planar scratch.
+func DepthwiseReLU(x, w []float32, c int, g Geom, y []float32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, false)
+	defer putScratch(s.s)
+	clear(s.buf)
+	hw, ohw, kk := g.H*g.W, p.oh*p.ow, g.KH*g.KW
+	for ci := 0; ci < c; ci++ {
+		p.layoutReLU(x[ci*hw:ci*hw+hw], s.buf)
+		corrImpl(s.out, s.buf, w[ci*kk:ci*kk+kk], p.off)
+		p.extract(s.out, y[ci*ohw:ci*ohw+ohw])
+	}
+}
+
+// PlanarLen returns the length of one channel's plane in the layout that
+// PlanarReLU writes for geometry g.
+func PlanarLen(g Geom) int { return planFor(g).bufLen }
+
+// PlanarReLU lays out max(x, 0) of one image x (C×H×W) as C planes of
+// PlanarLen(g) floats for the depthwise kernels below, so the backward pass
+// of a fused unit lays an image out once for both of its uses. Only image
+// positions are written: clear planes once before its first use (the padding
+// stays zero).
+func PlanarReLU(x []float32, c int, g Geom, planes []float32) {
+	p := planFor(g)
+	hw, bl := g.H*g.W, p.bufLen
+	for ci := 0; ci < c; ci++ {
+		p.layoutReLU(x[ci*hw:ci*hw+hw], planes[ci*bl:ci*bl+bl])
+	}
+}
+
+// DepthwisePlanes is Depthwise on planes written by PlanarReLU.
+func DepthwisePlanes(planes, w []float32, c int, g Geom, y []float32) {
+	p := planFor(g)
+	s := getScratch(p.l)
+	defer putScratch(s)
+	out := *s
+	ohw, kk, bl := p.oh*p.ow, g.KH*g.KW, p.bufLen
+	for ci := 0; ci < c; ci++ {
+		corrImpl(out, planes[ci*bl:ci*bl+bl], w[ci*kk:ci*kk+kk], p.off)
+		p.extract(out, y[ci*ohw:ci*ohw+ohw])
+	}
+}
+
+// DepthwisePlanesBackward accumulates the gradients of the depthwise
+// convolution of max(x, 0) for one image, given its planes (PlanarReLU):
+// dw += the tap correlations of the planes with dy, and
+// dx += [x > 0] · (the adjoint convolution of dy). dx or dw may be nil.
+func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw []float32) {
+	p := planFor(g)
+	s := getPlanarScratch(p, true)
+	defer putScratch(s.s)
+	hw, ohw, kk, bl := g.H*g.W, p.oh*p.ow, g.KH*g.KW, p.bufLen
+	for ci := 0; ci < c; ci++ {
+		p.spread(dy[ci*ohw:ci*ohw+ohw], s.q)
+		if dw != nil {
+			dotTapsImpl(planes[ci*bl:ci*bl+bl], p.off, s.q[p.m:p.m+p.l], dw[ci*kk:ci*kk+kk])
+		}
+		if dx != nil {
+			p.gatherDx(corrImpl, w[ci*kk:ci*kk+kk], s.q, s.dbuf, s.ws)
+			p.addBackMasked(s.dbuf, x[ci*hw:ci*hw+hw], dx[ci*hw:ci*hw+hw])
+		}
+	}
+}
+
+// layoutReLU is layout of max(xc, 0).
+func (p *planar) layoutReLU(xc, buf []float32) {
+	g := p.g
+	if p.contiguousRow {
+		for iy, rp := range p.rowPos {
+			at := rp + g.PW
+			reluImpl(buf[at:at+g.W], xc[iy*g.W:iy*g.W+g.W])
+		}
+		return
+	}
+	if g.SW == 2 {
+		// even padded columns to phase 0, odd ones to phase 1: two runs
+		for iy, rp := range p.rowPos {
+			xr := xc[iy*g.W : iy*g.W+g.W]
+			for par := 0; par < 2; par++ {
+				ix := (par + g.PW) & 1 // first column with (ix+PW) mod 2 = par
+				if ix >= len(xr) {
+					continue
+				}
+				d := buf[rp+par*p.psize+(ix+g.PW)>>1:]
+				for j := 0; ix < len(xr); ix, j = ix+2, j+1 {
+					v := xr[ix] // branch-free ReLU (NaN → 0)
+					d[j] = math.Float32frombits(math.Float32bits(v) & posMask(v))
+				}
+			}
+		}
+		return
+	}
+	cp := p.colPos
+	for iy, rp := range p.rowPos {
+		xr := xc[iy*g.W : iy*g.W+g.W]
+		for ix, v := range xr {
+			if !(v > 0) { // NaN → 0, as ReLU
+				v = 0
+			}
+			buf[rp+cp[ix]] = v
+		}
+	}
+}
+
+// addBackMasked is addBack keeping only the positions where xc > 0.
+func (p *planar) addBackMasked(buf, xc, dxc []float32) {
+	g := p.g
+	if p.contiguousRow {
+		for iy, rp := range p.rowPos {
+			at := rp + g.PW
+			reluBackwardImpl(xc[iy*g.W:iy*g.W+g.W], buf[at:at+g.W], dxc[iy*g.W:iy*g.W+g.W])
+		}
+		return
+	}
+	if g.SW == 2 {
+		for iy, rp := range p.rowPos {
+			xr, dr := xc[iy*g.W:iy*g.W+g.W], dxc[iy*g.W:iy*g.W+g.W]
+			for par := 0; par < 2; par++ {
+				ix := (par + g.PW) & 1
+				if ix >= len(xr) {
+					continue
+				}
+				b := buf[rp+par*p.psize+(ix+g.PW)>>1:]
+				for j := 0; ix < len(xr); ix, j = ix+2, j+1 {
+					dr[ix] += math.Float32frombits(math.Float32bits(b[j]) & posMask(xr[ix]))
+				}
+			}
+		}
+		return
+	}
+	cp := p.colPos
+	for iy, rp := range p.rowPos {
+		xr, dr := xc[iy*g.W:iy*g.W+g.W], dxc[iy*g.W:iy*g.W+g.W]
+		for ix, v := range xr {
+			if v > 0 {
+				dr[ix] += buf[rp+cp[ix]]
+			}
+		}
+	}
+}

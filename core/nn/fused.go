@@ -1,0 +1,269 @@
+package nn
+
+import (
+	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/internal/kernels"
+	"github.com/nasplayground/nas/core/tensor"
+)
+
+// The fused units of the search network. Each computes a chain the
+// reference writes as separate modules (ReLU, depthwise conv, 1×1 conv,
+// BatchNorm(affine=False); pooling, BatchNorm(affine=False)) as one recorded
+// op that keeps only its output for backward: the rectified input, the
+// depthwise output and the pre-normalisation values are recomputed image by
+// image in backward, where they stay in cache. A DARTS supernet keeps about a
+// third of the activations the unfused chain keeps, for the same arithmetic
+// (the backward recomputes one depthwise convolution per image).
+//
+// BatchNorm without affine parameters can be differentiated from its output
+// x̂ alone: with a = mean(dy), b = mean(dy·x̂) over (N, H, W) of a channel,
+// dz = invstd·(dy − a − x̂·b) in training and invstd·dy in evaluation.
+
+// ReLUSepBN returns BN(conv1×1(depthwise(ReLU(x)))) with BN affine=False:
+// one half of DARTS' SepConv, all of DilConv (dw with dilation), or
+// ReLUConvBN 1×1 when wdw is nil.
+//
+//	x: (N, C, H, W)  wdw: (C, 1, KH, KW) or nil  wpw: (F, C, 1, 1)  →  (N, F, OH, OW)
+//
+// o is the depthwise convolution's stride, padding and dilation (ignored when
+// wdw is nil; the 1×1 convolution has stride 1).
+func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNStats, training bool) *autograd.Var {
+	o = o.norm()
+	tensor.MustRank("nn.ReLUSepBN", "x", x.Shape(), 4, "[N C H W]")
+	n, c, h, wd := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	f := wpw.Dim(0)
+	tensor.MustShape("nn.ReLUSepBN", "wpw", wpw.Shape(), f, c, 1, 1)
+	tensor.MustShape("nn.ReLUSepBN", "running mean", st.Mean.Shape, f)
+	g := kernels.Geom{H: h, W: wd, KH: 1, KW: 1, SH: 1, SW: 1, DH: 1, DW: 1}
+	if wdw != nil {
+		tensor.MustShape("nn.ReLUSepBN", "wdw", wdw.Shape(), c, 1, tensor.Any, tensor.Any)
+		g = kernels.Geom{H: h, W: wd, KH: wdw.Dim(2), KW: wdw.Dim(3), SH: o.SH, SW: o.SW, PH: o.PH, PW: o.PW, DH: o.DH, DW: o.DW}
+	}
+	oh, ow := g.OH(), g.OW()
+	tensor.Mustf(oh > 0 && ow > 0, "nn.ReLUSepBN", "x", x.Shape(), "an image large enough for kernel %dx%d", g.KH, g.KW)
+	hw, ohw := h*wd, oh*ow
+
+	// depthwise (or ReLU) into per-slot scratch d, then y_i = Wpw · d
+	y := tp.Alloc(n, f, oh, ow)
+	nw := kernels.Slots()
+	scratch := tp.Alloc(nw, c*ohw)
+	sepInner := func(i int, d []float32) {
+		xi := x.Data()[i*c*hw : (i+1)*c*hw]
+		if wdw != nil {
+			kernels.DepthwiseReLU(xi, wdw.Data(), c, g, d)
+		} else {
+			kernels.ReLU(d, xi)
+		}
+	}
+	kernels.Parallel(n, func(wk, lo, hi int) {
+		d := scratch.Data[wk*c*ohw : (wk+1)*c*ohw]
+		for i := lo; i < hi; i++ {
+			sepInner(i, d)
+			kernels.GemmNN(f, ohw, c, wpw.Data(), c, d, ohw, 0, y.Data[i*f*ohw:(i+1)*f*ohw], ohw)
+		}
+	})
+	tp.Free(scratch)
+	stats := bnInPlace(tp, y, st, training)
+
+	return tp.Record("ReLUSepBN", y, func(dy *tensor.Tensor) {
+		var dx, dwd, dwp []float32
+		if x.RequiresGrad() {
+			dx = x.GradBuf().Data
+		}
+		if wdw != nil && wdw.RequiresGrad() {
+			dwd = wdw.GradBuf().Data
+		}
+		if wpw.RequiresGrad() {
+			dwp = wpw.GradBuf().Data
+		}
+		if dx == nil && dwd == nil && dwp == nil {
+			return
+		}
+		coef := bnBackwardCoefs(tp, y, dy, stats, training)
+		nwd, nwp := 0, 0
+		if dwd != nil {
+			nwd = len(dwd)
+		}
+		if dwp != nil {
+			nwp = len(dwp)
+		}
+		// per slot: the weight-gradient partial sums, d (C·OHW), dz (F·OHW),
+		// dd (C·OHW), the ReLU'd input's planes (depthwise only)
+		np := 0
+		if wdw != nil {
+			np = c * kernels.PlanarLen(g)
+		}
+		per := nwd + nwp + (2*c+f)*ohw + np
+		buf := tp.Alloc(nw, per)
+		kernels.Parallel(n, func(wk, lo, hi int) {
+			b := buf.Data[wk*per : (wk+1)*per]
+			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
+			d, dz, dd, planes := b[:c*ohw], b[c*ohw:(c+f)*ohw], b[(c+f)*ohw:(2*c+f)*ohw], b[(2*c+f)*ohw:]
+			clear(accD)
+			clear(accP)
+			clear(planes)
+			for i := lo; i < hi; i++ {
+				xi := x.Data()[i*c*hw : (i+1)*c*hw]
+				bnGradImage(dz, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
+				if wdw != nil && (dwp != nil || dwd != nil) {
+					kernels.PlanarReLU(xi, c, g, planes)
+				}
+				if dwp != nil {
+					if wdw != nil {
+						kernels.DepthwisePlanes(planes, wdw.Data(), c, g, d)
+					} else {
+						kernels.ReLU(d, xi)
+					}
+					kernels.GemmNT(f, c, ohw, dz, ohw, d, ohw, 1, accP, c)
+				}
+				if dx == nil && dwd == nil {
+					continue
+				}
+				kernels.GemmTN(c, ohw, f, wpw.Data(), c, dz, ohw, 0, dd, ohw)
+				var dxi []float32
+				if dx != nil {
+					dxi = dx[i*c*hw : (i+1)*c*hw]
+				}
+				if wdw != nil {
+					var dwk []float32
+					if dwd != nil {
+						dwk = accD
+					}
+					kernels.DepthwisePlanesBackward(planes, xi, wdw.Data(), dd, c, g, dxi, dwk)
+				} else if dxi != nil {
+					kernels.ReLUBackward(xi, dd, dxi)
+				}
+			}
+		})
+		for wk := 0; wk < nw; wk++ {
+			b := buf.Data[wk*per:]
+			kernels.Add(b[:nwd], dwd)
+			kernels.Add(b[nwd:nwd+nwp], dwp)
+		}
+		tp.Free(buf)
+		tp.Free(coef)
+	}, x, wdw, wpw)
+}
+
+// PoolBN returns BN(pool(x)) with BN affine=False: DARTS' search-network
+// pooling ops (max, or average with count_include_pad=False), k×k windows.
+//
+//	x: (N, C, H, W)  →  (N, C, OH, OW)
+func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, st *BNStats, training bool) *autograd.Var {
+	tensor.MustRank("nn.PoolBN", "x", x.Shape(), 4, "[N C H W]")
+	n, c, h, wd := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	tensor.MustShape("nn.PoolBN", "running mean", st.Mean.Shape, c)
+	g := kernels.Geom{H: h, W: wd, KH: k, KW: k, SH: stride, SW: stride, PH: pad, PW: pad, DH: 1, DW: 1}
+	oh, ow := g.OH(), g.OW()
+	tensor.Mustf(oh > 0 && ow > 0, "nn.PoolBN", "x", x.Shape(), "an image large enough for a %dx%d window", k, k)
+	hw, ohw := h*wd, oh*ow
+	y := tp.Alloc(n, c, oh, ow)
+	nw := kernels.Slots()
+	var idx []int32
+	if isMax {
+		idx = tp.AllocInt32(nw * c * ohw) // argmax scratch, overwritten per image
+	}
+	kernels.Parallel(n, func(wk, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			xi, yi := x.Data()[i*c*hw:(i+1)*c*hw], y.Data[i*c*ohw:(i+1)*c*ohw]
+			if isMax {
+				kernels.MaxPool(xi, c, g, yi, idx[wk*c*ohw:(wk+1)*c*ohw])
+			} else {
+				kernels.AvgPool(xi, c, g, false, yi)
+			}
+		}
+	})
+	if isMax {
+		tp.FreeInt32(idx)
+	}
+	stats := bnInPlace(tp, y, st, training)
+	return tp.Record("PoolBN", y, func(dy *tensor.Tensor) {
+		if !x.RequiresGrad() {
+			return
+		}
+		dx := x.GradBuf().Data
+		coef := bnBackwardCoefs(tp, y, dy, stats, training)
+		per := c * ohw
+		if isMax {
+			per *= 2 // the recomputed pooled values, then dz
+		}
+		buf := tp.Alloc(nw, per)
+		if isMax {
+			idx = tp.AllocInt32(nw * c * ohw)
+		}
+		kernels.Parallel(n, func(wk, lo, hi int) {
+			b := buf.Data[wk*per : (wk+1)*per]
+			dz := b[:c*ohw]
+			for i := lo; i < hi; i++ {
+				bnGradImage(dz, dy.Data[i*c*ohw:(i+1)*c*ohw], y.Data[i*c*ohw:(i+1)*c*ohw], coef, c, ohw)
+				xi, dxi := x.Data()[i*c*hw:(i+1)*c*hw], dx[i*c*hw:(i+1)*c*hw]
+				if isMax {
+					ix := idx[wk*c*ohw : (wk+1)*c*ohw]
+					kernels.MaxPool(xi, c, g, b[c*ohw:], ix) // recompute the argmax
+					kernels.MaxPoolBackward(dz, ix, c, hw, ohw, dxi)
+				} else {
+					kernels.AvgPoolBackward(dz, c, g, false, dxi)
+				}
+			}
+		})
+		tp.Free(buf)
+		tp.Free(coef)
+		if isMax {
+			tp.FreeInt32(idx)
+		}
+	}, x)
+}
+
+// bnInPlace normalises y (N, C, H, W) in place with BatchNorm(affine=False):
+// batch statistics in training (updating st), running ones otherwise. It
+// returns (2, C): mean and invstd, for the backward.
+func bnInPlace(tp *autograd.Tape, y *tensor.Tensor, st *BNStats, training bool) *tensor.Tensor {
+	n, c, hw := y.Dim(0), y.Dim(1), y.Dim(2)*y.Dim(3)
+	stats := tp.Alloc(2, c)
+	kernels.Parallel(c, func(_, lo, hi int) {
+		for ci := lo; ci < hi; ci++ {
+			mu, is := bnChannelStats(y.Data, n, c, hw, ci, st, training)
+			stats.Data[ci], stats.Data[c+ci] = float32(mu), float32(is)
+			for i := 0; i < n; i++ {
+				p := y.Data[(i*c+ci)*hw : (i*c+ci+1)*hw]
+				kernels.Affine(p, p, float32(is), float32(-mu*is))
+			}
+		}
+	})
+	return stats
+}
+
+// bnBackwardCoefs returns, per channel of x̂ = y (N, C, H, W), the
+// coefficients (3, C) of dz = k·dy + kx·x̂ + k0: k = invstd, kx = −invstd·mean(dy·x̂),
+// k0 = −invstd·mean(dy) in training; k = invstd, kx = k0 = 0 in evaluation.
+func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bool) *tensor.Tensor {
+	n, c, hw := y.Dim(0), y.Dim(1), y.Dim(2)*y.Dim(3)
+	coef := tp.Alloc(3, c)
+	m := float64(n * hw)
+	kernels.Parallel(c, func(_, lo, hi int) {
+		for ci := lo; ci < hi; ci++ {
+			is := float64(stats.Data[c+ci])
+			var kx, k0 float64
+			if training {
+				var sdy, sdyy float64
+				for i := 0; i < n; i++ {
+					ds := dy.Data[(i*c+ci)*hw : (i*c+ci+1)*hw]
+					sdy += kernels.Sum(ds)
+					sdyy += float64(kernels.Dot(ds, y.Data[(i*c+ci)*hw:(i*c+ci+1)*hw]))
+				}
+				kx, k0 = -is*sdyy/m, -is*sdy/m
+			}
+			coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci] = float32(is), float32(kx), float32(k0)
+		}
+	})
+	return coef
+}
+
+// bnGradImage writes dz = k·dy + kx·x̂ + k0 per channel for one image.
+func bnGradImage(dz, dy, xh []float32, coef *tensor.Tensor, c, hw int) {
+	for ci := 0; ci < c; ci++ {
+		d := dz[ci*hw : (ci+1)*hw]
+		clear(d)
+		kernels.AddAffine2(d, dy[ci*hw:(ci+1)*hw], xh[ci*hw:(ci+1)*hw], coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci])
+	}
+}

@@ -1,0 +1,199 @@
+package nn_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/nn"
+	"github.com/nasplayground/nas/core/tensor"
+)
+
+// sepCase is one ReLUSepBN configuration; dw false means the 1×1 ReLUConvBN.
+type sepCase struct {
+	c, f, h, w int
+	dw         bool
+	k          int
+	o          nn.ConvOpts
+}
+
+func (s sepCase) String() string {
+	if !s.dw {
+		return fmt.Sprintf("relu1x1bn_C%d_F%d_%dx%d", s.c, s.f, s.h, s.w)
+	}
+	return fmt.Sprintf("dw%d_s%d_p%d_d%d_C%d_F%d_%dx%d", s.k, s.o.SH, s.o.PH, s.o.DH, s.c, s.f, s.h, s.w)
+}
+
+var sepCases = []sepCase{
+	{c: 3, f: 4, h: 5, w: 6, dw: true, k: 3, o: nn.Square(1, 1, 1, 3)},
+	{c: 3, f: 3, h: 6, w: 5, dw: true, k: 3, o: nn.Square(2, 1, 1, 3)},
+	{c: 3, f: 5, h: 7, w: 7, dw: true, k: 5, o: nn.Square(1, 2, 1, 3)},
+	{c: 3, f: 3, h: 7, w: 6, dw: true, k: 5, o: nn.Square(2, 2, 1, 3)},
+	{c: 3, f: 4, h: 6, w: 6, dw: true, k: 3, o: nn.Square(1, 2, 2, 3)},
+	{c: 3, f: 3, h: 7, w: 7, dw: true, k: 5, o: nn.Square(2, 4, 2, 3)},
+	{c: 4, f: 3, h: 5, w: 5},
+}
+
+// sepParams returns the weights of one case: depthwise (nil for 1×1) and pointwise.
+func sepParams(rng *tensor.RNG, sc sepCase) (wdw, wpw *autograd.Var) {
+	if sc.dw {
+		wdw = param(uniform(rng, -1, 1, sc.c, 1, sc.k, sc.k), "wdw")
+	}
+	return wdw, param(uniform(rng, -1, 1, sc.f, sc.c, 1, 1), "wpw")
+}
+
+func TestReLUSepBNGrad(t *testing.T) {
+	var cases []gradCase
+	for _, sc := range sepCases {
+		for _, training := range []bool{true, false} {
+			sc, training := sc, training
+			cases = append(cases, gradCase{name: fmt.Sprintf("%v_train%v", sc, training), setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+				x := param(awayFromZero(rng, 2, sc.c, sc.h, sc.w), "x")
+				wdw, wpw := sepParams(rng, sc)
+				st := nn.NewBNStats(sc.f)
+				rng.Uniform(st.Mean, -0.5, 0.5)
+				rng.Uniform(st.Var, 0.5, 2)
+				wrt := []*autograd.Var{x, wpw}
+				if wdw != nil {
+					wrt = append(wrt, wdw)
+				}
+				return func(tp *autograd.Tape) *autograd.Var {
+					s := *st // running statistics must not drift between evaluations
+					s.Mean, s.Var = st.Mean.Clone(), st.Var.Clone()
+					return nn.ReLUSepBN(tp, x, wdw, wpw, sc.o, &s, training)
+				}, wrt
+			}})
+		}
+	}
+	runGradCases(t, cases)
+}
+
+// unfusedSep is the reference chain ReLU → depthwise → 1×1 → BN(affine=False).
+func unfusedSep(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o nn.ConvOpts, st *nn.BNStats, training bool) *autograd.Var {
+	h := nn.ReLU(tp, x)
+	if wdw != nil {
+		h = nn.Conv2D(tp, h, wdw, nil, o)
+	}
+	return nn.BatchNorm(tp, nn.Conv2D(tp, h, wpw, nil, nn.ConvOpts{}), nil, nil, st, training)
+}
+
+// TestFusedMatchesChain runs the fused units and the module chains they
+// replace on the same inputs (batch 4, a random upstream gradient) and
+// compares outputs, every gradient and the updated running statistics.
+func TestFusedMatchesChain(t *testing.T) {
+	type unit struct {
+		name         string
+		c            int
+		h, w         int
+		fused, chain func(tp *autograd.Tape, x *autograd.Var, st *nn.BNStats, training bool) *autograd.Var
+		params       []*autograd.Var
+		f            int
+	}
+	rng := tensor.NewRNG(3)
+	var units []unit
+	for _, sc := range sepCases {
+		wdw, wpw := sepParams(rng, sc)
+		o := sc.o
+		ps := []*autograd.Var{wpw}
+		if wdw != nil {
+			ps = append(ps, wdw)
+		}
+		units = append(units, unit{name: sc.String(), c: sc.c, h: sc.h + 3, w: sc.w + 5, f: sc.f, params: ps,
+			fused: func(tp *autograd.Tape, x *autograd.Var, st *nn.BNStats, tr bool) *autograd.Var {
+				return nn.ReLUSepBN(tp, x, wdw, wpw, o, st, tr)
+			},
+			chain: func(tp *autograd.Tape, x *autograd.Var, st *nn.BNStats, tr bool) *autograd.Var {
+				return unfusedSep(tp, x, wdw, wpw, o, st, tr)
+			}})
+	}
+	for _, pc := range []poolCase{{3, 1, 1, true, false}, {3, 2, 1, true, false}, {3, 1, 1, false, false}, {3, 2, 1, false, false}, {5, 2, 2, true, false}} {
+		pc := pc
+		units = append(units, unit{name: "PoolBN_" + pc.name(), c: 3, h: 9, w: 8, f: 3,
+			fused: func(tp *autograd.Tape, x *autograd.Var, st *nn.BNStats, tr bool) *autograd.Var {
+				return nn.PoolBN(tp, x, pc.max, pc.k, pc.s, pc.p, st, tr)
+			},
+			chain: func(tp *autograd.Tape, x *autograd.Var, st *nn.BNStats, tr bool) *autograd.Var {
+				var p *autograd.Var
+				if pc.max {
+					p = nn.MaxPool2D(tp, x, pc.k, pc.s, pc.p)
+				} else {
+					p = nn.AvgPool2D(tp, x, pc.k, pc.s, pc.p, false)
+				}
+				return nn.BatchNorm(tp, p, nil, nil, st, tr)
+			}})
+	}
+	for _, u := range units {
+		for _, training := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s_train%v", u.name, training), func(t *testing.T) {
+				xv := uniform(rng, -1, 1, 4, u.c, u.h, u.w)
+				run := func(op func(*autograd.Tape, *autograd.Var, *nn.BNStats, bool) *autograd.Var) (y, dx *tensor.Tensor, dps []*tensor.Tensor, st *nn.BNStats) {
+					x := param(xv.Clone(), "x")
+					autograd.ZeroGrads(u.params)
+					st = nn.NewBNStats(u.f)
+					st.Mean.Fill(0.25)
+					st.Var.Fill(1.5)
+					tp := autograd.NewTape()
+					out := op(tp, x, st, training)
+					dy := uniform(tensor.NewRNG(11), -1, 1, out.Shape()...)
+					tp.BackwardWith(out, dy)
+					for _, p := range u.params {
+						dps = append(dps, p.Grad.Clone())
+					}
+					return out.Value.Clone(), x.Grad.Clone(), dps, st
+				}
+				y1, dx1, dp1, st1 := run(u.fused)
+				y2, dx2, dp2, st2 := run(u.chain)
+				require.Equal(t, y2.Shape, y1.Shape)
+				assertNear32(t, y2.Data, y1.Data, "y")
+				assertNear32(t, dx2.Data, dx1.Data, "dx")
+				for i := range dp1 {
+					assertNear32(t, dp2[i].Data, dp1[i].Data, u.params[i].Name)
+				}
+				assertNear32(t, st2.Mean.Data, st1.Mean.Data, "running mean")
+				assertNear32(t, st2.Var.Data, st1.Var.Data, "running var")
+			})
+		}
+	}
+}
+
+// assertNear32 checks |a−b| ≤ 1e-4·max(1, |a|+|b|) element by element.
+func assertNear32(t *testing.T, want, got []float32, what string) {
+	t.Helper()
+	require.Len(t, got, len(want), what)
+	for i := range want {
+		if !nearly(float64(want[i]), float64(got[i]), 1e-4) {
+			assert.Failf(t, "mismatch", "%s[%d]: chain %g, fused %g", what, i, want[i], got[i])
+			return
+		}
+	}
+}
+
+// TestFusedKeepsLessOnTape shows the point of the fusion: after the forward
+// pass of a DARTS SepConv half on a batch, the fused unit holds one output
+// tensor where the chain holds four (ReLU, depthwise, 1×1, BN outputs).
+func TestFusedKeepsLessOnTape(t *testing.T) {
+	rng := tensor.NewRNG(5)
+	x := param(uniform(rng, -1, 1, 8, 16, 16, 16), "x")
+	wdw, wpw := sepParams(rng, sepCase{c: 16, f: 16, dw: true, k: 3})
+	held := func(op func(tp *autograd.Tape) *autograd.Var) int {
+		tp := autograd.NewTape()
+		op(tp) // warm the pool
+		tp.Reset()
+		before := tp.PooledBytes()
+		op(tp)
+		return before - tp.PooledBytes()
+	}
+	st := nn.NewBNStats(16)
+	fused := held(func(tp *autograd.Tape) *autograd.Var {
+		return nn.ReLUSepBN(tp, x, wdw, wpw, nn.Square(1, 1, 1, 16), st, true)
+	})
+	chain := held(func(tp *autograd.Tape) *autograd.Var {
+		return unfusedSep(tp, x, wdw, wpw, nn.Square(1, 1, 1, 16), st, true)
+	})
+	one := 8 * 16 * 16 * 16 * 4
+	assert.Less(t, fused, one+one/4, "fused holds %d bytes", fused)
+	assert.GreaterOrEqual(t, chain, 4*one, "chain holds %d bytes", chain)
+}
