@@ -82,6 +82,20 @@ func Conv2D(tp *autograd.Tape, x, w, b *autograd.Var, o ConvOpts) *autograd.Var 
 	}
 	return tp.Record("Conv2D", y, func(dy *tensor.Tensor) {
 		// forward: y = conv(x, w) + b
+		if flat {
+			var dx, dw, db []float32
+			if x.RequiresGrad() {
+				dx = x.GradBuf().Data
+			}
+			if w.RequiresGrad() {
+				dw = w.GradBuf().Data
+			}
+			if b != nil && b.RequiresGrad() {
+				db = b.GradBuf().Data
+			}
+			flatBackward(tp, x, w, dy, dx, dw, db, n, c, f, g)
+			return
+		}
 		if b != nil && b.RequiresGrad() {
 			db := b.GradBuf().Data // db[f] += Σ_{n,oh,ow} dy
 			for i := 0; i < n; i++ {
@@ -101,8 +115,6 @@ func Conv2D(tp *autograd.Tape, x, w, b *autograd.Var, o ConvOpts) *autograd.Var 
 			return
 		}
 		switch {
-		case flat:
-			flatBackward(tp, x, w, dy, dx, dw, n, c, f, g)
 		case o.Groups == c && f == c:
 			depthwiseBackward(tp, x, w, dy, dx, dw, n, c, g)
 		default:
@@ -136,38 +148,59 @@ func flatForward(x, w, b *autograd.Var, y *tensor.Tensor, n, c, f int, g kernels
 	if b != nil {
 		bias = b.Data()
 	}
+	fc := kernels.NewFlatConv(w.Data(), c, f, g, false)
+	defer fc.Release()
 	kernels.Parallel(n, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
-			kernels.ConvFlatForward(x.Data()[i*c*hw:(i+1)*c*hw], w.Data(), bias, c, f, g, y.Data[i*f*ohw:(i+1)*f*ohw])
+			fc.Forward(x.Data()[i*c*hw:(i+1)*c*hw], bias, y.Data[i*f*ohw:(i+1)*f*ohw])
 		}
 	})
 }
 
-// flatBackward accumulates dW per worker slot (summed at the end) so images
-// can run in parallel.
-func flatBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, dw []float32, n, c, f int, g kernels.Geom) {
+// flatBackward accumulates dW and db per worker slot (summed at the end) so
+// images can run in parallel; dx, dw, db may be nil.
+func flatBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, dw, db []float32, n, c, f int, g kernels.Geom) {
+	if dx == nil && dw == nil && db == nil {
+		return
+	}
 	hw, ohw := g.H*g.W, g.OH()*g.OW()
+	fc := kernels.NewFlatConv(w.Data(), c, f, g, dx != nil)
+	defer fc.Release()
 	nw := kernels.Slots()
-	var dws *tensor.Tensor
-	if dw != nil && nw > 1 {
-		dws = tp.AllocZero(nw, len(dw))
+	per := len(dw) + len(db)
+	var acc *tensor.Tensor
+	if nw > 1 && per > 0 {
+		acc = tp.AllocZero(nw, per)
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
-		dwk := dw
-		if dws != nil {
-			dwk = dws.Data[wk*len(dw) : (wk+1)*len(dw)]
+		dwk, dbk := dw, db
+		if acc != nil {
+			a := acc.Data[wk*per : (wk+1)*per]
+			dwk, dbk = a[:len(dw):len(dw)], a[len(dw):]
+			if dw == nil {
+				dwk = nil
+			}
+			if db == nil {
+				dbk = nil
+			}
 		}
 		for i := lo; i < hi; i++ {
 			var dxi []float32
 			if dx != nil {
 				dxi = dx[i*c*hw : (i+1)*c*hw]
 			}
-			kernels.ConvFlatBackward(x.Data()[i*c*hw:(i+1)*c*hw], w.Data(), dy.Data[i*f*ohw:(i+1)*f*ohw], c, f, g, dxi, dwk)
+			fc.Backward(x.Data()[i*c*hw:(i+1)*c*hw], dy.Data[i*f*ohw:(i+1)*f*ohw], dxi, dwk, dbk)
 		}
 	})
-	if dws != nil {
+	if acc != nil {
 		for wk := 0; wk < nw; wk++ {
-			kernels.Add(dws.Data[wk*len(dw):(wk+1)*len(dw)], dw)
+			a := acc.Data[wk*per : (wk+1)*per]
+			if dw != nil {
+				kernels.Add(a[:len(dw)], dw)
+			}
+			if db != nil {
+				kernels.Add(a[len(dw):], db)
+			}
 		}
 	}
 }

@@ -20,15 +20,16 @@ const flatNR = 24
 type flatPlan struct {
 	g      Geom
 	oh, ow int
-	pcw    int   // W + 2PW: flat row pitch
-	l      int   // oh·pcw: flat outputs including junk columns
-	n      int   // l rounded up to flatNR: columns computed
-	s      int   // max tap offset
-	plane  int   // per-channel length of the forward buffer (≥ n + s)
-	i0     int   // PH·pcw: first image row of a padded plane
-	nx     int   // H·pcw rounded up to flatNR: columns of the input gradient
-	dplane int   // per-filter length of the output-gradient buffer
-	off    []int // tap offsets
+	pcw    int       // W + 2PW: flat row pitch
+	l      int       // oh·pcw: flat outputs including junk columns
+	n      int       // l rounded up to flatNR: columns computed
+	s      int       // max tap offset
+	plane  int       // per-channel length of the forward buffer (≥ n + s)
+	i0     int       // PH·pcw: first image row of a padded plane
+	nx     int       // H·pcw rounded up to flatNR: columns of the input gradient
+	dplane int       // per-filter length of the output-gradient buffer
+	off    []int     // tap offsets
+	ones   []float32 // n ones (the bias gradient is a dot with them)
 }
 
 var flatCache sync.Map // Geom → *flatPlan
@@ -51,31 +52,87 @@ func flatFor(g Geom) *flatPlan {
 	p.i0 = g.PH * p.pcw
 	p.nx = roundUp(g.H*p.pcw, flatNR)
 	p.dplane = roundUp(p.s+max(p.n, p.i0+p.nx), 8)
+	p.ones = make([]float32, p.n)
+	for i := range p.ones {
+		p.ones[i] = 1
+	}
 	flatCache.Store(g, p)
 	return p
 }
 
-// ConvFlatFast reports whether ConvFlatForward / ConvFlatBackward run SIMD
-// kernels on this CPU (otherwise they are correct but not faster than
-// Im2colFlat + GEMM).
+// ConvFlatFast reports whether the FlatConv kernels run SIMD on this CPU
+// (otherwise they are correct but not faster than Im2colFlat + GEMM).
 func ConvFlatFast() bool { return fastOn && flatGemmFast != nil }
 
-// ConvFlatForward computes one image's stride-1 convolution, overwriting y:
+// FlatConv is a stride-1 convolution of C input channels and F filters with
+// its weights w (F×C×KH×KW) prepared (packed, transposed) once for a batch.
+// The weights must not change while it is used; Release returns its buffers.
+// Forward and Backward may run concurrently on different images.
+type FlatConv struct {
+	p        *flatPlan
+	c, f     int
+	fwd, bwd flatA
+	boffF    []int // forward B offsets: c·plane + off[t]
+	boffX    []int // input-gradient B offsets: f·dplane + s + i0 − off[t]
+	bufs     []*[]float32
+}
+
+// NewFlatConv prepares w for Forward (and, with backward, for Backward's
+// input gradient). g must have stride 1.
+func NewFlatConv(w []float32, c, f int, g Geom, backward bool) *FlatConv {
+	p := flatFor(g)
+	taps := g.KH * g.KW
+	kk := c * taps
+	fc := &FlatConv{p: p, c: c, f: f, boffF: make([]int, kk)}
+	p.tapOffsets(c, p.plane, 1, 0, fc.boffF)
+	fc.fwd = fc.newA(f, kk, w[:f*kk], kk)
+	if backward {
+		s := getScratch(kk * f) // wt[c][f·taps + t] = w[f][c][t]
+		fc.bufs = append(fc.bufs, s)
+		wt := *s
+		for fi := 0; fi < f; fi++ {
+			for ci := 0; ci < c; ci++ {
+				copy(wt[ci*f*taps+fi*taps:ci*f*taps+fi*taps+taps], w[(fi*c+ci)*taps:(fi*c+ci+1)*taps])
+			}
+		}
+		fc.bwd = fc.newA(c, f*taps, wt, f*taps)
+		fc.boffX = make([]int, f*taps)
+		p.tapOffsets(f, p.dplane, -1, p.s+p.i0, fc.boffX)
+	}
+	return fc
+}
+
+func (fc *FlatConv) newA(m, k int, a []float32, lda int) flatA {
+	A := flatA{m: m, k: k, a: a, lda: lda}
+	if fastOn && flatGemmFast != nil {
+		s := getScratch(roundUp(m, 4) * k)
+		fc.bufs = append(fc.bufs, s)
+		A.ap = *s
+		A.pack()
+	}
+	return A
+}
+
+// Release returns the prepared buffers to the scratch pool.
+func (fc *FlatConv) Release() {
+	for _, s := range fc.bufs {
+		putScratch(s)
+	}
+	fc.bufs = nil
+}
+
+// Forward computes one image's convolution, overwriting y:
 //
 //	y[f][oh][ow] = b[f] + Σ_{c,kh,kw} w[f][c][kh][kw] · x[c][oh−PH+kh·DH][ow−PW+kw·DW]
 //
-// x is C×H×W, w F×C×KH×KW, y F×OH×OW; b may be nil. g must have stride 1.
-func ConvFlatForward(x, w, b []float32, c, f int, g Geom, y []float32) {
-	p := flatFor(g)
-	kk := c * g.KH * g.KW
+// x is C×H×W, y F×OH×OW; b may be nil.
+func (fc *FlatConv) Forward(x, b, y []float32) {
+	p, c, f := fc.p, fc.c, fc.f
 	s := getScratch(c*p.plane + f*p.n)
 	defer putScratch(s)
-	is := getInts(kk)
-	defer putInts(is)
-	buf, yf, boff := (*s)[:c*p.plane], (*s)[c*p.plane:c*p.plane+f*p.n], *is
+	buf, yf := (*s)[:c*p.plane], (*s)[c*p.plane:c*p.plane+f*p.n]
 	p.layoutPlanes(x, c, buf)
-	p.tapOffsets(c, p.plane, 1, 0, boff)
-	flatGemm(f, p.n, kk, w, kk, buf, boff, yf, p.n)
+	flatGemm(p.n, &fc.fwd, buf, fc.boffF, yf, p.n)
 	ohw := p.oh * p.ow
 	for fi := 0; fi < f; fi++ {
 		var bv float32
@@ -93,33 +150,31 @@ func ConvFlatForward(x, w, b []float32, c, f int, g Geom, y []float32) {
 	}
 }
 
-// ConvFlatBackward accumulates the gradients of ConvFlatForward for one image
-// (dx or dw may be nil; the bias gradient is Σ dy and left to the caller):
+// Backward accumulates the gradients of Forward for one image (dx, dw, db
+// may be nil; dx needs NewFlatConv(…, backward=true)):
 //
+//	db[f]            += Σ_{oh,ow} dy[f][oh][ow]
 //	dw[f][c][kh][kw] += Σ_{oh,ow} dy[f][oh][ow] · x[c][ih][iw]
 //	dx[c][ih][iw]    += Σ_{f,kh,kw} w[f][c][kh][kw] · dy[f][oh][ow]
 //
 // with ih = oh−PH+kh·DH, iw = ow−PW+kw·DW inside the image.
-func ConvFlatBackward(x, w, dy []float32, c, f int, g Geom, dx, dw []float32) {
-	if dx == nil && dw == nil {
+func (fc *FlatConv) Backward(x, dy, dx, dw, db []float32) {
+	if dx == nil && dw == nil && db == nil {
 		return
 	}
-	p := flatFor(g)
-	taps := g.KH * g.KW
-	kk := c * taps
+	p, c, f, g := fc.p, fc.c, fc.f, fc.p.g
 	need := f * p.dplane
 	if dw != nil {
 		need += c * p.plane
 	}
 	if dx != nil {
-		need += kk*f + c*p.nx
+		need += c * p.nx
 	}
 	s := getScratch(need)
 	defer putScratch(s)
-	is := getInts(max(kk, f*taps))
-	defer putInts(is)
 	at := 0
 	take := func(n int) []float32 { at += n; return (*s)[at-n : at] }
+	// dyp[f][s + oy·pcw + ox] = dy[f][oy][ox], zero elsewhere
 	dyp := take(f * p.dplane)
 	clear(dyp)
 	ohw := p.oh * p.ow
@@ -129,26 +184,20 @@ func ConvFlatBackward(x, w, dy []float32, c, f int, g Geom, dx, dw []float32) {
 			copy(d[oy*p.pcw:oy*p.pcw+p.ow], dy[fi*ohw+oy*p.ow:fi*ohw+oy*p.ow+p.ow])
 		}
 	}
+	if db != nil {
+		flatDot(f, 1, p.n, dyp[p.s:], p.dplane, p.ones, flatZeroOff[:], db, 1)
+	}
 	if dw != nil {
-		buf, boff := take(c*p.plane), (*is)[:kk]
+		buf := take(c * p.plane)
 		p.layoutPlanes(x, c, buf)
-		p.tapOffsets(c, p.plane, 1, 0, boff)
-		flatDot(f, kk, p.n, dyp[p.s:], p.dplane, buf, boff, dw, kk)
+		flatDot(f, len(fc.boffF), p.n, dyp[p.s:], p.dplane, buf, fc.boffF, dw, len(fc.boffF))
 	}
 	if dx == nil {
 		return
 	}
-	// dbuf[c][i] = Σ_{f,t} w[f][c][t] · dyp[f][s − off[t] + i], i ≥ i0.
-	wt := take(kk * f) // wt[c][f·taps + t] = w[f][c][t]
-	for fi := 0; fi < f; fi++ {
-		for ci := 0; ci < c; ci++ {
-			copy(wt[ci*f*taps+fi*taps:ci*f*taps+fi*taps+taps], w[(fi*c+ci)*taps:(fi*c+ci+1)*taps])
-		}
-	}
-	boff := (*is)[:f*taps]
-	p.tapOffsets(f, p.dplane, -1, p.s+p.i0, boff)
+	// dbuf[c][i − i0] = Σ_{f,t} w[f][c][t] · dyp[f][s − off[t] + i] for i ≥ i0
 	dbuf := take(c * p.nx)
-	flatGemm(c, p.nx, f*taps, wt, f*taps, dyp, boff, dbuf, p.nx)
+	flatGemm(p.nx, &fc.bwd, dyp, fc.boffX, dbuf, p.nx)
 	hw := g.H * g.W
 	for ci := 0; ci < c; ci++ {
 		src, dst := dbuf[ci*p.nx:], dx[ci*hw:(ci+1)*hw]
@@ -156,6 +205,23 @@ func ConvFlatBackward(x, w, dy []float32, c, f int, g Geom, dx, dw []float32) {
 			Add(src[iy*p.pcw+g.PW:iy*p.pcw+g.PW+g.W], dst[iy*g.W:iy*g.W+g.W])
 		}
 	}
+}
+
+var flatZeroOff = [1]int{0}
+
+// ConvFlatForward is FlatConv.Forward for one image with w prepared on the fly.
+func ConvFlatForward(x, w, b []float32, c, f int, g Geom, y []float32) {
+	fc := NewFlatConv(w, c, f, g, false)
+	defer fc.Release()
+	fc.Forward(x, b, y)
+}
+
+// ConvFlatBackward is FlatConv.Backward for one image (no bias gradient)
+// with w prepared on the fly.
+func ConvFlatBackward(x, w, dy []float32, c, f int, g Geom, dx, dw []float32) {
+	fc := NewFlatConv(w, c, f, g, dx != nil)
+	defer fc.Release()
+	fc.Backward(x, dy, dx, dw, nil)
 }
 
 // layoutPlanes clears buf (c planes) and copies each channel of x into its
@@ -183,27 +249,41 @@ func (p *flatPlan) tapOffsets(chans, pitch, sign, base int, boff []int) {
 	}
 }
 
-var intPool sync.Pool
-
-// getInts returns an int buffer of length n (contents undefined).
-func getInts(n int) *[]int {
-	if p, ok := intPool.Get().(*[]int); ok && cap(*p) >= n {
-		*p = (*p)[:n]
-		return p
-	}
-	v := make([]int, n)
-	return &v
+// flatA is the A operand of flatGemm: m×k row-major (a, lda) and, for the
+// SIMD kernel, packed into 4-row panels ap[panel][p][r] (zero rows past m).
+type flatA struct {
+	m, k int
+	a    []float32
+	lda  int
+	ap   []float32
 }
 
-func putInts(p *[]int) { intPool.Put(p) }
+func (A *flatA) pack() {
+	m, k := A.m, A.k
+	for pi := 0; pi < (m+3)/4; pi++ {
+		pan := A.ap[pi*4*k : (pi+1)*4*k]
+		for r := 0; r < 4; r++ {
+			i := pi*4 + r
+			if i >= m {
+				for p := 0; p < k; p++ {
+					pan[p*4+r] = 0
+				}
+				continue
+			}
+			for p, v := range A.a[i*A.lda : i*A.lda+k] {
+				pan[p*4+r] = v
+			}
+		}
+	}
+}
 
-// flatGemm sets c[r*ldc+j] = Σ_{p<k} a[r*lda+p] · b[boff[p]+j] for r < m, j < n.
-func flatGemm(m, n, k int, a []float32, lda int, b []float32, boff []int, c []float32, ldc int) {
-	if fastOn && flatGemmFast != nil {
-		flatGemmFast(m, n, k, a, lda, b, boff, c, ldc)
+// flatGemm sets c[r*ldc+j] = Σ_{p<k} A(r, p) · b[boff[p]+j] for r < A.m, j < n.
+func flatGemm(n int, A *flatA, b []float32, boff []int, c []float32, ldc int) {
+	if A.ap != nil && fastOn && flatGemmFast != nil {
+		flatGemmFast(n, A, b, boff, c, ldc)
 		return
 	}
-	flatGemmGeneric(m, n, k, a, lda, b, boff, c, ldc)
+	flatGemmGeneric(A.m, n, A.k, A.a, A.lda, b, boff, c, ldc)
 }
 
 func flatGemmGeneric(m, n, k int, a []float32, lda int, b []float32, boff []int, c []float32, ldc int) {
@@ -242,6 +322,6 @@ func flatDotGeneric(m, k, n int, d []float32, ldd int, b []float32, boff []int, 
 
 // SIMD versions, set by smallm_amd64.go when the CPU has AVX2+FMA.
 var (
-	flatGemmFast func(m, n, k int, a []float32, lda int, b []float32, boff []int, c []float32, ldc int)
+	flatGemmFast func(n int, A *flatA, b []float32, boff []int, c []float32, ldc int)
 	flatDotFast  func(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []float32, ldc int)
 )

@@ -18,10 +18,11 @@ func init() {
 	}
 }
 
-// flatGemmAVX2 is flatGemm on 4×24 tiles: A is packed into 4-row panels
-// (zero rows past m), B is read in place. Partial row panels go through a
-// scratch tile; the last n mod 24 columns run the generic loop.
-func flatGemmAVX2(m, n, k int, a []float32, lda int, b []float32, boff []int, c []float32, ldc int) {
+// flatGemmAVX2 is flatGemm on 4×24 tiles over A's packed panels, B read in
+// place. Partial row panels go through a scratch tile; the last n mod 24
+// columns run the generic loop.
+func flatGemmAVX2(n int, A *flatA, b []float32, boff []int, c []float32, ldc int) {
+	m, k := A.m, A.k
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -44,24 +45,8 @@ func flatGemmAVX2(m, n, k int, a []float32, lda int, b []float32, boff []int, c 
 		_ = b[hi+nFull-1]
 		_ = c[(m-1)*ldc+n-1]
 		panels := (m + 3) / 4
-		s := getScratch(panels*4*k + 4*flatNR)
-		defer putScratch(s)
-		ap, tile := (*s)[:panels*4*k], (*s)[panels*4*k:]
-		for pi := 0; pi < panels; pi++ {
-			pan := ap[pi*4*k : (pi+1)*4*k]
-			for r := 0; r < 4; r++ {
-				i := pi*4 + r
-				if i >= m {
-					for p := 0; p < k; p++ {
-						pan[p*4+r] = 0
-					}
-					continue
-				}
-				for p, v := range a[i*lda : i*lda+k] {
-					pan[p*4+r] = v
-				}
-			}
-		}
+		ap := A.ap[:panels*4*k]
+		var tile [4 * flatNR]float32
 		for j := 0; j < nFull; j += flatNR {
 			for pi := 0; pi < panels; pi++ {
 				rows := min(4, m-pi*4)
@@ -81,7 +66,7 @@ func flatGemmAVX2(m, n, k int, a []float32, lda int, b []float32, boff []int, c 
 		for p, o := range boff {
 			sub[p] = o + nFull
 		}
-		flatGemmGeneric(m, n-nFull, k, a, lda, b, sub, c[nFull:], ldc)
+		flatGemmGeneric(m, n-nFull, k, A.a, A.lda, b, sub, c[nFull:], ldc)
 	}
 }
 
@@ -94,28 +79,30 @@ func flatDotAVX2(m, k, n int, d []float32, ldd int, b []float32, boff []int, c [
 	boff = boff[:k]
 	n8 := n / 8 * 8
 	m4, k3 := m/4*4, k/3*3
-	if n8 > 0 && m4 > 0 && k3 > 0 {
+	if n8 > 0 && m4 > 0 {
 		for _, o := range boff {
-			_ = b[o : o+n8]
+			_ = b[o+n8-1]
 		}
 		_ = d[(m4-1)*ldd+n8-1]
 		var out [12]float32
 		for r := 0; r < m4; r += 4 {
 			for q := 0; q < k3; q += 3 {
 				flatDot4x3(n8, &d[r*ldd], ldd, &b[0], &boff[q], &out[0])
-				for qq := 0; qq < 3; qq++ {
-					cr := c[r*ldc+q+qq:]
-					cr[0] += out[qq*4]
-					cr[ldc] += out[qq*4+1]
-					cr[2*ldc] += out[qq*4+2]
-					cr[3*ldc] += out[qq*4+3]
-				}
+				addDotTile(c[r*ldc+q:], ldc, &out, 3)
 			}
+		}
+		if k3 < k { // the last 1 or 2 offsets, repeated to fill the tile
+			last := [3]int{boff[k3], boff[k-1], boff[k-1]}
+			for r := 0; r < m4; r += 4 {
+				flatDot4x3(n8, &d[r*ldd], ldd, &b[0], &last[0], &out[0])
+				addDotTile(c[r*ldc+k3:], ldc, &out, k-k3)
+			}
+			k3 = k
 		}
 		if n8 < n {
 			for r := 0; r < m4; r++ {
 				dr := d[r*ldd+n8 : r*ldd+n]
-				for q := 0; q < k3; q++ {
+				for q := 0; q < k; q++ {
 					c[r*ldc+q] += dotGeneric(dr, b[boff[q]+n8:boff[q]+n])
 				}
 			}
@@ -129,5 +116,16 @@ func flatDotAVX2(m, k, n int, d []float32, ldd int, b []float32, boff []int, c [
 	}
 	if m4 < m {
 		flatDotGeneric(m-m4, k, n, d[m4*ldd:], ldd, b, boff, c[m4*ldc:], ldc)
+	}
+}
+
+// addDotTile adds the first cols columns of a flatDot4x3 result (column-major
+// 4×3) into c (4 rows ldc apart).
+func addDotTile(c []float32, ldc int, out *[12]float32, cols int) {
+	for q := 0; q < cols; q++ {
+		c[q] += out[q*4]
+		c[ldc+q] += out[q*4+1]
+		c[2*ldc+q] += out[q*4+2]
+		c[3*ldc+q] += out[q*4+3]
 	}
 }

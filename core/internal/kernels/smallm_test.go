@@ -34,7 +34,9 @@ func TestFlatGemm(t *testing.T) {
 			ldc := s.n + 5
 			c := randSlice(r, s.m*ldc) // garbage: overwritten in the m×n part only
 			before := append([]float32(nil), c...)
-			flatGemm(s.m, s.n, s.k, a, lda, b, boff, c, ldc)
+			A := flatA{m: s.m, k: s.k, a: a, lda: lda, ap: make([]float32, roundUp(s.m, 4)*s.k)}
+			A.pack()
+			flatGemm(s.n, &A, b, boff, c, ldc)
 			for i := 0; i < s.m; i++ {
 				for j := 0; j < ldc; j++ {
 					if j >= s.n {
@@ -115,7 +117,15 @@ func TestConvFlat(t *testing.T) {
 				msg := fmt.Sprintf("geom %d %+v c=%d f=%d", gi, g, c, f)
 				requireClose(t, f32(want), y, 1e-4, "y "+msg)
 				dx0, dw0 := append([]float32(nil), dx...), append([]float32(nil), dw...)
-				ConvFlatBackward(x, w, dy, c, f, g, dx, dw)
+				fc := NewFlatConv(w, c, f, g, true)
+				db := randSlice(r, f)
+				wantDb := f64(db)
+				for i, v := range dy {
+					wantDb[i/(oh*ow)] += float64(v)
+				}
+				fc.Backward(x, dy, dx, dw, db)
+				fc.Release()
+				requireClose(t, f32(wantDb), db, 1e-4, "db "+msg)
 				requireClose(t, f32(wantDx), dx, 1e-4, "dx "+msg)
 				requireClose(t, f32(wantDw), dw, 1e-4, "dw "+msg)
 				// nil gradients are allowed; each call adds the same gradient again.
