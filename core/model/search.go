@@ -143,6 +143,8 @@ func (c *SearchCell) Forward(ctx *nn.Ctx, s0, s1, w *autograd.Var) *autograd.Var
 			relu = append(relu, nil)
 		}
 		var terms []*autograd.Var
+		var edgeOuts [][]*autograd.Var
+		var rows []int
 		for j, h := range states {
 			outs := make([]*autograd.Var, len(c.Edges[e]))
 			for k, op := range c.Edges[e] {
@@ -164,10 +166,18 @@ func (c *SearchCell) Forward(ctx *nn.Ctx, s0, s1, w *autograd.Var) *autograd.Var
 					outs[k] = op.Forward(ctx, h)
 				}
 			}
-			terms = append(terms, nn.WeightedSum(tp, w, e, outs))
+			if fuse {
+				edgeOuts, rows = append(edgeOuts, outs), append(rows, e)
+			} else {
+				terms = append(terms, nn.WeightedSum(tp, w, e, outs))
+			}
 			e++
 		}
-		states = append(states, nn.Add(tp, terms...))
+		if fuse {
+			states = append(states, nn.MixedNode(tp, w, rows, edgeOuts))
+		} else {
+			states = append(states, nn.Add(tp, terms...))
+		}
 	}
 	return nn.Concat(tp, states[len(states)-c.outMult:]...)
 }

@@ -94,16 +94,49 @@ func Add(tp *autograd.Tape, xs ...*autograd.Var) *autograd.Var {
 //	w: (R, K)  xs: K tensors of one shape  →  y = Σ_k w[row][k] · xs[k]
 func WeightedSum(tp *autograd.Tape, w *autograd.Var, row int, xs []*autograd.Var) *autograd.Var {
 	tensor.MustShape("nn.WeightedSum", "w", w.Shape(), tensor.Any, len(xs))
+	idx := make([]int, len(xs))
+	for j := range idx {
+		idx[j] = row*len(xs) + j
+	}
+	return weightedTerms(tp, "nn.WeightedSum", w, idx, xs)
+}
+
+// MixedNode is a DARTS cell node: the sum over its incoming edges of their
+// mixed ops, y = Σ_e Σ_k w[rows[e]][k] · xss[e][k], as one op (the edges'
+// mixed-op outputs are never stored). It equals nn.Add of one WeightedSum per
+// edge up to rounding.
+//
+//	w: (R, K)  xss: per edge K tensors (nil for `none`) of one shape
+func MixedNode(tp *autograd.Tape, w *autograd.Var, rows []int, xss [][]*autograd.Var) *autograd.Var {
+	tensor.Mustf(len(rows) == len(xss), "nn.MixedNode", "rows", []int{len(rows)}, "one row per edge (%d edges)", len(xss))
+	var idx []int
+	var xs []*autograd.Var
+	for e, row := range rows {
+		tensor.MustShape("nn.MixedNode", "w", w.Shape(), tensor.Any, len(xss[e]))
+		for j, x := range xss[e] {
+			idx = append(idx, row*len(xss[e])+j)
+			xs = append(xs, x)
+		}
+	}
+	return weightedTerms(tp, "nn.MixedNode", w, idx, xs)
+}
+
+// weightedTerms returns y = Σ_j w.Data[idx[j]] · xs[j] (nil terms skipped):
+// dw[idx[j]] += ⟨dy, xs[j]⟩, dxs[j] += w[idx[j]]·dy.
+func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs []*autograd.Var) *autograd.Var {
 	k := len(xs)
-	wr := w.Data()[row*k : (row+1)*k]
 	var shape []int
 	for _, x := range xs {
 		if x != nil {
 			if shape == nil {
 				shape = x.Shape()
 			}
-			tensor.Mustf(tensor.SameShape(x.Shape(), shape), "nn.WeightedSum", "xs", x.Shape(), "%v (all terms alike)", shape)
+			tensor.Mustf(tensor.SameShape(x.Shape(), shape), op, "xs", x.Shape(), "%v (all terms alike)", shape)
 		}
+	}
+	wv := make([]float32, k)
+	for j, i := range idx {
+		wv[j] = w.Data()[i]
 	}
 	y := tp.Alloc(shape...)
 	if shape == nil { // every term is `none`
@@ -118,19 +151,19 @@ func WeightedSum(tp *autograd.Tape, w *autograd.Var, row int, xs []*autograd.Var
 				continue
 			}
 			if first { // 0 + w·x, as an Axpy into zeros would round it
-				kernels.Affine(y.Data[a:b], x.Data()[a:b], wr[j], 0)
+				kernels.Affine(y.Data[a:b], x.Data()[a:b], wv[j], 0)
 				first = false
 				continue
 			}
-			kernels.Axpy(wr[j], x.Data()[a:b], y.Data[a:b])
+			kernels.Axpy(wv[j], x.Data()[a:b], y.Data[a:b])
 		}
 	})
 	inputs := append([]*autograd.Var{w}, xs...)
-	return tp.Record("WeightedSum", y, func(dy *tensor.Tensor) {
-		// forward: y = Σ_k w_k·x_k  →  dw_k += ⟨dy, x_k⟩,  dx_k += w_k·dy
+	return tp.Record(op[len("nn."):], y, func(dy *tensor.Tensor) {
+		// forward: y = Σ_j w_j·x_j  →  dw_j += ⟨dy, x_j⟩,  dx_j += w_j·dy
 		var dw []float32
 		if w.RequiresGrad() {
-			dw = w.GradBuf().Data[row*k : (row+1)*k]
+			dw = w.GradBuf().Data
 		}
 		var dxs []*tensor.Tensor // GradBuf allocates: call it before going parallel
 		for _, x := range xs {
@@ -141,7 +174,7 @@ func WeightedSum(tp *autograd.Tape, w *autograd.Var, row int, xs []*autograd.Var
 			dxs = append(dxs, g)
 		}
 		slots := kernels.Slots()
-		part := make([]float32, slots*k) // per-slot partial ⟨dy, x_k⟩, summed in slot order
+		part := make([]float32, slots*k) // per-slot partial ⟨dy, x_j⟩, summed in slot order
 		kernels.Parallel(nel/chunk+1, func(s, lo, hi int) {
 			a, b := span(lo, hi, nel)
 			for j, x := range xs {
@@ -152,14 +185,14 @@ func WeightedSum(tp *autograd.Tape, w *autograd.Var, row int, xs []*autograd.Var
 					part[s*k+j] = kernels.Dot(dy.Data[a:b], x.Data()[a:b])
 				}
 				if dxs[j] != nil {
-					kernels.Axpy(wr[j], dy.Data[a:b], dxs[j].Data[a:b])
+					kernels.Axpy(wv[j], dy.Data[a:b], dxs[j].Data[a:b])
 				}
 			}
 		})
 		if dw != nil {
 			for s := 0; s < slots; s++ {
-				for j := range dw {
-					dw[j] += part[s*k+j]
+				for j, i := range idx {
+					dw[i] += part[s*k+j]
 				}
 			}
 		}

@@ -197,3 +197,42 @@ func TestFusedKeepsLessOnTape(t *testing.T) {
 	assert.Less(t, fused, one+one/4, "fused holds %d bytes", fused)
 	assert.GreaterOrEqual(t, chain, 4*one, "chain holds %d bytes", chain)
 }
+
+// MixedNode equals nn.Add over one WeightedSum per edge, value and gradients.
+func TestMixedNodeMatchesWeightedSums(t *testing.T) {
+	rng := tensor.NewRNG(9)
+	w := param(uniform(rng, -1, 1, 5, 3), "w")
+	xs := make([]*autograd.Var, 4)
+	for i := range xs {
+		xs[i] = param(uniform(rng, -1, 1, 2, 3, 4, 4), fmt.Sprint("x", i))
+	}
+	edges := [][]*autograd.Var{{xs[0], nil, xs[1]}, {xs[2], xs[3], xs[0]}, {nil, xs[1], nil}}
+	rows := []int{4, 1, 2}
+	dy := uniform(rng, -1, 1, 2, 3, 4, 4)
+	run := func(mixed bool) (y []float32, grads [][]float32) {
+		all := append([]*autograd.Var{w}, xs...)
+		autograd.ZeroGrads(all)
+		tp := autograd.NewTape()
+		var out *autograd.Var
+		if mixed {
+			out = nn.MixedNode(tp, w, rows, edges)
+		} else {
+			var terms []*autograd.Var
+			for e, r := range rows {
+				terms = append(terms, nn.WeightedSum(tp, w, r, edges[e]))
+			}
+			out = nn.Add(tp, terms...)
+		}
+		tp.BackwardWith(out, dy)
+		for _, v := range all {
+			grads = append(grads, append([]float32(nil), v.Grad.Data...))
+		}
+		return append([]float32(nil), out.Value.Data...), grads
+	}
+	y1, g1 := run(false)
+	y2, g2 := run(true)
+	assertNear32(t, y1, y2, "y")
+	for i := range g1 {
+		assertNear32(t, g1[i], g2[i], fmt.Sprint("grad ", i))
+	}
+}

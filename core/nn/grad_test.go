@@ -228,6 +228,14 @@ func TestOpGrad(t *testing.T) {
 				return nn.WeightedSum(tp, w, 1, []*autograd.Var{a, nil, c, d})
 			}, []*autograd.Var{w, a, c, d}
 		}},
+		{"MixedNode_edges_rows_none_shared", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+			w := param(uniform(rng, -1, 1, 4, 3), "w")
+			a, c, d := param(uniform(rng, -1, 1, 2, 3, 5, 5), "a"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "c"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "d")
+			return func(tp *autograd.Tape) *autograd.Var {
+				// edge rows 2 and 0; a feeds both edges (a skip connection twice)
+				return nn.MixedNode(tp, w, []int{2, 0}, [][]*autograd.Var{{a, nil, c}, {d, a, nil}})
+			}, []*autograd.Var{w, a, c, d}
+		}},
 		{"Mask", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 3, 5, 5), "x")
 			m := uniform(rng, -2, 2, 2, 3, 5, 5)
