@@ -53,6 +53,32 @@ func TestMaxPoolHandWorked(t *testing.T) {
 	require.Equal(t, []int32{5, 7, 13, 15}, idx)
 }
 
+// TestMaxPool2x2 checks the 2×2 stride-2 fast path against the planar
+// kernel on odd sizes (the last row/column dropped) and with ties (values
+// from a small set): the same maxima and the same first-wins argmax.
+func TestMaxPool2x2(t *testing.T) {
+	r := rand.New(rand.NewPCG(22, 23))
+	for _, hw := range [][2]int{{2, 2}, {4, 4}, {5, 7}, {32, 32}, {9, 3}, {3, 9}} {
+		g := Geom{H: hw[0], W: hw[1], KH: 2, KW: 2, SH: 2, SW: 2, DH: 1, DW: 1}
+		const c = 3
+		n := c * g.OH() * g.OW()
+		for _, ties := range []bool{false, true} {
+			x := randSlice(r, c*g.H*g.W)
+			if ties {
+				for i := range x {
+					x[i] = float32(r.IntN(3)) - 1
+				}
+			}
+			y, idx := make([]float32, n), make([]int32, n)
+			wantY, wantIdx := make([]float32, n), make([]int32, n)
+			MaxPool(x, c, g, y, idx)
+			maxPoolPlanar(x, c, g, wantY, wantIdx)
+			require.Equal(t, wantY, y, "%v ties=%v", hw, ties)
+			require.Equal(t, wantIdx, idx, "%v ties=%v", hw, ties)
+		}
+	}
+}
+
 func TestAvgPool(t *testing.T) {
 	r := rand.New(rand.NewPCG(22, 23))
 	for gi, g := range testGeoms {
