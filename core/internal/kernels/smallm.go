@@ -4,14 +4,20 @@ import "sync"
 
 // Implicit-GEMM convolution for stride-1 geometries with few filters (the
 // small CNN: M = 16/20 filters). Every channel plane is zero-padded into a flat
-// buffer with rows pcw = W+2PW apart, so tap t reads the plane at the fixed
-// offset off[t] = kh·DH·pcw + kw·DW and
+// buffer with rows pcw apart, so tap t reads the plane at the fixed offset
+// off[t] = kh·DH·pcw + kw·DW + gap − PW and
 //
 //	yflat[f][j] = Σ_{c,t} w[f][c][t] · buf_c[j + off[t]]
 //
 // is a GEMM whose B rows are read in place at offsets (no im2col copy, no B
 // packing). The weight gradient is the same product contracted over j, and the
 // input gradient is the forward form again on the spread output gradient.
+//
+// Adjacent rows share their padding: each image row is preceded by gap =
+// max(PW, (KW−1)·DW − PW, OW − W) zero columns, which serve as the right
+// padding of the row above and the left padding of the row (and hold the
+// outputs past the image when PW > (KW−1)·DW), so pcw = W + gap (not
+// W + 2PW) and fewer junk columns are computed (5×5 pad 2 on 16×16: 18 not 20).
 
 // flatNR is the column block of the AVX2 kernel; flat widths are rounded to it.
 const flatNR = 24
@@ -20,7 +26,8 @@ const flatNR = 24
 type flatPlan struct {
 	g      Geom
 	oh, ow int
-	pcw    int       // W + 2PW: flat row pitch
+	pcw    int       // W + gap: flat row pitch
+	gap    int       // zero columns before each image row
 	l      int       // oh·pcw: flat outputs including junk columns
 	n      int       // l rounded up to flatNR: columns computed
 	s      int       // max tap offset
@@ -38,17 +45,19 @@ func flatFor(g Geom) *flatPlan {
 	if p, ok := flatCache.Load(g); ok {
 		return p.(*flatPlan)
 	}
-	p := &flatPlan{g: g, oh: g.OH(), ow: g.OW(), pcw: g.W + 2*g.PW}
+	p := &flatPlan{g: g, oh: g.OH(), ow: g.OW(), gap: max(g.PW, (g.KW-1)*g.DW-g.PW, 2*g.PW-(g.KW-1)*g.DW)}
+	p.pcw = g.W + p.gap
+	shift := p.gap - g.PW
 	p.l = p.oh * p.pcw
 	p.n = roundUp(p.l, flatNR)
 	p.off = make([]int, g.KH*g.KW)
 	for kh := 0; kh < g.KH; kh++ {
 		for kw := 0; kw < g.KW; kw++ {
-			p.off[kh*g.KW+kw] = kh*g.DH*p.pcw + kw*g.DW
+			p.off[kh*g.KW+kw] = kh*g.DH*p.pcw + kw*g.DW + shift
 		}
 	}
-	p.s = (g.KH-1)*g.DH*p.pcw + (g.KW-1)*g.DW
-	p.plane = roundUp(p.n+p.s, 8)
+	p.s = (g.KH-1)*g.DH*p.pcw + (g.KW-1)*g.DW + shift
+	p.plane = roundUp(max(p.n+p.s, (g.PH+g.H)*p.pcw), 8)
 	p.i0 = g.PH * p.pcw
 	p.nx = roundUp(g.H*p.pcw, flatNR)
 	p.dplane = roundUp(p.s+max(p.n, p.i0+p.nx), 8)
@@ -202,7 +211,7 @@ func (fc *FlatConv) Backward(x, dy, dx, dw, db []float32) {
 	for ci := 0; ci < c; ci++ {
 		src, dst := dbuf[ci*p.nx:], dx[ci*hw:(ci+1)*hw]
 		for iy := 0; iy < g.H; iy++ {
-			Add(src[iy*p.pcw+g.PW:iy*p.pcw+g.PW+g.W], dst[iy*g.W:iy*g.W+g.W])
+			Add(src[iy*p.pcw+p.gap:iy*p.pcw+p.gap+g.W], dst[iy*g.W:iy*g.W+g.W])
 		}
 	}
 }
@@ -233,7 +242,7 @@ func (p *flatPlan) layoutPlanes(x []float32, c int, buf []float32) {
 	for ci := 0; ci < c; ci++ {
 		xc, pl := x[ci*hw:(ci+1)*hw], buf[ci*p.plane:]
 		for iy := 0; iy < g.H; iy++ {
-			at := (g.PH+iy)*p.pcw + g.PW
+			at := (g.PH+iy)*p.pcw + p.gap
 			copy(pl[at:at+g.W], xc[iy*g.W:iy*g.W+g.W])
 		}
 	}

@@ -82,7 +82,15 @@ func TestFlatDot(t *testing.T) {
 func TestConvFlat(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(34, 35))
-		for gi, g := range append(testGeoms, Geom{H: 32, W: 32, KH: 5, KW: 5, SH: 1, SW: 1, PH: 2, PW: 2, DH: 1, DW: 1}) {
+		geoms := append(testGeoms[:len(testGeoms):len(testGeoms)],
+			Geom{H: 32, W: 32, KH: 5, KW: 5, SH: 1, SW: 1, PH: 2, PW: 2, DH: 1, DW: 1}, // the small CNN
+			Geom{H: 16, W: 16, KH: 5, KW: 5, SH: 1, SW: 1, PH: 2, PW: 2, DH: 1, DW: 1},
+			Geom{H: 8, W: 8, KH: 5, KW: 5, SH: 1, SW: 1, PH: 2, PW: 2, DH: 1, DW: 1},
+			Geom{H: 6, W: 5, KH: 3, KW: 5, SH: 1, SW: 1, PH: 0, PW: 1, DH: 1, DW: 1}, // asymmetric reach
+			Geom{H: 4, W: 4, KH: 2, KW: 2, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1}, // even kernel
+			Geom{H: 5, W: 6, KH: 3, KW: 3, SH: 1, SW: 1, PH: 2, PW: 0, DH: 1, DW: 2}, // no column padding
+			Geom{H: 3, W: 4, KH: 1, KW: 2, SH: 1, SW: 1, PH: 2, PW: 3, DH: 1, DW: 1}) // padding wider than the kernel
+		for gi, g := range geoms {
 			if g.SH != 1 || g.SW != 1 {
 				continue
 			}
