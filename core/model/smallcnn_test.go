@@ -8,7 +8,41 @@ import (
 	"github.com/nasplayground/nas/core/nn"
 	"github.com/nasplayground/nas/core/optim"
 	"github.com/nasplayground/nas/core/tensor"
+	"github.com/stretchr/testify/require"
 )
+
+// TestSmallCNNPoolReLUOrder checks that Forward (pool, then ReLU) gives the
+// same logits and the same weight gradients, bit for bit, as the reference
+// order conv → ReLU → pool (ConvNetJS, small_cnn_torch.py).
+func TestSmallCNNPoolReLUOrder(t *testing.T) {
+	rng := tensor.NewRNG(3)
+	m := model.NewSmallCNN(rng)
+	x := tensor.New(4, 3, 32, 32)
+	rng.Normal(x, 0, 1)
+	y := []int32{1, 7, 3, 0}
+	reference := func(ctx *nn.Ctx, v *autograd.Var) *autograd.Var {
+		for _, c := range m.Convs {
+			v = nn.MaxPool2D(ctx.Tape, nn.ReLU(ctx.Tape, c.Forward(ctx, v)), 2, 2, 0)
+		}
+		return m.FC.Forward(ctx, v)
+	}
+	run := func(fwd func(*nn.Ctx, *autograd.Var) *autograd.Var) ([]float32, [][]float32) {
+		tp := autograd.NewTape()
+		autograd.ZeroGrads(m.Params())
+		logits := fwd(&nn.Ctx{Tape: tp, Training: true}, autograd.Const(x))
+		out := append([]float32(nil), logits.Value.Data...)
+		tp.Backward(nn.CrossEntropy(tp, logits, y))
+		var grads [][]float32
+		for _, p := range m.Params() {
+			grads = append(grads, append([]float32(nil), p.Grad.Data...))
+		}
+		return out, grads
+	}
+	gotY, gotG := run(m.Forward)
+	wantY, wantG := run(reference)
+	require.Equal(t, wantY, gotY)
+	require.Equal(t, wantG, gotG)
+}
 
 // BenchmarkSmallCNNStep is one SGD training step of the ConvNetJS demo net
 // on a batch of 32 (shared/bench/small_cnn_torch.py's workload), on the

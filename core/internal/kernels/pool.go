@@ -9,6 +9,10 @@ import "math"
 //	y[c][oh][ow] = max_{kh,kw inside} x[c][oh*SH−PH+kh*DH][ow*SW−PW+kw*DW]
 func MaxPool(x []float32, c int, g Geom, y []float32, idx []int32) {
 	if g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1 {
+		if fastOn && maxPool2x2Fast != nil {
+			maxPool2x2Fast(x, c, g, y, idx)
+			return
+		}
 		maxPool2x2(x, c, g, y, idx)
 		return
 	}
@@ -26,19 +30,25 @@ func maxPool2x2(x []float32, c int, g Geom, y []float32, idx []int32) {
 	for ci := 0; ci < c; ci++ {
 		for oy := 0; oy < oh; oy++ {
 			i0 := ci*hw + 2*oy*w
-			r0, r1 := x[i0:i0+2*ow], x[i0+w:i0+w+2*ow]
 			o := ci*ohw + oy*ow
-			yr, ir := y[o:o+ow], idx[o:o+ow]
-			at := int32(2 * oy * w)
-			for ox := range yr {
-				j := 2 * ox
-				best, bi := r0[j], at+int32(j)
-				best, bi = pick(best, bi, r0[j+1], at+int32(j+1))
-				best, bi = pick(best, bi, r1[j], at+int32(w+j))
-				best, bi = pick(best, bi, r1[j+1], at+int32(w+j+1))
-				yr[ox], ir[ox] = best, bi
-			}
+			maxPool2x2Row(x[i0:i0+2*ow], x[i0+w:i0+w+2*ow], y[o:o+ow], idx[o:o+ow], int32(2*oy*w), w, 0)
 		}
+	}
+}
+
+// maxPool2x2Fast is a SIMD maxPool2x2 (set when the CPU has one).
+var maxPool2x2Fast func(x []float32, c int, g Geom, y []float32, idx []int32)
+
+// maxPool2x2Row pools outputs [ox0, len(yr)) of one output row from input
+// rows r0, r1; at is the plane index of r0[0], w the plane width.
+func maxPool2x2Row(r0, r1, yr []float32, ir []int32, at int32, w, ox0 int) {
+	for ox := ox0; ox < len(yr); ox++ {
+		j := 2 * ox
+		best, bi := r0[j], at+int32(j)
+		best, bi = pick(best, bi, r0[j+1], at+int32(j+1))
+		best, bi = pick(best, bi, r1[j], at+int32(w+j))
+		best, bi = pick(best, bi, r1[j+1], at+int32(w+j+1))
+		yr[ox], ir[ox] = best, bi
 	}
 }
 

@@ -150,11 +150,7 @@ func (fc *FlatConv) Forward(x, b, y []float32) {
 		}
 		src, dst := yf[fi*p.n:], y[fi*ohw:(fi+1)*ohw]
 		for oy := 0; oy < p.oh; oy++ {
-			row := src[oy*p.pcw : oy*p.pcw+p.ow]
-			out := dst[oy*p.ow : oy*p.ow+p.ow]
-			for i, v := range row {
-				out[i] = v + bv
-			}
+			Affine(dst[oy*p.ow:oy*p.ow+p.ow], src[oy*p.pcw:oy*p.pcw+p.ow], 1, bv) // v·1 + b: exact
 		}
 	}
 }

@@ -15,6 +15,7 @@ func flatDot4x3(n int, d *float32, ldd int, b *float32, boff *int, out *float32)
 func init() {
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
 		flatGemmFast, flatDotFast = flatGemmAVX2, flatDotAVX2
+		maxPool2x2Fast = maxPool2x2AVX2
 	}
 }
 
@@ -128,4 +129,52 @@ func addDotTile(c []float32, ldc int, out *[12]float32, cols int) {
 		c[2*ldc+q] += out[q*4+2]
 		c[3*ldc+q] += out[q*4+3]
 	}
+}
+
+// pool2x2Perm is the lane order of SelectFromPairGrouped's even/odd split of
+// 16 floats (outputs 0, 1, 4, 5, 2, 3, 6, 7); it is its own inverse.
+var pool2x2Perm = [8]int32{0, 1, 4, 5, 2, 3, 6, 7}
+
+// maxPool2x2AVX2 is maxPool2x2 on 8 outputs at a time: the even and odd
+// columns of the two input rows are split with VSHUFPS, the four taps
+// compared in order with strict Greater + Merge (first wins, exact), and the
+// lanes put back in order with VPERMPS/VPERMD.
+func maxPool2x2AVX2(x []float32, c int, g Geom, y []float32, idx []int32) {
+	oh, ow, w := g.OH(), g.OW(), g.W
+	hw, ohw := g.H*w, oh*ow
+	perm := archsimd.LoadInt32x8(&pool2x2Perm)
+	uperm := perm.AsUint32x8()
+	lane2 := perm.Add(perm) // 2·(output lane) in the split order
+	for ci := 0; ci < c; ci++ {
+		for oy := 0; oy < oh; oy++ {
+			i0 := ci*hw + 2*oy*w
+			r0, r1 := x[i0:i0+2*ow], x[i0+w:i0+w+2*ow]
+			o := ci*ohw + oy*ow
+			yr, ir := y[o:o+ow], idx[o:o+ow]
+			at := int32(2 * oy * w)
+			ox := 0
+			for ; ox+8 <= ow; ox += 8 {
+				j := 2 * ox
+				a0, b0 := archsimd.LoadFloat32x8Slice(r0[j:j+8]), archsimd.LoadFloat32x8Slice(r0[j+8:j+16])
+				a1, b1 := archsimd.LoadFloat32x8Slice(r1[j:j+8]), archsimd.LoadFloat32x8Slice(r1[j+8:j+16])
+				base := archsimd.BroadcastInt32x8(at + int32(j)).Add(lane2)
+				best, bi := a0.SelectFromPairGrouped(0, 2, 4, 6, b0), base
+				v := a0.SelectFromPairGrouped(1, 3, 5, 7, b0)
+				m := v.Greater(best)
+				best, bi = v.Merge(best, m), base.Add(archsimd.BroadcastInt32x8(1)).Merge(bi, m)
+				v = a1.SelectFromPairGrouped(0, 2, 4, 6, b1)
+				m = v.Greater(best)
+				best, bi = v.Merge(best, m), base.Add(archsimd.BroadcastInt32x8(int32(w))).Merge(bi, m)
+				v = a1.SelectFromPairGrouped(1, 3, 5, 7, b1)
+				m = v.Greater(best)
+				best, bi = v.Merge(best, m), base.Add(archsimd.BroadcastInt32x8(int32(w+1))).Merge(bi, m)
+				best.Permute(uperm).StoreSlice(yr[ox : ox+8])
+				bi.Permute(uperm).StoreSlice(ir[ox : ox+8])
+			}
+			if ox < ow {
+				maxPool2x2Row(r0, r1, yr, ir, at, w, ox)
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
 }
