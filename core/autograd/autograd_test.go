@@ -115,3 +115,34 @@ func TestCheckGradCatchesWrongBackward(t *testing.T) {
 	}, []*autograd.Var{x}, 1e-3, 1)
 	assert.Greater(t, bad.MaxErr, 0.1, bad.String())
 }
+
+// A transient op's output goes back to the pool right after its backward
+// (the gradients still to come reuse it), the root's never; gradients are
+// those of the plain ops and Reset recycles every buffer exactly once.
+func TestRecordTransient(t *testing.T) {
+	tp := autograd.NewTape()
+	x := autograd.Param(tensor.FromData([]float32{1, 2, 3, 4}, 4), "x")
+	tscale := func(x *autograd.Var, k float32) *autograd.Var {
+		y := tp.Alloc(x.Shape()...)
+		for i, v := range x.Data() {
+			y.Data[i] = k * v
+		}
+		return tp.RecordTransient("tscale", y, func(dy *tensor.Tensor) {
+			for i, d := range dy.Data {
+				x.GradBuf().Data[i] += k * d
+			}
+		}, x)
+	}
+	a := tscale(x, 2)
+	b := tscale(a, 3)
+	root := tscale(b, 0.5)
+	tp.BackwardWith(root, tensor.FromData([]float32{1, 1, 1, 1}, 4))
+	assert.Equal(t, []float32{3, 3, 3, 3}, x.Grad.Data)
+	assert.Nil(t, a.Value, "a transient output is released after its backward")
+	assert.Nil(t, b.Value)
+	require.NotNil(t, root.Value, "the root stays readable")
+	assert.Equal(t, []float32{3, 6, 9, 12}, root.Value.Data)
+	tp.Reset()
+	// 3 outputs + 2 intermediate gradients of 4 floats, each pooled once
+	assert.Equal(t, 5*4*4, tp.PooledBytes())
+}

@@ -160,6 +160,17 @@ func (t *Tape) FreeInt32(b []int32) {
 	t.ifree[len(b)] = append(t.ifree[len(b)], b)
 }
 
+// RecordTransient is Record for an op whose output only its consumers on
+// this tape read (a unit inside a network, never returned to a caller): once
+// its own backward has run during BackwardWith, every reader is done, and
+// the output's buffer goes back to the pool for the gradients still to come
+// (v.Value becomes nil). out must come from this tape's Alloc.
+func (t *Tape) RecordTransient(name string, out *tensor.Tensor, backward func(dy *tensor.Tensor), inputs ...*Var) *Var {
+	v := t.Record(name, out, backward, inputs...)
+	v.transient = true
+	return v
+}
+
 // release returns an intermediate gradient buffer to the pool before Reset.
 func (t *Tape) release(b *tensor.Tensor) {
 	if t.released == nil {
@@ -203,6 +214,10 @@ func (t *Tape) BackwardWith(y *Var, dy *tensor.Tensor) {
 			if v.tape == t {
 				t.release(v.Grad)
 				v.Grad = nil
+				if v.transient && v != y {
+					t.release(v.Value)
+					v.Value = nil
+				}
 			}
 		}
 	}

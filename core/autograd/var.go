@@ -12,6 +12,7 @@ type Var struct {
 	requiresGrad bool
 	leaf         bool
 	tape         *Tape                   // owner of an op output's buffers
+	transient    bool                    // Value goes back to the pool once backward ran
 	backward     func(dy *tensor.Tensor) // nil for leaves
 }
 

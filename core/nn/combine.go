@@ -98,13 +98,14 @@ func WeightedSum(tp *autograd.Tape, w *autograd.Var, row int, xs []*autograd.Var
 	for j := range idx {
 		idx[j] = row*len(xs) + j
 	}
-	return weightedTerms(tp, "nn.WeightedSum", w, idx, xs)
+	return weightedTerms(tp, "nn.WeightedSum", w, idx, xs, false)
 }
 
 // MixedNode is a DARTS cell node: the sum over its incoming edges of their
 // mixed ops, y = Σ_e Σ_k w[rows[e]][k] · xss[e][k], as one op (the edges'
 // mixed-op outputs are never stored). It equals nn.Add of one WeightedSum per
-// edge up to rounding.
+// edge up to rounding. Its output is transient (autograd.RecordTransient):
+// read it only in ops recorded after it, not after Backward.
 //
 //	w: (R, K)  xss: per edge K tensors (nil for `none`) of one shape
 func MixedNode(tp *autograd.Tape, w *autograd.Var, rows []int, xss [][]*autograd.Var) *autograd.Var {
@@ -118,12 +119,12 @@ func MixedNode(tp *autograd.Tape, w *autograd.Var, rows []int, xss [][]*autograd
 			xs = append(xs, x)
 		}
 	}
-	return weightedTerms(tp, "nn.MixedNode", w, idx, xs)
+	return weightedTerms(tp, "nn.MixedNode", w, idx, xs, true)
 }
 
 // weightedTerms returns y = Σ_j w.Data[idx[j]] · xs[j] (nil terms skipped):
 // dw[idx[j]] += ⟨dy, xs[j]⟩, dxs[j] += w[idx[j]]·dy.
-func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs []*autograd.Var) *autograd.Var {
+func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs []*autograd.Var, transient bool) *autograd.Var {
 	k := len(xs)
 	var shape []int
 	for _, x := range xs {
@@ -159,7 +160,11 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 		}
 	})
 	inputs := append([]*autograd.Var{w}, xs...)
-	return tp.Record(op[len("nn."):], y, func(dy *tensor.Tensor) {
+	record := tp.Record
+	if transient {
+		record = tp.RecordTransient
+	}
+	return record(op[len("nn."):], y, func(dy *tensor.Tensor) {
 		// forward: y = Σ_j w_j·x_j  →  dw_j += ⟨dy, x_j⟩,  dx_j += w_j·dy
 		var dw []float32
 		if w.RequiresGrad() {

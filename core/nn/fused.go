@@ -9,7 +9,8 @@ import (
 // The fused units of the search network. Each computes a chain the
 // reference writes as separate modules (ReLU, depthwise conv, 1×1 conv,
 // BatchNorm(affine=False); pooling, BatchNorm(affine=False)) as one recorded
-// op that keeps only its output for backward: the rectified input, the
+// op that keeps only its output for backward (and hands that back to the
+// tape's pool once its own backward ran, see autograd.RecordTransient): the rectified input, the
 // depthwise output and the pre-normalisation values are recomputed image by
 // image in backward, where they stay in cache. A DARTS supernet keeps about a
 // third of the activations the unfused chain keeps, for the same arithmetic
@@ -19,7 +20,8 @@ import (
 // x̂ alone: with a = mean(dy), b = mean(dy·x̂) over (N, H, W) of a channel,
 // dz = invstd·(dy − a − x̂·b) in training and invstd·dy in evaluation.
 
-// ReLUSepBN returns BN(conv1×1(depthwise(ReLU(x)))) with BN affine=False:
+// ReLUSepBN returns BN(conv1×1(depthwise(ReLU(x)))) with BN affine=False
+// (a transient output: read it in later ops, not after Backward):
 // one half of DARTS' SepConv, all of DilConv (dw with dilation), or
 // ReLUConvBN 1×1 when wdw is nil.
 //
@@ -65,7 +67,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 	tp.Free(scratch)
 	stats := bnInPlace(tp, y, st, training)
 
-	return tp.Record("ReLUSepBN", y, func(dy *tensor.Tensor) {
+	return tp.RecordTransient("ReLUSepBN", y, func(dy *tensor.Tensor) {
 		var dx, dwd, dwp []float32
 		if x.RequiresGrad() {
 			dx = x.GradBuf().Data
@@ -145,7 +147,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 	}, x, wdw, wpw)
 }
 
-// PoolBN returns BN(pool(x)) with BN affine=False: DARTS' search-network
+// PoolBN returns BN(pool(x)) with BN affine=False (transient, as ReLUSepBN): DARTS' search-network
 // pooling ops (max, or average with count_include_pad=False), k×k windows.
 //
 //	x: (N, C, H, W)  →  (N, C, OH, OW)
@@ -177,7 +179,7 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 		tp.FreeInt32(idx)
 	}
 	stats := bnInPlace(tp, y, st, training)
-	return tp.Record("PoolBN", y, func(dy *tensor.Tensor) {
+	return tp.RecordTransient("PoolBN", y, func(dy *tensor.Tensor) {
 		if !x.RequiresGrad() {
 			return
 		}
