@@ -237,6 +237,21 @@ func corrAVX2(out, in, w []float32, off []int) {
 		return
 	}
 	j := 0
+	if nb := n / 64; nb > 0 && len(off) > 0 {
+		// every read in[j+off[t]+i], j+i < 64·nb, must be inside in
+		maxOff := 0
+		for _, o := range off {
+			if o < 0 {
+				maxOff = -1
+				break
+			}
+			maxOff = max(maxOff, o)
+		}
+		if maxOff >= 0 && 64*nb+maxOff <= len(in) {
+			corr64(nb, &out[0], &in[0], &w[0], &off[0], len(off))
+			j = 64 * nb
+		}
+	}
 	for ; j+32 <= n; j += 32 {
 		var s0, s1, s2, s3 archsimd.Float32x8
 		for t, o := range off {
@@ -330,6 +345,26 @@ func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
 		return
 	}
 	t := 0
+	if n8 := n &^ 7; n8 > 0 {
+		var lanes [64]float32
+		for ; t+8 <= len(off); t += 8 {
+			for _, o := range off[t : t+8] {
+				_ = in[o : o+n] // bounds: every tap's run is inside in
+			}
+			dotTaps8(n8, &in[0], &off[t], &q[0], &lanes[0])
+			for k := 0; k < 8; k++ {
+				var a float32
+				for _, v := range lanes[8*k : 8*k+8] {
+					a += v
+				}
+				x := in[off[t+k]:]
+				for j := n8; j < n; j++ {
+					a += x[j] * q[j]
+				}
+				acc[t+k] += a
+			}
+		}
+	}
 	for ; t+4 <= len(off); t += 4 {
 		x0, x1, x2, x3 := in[off[t]:off[t]+n], in[off[t+1]:off[t+1]+n], in[off[t+2]:off[t+2]+n], in[off[t+3]:off[t+3]+n]
 		var s0, s1, s2, s3 archsimd.Float32x8

@@ -19,3 +19,15 @@ func kernelAVX2Asm(kc int, a, b, c []float32, ldc int) {
 	_, _, _ = a[6*kc-1], b[16*kc-1], c[5*ldc+15]
 	kernel6x16FMA(kc, &a[0], &b[0], &c[0], ldc)
 }
+
+// corr64 is in corr_amd64.s: Corr over blocks of 64 flat outputs, rounding
+// exactly as corrGeneric.
+//
+//go:noescape
+func corr64(blocks int, out, in, w *float32, off *int, taps int)
+
+// dotTaps8 is in corr_amd64.s: the tap dots of DotTaps for 8 taps over the
+// first n8 (a positive multiple of 8) positions, left as 8 lanes per tap.
+//
+//go:noescape
+func dotTaps8(n8 int, in *float32, off *int, q *float32, lanes *float32)

@@ -1,0 +1,124 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+#include "textflag.h"
+
+// func corr64(blocks int, out, in, w *float32, off *int, taps int)
+// For b < blocks, j = 64·b: out[j+i] = Σ_t w[t]·in[j+i+off[t]], i < 64, taps
+// summed in order from zero with a rounding after each multiply and each add
+// (VMULPS then VADDPS, no FMA), as corrGeneric. 8 ymm accumulators (Y0-Y7)
+// hide the add latency; w[t] broadcast into Y8; products in Y9-Y15.
+TEXT ·corr64(SB), NOSPLIT, $0-48
+	MOVQ blocks+0(FP), CX
+	MOVQ out+8(FP), DI
+	MOVQ in+16(FP), SI
+	MOVQ w+24(FP), R8
+	MOVQ off+32(FP), R9
+	MOVQ taps+40(FP), R10
+	TESTQ CX, CX
+	JLE done
+block:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	XORQ R11, R11
+tap:
+	MOVQ (R9)(R11*8), AX
+	LEAQ (SI)(AX*4), DX
+	VBROADCASTSS (R8)(R11*4), Y8
+	VMULPS (DX), Y8, Y9
+	VMULPS 32(DX), Y8, Y10
+	VMULPS 64(DX), Y8, Y11
+	VMULPS 96(DX), Y8, Y12
+	VADDPS Y9, Y0, Y0
+	VADDPS Y10, Y1, Y1
+	VADDPS Y11, Y2, Y2
+	VADDPS Y12, Y3, Y3
+	VMULPS 128(DX), Y8, Y13
+	VMULPS 160(DX), Y8, Y14
+	VMULPS 192(DX), Y8, Y15
+	VMULPS 224(DX), Y8, Y9
+	VADDPS Y13, Y4, Y4
+	VADDPS Y14, Y5, Y5
+	VADDPS Y15, Y6, Y6
+	VADDPS Y9, Y7, Y7
+	INCQ R11
+	CMPQ R11, R10
+	JLT tap
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	ADDQ $256, DI
+	ADDQ $256, SI
+	DECQ CX
+	JNZ block
+	VZEROUPPER
+done:
+	RET
+
+// func dotTaps8(n8 int, in *float32, off *int, q *float32, lanes *float32)
+// For the 8 taps t < 8: lanes[8t+i] = Σ_{j ≡ i mod 8, j < n8} in[off[t]+j]·q[j]
+// (n8 a positive multiple of 8): one load of q feeds 8 FMA chains (Y0-Y7).
+TEXT ·dotTaps8(SB), NOSPLIT, $0-40
+	MOVQ in+8(FP), SI
+	MOVQ off+16(FP), DI
+	MOVQ (DI), R8
+	LEAQ (SI)(R8*4), R8
+	MOVQ 8(DI), R9
+	LEAQ (SI)(R9*4), R9
+	MOVQ 16(DI), R10
+	LEAQ (SI)(R10*4), R10
+	MOVQ 24(DI), R11
+	LEAQ (SI)(R11*4), R11
+	MOVQ 32(DI), R12
+	LEAQ (SI)(R12*4), R12
+	MOVQ 40(DI), R13
+	LEAQ (SI)(R13*4), R13
+	MOVQ 48(DI), AX
+	LEAQ (SI)(AX*4), AX
+	MOVQ 56(DI), BX
+	LEAQ (SI)(BX*4), BX
+	MOVQ q+24(FP), SI
+	MOVQ n8+0(FP), DX
+	XORQ CX, CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+loop:
+	VMOVUPS (SI)(CX*4), Y8
+	VFMADD231PS (R8)(CX*4), Y8, Y0
+	VFMADD231PS (R9)(CX*4), Y8, Y1
+	VFMADD231PS (R10)(CX*4), Y8, Y2
+	VFMADD231PS (R11)(CX*4), Y8, Y3
+	VFMADD231PS (R12)(CX*4), Y8, Y4
+	VFMADD231PS (R13)(CX*4), Y8, Y5
+	VFMADD231PS (AX)(CX*4), Y8, Y6
+	VFMADD231PS (BX)(CX*4), Y8, Y7
+	ADDQ $8, CX
+	CMPQ CX, DX
+	JLT loop
+	MOVQ lanes+32(FP), DI
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	VZEROUPPER
+	RET
