@@ -73,13 +73,12 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 		kernels.Parallel(c, func(_, lo, hi int) {
 			for ci := lo; ci < hi; ci++ {
 				mu, is := mean[ci], invstd[ci]
-				// Σdy and Σdy·x per plane (float32 dots, summed in float64);
+				// Σdy and Σdy·x per plane (float64);
 				// Σdy·x̂ = invstd·(Σdy·x − μ·Σdy)
 				var sdy, sdyxr float64
 				for i := 0; i < n; i++ {
-					ds := dy.Data[(i*c+ci)*hw : (i*c+ci+1)*hw]
-					sdy += kernels.Sum(ds)
-					sdyxr += float64(kernels.Dot(ds, xd[(i*c+ci)*hw:(i*c+ci+1)*hw]))
+					a, b := kernels.SumDot(dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], xd[(i*c+ci)*hw:(i*c+ci+1)*hw])
+					sdy, sdyxr = sdy+a, sdyxr+b
 				}
 				sdyx := float64(is) * (sdyxr - float64(mu)*sdy)
 				if dg != nil {

@@ -249,9 +249,8 @@ func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bo
 			if training {
 				var sdy, sdyy float64
 				for i := 0; i < n; i++ {
-					ds := dy.Data[(i*c+ci)*hw : (i*c+ci+1)*hw]
-					sdy += kernels.Sum(ds)
-					sdyy += float64(kernels.Dot(ds, y.Data[(i*c+ci)*hw:(i*c+ci+1)*hw]))
+					a, b := kernels.SumDot(dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], y.Data[(i*c+ci)*hw:(i*c+ci+1)*hw])
+					sdy, sdyy = sdy+a, sdyy+b
 				}
 				kx, k0 = -is*sdyy/m, -is*sdy/m
 			}
@@ -264,8 +263,6 @@ func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bo
 // bnGradImage writes dz = k·dy + kx·x̂ + k0 per channel for one image.
 func bnGradImage(dz, dy, xh []float32, coef *tensor.Tensor, c, hw int) {
 	for ci := 0; ci < c; ci++ {
-		d := dz[ci*hw : (ci+1)*hw]
-		clear(d)
-		kernels.AddAffine2(d, dy[ci*hw:(ci+1)*hw], xh[ci*hw:(ci+1)*hw], coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci])
+		kernels.Affine2(dz[ci*hw:(ci+1)*hw], dy[ci*hw:(ci+1)*hw], xh[ci*hw:(ci+1)*hw], coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci])
 	}
 }

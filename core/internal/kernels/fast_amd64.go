@@ -46,6 +46,7 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 	packBT8Impl = packBT8AVX2
 	corrImpl, dotTapsImpl, maxTapsImpl = corrAVX2, dotTapsAVX2, maxTapsAVX2
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
+	sumDotImpl, affine2Impl = sumDotAVX2, affine2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 		depthwiseBackwardPlanar(corrAVX2, dotTapsAVX2, x, w, dy, c, g, dx, dw)
@@ -333,6 +334,41 @@ func addAffine2AVX2(dst, x, y []float32, a, b, c float32) {
 	}
 	archsimd.ClearAVXUpperBits()
 	addAffine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+}
+
+// sumDotAVX2 is SumDot four lanes wide in float64 (float32 loads widened
+// with VCVTPS2PD; products of two float32 are exact in float64), two
+// accumulator pairs: the generic result up to summation order.
+func sumDotAVX2(x, y []float32) (s, d float64) {
+	n := len(x)
+	y = y[:n]
+	var s0, s1, d0, d1 archsimd.Float64x4
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x0, x1 := archsimd.LoadFloat32x4Slice(x[i:]).ConvertToFloat64(), archsimd.LoadFloat32x4Slice(x[i+4:]).ConvertToFloat64()
+		y0, y1 := archsimd.LoadFloat32x4Slice(y[i:]).ConvertToFloat64(), archsimd.LoadFloat32x4Slice(y[i+4:]).ConvertToFloat64()
+		s0, s1 = s0.Add(x0), s1.Add(x1)
+		d0, d1 = x0.MulAdd(y0, d0), x1.MulAdd(y1, d1)
+	}
+	var ls, ld [4]float64
+	s0.Add(s1).Store(&ls)
+	d0.Add(d1).Store(&ld)
+	archsimd.ClearAVXUpperBits()
+	ts, td := sumDotGeneric(x[i:], y[i:])
+	return ((ls[0] + ls[1]) + (ls[2] + ls[3])) + ts, ((ld[0] + ld[1]) + (ld[2] + ld[3])) + td
+}
+
+// affine2AVX2 is affine2Generic on Float32x8 (same rounding).
+func affine2AVX2(dst, x, y []float32, a, b, c float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	av, bv, cv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b), archsimd.BroadcastFloat32x8(c)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y[i:]).Mul(bv)).Add(cv).StoreSlice(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	affine2Generic(dst[i:], x[i:], y[i:], a, b, c)
 }
 
 // dotTapsAVX2 is DotTaps four taps at a time, sharing each load of q

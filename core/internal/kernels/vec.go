@@ -110,24 +110,47 @@ func sumSqGeneric(x []float32) float64 {
 }
 
 // SumSumSq returns Σ x[i] and Σ x[i]² in one pass, accumulated in float64
-// (batch-norm statistics: mean = s/n, var = ss/n − mean²).
-func SumSumSq(x []float32) (s, ss float64) {
+// (the fast path sums blocks of 128 in float32 lanes, then in float64).
+func SumSumSq(x []float32) (s, ss float64) { return sumDotImpl(x, x) }
+
+// SumDot returns Σ x[i] and Σ x[i]·y[i] over len(x) elements in one pass,
+// accumulated as SumSumSq.
+func SumDot(x, y []float32) (s, d float64) { return sumDotImpl(x, y) }
+
+var sumDotImpl = sumDotGeneric
+
+func sumDotGeneric(x, y []float32) (s, d float64) {
 	var s0, s1, q0, q1 float64
 	n := len(x)
+	y = y[:n]
 	i := 0
 	for ; i+2 <= n; i += 2 {
 		v0, v1 := float64(x[i]), float64(x[i+1])
 		s0 += v0
 		s1 += v1
-		q0 += v0 * v0
-		q1 += v1 * v1
+		q0 += v0 * float64(y[i])
+		q1 += v1 * float64(y[i+1])
 	}
 	for ; i < n; i++ {
 		v := float64(x[i])
 		s0 += v
-		q0 += v * v
+		q0 += v * float64(y[i])
 	}
 	return s0 + s1, q0 + q1
+}
+
+// Affine2 writes dst[i] = (a·x[i] + b·y[i]) + c over len(x) elements
+// (rounded as AddAffine2 without the accumulation).
+func Affine2(dst, x, y []float32, a, b, c float32) { affine2Impl(dst, x, y, a, b, c) }
+
+var affine2Impl = affine2Generic
+
+func affine2Generic(dst, x, y []float32, a, b, c float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	for i, v := range x {
+		dst[i] = (float32(a*v) + float32(b*y[i])) + c
+	}
 }
 
 // ReLUInto writes dst[i] = max(src[i], 0) over len(src) elements (dst may be src).

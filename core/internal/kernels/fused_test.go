@@ -1,0 +1,81 @@
+package kernels
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// SumDot against float64 sums; Affine2 exactly as its formula rounds.
+func TestSumDotAndAffine2(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(50, 51))
+		for _, n := range []int{0, 1, 7, 8, 9, 31, 1000, 4099} {
+			x, y := randSlice(r, n), randSlice(r, n+2)
+			var ws, wd float64
+			for i := range x {
+				ws += float64(x[i])
+				wd += float64(x[i]) * float64(y[i])
+			}
+			s, d := SumDot(x, y)
+			require.InDelta(t, ws, s, 1e-9*(1+float64(n)), "SumDot sum n=%d", n)
+			require.InDelta(t, wd, d, 1e-9*(1+float64(n)), "SumDot dot n=%d", n)
+			s2, ss := SumSumSq(x)
+			require.Equal(t, s, s2, "SumSumSq sum n=%d", n)
+			require.InDelta(t, SumSq(x), ss, 1e-9*(1+float64(n)))
+			dst := randSlice(r, n+1)
+			last := dst[n]
+			Affine2(dst, x, y, 0.5, -2, 0.125)
+			for i := range x {
+				require.Equal(t, (float32(0.5*x[i])+float32(-2*y[i]))+0.125, dst[i], "Affine2 n=%d [%d]", n, i)
+			}
+			require.Equal(t, last, dst[n], "Affine2 writes only len(x)")
+		}
+	})
+}
+
+// The planar ReLU kernels equal Depthwise / DepthwiseBackward run on an
+// explicitly rectified copy, with dx masked by x > 0.
+func TestDepthwiseReLUPlanes(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(52, 53))
+		for _, g := range []Geom{
+			{H: 7, W: 9, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+			{H: 8, W: 7, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
+			{H: 9, W: 10, KH: 5, KW: 5, SH: 2, SW: 2, PH: 2, PW: 2, DH: 1, DW: 1},
+			{H: 9, W: 9, KH: 5, KW: 5, SH: 2, SW: 2, PH: 4, PW: 4, DH: 2, DW: 2},
+			{H: 6, W: 11, KH: 3, KW: 3, SH: 1, SW: 1, PH: 2, PW: 2, DH: 2, DW: 2},
+		} {
+			t.Run(fmt.Sprintf("%+v", g), func(t *testing.T) {
+				c := 3
+				hw, ohw, kk := g.H*g.W, g.OH()*g.OW(), g.KH*g.KW
+				x, w, dy := randSlice(r, c*hw), randSlice(r, c*kk), randSlice(r, c*ohw)
+				rx := make([]float32, len(x))
+				ReLU(rx, x)
+				want := make([]float32, c*ohw)
+				Depthwise(rx, w, c, g, want)
+				got := make([]float32, c*ohw)
+				DepthwiseReLU(x, w, c, g, got)
+				require.Equal(t, want, got, "DepthwiseReLU")
+				planes := make([]float32, c*PlanarLen(g))
+				PlanarReLU(x, c, g, planes)
+				DepthwisePlanes(planes, w, c, g, got)
+				require.Equal(t, want, got, "DepthwisePlanes")
+
+				dxr, dwr := make([]float32, c*hw), make([]float32, c*kk)
+				DepthwiseBackward(rx, w, dy, c, g, dxr, dwr)
+				for i := range dxr {
+					if !(x[i] > 0) {
+						dxr[i] = 0
+					}
+				}
+				dx, dw := make([]float32, c*hw), make([]float32, c*kk)
+				DepthwisePlanesBackward(planes, x, w, dy, c, g, dx, dw)
+				require.Equal(t, dxr, dx, "dx")
+				require.Equal(t, dwr, dw, "dw")
+			})
+		}
+	})
+}
