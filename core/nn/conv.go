@@ -51,8 +51,10 @@ func ConvFLOPs(n, c, h, w, f, kh, kw int, o ConvOpts) float64 {
 //	y[n][f][oh][ow] = b[f] + Σ_{c∈group(f),kh,kw} w[f][c][kh][kw] · x[n][c][oh·S−P+kh·D][ow·S−P+kw·D]
 //
 // Groups = C = F with one input channel per filter runs the direct depthwise
-// kernel; other convolutions run im2col + GEMM per image (1×1 stride-1
-// convolutions skip im2col). Images are spread over the kernel workers.
+// kernel; ungrouped stride-1 convolutions with a spatial kernel run the
+// implicit GEMM of kernels.FlatConv (taps read in place); other convolutions
+// run im2col + GEMM per image (1×1 stride-1 convolutions skip im2col).
+// Images are spread over the kernel workers.
 func Conv2D(tp *autograd.Tape, x, w, b *autograd.Var, o ConvOpts) *autograd.Var {
 	o = o.norm()
 	tensor.MustRank("nn.Conv2D", "x", x.Shape(), 4, "[N C H W]")
@@ -135,11 +137,12 @@ func addChannelBias(y, b []float32, n, f, hw int) {
 	}
 }
 
-// useConvFlat picks the implicit-GEMM kernels (kernels.ConvFlatForward):
-// ungrouped stride-1 convolutions with a spatial kernel and few filters, when
-// the CPU runs them in SIMD.
+// useConvFlat picks the implicit-GEMM kernels (kernels.FlatConv) for
+// ungrouped stride-1 convolutions with a spatial kernel: they read the taps in
+// place instead of copying an im2col matrix (faster on both paths: ~1.7× the
+// small CNN step with AVX2, ~1.1–1.3× on the generic path and in wasm).
 func useConvFlat(g kernels.Geom, groups int) bool {
-	return groups == 1 && g.SH == 1 && g.SW == 1 && !isPointwise(g) && kernels.ConvFlatFast()
+	return groups == 1 && g.SH == 1 && g.SW == 1 && !isPointwise(g)
 }
 
 func flatForward(x, w, b *autograd.Var, y *tensor.Tensor, n, c, f int, g kernels.Geom) {

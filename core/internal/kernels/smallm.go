@@ -69,10 +69,6 @@ func flatFor(g Geom) *flatPlan {
 	return p
 }
 
-// ConvFlatFast reports whether the FlatConv kernels run SIMD on this CPU
-// (otherwise they are correct but not faster than Im2colFlat + GEMM).
-func ConvFlatFast() bool { return fastOn && flatGemmFast != nil }
-
 // FlatConv is a stride-1 convolution of C input channels and F filters with
 // its weights w (F×C×KH×KW) prepared (packed, transposed) once for a batch.
 // The weights must not change while it is used; Release returns its buffers.
@@ -292,7 +288,23 @@ func flatGemm(n int, A *flatA, b []float32, boff []int, c []float32, ldc int) {
 }
 
 func flatGemmGeneric(m, n, k int, a []float32, lda int, b []float32, boff []int, c []float32, ldc int) {
-	for r := 0; r < m; r++ {
+	r := 0
+	for ; r+2 <= m; r += 2 { // two C rows share each pass over four B rows
+		c0, c1 := c[r*ldc:r*ldc+n], c[(r+1)*ldc:(r+1)*ldc+n]
+		clear(c0)
+		clear(c1)
+		a0, a1 := a[r*lda:r*lda+k], a[(r+1)*lda:(r+1)*lda+k]
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			axpy4x2(a0[p], a0[p+1], a0[p+2], a0[p+3], a1[p], a1[p+1], a1[p+2], a1[p+3],
+				b[boff[p]:boff[p]+n], b[boff[p+1]:boff[p+1]+n], b[boff[p+2]:boff[p+2]+n], b[boff[p+3]:boff[p+3]+n], c0, c1)
+		}
+		for ; p < k; p++ {
+			axpyGeneric(a0[p], b[boff[p]:boff[p]+n], c0)
+			axpyGeneric(a1[p], b[boff[p]:boff[p]+n], c1)
+		}
+	}
+	for ; r < m; r++ {
 		cr := c[r*ldc : r*ldc+n]
 		clear(cr)
 		ar := a[r*lda : r*lda+k]
@@ -317,12 +329,57 @@ func flatDot(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []flo
 }
 
 func flatDotGeneric(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []float32, ldc int) {
-	for r := 0; r < m; r++ {
+	r := 0
+	for ; r+2 <= m; r += 2 { // 2×2 dots per pass: each load feeds two products
+		d0, d1 := d[r*ldd:r*ldd+n], d[(r+1)*ldd:(r+1)*ldd+n]
+		q := 0
+		for ; q+2 <= k; q += 2 {
+			s00, s01, s10, s11 := dot2x2(d0, d1, b[boff[q]:boff[q]+n], b[boff[q+1]:boff[q+1]+n])
+			c[r*ldc+q] += s00
+			c[r*ldc+q+1] += s01
+			c[(r+1)*ldc+q] += s10
+			c[(r+1)*ldc+q+1] += s11
+		}
+		for ; q < k; q++ {
+			c[r*ldc+q] += dotGeneric(d0, b[boff[q]:boff[q]+n])
+			c[(r+1)*ldc+q] += dotGeneric(d1, b[boff[q]:boff[q]+n])
+		}
+	}
+	for ; r < m; r++ {
 		dr := d[r*ldd : r*ldd+n]
 		for q := 0; q < k; q++ {
 			c[r*ldc+q] += dotGeneric(dr, b[boff[q]:boff[q]+n])
 		}
 	}
+}
+
+// dot2x2 returns the four dots of rows d0, d1 with rows b0, b1 (len(d0) long),
+// each summed in two interleaved partial sums.
+func dot2x2(d0, d1, b0, b1 []float32) (s00, s01, s10, s11 float32) {
+	n := len(d0)
+	d1, b0, b1 = d1[:n], b0[:n], b1[:n]
+	var t00, t01, t10, t11 float32
+	j := 0
+	for ; j+2 <= n; j += 2 {
+		x0, x1, y0, y1 := d0[j], d1[j], b0[j], b1[j]
+		s00 += x0 * y0
+		s01 += x0 * y1
+		s10 += x1 * y0
+		s11 += x1 * y1
+		x0, x1, y0, y1 = d0[j+1], d1[j+1], b0[j+1], b1[j+1]
+		t00 += x0 * y0
+		t01 += x0 * y1
+		t10 += x1 * y0
+		t11 += x1 * y1
+	}
+	if j < n {
+		x0, x1, y0, y1 := d0[j], d1[j], b0[j], b1[j]
+		s00 += x0 * y0
+		s01 += x0 * y1
+		s10 += x1 * y0
+		s11 += x1 * y1
+	}
+	return s00 + t00, s01 + t01, s10 + t10, s11 + t11
 }
 
 // SIMD versions, set by smallm_amd64.go when the CPU has AVX2+FMA.
