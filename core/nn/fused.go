@@ -116,7 +116,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 					} else {
 						kernels.ReLU(d, xi)
 					}
-					kernels.GemmNT(f, c, ohw, dz, ohw, d, ohw, 1, accP, c)
+					kernels.GemmNTDot(f, c, ohw, dz, ohw, d, ohw, accP, c)
 				}
 				if dx == nil && dwd == nil {
 					continue

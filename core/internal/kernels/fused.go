@@ -1,6 +1,9 @@
 package kernels
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // Kernels of the fused ReLU → depthwise units (nn.ReLUSepBN): the ReLU is
 // applied while a channel is copied into the planar layout, so the rectified
@@ -148,4 +151,28 @@ func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 			}
 		}
 	}
+}
+
+// GemmNTDot adds C += A·Bᵀ: c[i·ldc+j] += Σ_{p<k} a[i·lda+p]·b[j·ldb+p] for
+// i < m, j < n, as dot products over rows read in place (no packing): the
+// weight gradient of a 1×1 convolution with few channels and a long image
+// axis, where packing both operands costs as much as the product.
+func GemmNTDot(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	flatDot(m, n, k, a, lda, b, rowOffsets(n, ldb), c, ldc)
+}
+
+var rowOffsetCache sync.Map // [2]int{n, ld} → []int
+
+// rowOffsets returns [0, ld, 2·ld, …] of length n (cached, read-only).
+func rowOffsets(n, ld int) []int {
+	key := [2]int{n, ld}
+	if v, ok := rowOffsetCache.Load(key); ok {
+		return v.([]int)
+	}
+	off := make([]int, n)
+	for j := range off {
+		off[j] = j * ld
+	}
+	rowOffsetCache.Store(key, off)
+	return off
 }

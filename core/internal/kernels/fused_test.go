@@ -79,3 +79,19 @@ func TestDepthwiseReLUPlanes(t *testing.T) {
 		}
 	})
 }
+
+// GemmNTDot accumulates A·Bᵀ like GemmNT with beta 1.
+func TestGemmNTDot(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(54, 55))
+		for _, s := range [][3]int{{16, 16, 1024}, {4, 3, 8}, {5, 7, 33}, {64, 64, 64}, {8, 16, 16}, {1, 1, 9}} {
+			m, n, k := s[0], s[1], s[2]
+			a, b := randSlice(r, m*(k+2)), randSlice(r, n*(k+1))
+			want, got := randSlice(r, m*n), make([]float32, m*n)
+			copy(got, want)
+			GemmNT(m, n, k, a, k+2, b, k+1, 1, want, n)
+			GemmNTDot(m, n, k, a, k+2, b, k+1, got, n)
+			requireClose(t, want, got, 1e-4, fmt.Sprint("GemmNTDot ", s))
+		}
+	})
+}
