@@ -146,3 +146,58 @@ func TestRecordTransient(t *testing.T) {
 	// 3 outputs + 2 intermediate gradients of 4 floats, each pooled once
 	assert.Equal(t, 5*4*4, tp.PooledBytes())
 }
+
+// A consumer may hand a scalable op its gradient s·g without writing it;
+// anything else accumulating into that op's output first gets it a buffer of
+// its own. Either way the leaf gradients are the plain chain rule's.
+func TestAliasGrad(t *testing.T) {
+	for _, extra := range []bool{false, true} {
+		tp := autograd.NewTape()
+		x := autograd.Param(tensor.FromData([]float32{1, -2, 3}, 3), "x")
+		// u = 2x, scalable: its backward reads GradScale
+		uy := tp.Alloc(3)
+		for i, v := range x.Data() {
+			uy.Data[i] = 2 * v
+		}
+		var self *autograd.Var
+		u := tp.RecordScalable("u", uy, func(dy *tensor.Tensor) {
+			s := self.GradScale()
+			for i, d := range dy.Data {
+				x.GradBuf().Data[i] += 2 * s * d
+			}
+		}, &self, x)
+		require.Same(t, u, self)
+		var other *autograd.Var
+		if extra {
+			other = scale(tp, u, 5) // a second consumer, recorded before the aliasing one
+		}
+		// v = 3u through a consumer that aliases u's gradient to its own
+		vy := tp.Alloc(3)
+		for i, a := range u.Data() {
+			vy.Data[i] = 3 * a
+		}
+		var vself *autograd.Var
+		vself = tp.Record("v", vy, func(dy *tensor.Tensor) {
+			if u.AliasGrad(dy, 3) {
+				vself.KeepGrad()
+				return
+			}
+			for i, d := range dy.Data {
+				u.GradBuf().Data[i] += 3 * d
+			}
+		}, u)
+		root := vself
+		if extra {
+			root = sum(tp, vself, other)
+		} else {
+			root = sum(tp, vself)
+		}
+		tp.Backward(root)
+		want := float32(6) // d(3·2x)/dx
+		if extra {
+			want += 10 // d(5·2x)/dx
+		}
+		assert.Equal(t, []float32{want, want, want}, x.Grad.Data, "extra consumer %v", extra)
+		tp.Reset()
+	}
+}

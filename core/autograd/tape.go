@@ -81,7 +81,7 @@ func (t *Tape) AllocInt32(n int) []int32 {
 // the previous Reset. Vars produced by this tape must not be used afterwards.
 func (t *Tape) Reset() {
 	for _, v := range t.nodes {
-		v.Grad, v.backward = nil, nil
+		v.Grad, v.backward, v.aliased, v.keepGrad = nil, nil, false, false
 	}
 	clear(t.nodes)
 	t.nodes = t.nodes[:0]
@@ -171,6 +171,17 @@ func (t *Tape) RecordTransient(name string, out *tensor.Tensor, backward func(dy
 	return v
 }
 
+// RecordScalable is RecordTransient for an op whose backward reads
+// GradScale of its output (dL/dy = GradScale·dy), so a consumer may pass it
+// a scaled gradient without writing it (Var.AliasGrad). The backward obtains
+// its own Var through the pointer self, which RecordScalable sets.
+func (t *Tape) RecordScalable(name string, out *tensor.Tensor, backward func(dy *tensor.Tensor), self **Var, inputs ...*Var) *Var {
+	v := t.RecordTransient(name, out, backward, inputs...)
+	v.scalable = true
+	*self = v
+	return v
+}
+
 // release returns an intermediate gradient buffer to the pool before Reset.
 func (t *Tape) release(b *tensor.Tensor) {
 	if t.released == nil {
@@ -212,8 +223,10 @@ func (t *Tape) BackwardWith(y *Var, dy *tensor.Tensor) {
 		if v.Grad != nil && v.backward != nil {
 			v.backward(v.Grad)
 			if v.tape == t {
-				t.release(v.Grad)
-				v.Grad = nil
+				if !v.aliased && !v.keepGrad {
+					t.release(v.Grad)
+				}
+				v.Grad, v.aliased, v.keepGrad = nil, false, false
 				if v.transient && v != y {
 					t.release(v.Value)
 					v.Value = nil

@@ -13,6 +13,10 @@ type Var struct {
 	leaf         bool
 	tape         *Tape                   // owner of an op output's buffers
 	transient    bool                    // Value goes back to the pool once backward ran
+	scalable     bool                    // backward honours GradScale (RecordScalable)
+	aliased      bool                    // Grad is another op's buffer, times gradScale
+	keepGrad     bool                    // Grad outlives backward (aliased by inputs)
+	gradScale    float32
 	backward     func(dy *tensor.Tensor) // nil for leaves
 }
 
@@ -50,6 +54,13 @@ func (v *Var) Data() []float32 { return v.Value.Data }
 // backward closure to accumulate into. Intermediate gradients come from the
 // tape's pool; leaf gradients are owned by the leaf.
 func (v *Var) GradBuf() *tensor.Tensor {
+	if v.aliased { // someone else accumulates: give v its own gradient, scale·alias
+		g := v.tape.Alloc(v.Value.Shape...)
+		for i, d := range v.Grad.Data {
+			g.Data[i] = v.gradScale * d
+		}
+		v.Grad, v.aliased = g, false
+	}
 	if v.Grad == nil {
 		if v.tape != nil {
 			v.Grad = v.tape.AllocZero(v.Value.Shape...)
@@ -73,3 +84,31 @@ func ZeroGrads(vs []*Var) {
 		v.ZeroGrad()
 	}
 }
+
+// GradScale returns s such that dL/dValue = s·Grad: 1 unless the consumer
+// that produced Grad shared its own buffer (AliasGrad).
+func (v *Var) GradScale() float32 {
+	if v.aliased {
+		return v.gradScale
+	}
+	return 1
+}
+
+// AliasGrad lets a consumer op hand v the gradient s·g without writing it:
+// v.Grad becomes g itself (not copied) and GradScale s. It returns false, and
+// does nothing, unless v was recorded with RecordScalable (its backward reads
+// GradScale), belongs to the consumer's tape and has no gradient yet. The
+// consumer must keep g alive until v's backward has run (KeepGrad). If
+// anything else later accumulates into v (GradBuf), v gets its own buffer.
+func (v *Var) AliasGrad(g *tensor.Tensor, s float32) bool {
+	if !v.scalable || v.Grad != nil || v.tape == nil {
+		return false
+	}
+	v.Grad, v.gradScale, v.aliased = g, s, true
+	return true
+}
+
+// KeepGrad marks v's gradient buffer as still read after v's backward ran
+// (inputs alias it): BackwardWith then leaves it to Reset instead of
+// recycling it at once.
+func (v *Var) KeepGrad() { v.keepGrad = true }

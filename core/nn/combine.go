@@ -164,17 +164,22 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 	if transient {
 		record = tp.RecordTransient
 	}
-	return record(op[len("nn."):], y, func(dy *tensor.Tensor) {
+	var self *autograd.Var
+	self = record(op[len("nn."):], y, func(dy *tensor.Tensor) {
 		// forward: y = Σ_j w_j·x_j  →  dw_j += ⟨dy, x_j⟩,  dx_j += w_j·dy
 		var dw []float32
 		if w.RequiresGrad() {
 			dw = w.GradBuf().Data
 		}
 		var dxs []*tensor.Tensor // GradBuf allocates: call it before going parallel
-		for _, x := range xs {
+		for j, x := range xs {
 			var g *tensor.Tensor
 			if x != nil && x.RequiresGrad() {
-				g = x.GradBuf()
+				if transient && x.AliasGrad(dy, wv[j]) {
+					self.KeepGrad() // x reads w_j·dy from dy itself
+				} else {
+					g = x.GradBuf()
+				}
 			}
 			dxs = append(dxs, g)
 		}
@@ -202,6 +207,7 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 			}
 		}
 	}, inputs...)
+	return self
 }
 
 // Zero returns zeros shaped like x[:, :, ::s, ::s] (the `none` op; no

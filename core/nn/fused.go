@@ -10,7 +10,9 @@ import (
 // reference writes as separate modules (ReLU, depthwise conv, 1×1 conv,
 // BatchNorm(affine=False); pooling, BatchNorm(affine=False)) as one recorded
 // op that keeps only its output for backward (and hands that back to the
-// tape's pool once its own backward ran, see autograd.RecordTransient): the rectified input, the
+// tape's pool once its own backward ran, see autograd.RecordTransient; a
+// MixedNode passes it its scaled gradient without writing it, see
+// autograd.RecordScalable): the rectified input, the
 // depthwise output and the pre-normalisation values are recomputed image by
 // image in backward, where they stay in cache. A DARTS supernet keeps about a
 // third of the activations the unfused chain keeps, for the same arithmetic
@@ -67,7 +69,8 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 	tp.Free(scratch)
 	stats := bnInPlace(tp, y, st, training)
 
-	return tp.RecordTransient("ReLUSepBN", y, func(dy *tensor.Tensor) {
+	var self *autograd.Var
+	return tp.RecordScalable("ReLUSepBN", y, func(dy *tensor.Tensor) {
 		var dx, dwd, dwp []float32
 		if x.RequiresGrad() {
 			dx = x.GradBuf().Data
@@ -81,7 +84,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		if dx == nil && dwd == nil && dwp == nil {
 			return
 		}
-		coef := bnBackwardCoefs(tp, y, dy, stats, training)
+		coef := bnBackwardCoefs(tp, y, dy, stats, training, self.GradScale())
 		nwd, nwp := 0, 0
 		if dwd != nil {
 			nwd = len(dwd)
@@ -144,7 +147,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		}
 		tp.Free(buf)
 		tp.Free(coef)
-	}, x, wdw, wpw)
+	}, &self, x, wdw, wpw)
 }
 
 // PoolBN returns BN(pool(x)) with BN affine=False (transient, as ReLUSepBN): DARTS' search-network
@@ -179,12 +182,13 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 		tp.FreeInt32(idx)
 	}
 	stats := bnInPlace(tp, y, st, training)
-	return tp.RecordTransient("PoolBN", y, func(dy *tensor.Tensor) {
+	var self *autograd.Var
+	return tp.RecordScalable("PoolBN", y, func(dy *tensor.Tensor) {
 		if !x.RequiresGrad() {
 			return
 		}
 		dx := x.GradBuf().Data
-		coef := bnBackwardCoefs(tp, y, dy, stats, training)
+		coef := bnBackwardCoefs(tp, y, dy, stats, training, self.GradScale())
 		per := c * ohw
 		if isMax {
 			per *= 2 // the recomputed pooled values, then dz
@@ -213,7 +217,7 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 		if isMax {
 			tp.FreeInt32(idx)
 		}
-	}, x)
+	}, &self, x)
 }
 
 // bnInPlace normalises y (N, C, H, W) in place with BatchNorm(affine=False):
@@ -236,15 +240,16 @@ func bnInPlace(tp *autograd.Tape, y *tensor.Tensor, st *BNStats, training bool) 
 }
 
 // bnBackwardCoefs returns, per channel of x̂ = y (N, C, H, W), the
-// coefficients (3, C) of dz = k·dy + kx·x̂ + k0: k = invstd, kx = −invstd·mean(dy·x̂),
-// k0 = −invstd·mean(dy) in training; k = invstd, kx = k0 = 0 in evaluation.
-func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bool) *tensor.Tensor {
+// coefficients (3, C) of dz = k·dy + kx·x̂ + k0 for the output gradient s·dy:
+// k = s·invstd, kx = −s·invstd·mean(dy·x̂), k0 = −s·invstd·mean(dy) in
+// training; k = s·invstd, kx = k0 = 0 in evaluation.
+func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bool, s float32) *tensor.Tensor {
 	n, c, hw := y.Dim(0), y.Dim(1), y.Dim(2)*y.Dim(3)
 	coef := tp.Alloc(3, c)
 	m := float64(n * hw)
 	kernels.Parallel(c, func(_, lo, hi int) {
 		for ci := lo; ci < hi; ci++ {
-			is := float64(stats.Data[c+ci])
+			is := float64(s) * float64(stats.Data[c+ci])
 			var kx, k0 float64
 			if training {
 				var sdy, sdyy float64
