@@ -11,11 +11,11 @@ type Var struct {
 
 	requiresGrad bool
 	leaf         bool
-	tape         *Tape                   // owner of an op output's buffers
-	transient    bool                    // Value goes back to the pool once backward ran
-	scalable     bool                    // backward honours GradScale (RecordScalable)
-	aliased      bool                    // Grad is another op's buffer, times gradScale
-	keepGrad     bool                    // Grad outlives backward (aliased by inputs)
+	tape         *Tape // owner of an op output's buffers
+	transient    bool  // Value goes back to the pool once backward ran
+	scalable     bool  // backward honours GradScale (RecordScalable)
+	aliased      bool  // Grad is another op's buffer, times gradScale
+	keepGrad     bool  // Grad outlives backward (aliased by inputs)
 	gradScale    float32
 	backward     func(dy *tensor.Tensor) // nil for leaves
 }
