@@ -5,7 +5,7 @@ package kernels
 import "simd/archsimd"
 
 var (
-	gemmAVX2     = &packedGemm{mr: 6, nr: 16, mc: 96, kc: 256, nc: 2048, kern: kernelAVX2Asm}
+	gemmAVX2     = &packedGemm{mr: 6, nr: 16, mc: 96, kc: 256, nc: 2048, kern: kernelAVX2Asm, set: kernelAVX2AsmSet}
 	gemmAVX2SIMD = &packedGemm{mr: 4, nr: 16, mc: 128, kc: 256, nc: 2048, kern: kernelAVX2}
 	gemmAVX512   = &packedGemm{mr: 4, nr: 32, mc: 128, kc: 256, nc: 2048, kern: kernelAVX512}
 )

@@ -12,6 +12,9 @@ type packedGemm struct {
 	mr, nr     int
 	mc, kc, nc int
 	kern       microKernel
+	// set, when non-nil, is kern overwriting its tile: with beta = 0 the
+	// first depth block writes C instead of clearing it in a separate pass.
+	set microKernel
 }
 
 // gemm computes C = beta·C + op(A)·op(B); op transposes when tA / tB.
@@ -38,8 +41,11 @@ func (g *packedGemm) gemm(tA, tB bool, m, n, k int, a []float32, lda int, b []fl
 // block computes rows [i0, i1) × columns [j0, j1) of C on the calling goroutine.
 func (g *packedGemm) block(tA, tB bool, i0, i1, j0, j1, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	mr, nr := g.mr, g.nr
-	for i := i0; i < i1; i++ {
-		scaleRows(1, j1-j0, beta, c[i*ldc+j0:], ldc)
+	overwrite := beta == 0 && g.set != nil && k > 0
+	if !overwrite {
+		for i := i0; i < i1; i++ {
+			scaleRows(1, j1-j0, beta, c[i*ldc+j0:], ldc)
+		}
 	}
 	if k <= 0 {
 		return
@@ -69,14 +75,23 @@ func (g *packedGemm) block(tA, tB bool, i0, i1, j0, j1, k int, a []float32, lda 
 						apan := ap[ir*kc : ir*kc+mr*kc]
 						rows := min(mr, mc-ir)
 						off := (ic+ir)*ldc + jc + jr
+						first := overwrite && pc == 0
 						if rows == mr && cols == nr {
-							g.kern(kc, apan, bpan, c[off:], ldc)
+							if first {
+								g.set(kc, apan, bpan, c[off:], ldc)
+							} else {
+								g.kern(kc, apan, bpan, c[off:], ldc)
+							}
 							continue
 						}
 						clear(tile)
 						g.kern(kc, apan, bpan, tile, nr)
 						for r := 0; r < rows; r++ {
-							Add(tile[r*nr:r*nr+cols], c[off+r*ldc:off+r*ldc+cols])
+							if first {
+								copy(c[off+r*ldc:off+r*ldc+cols], tile[r*nr:r*nr+cols])
+							} else {
+								Add(tile[r*nr:r*nr+cols], c[off+r*ldc:off+r*ldc+cols])
+							}
 						}
 					}
 				}

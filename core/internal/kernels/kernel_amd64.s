@@ -2,10 +2,11 @@
 
 #include "textflag.h"
 
-// func kernel6x16FMA(kc int, a, b, c *float32, ldc int)
-// C[6×16] += Σ_p a[p*6+r]·b[p*16+j]: 12 ymm accumulators (Y4-Y15), B row in
+// func kernel6x16FMA(kc int, a, b, c *float32, ldc int, acc int)
+// C[6×16] += Σ_p a[p*6+r]·b[p*16+j] (acc ≠ 0), or C[6×16] = that sum (acc = 0:
+// the first depth block of a beta = 0 product, no separate clearing pass): 12 ymm accumulators (Y4-Y15), B row in
 // Y0/Y1, A broadcast from memory, FMA in 231 form (accumulator is the destination).
-TEXT ·kernel6x16FMA(SB), NOSPLIT, $0-40
+TEXT ·kernel6x16FMA(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -52,6 +53,9 @@ loop:
 	DECQ CX
 	JNZ loop
 store:
+	MOVQ acc+40(FP), AX
+	TESTQ AX, AX
+	JZ set
 	VADDPS (DX), Y4, Y4
 	VMOVUPS Y4, (DX)
 	VADDPS 32(DX), Y5, Y5
@@ -80,6 +84,26 @@ store:
 	VADDPS (DX), Y14, Y14
 	VMOVUPS Y14, (DX)
 	VADDPS 32(DX), Y15, Y15
+	VMOVUPS Y15, 32(DX)
+	VZEROUPPER
+	RET
+set:
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y12, (DX)
+	VMOVUPS Y13, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y14, (DX)
 	VMOVUPS Y15, 32(DX)
 	VZEROUPPER
 	RET

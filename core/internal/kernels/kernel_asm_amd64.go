@@ -9,7 +9,7 @@ package kernels
 // 12 accumulators in place.
 //
 //go:noescape
-func kernel6x16FMA(kc int, a, b, c *float32, ldc int)
+func kernel6x16FMA(kc int, a, b, c *float32, ldc int, acc int)
 
 // kernelAVX2Asm is the 6×16 microKernel around kernel6x16FMA.
 func kernelAVX2Asm(kc int, a, b, c []float32, ldc int) {
@@ -17,7 +17,16 @@ func kernelAVX2Asm(kc int, a, b, c []float32, ldc int) {
 		return
 	}
 	_, _, _ = a[6*kc-1], b[16*kc-1], c[5*ldc+15]
-	kernel6x16FMA(kc, &a[0], &b[0], &c[0], ldc)
+	kernel6x16FMA(kc, &a[0], &b[0], &c[0], ldc, 1)
+}
+
+// kernelAVX2AsmSet is kernelAVX2Asm overwriting the tile instead of adding to it.
+func kernelAVX2AsmSet(kc int, a, b, c []float32, ldc int) {
+	if kc <= 0 {
+		return
+	}
+	_, _, _ = a[6*kc-1], b[16*kc-1], c[5*ldc+15]
+	kernel6x16FMA(kc, &a[0], &b[0], &c[0], ldc, 0)
 }
 
 // corr64 is in corr_amd64.s: Corr over blocks of 64 flat outputs, rounding
