@@ -120,14 +120,21 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 // the running statistics with the unbiased one, in training; the running
 // statistics otherwise.
 func bnChannelStats(xd []float32, n, c, hw, ci int, st *BNStats, training bool) (mu, is float64) {
-	var v float64
+	var s, ss float64
 	if training {
-		var s, ss float64
 		for i := 0; i < n; i++ {
 			a, b := kernels.SumSumSq(xd[(i*c+ci)*hw : (i*c+ci+1)*hw])
 			s, ss = s+a, ss+b
 		}
-		m := n * hw
+	}
+	return bnFromSums(s, ss, n*hw, ci, st, training)
+}
+
+// bnFromSums is bnChannelStats given Σx and Σx² over the m values of
+// channel ci.
+func bnFromSums(s, ss float64, m, ci int, st *BNStats, training bool) (mu, is float64) {
+	var v float64
+	if training {
 		mu = s / float64(m)
 		v = max(ss/float64(m)-mu*mu, 0)
 		unbiased := v

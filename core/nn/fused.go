@@ -59,15 +59,18 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 			kernels.ReLU(d, xi)
 		}
 	}
+	sums := newBNSums(nw, f, training)
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		d := scratch.Data[wk*c*ohw : (wk+1)*c*ohw]
 		for i := lo; i < hi; i++ {
 			sepInner(i, d)
-			kernels.GemmNN(f, ohw, c, wpw.Data(), c, d, ohw, 0, y.Data[i*f*ohw:(i+1)*f*ohw], ohw)
+			yi := y.Data[i*f*ohw : (i+1)*f*ohw]
+			kernels.GemmNN(f, ohw, c, wpw.Data(), c, d, ohw, 0, yi, ohw)
+			sums.add(wk, yi) // the statistics while the image is in cache
 		}
 	})
 	tp.Free(scratch)
-	stats := bnInPlace(tp, y, st, training)
+	stats := bnInPlace(tp, y, st, training, sums)
 
 	var self *autograd.Var
 	return tp.RecordScalable("ReLUSepBN", y, func(dy *tensor.Tensor) {
@@ -168,6 +171,7 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	if isMax {
 		idx = tp.AllocInt32(nw * c * ohw) // argmax scratch, overwritten per image
 	}
+	sums := newBNSums(nw, c, training)
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			xi, yi := x.Data()[i*c*hw:(i+1)*c*hw], y.Data[i*c*ohw:(i+1)*c*ohw]
@@ -176,12 +180,13 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 			} else {
 				kernels.AvgPool(xi, c, g, false, yi)
 			}
+			sums.add(wk, yi)
 		}
 	})
 	if isMax {
 		tp.FreeInt32(idx)
 	}
-	stats := bnInPlace(tp, y, st, training)
+	stats := bnInPlace(tp, y, st, training, sums)
 	var self *autograd.Var
 	return tp.RecordScalable("PoolBN", y, func(dy *tensor.Tensor) {
 		if !x.RequiresGrad() {
@@ -220,19 +225,57 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	}, &self, x)
 }
 
+// bnSums holds per-slot partial Σy and Σy² per channel (float64), gathered
+// image by image in the loop that produces y; nil outside training.
+type bnSums struct {
+	c    int
+	part []float64 // slot × channel × {Σ, Σ²}
+}
+
+func newBNSums(slots, c int, training bool) *bnSums {
+	if !training {
+		return nil
+	}
+	return &bnSums{c: c, part: make([]float64, slots*c*2)}
+}
+
+// add folds one image yi (C×HW) into slot wk's partial sums.
+func (b *bnSums) add(wk int, yi []float32) {
+	if b == nil {
+		return
+	}
+	hw := len(yi) / b.c
+	p := b.part[wk*b.c*2 : (wk+1)*b.c*2]
+	for ci := 0; ci < b.c; ci++ {
+		s, ss := kernels.SumSumSq(yi[ci*hw : (ci+1)*hw])
+		p[2*ci] += s
+		p[2*ci+1] += ss
+	}
+}
+
 // bnInPlace normalises y (N, C, H, W) in place with BatchNorm(affine=False):
-// batch statistics in training (updating st), running ones otherwise. It
-// returns (2, C): mean and invstd, for the backward.
-func bnInPlace(tp *autograd.Tape, y *tensor.Tensor, st *BNStats, training bool) *tensor.Tensor {
+// batch statistics in training from sums (updating st), running ones
+// otherwise. It returns (2, C): mean and invstd, for the backward.
+func bnInPlace(tp *autograd.Tape, y *tensor.Tensor, st *BNStats, training bool, sums *bnSums) *tensor.Tensor {
 	n, c, hw := y.Dim(0), y.Dim(1), y.Dim(2)*y.Dim(3)
 	stats := tp.Alloc(2, c)
-	kernels.Parallel(c, func(_, lo, hi int) {
-		for ci := lo; ci < hi; ci++ {
-			mu, is := bnChannelStats(y.Data, n, c, hw, ci, st, training)
-			stats.Data[ci], stats.Data[c+ci] = float32(mu), float32(is)
-			for i := 0; i < n; i++ {
+	for ci := 0; ci < c; ci++ {
+		var s, ss float64
+		if sums != nil {
+			for wk := 0; wk < len(sums.part)/(2*c); wk++ { // slot order: deterministic
+				s += sums.part[(wk*c+ci)*2]
+				ss += sums.part[(wk*c+ci)*2+1]
+			}
+		}
+		mu, is := bnFromSums(s, ss, n*hw, ci, st, training)
+		stats.Data[ci], stats.Data[c+ci] = float32(mu), float32(is)
+	}
+	kernels.Parallel(n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for ci := 0; ci < c; ci++ {
 				p := y.Data[(i*c+ci)*hw : (i*c+ci+1)*hw]
-				kernels.Affine(p, p, float32(is), float32(-mu*is))
+				is := stats.Data[c+ci]
+				kernels.Affine(p, p, is, -stats.Data[ci]*is)
 			}
 		}
 	})
