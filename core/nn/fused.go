@@ -168,24 +168,18 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	y := tp.Alloc(n, c, oh, ow)
 	nw := kernels.Slots()
 	var idx []int32
-	if isMax {
-		idx = tp.AllocInt32(nw * c * ohw) // argmax scratch, overwritten per image
-	}
 	sums := newBNSums(nw, c, training)
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			xi, yi := x.Data()[i*c*hw:(i+1)*c*hw], y.Data[i*c*ohw:(i+1)*c*ohw]
 			if isMax {
-				kernels.MaxPool(xi, c, g, yi, idx[wk*c*ohw:(wk+1)*c*ohw])
+				kernels.MaxPoolValues(xi, c, g, yi)
 			} else {
 				kernels.AvgPool(xi, c, g, false, yi)
 			}
 			sums.add(wk, yi)
 		}
 	})
-	if isMax {
-		tp.FreeInt32(idx)
-	}
 	stats := bnInPlace(tp, y, st, training, sums)
 	var self *autograd.Var
 	return tp.RecordScalable("PoolBN", y, func(dy *tensor.Tensor) {

@@ -176,3 +176,37 @@ func rowOffsets(n, ld int) []int {
 	rowOffsetCache.Store(key, off)
 	return off
 }
+
+// MaxPoolValues is MaxPool without the argmax (a fused pool unit's forward:
+// its backward recomputes the argmax image by image). Same values, NaN and
+// −Inf windows included.
+func MaxPoolValues(x []float32, c int, g Geom, y []float32) {
+	if g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1 {
+		s := getArgScratch(c * g.OH() * g.OW())
+		defer argScratch.Put(s)
+		MaxPool(x, c, g, y, *s)
+		return
+	}
+	p := planFor(g)
+	s := getPlanarScratch(p, false)
+	defer putScratch(s.s)
+	buf := s.buf
+	ninf := float32(math.Inf(-1))
+	for i := range buf {
+		buf[i] = ninf
+	}
+	arg := getArgScratch(p.l)
+	defer argScratch.Put(arg)
+	hw, ohw := g.H*g.W, p.oh*p.ow
+	for ci := 0; ci < c; ci++ {
+		p.layout(x[ci*hw:ci*hw+hw], buf)
+		maxTapsImpl(s.out, *arg, buf, p.off)
+		yc := y[ci*ohw : ci*ohw+ohw]
+		p.extract(s.out, yc)
+		for j, v := range yc {
+			if v == ninf { // −Inf or NaN inputs: the padding may have won
+				yc[j], _ = p.maxPoolSlow(buf, j/p.ow, j%p.ow)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -92,6 +93,31 @@ func TestGemmNTDot(t *testing.T) {
 			GemmNT(m, n, k, a, k+2, b, k+1, 1, want, n)
 			GemmNTDot(m, n, k, a, k+2, b, k+1, got, n)
 			requireClose(t, want, got, 1e-4, fmt.Sprint("GemmNTDot ", s))
+		}
+	})
+}
+
+// MaxPoolValues gives MaxPool's values, including windows of −Inf and NaN.
+func TestMaxPoolValues(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(56, 57))
+		for _, g := range []Geom{
+			{H: 7, W: 9, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+			{H: 8, W: 7, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
+			{H: 8, W: 8, KH: 2, KW: 2, SH: 2, SW: 2, DH: 1, DW: 1},
+			{H: 9, W: 9, KH: 5, KW: 5, SH: 2, SW: 2, PH: 2, PW: 2, DH: 1, DW: 1},
+		} {
+			c := 3
+			x := randSlice(r, c*g.H*g.W)
+			x[0], x[1], x[g.W] = float32(math.Inf(-1)), float32(math.Inf(-1)), float32(math.Inf(-1))
+			x[5] = float32(math.NaN())
+			want, idx := make([]float32, c*g.OH()*g.OW()), make([]int32, c*g.OH()*g.OW())
+			MaxPool(x, c, g, want, idx)
+			got := make([]float32, len(want))
+			MaxPoolValues(x, c, g, got)
+			for i := range want {
+				require.True(t, want[i] == got[i] || (want[i] != want[i] && got[i] != got[i]), "%+v [%d]: %v vs %v", g, i, want[i], got[i])
+			}
 		}
 	})
 }
