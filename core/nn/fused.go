@@ -50,7 +50,9 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 	// depthwise (or ReLU) into per-slot scratch d, then y_i = Wpw · d
 	y := tp.Alloc(n, f, oh, ow)
 	nw := kernels.Slots()
-	scratch := tp.Alloc(nw, c*ohw)
+	dper := c*ohw + kernels.PointwiseSlack
+	scratch := tp.Alloc(nw, dper)
+	pw := kernels.NewPointwise(wpw.Data(), f, c, false)
 	sepInner := func(i int, d []float32) {
 		xi := x.Data()[i*c*hw : (i+1)*c*hw]
 		if wdw != nil {
@@ -61,14 +63,15 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 	}
 	sums := newBNSums(nw, f, training)
 	kernels.Parallel(n, func(wk, lo, hi int) {
-		d := scratch.Data[wk*c*ohw : (wk+1)*c*ohw]
+		d := scratch.Data[wk*dper : (wk+1)*dper]
 		for i := lo; i < hi; i++ {
-			sepInner(i, d)
+			sepInner(i, d[:c*ohw])
 			yi := y.Data[i*f*ohw : (i+1)*f*ohw]
-			kernels.GemmNN(f, ohw, c, wpw.Data(), c, d, ohw, 0, yi, ohw)
+			pw.Apply(d, ohw, yi)
 			sums.add(wk, yi) // the statistics while the image is in cache
 		}
 	})
+	pw.Release()
 	tp.Free(scratch)
 	stats := bnInPlace(tp, y, st, training, sums)
 
@@ -101,8 +104,9 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		if wdw != nil {
 			np = c * kernels.PlanarLen(g)
 		}
-		per := nwd + nwp + (2*c+f)*ohw + np
+		per := nwd + nwp + (2*c+f)*ohw + np + kernels.PointwiseSlack
 		buf := tp.Alloc(nw, per)
+		pwT := kernels.NewPointwise(wpw.Data(), f, c, true) // dd = Wᵀ·dz
 		kernels.Parallel(n, func(wk, lo, hi int) {
 			b := buf.Data[wk*per : (wk+1)*per]
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
@@ -127,7 +131,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 				if dx == nil && dwd == nil {
 					continue
 				}
-				kernels.GemmTN(c, ohw, f, wpw.Data(), c, dz, ohw, 0, dd, ohw)
+				pwT.Apply(b[c*ohw:], ohw, dd) // dz, read on into dd's scratch for never-kept columns
 				var dxi []float32
 				if dx != nil {
 					dxi = dx[i*c*hw : (i+1)*c*hw]
@@ -143,6 +147,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 				}
 			}
 		})
+		pwT.Release()
 		for wk := 0; wk < nw; wk++ {
 			b := buf.Data[wk*per:]
 			kernels.Add(b[:nwd], dwd)

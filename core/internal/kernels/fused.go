@@ -210,3 +210,64 @@ func MaxPoolValues(x []float32, c int, g Geom, y []float32) {
 		}
 	}
 }
+
+// Pointwise is a 1×1 convolution's weights w (F×C), or their transpose,
+// prepared once (packed into the 4-row panels of flatGemm) for per-image
+// products y (M×N) = A (M×K) · x (K×N) with x's rows read in place: no
+// packing of the image, no clearing pass. Release returns its buffers.
+type Pointwise struct {
+	A    flatA
+	bufs []*[]float32
+}
+
+// NewPointwise prepares A = w (f×c) for x with c rows, or A = wᵀ (c×f) for
+// x with f rows when transpose is set (the input gradient Wᵀ·dz).
+func NewPointwise(w []float32, f, c int, transpose bool) *Pointwise {
+	p := &Pointwise{}
+	m, k, a := f, c, w[:f*c]
+	if transpose {
+		s := getScratch(f * c)
+		p.bufs = append(p.bufs, s)
+		a = (*s)[:f*c]
+		for fi := 0; fi < f; fi++ {
+			for ci := 0; ci < c; ci++ {
+				a[ci*f+fi] = w[fi*c+ci]
+			}
+		}
+		m, k = c, f
+	}
+	p.A = flatA{m: m, k: k, a: a, lda: k}
+	if fastOn && pointwiseFast != nil {
+		s := getScratch(roundUp(m, 4) * k)
+		p.bufs = append(p.bufs, s)
+		p.A.ap = *s
+		p.A.pack()
+	}
+	return p
+}
+
+// Apply sets y (M×n, rows n apart) = A·x for x (K×n, rows n apart). Give x
+// PointwiseSlack floats past its K·n (scratch) and the last columns run as
+// fast as the others.
+func (p *Pointwise) Apply(x []float32, n int, y []float32) {
+	boff := rowOffsets(p.A.k, n)
+	if p.A.ap != nil && fastOn && pointwiseFast != nil {
+		pointwiseFast(&p.A, x, boff, n, y)
+		return
+	}
+	flatGemmGeneric(p.A.m, n, p.A.k, p.A.a, p.A.lda, x, boff, y, n)
+}
+
+// PointwiseSlack is how far past its end Pointwise.Apply may read x.
+const PointwiseSlack = flatNR
+
+// pointwiseFast is Apply's SIMD driver (pointwise_amd64.go), when the CPU has one.
+var pointwiseFast func(A *flatA, x []float32, boff []int, n int, y []float32)
+
+// Release returns the prepared buffers to the scratch pool.
+func (p *Pointwise) Release() {
+	for _, s := range p.bufs {
+		putScratch(s)
+	}
+	p.bufs = nil
+}

@@ -121,3 +121,37 @@ func TestMaxPoolValues(t *testing.T) {
 		}
 	})
 }
+
+// Pointwise equals GemmNN (W·x, or Wᵀ·x) with and without read slack.
+func TestPointwise(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(58, 59))
+		for _, s := range [][3]int{{16, 16, 1024}, {5, 3, 7}, {8, 8, 16}, {64, 64, 64}, {6, 10, 50}, {32, 16, 256}} {
+			f, c, n := s[0], s[1], s[2]
+			w := randSlice(r, f*c)
+			for _, tr := range []bool{false, true} {
+				for _, slack := range []int{0, PointwiseSlack} {
+					m, k := f, c
+					wt := w
+					if tr {
+						m, k = c, f
+						wt = make([]float32, f*c)
+						for fi := 0; fi < f; fi++ {
+							for ci := 0; ci < c; ci++ {
+								wt[ci*f+fi] = w[fi*c+ci]
+							}
+						}
+					}
+					x := randSlice(r, k*n+slack)
+					want := make([]float32, m*n)
+					GemmNN(m, n, k, wt, k, x, n, 0, want, n)
+					got := randSlice(r, m*n)
+					p := NewPointwise(w, f, c, tr)
+					p.Apply(x, n, got)
+					p.Release()
+					requireClose(t, want, got, 1e-4, fmt.Sprint("Pointwise ", s, " transpose ", tr, " slack ", slack))
+				}
+			}
+		}
+	})
+}
