@@ -47,6 +47,7 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 	corrImpl, dotTapsImpl, maxTapsImpl = corrAVX2, dotTapsAVX2, maxTapsAVX2
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
 	sumDotImpl, affine2Impl = sumDotAVX2, affine2AVX2
+	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 		depthwiseBackwardPlanar(corrAVX2, dotTapsAVX2, x, w, dy, c, g, dx, dw)
@@ -334,6 +335,24 @@ func addAffine2AVX2(dst, x, y []float32, a, b, c float32) {
 	}
 	archsimd.ClearAVXUpperBits()
 	addAffine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+}
+
+// deinterleaveReLU2AVX2 writes max(x[j], 0) for the even j of row x to e
+// and for the odd j to o (len(x) = 2·len(e) or 2·len(e)−1 ≤ 2·len(o)+1),
+// 16 columns per step: the stride-2 planar layout of a rectified row. It
+// returns how many leading columns of x it handled (a multiple of 16).
+func deinterleaveReLU2AVX2(x, e, o []float32) int {
+	perm := archsimd.LoadInt32x8(&pool2x2Perm).AsUint32x8()
+	var zero archsimd.Float32x8
+	j := 0
+	for ; j+16 <= len(x) && j/2+8 <= len(e) && j/2+8 <= len(o); j += 16 {
+		a, b := archsimd.LoadFloat32x8Slice(x[j:j+8]), archsimd.LoadFloat32x8Slice(x[j+8:j+16])
+		a, b = a.Masked(a.Greater(zero)), b.Masked(b.Greater(zero))
+		a.SelectFromPairGrouped(0, 2, 4, 6, b).Permute(perm).StoreSlice(e[j/2 : j/2+8])
+		a.SelectFromPairGrouped(1, 3, 5, 7, b).Permute(perm).StoreSlice(o[j/2 : j/2+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return j
 }
 
 // sumDotAVX2 is SumDot four lanes wide in float64 (float32 loads widened

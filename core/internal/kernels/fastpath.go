@@ -39,4 +39,5 @@ func useGeneric() {
 	corrImpl, dotTapsImpl, maxTapsImpl = corrGeneric, dotTapsGeneric, maxTapsGeneric
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluGeneric, reluBackwardGeneric, affineGeneric, addAffine2Generic
 	sumDotImpl, affine2Impl = sumDotGeneric, affine2Generic
+	deinterleaveReLU2Impl = nil
 }

@@ -25,6 +25,10 @@ func DepthwiseReLU(x, w []float32, c int, g Geom, y []float32) {
 	}
 }
 
+// deinterleaveReLU2Impl, when the CPU has one, vectorises the stride-2
+// layout of a rectified row (fast_amd64.go).
+var deinterleaveReLU2Impl func(x, e, o []float32) int
+
 // PlanarLen returns the length of one channel's plane in the layout that
 // PlanarReLU writes for geometry g.
 func PlanarLen(g Geom) int { return planFor(g).bufLen }
@@ -90,8 +94,18 @@ func (p *planar) layoutReLU(xc, buf []float32) {
 		// even padded columns to phase 0, odd ones to phase 1: two runs
 		for iy, rp := range p.rowPos {
 			xr := xc[iy*g.W : iy*g.W+g.W]
+			done := 0
+			if f := deinterleaveReLU2Impl; f != nil {
+				// runs of the even and odd columns of x, wherever their phases are
+				e := buf[rp+(g.PW&1)*p.psize+g.PW>>1:]
+				o := buf[rp+((1+g.PW)&1)*p.psize+(1+g.PW)>>1:]
+				done = f(xr, e[:(g.W+1)/2], o[:g.W/2])
+			}
 			for par := 0; par < 2; par++ {
 				ix := (par + g.PW) & 1 // first column with (ix+PW) mod 2 = par
+				for ix < done {
+					ix += 2
+				}
 				if ix >= len(xr) {
 					continue
 				}

@@ -48,6 +48,10 @@ func TestDepthwiseReLUPlanes(t *testing.T) {
 			{H: 9, W: 10, KH: 5, KW: 5, SH: 2, SW: 2, PH: 2, PW: 2, DH: 1, DW: 1},
 			{H: 9, W: 9, KH: 5, KW: 5, SH: 2, SW: 2, PH: 4, PW: 4, DH: 2, DW: 2},
 			{H: 6, W: 11, KH: 3, KW: 3, SH: 1, SW: 1, PH: 2, PW: 2, DH: 2, DW: 2},
+			// rows wide enough for the vectorised stride-2 layout (16 columns per step)
+			{H: 5, W: 34, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
+			{H: 5, W: 32, KH: 5, KW: 5, SH: 2, SW: 2, PH: 2, PW: 2, DH: 1, DW: 1},
+			{H: 4, W: 49, KH: 5, KW: 5, SH: 2, SW: 2, PH: 4, PW: 4, DH: 2, DW: 2},
 		} {
 			t.Run(fmt.Sprintf("%+v", g), func(t *testing.T) {
 				c := 3
