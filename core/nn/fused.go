@@ -296,7 +296,7 @@ func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bo
 			if training {
 				var sdy, sdyy float64
 				for i := 0; i < n; i++ {
-					a, b := kernels.SumDot(dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], y.Data[(i*c+ci)*hw:(i*c+ci+1)*hw])
+					a, b := kernels.SumDotBlocks(dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], y.Data[(i*c+ci)*hw:(i*c+ci+1)*hw])
 					sdy, sdyy = sdy+a, sdyy+b
 				}
 				kx, k0 = -is*sdyy/m, -is*sdy/m

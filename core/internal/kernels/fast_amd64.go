@@ -46,7 +46,7 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 	packBT8Impl = packBT8AVX2
 	corrImpl, dotTapsImpl, maxTapsImpl = corrAVX2, dotTapsAVX2, maxTapsAVX2
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
-	sumDotImpl, affine2Impl = sumDotAVX2, affine2AVX2
+	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotAVX2, affine2AVX2, sumDotBlocksAVX2
 	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
@@ -375,6 +375,37 @@ func sumDotAVX2(x, y []float32) (s, d float64) {
 	archsimd.ClearAVXUpperBits()
 	ts, td := sumDotGeneric(x[i:], y[i:])
 	return ((ls[0] + ls[1]) + (ls[2] + ls[3])) + ts, ((ld[0] + ld[1]) + (ld[2] + ld[3])) + td
+}
+
+// sumDotBlocksAVX2 is SumDotBlocks: four float32 accumulator pairs (FMA for
+// the products) over blocks of 128, each block's lanes added in float64.
+func sumDotBlocksAVX2(x, y []float32) (s, d float64) {
+	n := len(x)
+	y = y[:n]
+	i := 0
+	var ls, ld [8]float32
+	for i+32 <= n {
+		end := min(i+128, n&^31)
+		var s0, s1, s2, s3, d0, d1, d2, d3 archsimd.Float32x8
+		for ; i < end; i += 32 {
+			x0, x1 := archsimd.LoadFloat32x8Slice(x[i:i+8]), archsimd.LoadFloat32x8Slice(x[i+8:i+16])
+			x2, x3 := archsimd.LoadFloat32x8Slice(x[i+16:i+24]), archsimd.LoadFloat32x8Slice(x[i+24:i+32])
+			s0, s1, s2, s3 = s0.Add(x0), s1.Add(x1), s2.Add(x2), s3.Add(x3)
+			d0 = x0.MulAdd(archsimd.LoadFloat32x8Slice(y[i:i+8]), d0)
+			d1 = x1.MulAdd(archsimd.LoadFloat32x8Slice(y[i+8:i+16]), d1)
+			d2 = x2.MulAdd(archsimd.LoadFloat32x8Slice(y[i+16:i+24]), d2)
+			d3 = x3.MulAdd(archsimd.LoadFloat32x8Slice(y[i+24:i+32]), d3)
+		}
+		s0.Add(s1).Add(s2.Add(s3)).Store(&ls)
+		d0.Add(d1).Add(d2.Add(d3)).Store(&ld)
+		for k := range ls {
+			s += float64(ls[k])
+			d += float64(ld[k])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	ts, td := sumDotGeneric(x[i:], y[i:])
+	return s + ts, d + td
 }
 
 // affine2AVX2 is affine2Generic on Float32x8 (same rounding).

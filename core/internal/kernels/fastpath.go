@@ -38,6 +38,6 @@ func useGeneric() {
 	depthwiseImpl, depthwiseBackwardImpl = depthwiseGeneric, depthwiseBackwardGeneric
 	corrImpl, dotTapsImpl, maxTapsImpl = corrGeneric, dotTapsGeneric, maxTapsGeneric
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluGeneric, reluBackwardGeneric, affineGeneric, addAffine2Generic
-	sumDotImpl, affine2Impl = sumDotGeneric, affine2Generic
+	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotGeneric, affine2Generic, sumDotGeneric
 	deinterleaveReLU2Impl = nil
 }

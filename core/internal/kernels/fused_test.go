@@ -159,3 +159,24 @@ func TestPointwise(t *testing.T) {
 		}
 	})
 }
+
+// SumDotBlocks stays within its documented error of the float64 sums.
+func TestSumDotBlocks(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(60, 61))
+		for _, n := range []int{0, 1, 31, 32, 127, 128, 129, 1024, 4099} {
+			x, y := randSlice(r, n), randSlice(r, n)
+			var ws, wd, as, ad float64
+			for i := range x {
+				ws += float64(x[i])
+				wd += float64(x[i]) * float64(y[i])
+				as += math.Abs(float64(x[i]))
+				ad += math.Abs(float64(x[i]) * float64(y[i]))
+			}
+			s, d := SumDotBlocks(x, y)
+			tol := 128 * 0x1p-24
+			require.InDelta(t, ws, s, tol*as+1e-12, "sum n=%d", n)
+			require.InDelta(t, wd, d, tol*ad+1e-12, "dot n=%d", n)
+		}
+	})
+}
