@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/nasplayground/nas/core/autograd"
 	"github.com/nasplayground/nas/core/genotype"
@@ -36,6 +37,8 @@ type SearchNet struct {
 	Classifier  *nn.Dense
 	AlphaNormal *autograd.Var // (edges, ops), raw α
 	AlphaReduce *autograd.Var
+
+	weights []*autograd.Var // Weights, built once
 }
 
 // SearchCell is one cell of the supernet: preprocessing of its two inputs and
@@ -226,12 +229,16 @@ func (n *SearchNet) Forward(ctx *nn.Ctx, x *autograd.Var) *autograd.Var {
 }
 
 // Weights returns every trainable weight (α excluded) in a fixed order.
+// The slice is built once and shared: do not modify it.
 func (n *SearchNet) Weights() []*autograd.Var {
-	ps := n.Stem.Params()
-	for _, c := range n.Cells {
-		ps = append(ps, c.Params()...)
+	if n.weights == nil {
+		ps := n.Stem.Params()
+		for _, c := range n.Cells {
+			ps = append(ps, c.Params()...)
+		}
+		n.weights = slices.Clip(append(ps, n.Classifier.Params()...)) // appends copy
 	}
-	return append(ps, n.Classifier.Params()...)
+	return n.weights
 }
 
 // Alphas returns α_normal and α_reduce.
