@@ -62,9 +62,18 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		}
 	}
 	sums := newBNSums(nw, f, training)
+	// The portable kernels recompute slowly: there, keep the depthwise
+	// outputs for backward instead (one more tensor per unit).
+	var kept *tensor.Tensor
+	if wdw != nil && kernels.FastPath() == "generic" {
+		kept = tp.Alloc(n, c, oh, ow)
+	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		d := scratch.Data[wk*dper : (wk+1)*dper]
 		for i := lo; i < hi; i++ {
+			if kept != nil {
+				d = kept.Data[i*c*ohw:]
+			}
 			sepInner(i, d[:c*ohw])
 			yi := y.Data[i*f*ohw : (i+1)*f*ohw]
 			pw.Apply(d, ohw, yi)
@@ -117,11 +126,13 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 			for i := lo; i < hi; i++ {
 				xi := x.Data()[i*c*hw : (i+1)*c*hw]
 				bnGradImage(dz, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
-				if wdw != nil && (dwp != nil || dwd != nil) {
+				if wdw != nil && (dwd != nil || (dwp != nil && kept == nil)) {
 					kernels.PlanarReLU(xi, c, g, planes)
 				}
 				if dwp != nil {
-					if wdw != nil {
+					if kept != nil {
+						d = kept.Data[i*c*ohw : (i+1)*c*ohw]
+					} else if wdw != nil {
 						kernels.DepthwisePlanes(planes, wdw.Data(), c, g, d)
 					} else {
 						kernels.ReLU(d, xi)
@@ -148,6 +159,9 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 			}
 		})
 		pwT.Release()
+		if kept != nil {
+			tp.Free(kept)
+		}
 		for wk := 0; wk < nw; wk++ {
 			b := buf.Data[wk*per:]
 			kernels.Add(b[:nwd], dwd)
@@ -172,12 +186,17 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	hw, ohw := h*wd, oh*ow
 	y := tp.Alloc(n, c, oh, ow)
 	nw := kernels.Slots()
-	var idx []int32
+	var idx, keptIdx []int32
+	if isMax && kernels.FastPath() == "generic" { // keep the argmax: slow to recompute there
+		keptIdx = tp.AllocInt32(n * c * ohw)
+	}
 	sums := newBNSums(nw, c, training)
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			xi, yi := x.Data()[i*c*hw:(i+1)*c*hw], y.Data[i*c*ohw:(i+1)*c*ohw]
-			if isMax {
+			if keptIdx != nil {
+				kernels.MaxPool(xi, c, g, yi, keptIdx[i*c*ohw:(i+1)*c*ohw])
+			} else if isMax {
 				kernels.MaxPoolValues(xi, c, g, yi)
 			} else {
 				kernels.AvgPool(xi, c, g, false, yi)
@@ -207,7 +226,9 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 			for i := lo; i < hi; i++ {
 				bnGradImage(dz, dy.Data[i*c*ohw:(i+1)*c*ohw], y.Data[i*c*ohw:(i+1)*c*ohw], coef, c, ohw)
 				xi, dxi := x.Data()[i*c*hw:(i+1)*c*hw], dx[i*c*hw:(i+1)*c*hw]
-				if isMax {
+				if keptIdx != nil {
+					kernels.MaxPoolBackward(dz, keptIdx[i*c*ohw:(i+1)*c*ohw], c, hw, ohw, dxi)
+				} else if isMax {
 					ix := idx[wk*c*ohw : (wk+1)*c*ohw]
 					kernels.MaxPool(xi, c, g, b[c*ohw:], ix) // recompute the argmax
 					kernels.MaxPoolBackward(dz, ix, c, hw, ohw, dxi)
@@ -220,6 +241,9 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 		tp.Free(coef)
 		if isMax {
 			tp.FreeInt32(idx)
+		}
+		if keptIdx != nil {
+			tp.FreeInt32(keptIdx)
 		}
 	}, &self, x)
 }

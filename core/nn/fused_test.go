@@ -173,7 +173,9 @@ func assertNear32(t *testing.T, want, got []float32, what string) {
 
 // TestFusedKeepsLessOnTape shows the point of the fusion: after the forward
 // pass of a DARTS SepConv half on a batch, the fused unit holds one output
-// tensor where the chain holds four (ReLU, depthwise, 1×1, BN outputs).
+// tensor (two on the portable path, which keeps the depthwise output rather
+// than recompute it) where the chain holds four (ReLU, depthwise, 1×1, BN
+// outputs).
 func TestFusedKeepsLessOnTape(t *testing.T) {
 	rng := tensor.NewRNG(5)
 	x := param(uniform(rng, -1, 1, 8, 16, 16, 16), "x")
@@ -194,7 +196,11 @@ func TestFusedKeepsLessOnTape(t *testing.T) {
 		return unfusedSep(tp, x, wdw, wpw, nn.Square(1, 1, 1, 16), st, true)
 	})
 	one := 8 * 16 * 16 * 16 * 4
-	assert.Less(t, fused, one+one/4, "fused holds %d bytes", fused)
+	limit := one + one/4
+	if nn.FastPath() == "generic" { // the portable path keeps the depthwise output too
+		limit += one
+	}
+	assert.Less(t, fused, limit, "fused holds %d bytes", fused)
 	assert.GreaterOrEqual(t, chain, 4*one, "chain holds %d bytes", chain)
 }
 
