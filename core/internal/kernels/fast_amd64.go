@@ -2,7 +2,10 @@
 
 package kernels
 
-import "simd/archsimd"
+import (
+	"math"
+	"simd/archsimd"
+)
 
 var (
 	gemmAVX2     = &packedGemm{mr: 6, nr: 16, mc: 96, kc: 256, nc: 2048, kern: kernelAVX2Asm, set: kernelAVX2AsmSet}
@@ -48,6 +51,8 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotAVX2, affine2AVX2, sumDotBlocksAVX2
 	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
+	rowsReLUImpl, rowsMaskedAddImpl = rowsReLUAVX2, rowsMaskedAddAVX2
+	interleaveMaskedAdd2Impl = interleaveMaskedAdd2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 		depthwiseBackwardPlanar(corrAVX2, dotTapsAVX2, x, w, dy, c, g, dx, dw)
@@ -350,6 +355,72 @@ func deinterleaveReLU2AVX2(x, e, o []float32) int {
 		a, b = a.Masked(a.Greater(zero)), b.Masked(b.Greater(zero))
 		a.SelectFromPairGrouped(0, 2, 4, 6, b).Permute(perm).StoreSlice(e[j/2 : j/2+8])
 		a.SelectFromPairGrouped(1, 3, 5, 7, b).Permute(perm).StoreSlice(o[j/2 : j/2+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return j
+}
+
+// rowsReLUAVX2 copies max(x, 0) of rows of w floats (x rows w apart) to
+// dst rows pitch apart, for the rows of pos: dst[pos[r] + i] for i < w.
+// One call per plane instead of one per row (rows of 8–32 floats).
+func rowsReLUAVX2(x, dst []float32, pos []int, w, pad int) {
+	var zero archsimd.Float32x8
+	w8 := w &^ 7
+	for r, rp := range pos {
+		xr, dr := x[r*w:r*w+w], dst[rp+pad:rp+pad+w]
+		i := 0
+		for ; i < w8; i += 8 {
+			v := archsimd.LoadFloat32x8Slice(xr[i : i+8])
+			v.Masked(v.Greater(zero)).StoreSlice(dr[i : i+8])
+		}
+		for ; i < w; i++ {
+			v := xr[i]
+			dr[i] = math.Float32frombits(math.Float32bits(v) & posMask(v))
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// rowsMaskedAddAVX2 is the adjoint of rowsReLUAVX2's copy with the ReLU
+// mask: dx row r [i] += src[pos[r]+pad+i] where x row r [i] > 0.
+func rowsMaskedAddAVX2(src, x, dx []float32, pos []int, w, pad int) {
+	var zero archsimd.Float32x8
+	w8 := w &^ 7
+	for r, rp := range pos {
+		xr, dr, sr := x[r*w:r*w+w], dx[r*w:r*w+w], src[rp+pad:rp+pad+w]
+		i := 0
+		for ; i < w8; i += 8 {
+			m := archsimd.LoadFloat32x8Slice(xr[i : i+8]).Greater(zero)
+			d := archsimd.LoadFloat32x8Slice(sr[i : i+8]).Masked(m)
+			archsimd.LoadFloat32x8Slice(dr[i : i+8]).Add(d).StoreSlice(dr[i : i+8])
+		}
+		for ; i < w; i++ {
+			dr[i] += math.Float32frombits(math.Float32bits(sr[i]) & posMask(xr[i]))
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// interleavePerm puts [e0,e1,o0,o1,e2,e3,o2,o3] in the order e0,o0,e1,o1,….
+var interleavePerm = [8]int32{0, 2, 1, 3, 4, 6, 5, 7}
+
+// interleaveMaskedAdd2AVX2 is the adjoint of deinterleaveReLU2AVX2:
+// dx[j] += (j even ? e[j/2] : o[j/2]) where x[j] > 0, 16 columns per step.
+// It returns how many leading columns it handled (a multiple of 16).
+func interleaveMaskedAdd2AVX2(e, o, x, dx []float32) int {
+	perm := archsimd.LoadInt32x8(&interleavePerm).AsUint32x8()
+	var zero archsimd.Float32x8
+	j := 0
+	for ; j+16 <= len(x) && j+16 <= len(dx) && j/2+8 <= len(e) && j/2+8 <= len(o); j += 16 {
+		ev, ov := archsimd.LoadFloat32x8Slice(e[j/2:j/2+8]), archsimd.LoadFloat32x8Slice(o[j/2:j/2+8])
+		lo := ev.SelectFromPairGrouped(0, 1, 4, 5, ov) // [e0 e1 o0 o1 | e4 e5 o4 o5]
+		hi := ev.SelectFromPairGrouped(2, 3, 6, 7, ov) // [e2 e3 o2 o3 | e6 e7 o6 o7]
+		v0 := lo.Select128FromPair(0, 2, hi).Permute(perm)
+		v1 := lo.Select128FromPair(1, 3, hi).Permute(perm)
+		m0 := archsimd.LoadFloat32x8Slice(x[j : j+8]).Greater(zero)
+		m1 := archsimd.LoadFloat32x8Slice(x[j+8 : j+16]).Greater(zero)
+		archsimd.LoadFloat32x8Slice(dx[j : j+8]).Add(v0.Masked(m0)).StoreSlice(dx[j : j+8])
+		archsimd.LoadFloat32x8Slice(dx[j+8 : j+16]).Add(v1.Masked(m1)).StoreSlice(dx[j+8 : j+16])
 	}
 	archsimd.ClearAVXUpperBits()
 	return j

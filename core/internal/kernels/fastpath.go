@@ -39,5 +39,5 @@ func useGeneric() {
 	corrImpl, dotTapsImpl, maxTapsImpl = corrGeneric, dotTapsGeneric, maxTapsGeneric
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluGeneric, reluBackwardGeneric, affineGeneric, addAffine2Generic
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotGeneric, affine2Generic, sumDotGeneric
-	deinterleaveReLU2Impl = nil
+	deinterleaveReLU2Impl, rowsReLUImpl, rowsMaskedAddImpl, interleaveMaskedAdd2Impl = nil, nil, nil, nil
 }

@@ -29,6 +29,17 @@ func DepthwiseReLU(x, w []float32, c int, g Geom, y []float32) {
 // layout of a rectified row (fast_amd64.go).
 var deinterleaveReLU2Impl func(x, e, o []float32) int
 
+// rowsReLUImpl and rowsMaskedAddImpl, when the CPU has them, run the
+// stride-1 rectified layout and its masked fold-back a plane at a time.
+var (
+	rowsReLUImpl      func(x, dst []float32, pos []int, w, pad int)
+	rowsMaskedAddImpl func(src, x, dx []float32, pos []int, w, pad int)
+)
+
+// interleaveMaskedAdd2Impl, when the CPU has one, vectorises the stride-2
+// masked fold-back (fast_amd64.go).
+var interleaveMaskedAdd2Impl func(e, o, x, dx []float32) int
+
 // PlanarLen returns the length of one channel's plane in the layout that
 // PlanarReLU writes for geometry g.
 func PlanarLen(g Geom) int { return planFor(g).bufLen }
@@ -84,6 +95,10 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 func (p *planar) layoutReLU(xc, buf []float32) {
 	g := p.g
 	if p.contiguousRow {
+		if f := rowsReLUImpl; f != nil {
+			f(xc, buf, p.rowPos, g.W, g.PW)
+			return
+		}
 		for iy, rp := range p.rowPos {
 			at := rp + g.PW
 			reluImpl(buf[at:at+g.W], xc[iy*g.W:iy*g.W+g.W])
@@ -134,6 +149,10 @@ func (p *planar) layoutReLU(xc, buf []float32) {
 func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 	g := p.g
 	if p.contiguousRow {
+		if f := rowsMaskedAddImpl; f != nil {
+			f(buf, xc, dxc, p.rowPos, g.W, g.PW)
+			return
+		}
 		for iy, rp := range p.rowPos {
 			at := rp + g.PW
 			reluBackwardImpl(xc[iy*g.W:iy*g.W+g.W], buf[at:at+g.W], dxc[iy*g.W:iy*g.W+g.W])
@@ -143,8 +162,17 @@ func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 	if g.SW == 2 {
 		for iy, rp := range p.rowPos {
 			xr, dr := xc[iy*g.W:iy*g.W+g.W], dxc[iy*g.W:iy*g.W+g.W]
+			done := 0
+			if f := interleaveMaskedAdd2Impl; f != nil {
+				e := buf[rp+(g.PW&1)*p.psize+g.PW>>1:]
+				o := buf[rp+((1+g.PW)&1)*p.psize+(1+g.PW)>>1:]
+				done = f(e[:(g.W+1)/2], o[:g.W/2], xr, dr)
+			}
 			for par := 0; par < 2; par++ {
 				ix := (par + g.PW) & 1
+				for ix < done {
+					ix += 2
+				}
 				if ix >= len(xr) {
 					continue
 				}
