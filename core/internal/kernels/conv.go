@@ -124,7 +124,7 @@ var (
 )
 
 func depthwiseGeneric(x, w []float32, c int, g Geom, y []float32) {
-	depthwisePlanar(corrGeneric, x, w, c, g, y)
+	depthwisePlanar(corrGeneric, x, w, c, g, y, false)
 }
 
 func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float32) {

@@ -53,7 +53,7 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
 	rowsReLUImpl, rowsMaskedAddImpl = rowsReLUAVX2, rowsMaskedAddAVX2
 	interleaveMaskedAdd2Impl = interleaveMaskedAdd2AVX2
-	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y) }
+	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y, false) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 		depthwiseBackwardPlanar(corrAVX2, dotTapsAVX2, x, w, dy, c, g, dx, dw)
 	}

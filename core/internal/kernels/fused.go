@@ -13,16 +13,7 @@ import (
 // DepthwiseReLU is Depthwise on max(x, 0) for one image x (C×H×W), without
 // writing the rectified copy anywhere but the per-channel planar scratch.
 func DepthwiseReLU(x, w []float32, c int, g Geom, y []float32) {
-	p := planFor(g)
-	s := getPlanarScratch(p, false)
-	defer putScratch(s.s)
-	clear(s.buf)
-	hw, ohw, kk := g.H*g.W, p.oh*p.ow, g.KH*g.KW
-	for ci := 0; ci < c; ci++ {
-		p.layoutReLU(x[ci*hw:ci*hw+hw], s.buf)
-		corrImpl(s.out, s.buf, w[ci*kk:ci*kk+kk], p.off)
-		p.extract(s.out, y[ci*ohw:ci*ohw+ohw])
-	}
+	depthwisePlanar(corrImpl, x, w, c, g, y, true)
 }
 
 // deinterleaveReLU2Impl, when the CPU has one, vectorises the stride-2

@@ -259,14 +259,20 @@ func getPlanarScratch(p *planar, withQ bool) planarScratch {
 	return ps
 }
 
-func depthwisePlanar(corr corrFunc, x, w []float32, c int, g Geom, y []float32) {
+// depthwisePlanar is Depthwise through the planar layout, on max(x, 0) when
+// relu is set (DepthwiseReLU).
+func depthwisePlanar(corr corrFunc, x, w []float32, c int, g Geom, y []float32, relu bool) {
 	p := planFor(g)
 	s := getPlanarScratch(p, false)
 	defer putScratch(s.s)
 	clear(s.buf)
 	hw, ohw, kk := g.H*g.W, p.oh*p.ow, g.KH*g.KW
 	for ci := 0; ci < c; ci++ {
-		p.layout(x[ci*hw:ci*hw+hw], s.buf)
+		if relu {
+			p.layoutReLU(x[ci*hw:ci*hw+hw], s.buf)
+		} else {
+			p.layout(x[ci*hw:ci*hw+hw], s.buf)
+		}
 		corr(s.out, s.buf, w[ci*kk:ci*kk+kk], p.off)
 		p.extract(s.out, y[ci*ohw:ci*ohw+ohw])
 	}
