@@ -220,28 +220,7 @@ func MaxPoolValues(x []float32, c int, g Geom, y []float32) {
 		MaxPool(x, c, g, y, *s)
 		return
 	}
-	p := planFor(g)
-	s := getPlanarScratch(p, false)
-	defer putScratch(s.s)
-	buf := s.buf
-	ninf := float32(math.Inf(-1))
-	for i := range buf {
-		buf[i] = ninf
-	}
-	arg := getArgScratch(p.l)
-	defer argScratch.Put(arg)
-	hw, ohw := g.H*g.W, p.oh*p.ow
-	for ci := 0; ci < c; ci++ {
-		p.layout(x[ci*hw:ci*hw+hw], buf)
-		maxTapsImpl(s.out, *arg, buf, p.off)
-		yc := y[ci*ohw : ci*ohw+ohw]
-		p.extract(s.out, yc)
-		for j, v := range yc {
-			if v == ninf { // −Inf or NaN inputs: the padding may have won
-				yc[j], _ = p.maxPoolSlow(buf, j/p.ow, j%p.ow)
-			}
-		}
-	}
+	maxPoolPlanar(x, c, g, y, nil)
 }
 
 // Pointwise is a 1×1 convolution's weights w (F×C), or their transpose,

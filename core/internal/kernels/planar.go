@@ -297,7 +297,8 @@ func depthwiseBackwardPlanar(corr corrFunc, dotTaps func(in []float32, off []int
 	}
 }
 
-// maxPoolPlanar is MaxPool on the planar layout padded with −Inf.
+// maxPoolPlanar is MaxPool on the planar layout padded with −Inf; with idx
+// nil it writes the values only (MaxPoolValues).
 func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
 	p := planFor(g)
 	s := getPlanarScratch(p, false)
@@ -314,6 +315,16 @@ func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], buf)
 		maxTapsImpl(s.out, *arg, buf, p.off)
+		if idx == nil {
+			yc := y[ci*ohw : ci*ohw+ohw]
+			p.extract(s.out, yc)
+			for j, v := range yc {
+				if v == ninf { // −Inf or NaN inputs: the padding may have won
+					yc[j], _ = p.maxPoolSlow(buf, j/p.ow, j%p.ow)
+				}
+			}
+			continue
+		}
 		yc, ic := y[ci*ohw:ci*ohw+ohw], idx[ci*ohw:ci*ohw+ohw]
 		for oy := 0; oy < p.oh; oy++ {
 			yr, ir := yc[oy*p.ow:oy*p.ow+p.ow], ic[oy*p.ow:oy*p.ow+p.ow]
