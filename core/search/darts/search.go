@@ -176,6 +176,10 @@ func (s *Search) Done() bool { return s.done }
 // Epoch returns the current epoch (from 0).
 func (s *Search) Epoch() int { return s.epoch }
 
+// StepsPerEpoch returns the iterations (α half + w half) of one epoch: the
+// minibatches of the training half.
+func (s *Search) StepsPerEpoch() int { return s.trainL.BatchesPerEpoch() }
+
 // SetArchLR changes the α learning rate (the page's slider).
 func (s *Search) SetArchLR(lr float64) { s.arch.Opt.SetLR(lr); s.cfg.ArchLR = lr }
 

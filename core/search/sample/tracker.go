@@ -87,6 +87,9 @@ func Layout(s Space) []search.Decision {
 	return out
 }
 
+// Layout returns the decision layout of the tracker's space.
+func (t *Tracker) Layout() []search.Decision { return Layout(t.Space) }
+
 // Snapshot returns a copy of the tracker's state.
 func (t *Tracker) Snapshot() search.Snapshot {
 	return search.Snapshot{
