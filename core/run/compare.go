@@ -109,7 +109,9 @@ func (c *Compare) positions() int {
 }
 
 // Total returns the samples of the whole comparison.
-func (c *Compare) Total() int { return len(c.methods) * c.cfg.Sampling.Repeats * c.cfg.Sampling.Samples }
+func (c *Compare) Total() int {
+	return len(c.methods) * c.cfg.Sampling.Repeats * c.cfg.Sampling.Samples
+}
 
 // Done implements search.Searcher.
 func (c *Compare) Done() bool { return c.pos >= c.positions() }

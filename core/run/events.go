@@ -112,7 +112,7 @@ const MaxEventLine = 16 << 20
 func ReadEvents(name string, r io.Reader) (evs []search.Event, repaired string, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	type key struct {
-		kind, phase  string
+		kind, phase string
 		epoch, step int
 	}
 	type pos struct {
