@@ -45,10 +45,11 @@ type Compare struct {
 	prev    float64
 }
 
-func newCompare(cfg Config, _ Data) (search.Searcher, error) { return NewCompare(cfg, false) }
+func newCompare(cfg Config, _ Data) (search.Searcher, error) { return NewCompare(cfg) }
 
-// NewCompare returns a comparison for cfg (Method compare, Space nb201).
-func NewCompare(cfg Config, interleaved bool) (*Compare, error) {
+// NewCompare returns a comparison for cfg (Method compare, Space nb201);
+// with cfg.Sampling.Interleave it is Interleaved and labelled "compare".
+func NewCompare(cfg Config) (*Compare, error) {
 	sc := cfg.Sampling
 	if sc.Samples < 1 || sc.Repeats < 1 {
 		return nil, fmt.Errorf("compare: samples %d, repeats %d, want >= 1", sc.Samples, sc.Repeats)
@@ -62,7 +63,10 @@ func NewCompare(cfg Config, interleaved bool) (*Compare, error) {
 			return nil, fmt.Errorf("compare: method %q, want %s", m, strings.Join(CompareMethods, ", "))
 		}
 	}
-	c := &Compare{cfg: cfg, methods: methods, Interleaved: interleaved, best: make([][][]float64, len(methods)), started: time.Now()}
+	c := &Compare{cfg: cfg, methods: methods, Interleaved: sc.Interleave, best: make([][][]float64, len(methods)), started: time.Now()}
+	if sc.Interleave {
+		c.Label = CompareMethod
+	}
 	for m := range c.best {
 		c.best[m] = make([][]float64, sc.Repeats)
 	}
@@ -257,7 +261,7 @@ func (c *Compare) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary restores a state saved by MarshalBinary into a Compare
-// made by NewCompare with the same configuration and order.
+// made by NewCompare with the same configuration.
 func (c *Compare) UnmarshalBinary(b []byte) error {
 	var st compareState
 	if err := state.Decode(b, "compare", &st); err != nil {
@@ -285,4 +289,20 @@ func (c *Compare) UnmarshalBinary(b []byte) error {
 	}
 	c.turn = st.Turn
 	return nil
+}
+
+// CompareResults runs a whole comparison and returns its Results (tests,
+// plots; the CLI drives a Compare with Drive for checkpoints and events).
+func CompareResults(cfg Config) ([]nb201.Result, error) {
+	cfg.Method, cfg.Space = CompareMethod, SpaceNB201
+	c, err := NewCompare(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for !c.Done() {
+		if _, err := c.Step(); err != nil {
+			return nil, err
+		}
+	}
+	return c.Results(), nil
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/search/child"
 	"github.com/nasplayground/nas/core/search/darts"
 	"github.com/nasplayground/nas/core/train"
@@ -36,6 +37,9 @@ type Sampling struct {
 	CtrlLR        float64  `json:"ctrl_lr"`    // REINFORCE/ENAS controller Adam lr (0: rl default)
 	Hidden        int      `json:"hidden"`     // controller LSTM size (0: rl default)
 	WeightSharing bool     `json:"weight_sharing"`
+	// Interleave (compare, the page) lets the methods take turns sample by
+	// sample within a repeat and labels the events "compare".
+	Interleave bool `json:"interleave"`
 	// Child trains the children (darts/nasnet space) or ENAS's supernet.
 	Child child.Config `json:"child"`
 }
@@ -75,6 +79,12 @@ func Diff(a, b Config) []string {
 					continue
 				}
 				walk(strings.TrimPrefix(path+"."+f.Name, "."), x.Field(i), y.Field(i))
+			}
+			return
+		}
+		if g, ok := x.Interface().(genotype.Genotype); ok {
+			if !g.Equal(y.Interface().(genotype.Genotype)) {
+				out = append(out, fmt.Sprintf("%s = %v (checkpoint: %v)", path, show(y), show(x)))
 			}
 			return
 		}

@@ -17,9 +17,11 @@
 //   - Checkpoints (Save/Load/Resume): core/state's format (version, CRC32C,
 //     atomic write, orphan temp files removed), the Config, the step
 //     machine's MarshalBinary and the length of events.jsonl, which
-//     OpenEventLog cuts back to on resume. Resume lists flags that contradict
+//     events.Open cuts back to on resume. Resume lists flags that contradict
 //     the checkpoint (ConfigError) unless overridden.
-//   - ReadEvents is the one events.jsonl reader (nas replay, the page).
+//   - core/run/events: the events.jsonl writer (Log) and the one reader
+//     (Read) of nas replay and the page (a package of its own, so the page
+//     links it without the strategies).
 //   - Compare is the NB201 comparison as a step machine (Results, Curves).
 //
 // Imports: core/search/..., core/train, core/nb201, core/state, core/data.

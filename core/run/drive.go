@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/nasplayground/nas/core/run/events"
 	"github.com/nasplayground/nas/core/search"
 )
 
@@ -15,8 +16,9 @@ const DefaultSaveEvery = 10 * time.Minute
 
 // Hooks are what differs between the front ends around the one loop.
 type Hooks struct {
-	// Events receives every event (nil: none).
-	Events *EventLog
+	// Events receives every event (nil: none) for which Log is nil or true.
+	Events *events.Log
+	Log    func(search.Event) bool
 	// OnEvent runs after an event is logged: progress bars, Katib lines,
 	// genotype files. An error stops the run without a checkpoint.
 	OnEvent func(ev search.Event, p Progress) error
@@ -109,8 +111,10 @@ func Drive(ctx context.Context, r *Run, h Hooks) (Outcome, error) {
 			h.Events.Flush()
 			return out, err
 		}
-		if err := h.Events.Write(ev); err != nil {
-			return out, err
+		if h.Log == nil || h.Log(ev) {
+			if err := h.Events.Write(ev); err != nil {
+				return out, err
+			}
 		}
 		out.Saved = false
 		ends := EndsIteration(ev)

@@ -77,6 +77,10 @@ type Run struct {
 	search.Searcher
 	Method Method
 	Config Config
+	Data   Data
+	// Warnings are settings that make the run not what it says (evolution
+	// whose population is not smaller than the samples is random search).
+	Warnings []string
 }
 
 // New builds cfg.Method on cfg.Space.
@@ -89,7 +93,13 @@ func New(cfg Config, d Data) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Run{Searcher: s, Method: m, Config: cfg}, nil
+	r := &Run{Searcher: s, Method: m, Config: cfg, Data: d}
+	sc := cfg.Sampling
+	if (cfg.Method == "evolution" || (cfg.Method == CompareMethod && (len(sc.Methods) == 0 || slices.Contains(sc.Methods, "evolution")))) &&
+		sc.Population >= sc.Samples {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("evolution: population %d >= samples %d: every architecture is drawn at random before any mutation, so this is random search", sc.Population, sc.Samples))
+	}
+	return r, nil
 }
 
 // Total returns the iterations of the whole run (0: unknown).

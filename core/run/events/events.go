@@ -1,4 +1,4 @@
-package run
+package events
 
 import (
 	"bufio"
@@ -14,19 +14,19 @@ import (
 	"github.com/nasplayground/nas/core/search"
 )
 
-// EventLog writes events.jsonl: one search.Event as JSON per line. Offset is
-// the length of the file up to the last event written; a checkpoint keeps it,
-// so a resume can cut the file back to the checkpoint (OpenEventLog).
-type EventLog struct {
+// Log writes events.jsonl: one search.Event as JSON per line. Flush
+// returns the length of the file up to the last event written; a checkpoint
+// keeps it, so a resume can cut the file back to the checkpoint (Open).
+type Log struct {
 	f      *os.File
 	w      *bufio.Writer
 	offset int64
 }
 
-// OpenEventLog creates path, or, when resuming (offset >= 0), cuts it to
+// Open creates path, or, when resuming (offset >= 0), cuts it to
 // offset bytes (the checkpoint's events) and appends from there. A file
 // shorter than offset is an error: the events of the checkpoint are lost.
-func OpenEventLog(path string, offset int64) (*EventLog, error) {
+func Open(path string, offset int64) (*Log, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
@@ -35,7 +35,7 @@ func OpenEventLog(path string, offset int64) (*EventLog, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &EventLog{f: f, w: bufio.NewWriter(f)}, nil
+		return &Log{f: f, w: bufio.NewWriter(f)}, nil
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -55,12 +55,12 @@ func OpenEventLog(path string, offset int64) (*EventLog, error) {
 		f.Close()
 		return nil, err
 	}
-	return &EventLog{f: f, w: bufio.NewWriter(f), offset: offset}, nil
+	return &Log{f: f, w: bufio.NewWriter(f), offset: offset}, nil
 }
 
 // Write appends ev as one line. Non-finite numbers (which JSON cannot hold)
 // are an error.
-func (l *EventLog) Write(ev search.Event) error {
+func (l *Log) Write(ev search.Event) error {
 	if l == nil {
 		return nil
 	}
@@ -77,7 +77,7 @@ func (l *EventLog) Write(ev search.Event) error {
 }
 
 // Flush writes buffered events to the file and returns its length.
-func (l *EventLog) Flush() (int64, error) {
+func (l *Log) Flush() (int64, error) {
 	if l == nil {
 		return 0, nil
 	}
@@ -85,7 +85,7 @@ func (l *EventLog) Flush() (int64, error) {
 }
 
 // Close flushes and closes the file.
-func (l *EventLog) Close() error {
+func (l *Log) Close() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
@@ -99,17 +99,17 @@ func (l *EventLog) Close() error {
 
 var eventKinds = map[string]bool{search.KindStep: true, search.KindEpoch: true, search.KindSample: true, search.KindDone: true}
 
-// MaxEventLine bounds one line of events.jsonl (α matrices make long lines).
-const MaxEventLine = 16 << 20
+// MaxLine bounds one line of events.jsonl (α matrices make long lines).
+const MaxLine = 16 << 20
 
-// ReadEvents reads an events.jsonl: every line one search.Event (unknown
+// Read reads an events.jsonl: every line one search.Event (unknown
 // fields, blank lines and trailing garbage are errors naming the line), with
 // a kind, a method, and per method (epoch, step) never decreasing, no event
 // twice and elapsed time never going back. A last line without its newline
 // that does not parse is the cut of a killed writer: it is dropped and
 // repaired says so; everything else is an error "name:line: what". name
 // labels messages.
-func ReadEvents(name string, r io.Reader) (evs []search.Event, repaired string, err error) {
+func Read(name string, r io.Reader) (evs []search.Event, repaired string, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	type key struct {
 		kind, phase string
@@ -169,8 +169,8 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 	for {
 		frag, err := br.ReadSlice('\n')
 		b = append(b, frag...)
-		if len(b) > MaxEventLine {
-			return nil, fmt.Errorf("line longer than %d bytes", MaxEventLine)
+		if len(b) > MaxLine {
+			return nil, fmt.Errorf("line longer than %d bytes", MaxLine)
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
