@@ -28,14 +28,14 @@ func init() {
 // searchFlags are the flags of `nas search`, shared by every method.
 type searchFlags struct {
 	runFlags
-	method, space, ops, dataset, dataDir, metrics  string
-	order, epochs, batch, c, layers, valLimit       int
-	seed                                            uint64
-	portion, lr, lrMin, archLR, ctrlLR              float64
-	dryRun, jsonOut, archGradsFull, weightSharing   bool
-	samples, repeats, childEpochs, childSteps       int
-	population, tournament                          int
-	plot                                            string
+	method, space, ops, dataset, dataDir, metrics string
+	order, epochs, batch, c, layers, valLimit     int
+	seed                                          uint64
+	portion, lr, lrMin, archLR, ctrlLR            float64
+	dryRun, jsonOut, archGradsFull, weightSharing bool
+	samples, repeats, childEpochs, childSteps     int
+	population, tournament                        int
+	plot                                          string
 }
 
 // runFlags are the flags of a run that `nas search` and `nas train` share:
@@ -143,7 +143,9 @@ const checkpointFile = "checkpoint.bin"
 // apply sets the flags into cfg: all of them, or (when resuming onto the
 // checkpoint's configuration) only those given on the command line.
 func (f *searchFlags) apply(cfg *run.Config, all bool) error {
-	set := func(names ...string) bool { return all || slices.ContainsFunc(names, func(n string) bool { return f.set[n] }) }
+	set := func(names ...string) bool {
+		return all || slices.ContainsFunc(names, func(n string) bool { return f.set[n] })
+	}
 	space := f.space
 	if space == "" {
 		space = f.ops

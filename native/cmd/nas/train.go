@@ -3,10 +3,10 @@ package main
 import (
 	"encoding/json"
 	"flag"
-	"reflect"
 	"fmt"
 	"io"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	_ "github.com/nasplayground/nas/assets/demo" // registers the embedded demo set
