@@ -161,7 +161,7 @@ func TestParseEvents(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, evs, 2)
 	assert.Equal(t, 2.3, evs[0].TrainLoss)
-	_, err = ui.ParseEvents("e.jsonl", strings.NewReader(`{"kind":"step"}`+"\n{oops\n"))
+	_, err = ui.ParseEvents("e.jsonl", strings.NewReader(`{"kind":"step","method":"darts"}`+"\n{oops\n"))
 	assert.ErrorContains(t, err, "e.jsonl:2:")
 	_, err = ui.ParseEvents("e.jsonl", strings.NewReader(`{"step":1}`))
 	assert.ErrorContains(t, err, `e.jsonl:1: event has no "kind"`)
