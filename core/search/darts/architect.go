@@ -85,18 +85,7 @@ func (a *Architect) StepSecondOrder(tp *autograd.Tape, train, val LossFn, eta fl
 	setRequires(a.Alphas, false)
 	gradOf(tp, train, a.Weights)
 	setRequires(a.Alphas, true)
-	// w′ = θ − η(μ·m + g + λθ)
-	for i, w := range a.Weights {
-		d := w.Value.Data
-		g := w.Grad.Data
-		for j := range d {
-			step := float64(g[j]) + a.WeightDecay*float64(a.theta[i][j])
-			if momentum != nil && momentum[i] != nil {
-				step += a.WeightMomentum * float64(momentum[i][j])
-			}
-			d[j] = float32(float64(a.theta[i][j]) - eta*step)
-		}
-	}
+	a.unroll(a.theta, eta, momentum)
 	// dα = ∇α L_val(w′, α); v = ∇w′ L_val(w′, α)
 	autograd.ZeroGrads(a.Alphas)
 	lval, _ := gradOf(tp, val, a.Weights)
@@ -119,6 +108,21 @@ func (a *Architect) StepSecondOrder(tp *autograd.Tape, train, val LossFn, eta fl
 	}
 	a.step(lval)
 	return lval
+}
+
+// unroll sets w′ = θ − η(μ·m + g + λθ), g the weights' gradients.
+func (a *Architect) unroll(theta [][]float32, eta float64, momentum [][]float32) {
+	for i, w := range a.Weights {
+		d := w.Value.Data
+		g := w.Grad.Data
+		for j := range d {
+			step := float64(g[j]) + a.WeightDecay*float64(theta[i][j])
+			if momentum != nil && momentum[i] != nil {
+				step += a.WeightMomentum * float64(momentum[i][j])
+			}
+			d[j] = float32(float64(theta[i][j]) - eta*step)
+		}
+	}
 }
 
 // HessianVectorProduct approximates ∇²_{α,w} L_train(w, α)·v by central

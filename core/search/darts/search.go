@@ -234,18 +234,27 @@ func (s *Search) Step() (search.Event, error) {
 		s.xt, s.yt = s.batch(s.trainL, s.xTrain, s.yTrain)
 		// α on a validation batch (train_search.py: next(iter(valid_queue)))
 		xv, yv := s.batch(s.valL, s.xVal, s.yVal)
+		// The accuracy is taken right after the validation forward: the
+		// second-order step records more passes on the tape afterwards, which
+		// reuse the logits' memory.
 		var logits *autograd.Var
-		var loss float64
+		var loss, acc float64
+		valFn := s.lossFn(xv, yv, &logits)
+		val := func(tp *autograd.Tape) *autograd.Var {
+			l := valFn(tp)
+			acc = nn.Accuracy(logits.Value, yv)
+			return l
+		}
 		if s.cfg.Order == 2 {
-			loss = s.arch.StepSecondOrder(s.tape, s.lossFn(s.xt, s.yt, nil), s.lossFn(xv, yv, &logits), lr, s.wOpt.MomentumBuffers())
+			loss = s.arch.StepSecondOrder(s.tape, s.lossFn(s.xt, s.yt, nil), val, lr, s.wOpt.MomentumBuffers())
 		} else {
-			loss = s.arch.StepFirstOrder(s.tape, s.lossFn(xv, yv, &logits))
+			loss = s.arch.StepFirstOrder(s.tape, val)
 		}
 		if err := s.checkFinite("validation loss", loss, s.arch.GradNorm, search.PhaseAlpha); err != nil {
 			return ev, err
 		}
 		ev.Phase, ev.Step = search.PhaseAlpha, s.step+1
-		ev.ValLoss, ev.ValAcc = loss, nn.Accuracy(logits.Value, yv)
+		ev.ValLoss, ev.ValAcc = loss, acc
 		ev.Images = len(yv)
 		s.fillAlphas(&ev)
 		s.alphaNext = false

@@ -106,7 +106,7 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 // helpOut remembers where each FlagSet prints its --help text.
 var helpOut = map[*flag.FlagSet]io.Writer{}
 
-// parseFlags parses and turns flag errors into usage errors.
+// parseFlags parses, turns flag errors into usage errors and checks the values.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -121,5 +121,5 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	return nil
+	return checkFlags(fs) // flagcheck.go: finite, in range, fits in memory
 }
