@@ -53,10 +53,10 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(10)
 	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func execute(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -83,7 +83,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		var ie interruptedError
 		if errors.As(err, &ie) {
-			return 130
+			return exitInterrupted
+		}
+		var nf nonFiniteError
+		if errors.As(err, &nf) {
+			return exitNonFinite
 		}
 		return 1
 	}
