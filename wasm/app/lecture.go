@@ -233,7 +233,15 @@ func (g *game) lectureReady() bool {
 	case w.Widget == lecture.Controller:
 		return l.ctrl != nil && l.ctrl.Last().N > 0
 	case w.Widget == lecture.Table:
-		return l.runs != nil && l.runs.Finished() && (len(g.shipped) == 0 || len(l.recs) == len(g.shipped))
+		if l.runs == nil || len(g.shipped) > 0 && len(l.recs) < len(g.shipped) {
+			return false
+		}
+		for _, r := range l.runs.Rows() { // every method has a first run; the rest follow on screen
+			if r.Done == 0 {
+				return false
+			}
+		}
+		return true
 	}
 	return true
 }
@@ -533,12 +541,14 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 // 3. NASNet-A cells, the 13 ops, and the stacked CIFAR network.
 func (g *game) drawLecNASNet(dst *ebiten.Image, w ui.Rect) {
 	u := g.layout.U
-	half := (w.W - 0.6*u) / 2
-	ch := w.H * 0.56
-	g.lec.edges = g.drawGenoCell(dst, genotype.NASNet, "normal", ui.Rect{X: w.X, Y: w.Y, W: half, H: ch}, g.t("lec.3.normal"))
-	g.drawGenoCell(dst, genotype.NASNet, "reduce", ui.Rect{X: w.X + half + 0.6*u, Y: w.Y, W: half, H: ch}, g.t("lec.3.reduce"))
+	// The cells one above the other, each the widget's full width: their
+	// edges fan out from the two inputs and need the room.
+	ch := (w.H - 10*u) / 2
+	g.lec.edges = g.drawGenoCell(dst, genotype.NASNet, "normal", ui.Rect{X: w.X, Y: w.Y, W: w.W, H: ch}, g.t("lec.3.normal"))
+	g.drawGenoCell(dst, genotype.NASNet, "reduce", ui.Rect{X: w.X, Y: w.Y + ch, W: w.W, H: ch}, g.t("lec.3.reduce"))
+	ch *= 2
 	// The 13 ops (none is DARTS's addition, not NASNet's).
-	y := w.Y + ch + 0.6*u
+	y := w.Y + ch + 0.2*u
 	g.text(dst, g.t("lec.3.ops"), w.X, y, lecBody, colText)
 	y += 1.4 * u
 	ops := lecture.NASNetOps()

@@ -18,7 +18,7 @@ type Measured struct {
 }
 
 // Runs steps nb201.Compare's searchers a time budget at a time (a frame's
-// worth in the page), run after run, method after method, and keeps each
+// worth in the page), one run of every method after another, and keeps each
 // finished run's best accuracy: when every run is done, the rows equal what
 // nb201.Compare returns for the same configuration.
 type Runs struct {
@@ -51,7 +51,7 @@ func NewRuns(cfg nb201.CompareConfig) (*Runs, error) {
 }
 
 // Finished reports whether every run is done.
-func (r *Runs) Finished() bool { return r.m >= len(r.methods) }
+func (r *Runs) Finished() bool { return r.r >= r.cfg.Repeats }
 
 // Advance steps until budget has passed (at least one step) or all runs are done.
 func (r *Runs) Advance(budget time.Duration) error {
@@ -76,8 +76,8 @@ func (r *Runs) Advance(budget time.Duration) error {
 		}
 		r.best[r.m] = append(r.best[r.m], r.last)
 		r.cur = nil
-		if r.r++; r.r == r.cfg.Repeats {
-			r.m, r.r = r.m+1, 0
+		if r.m++; r.m == len(r.methods) { // run r of every method, then run r+1: all rows fill together
+			r.m, r.r = 0, r.r+1
 		}
 	}
 	return nil
