@@ -13,7 +13,6 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/nasplayground/nas/core/genotype"
-	"github.com/nasplayground/nas/core/nb201"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/wasm/lecture"
 	"github.com/nasplayground/nas/wasm/protocol"
@@ -103,7 +102,7 @@ func (g *game) lectureEnter() {
 		}
 	}
 	if st.Widget == lecture.Table && l.runs == nil {
-		l.runs, err = lecture.NewRuns(nb201.CompareConfig{Samples: 300, Repeats: 10, Seed: g.params.Seed})
+		l.runs, err = lecture.NewRuns(300, 10, g.params.Seed)
 	}
 	if err != nil {
 		l.err = err.Error()

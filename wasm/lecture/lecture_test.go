@@ -12,6 +12,7 @@ import (
 
 	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/nb201"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/wasm/i18n"
 	"github.com/nasplayground/nas/wasm/lecture"
 	"github.com/nasplayground/nas/wasm/protocol"
@@ -41,30 +42,34 @@ func TestStepsHaveTheirTexts(t *testing.T) {
 	assert.Equal(t, len(lecture.Steps)-1, lecture.Clamp(99))
 }
 
-// Stepped a budget at a time, the runs give what nb201.Compare gives.
+// Stepped a budget at a time with the methods taking turns, the runs give
+// what core/run's comparison gives run after run.
 func TestRunsMatchCompare(t *testing.T) {
-	cfg := nb201.CompareConfig{Samples: 40, Repeats: 3, Seed: 5, Dataset: "cifar10"}
-	r, err := lecture.NewRuns(cfg)
+	r, err := lecture.NewRuns(40, 3, 5)
 	require.NoError(t, err)
-	calls := 0
 	for !r.Finished() {
-		require.NoError(t, r.Advance(time.Nanosecond)) // about one step per call
-		calls++
+		require.NoError(t, r.Advance(time.Nanosecond))
 	}
-	assert.Greater(t, calls, cfg.Repeats*len(nb201.Methods), "a tiny budget returns within a run")
-	want, err := nb201.Compare(cfg)
+	cfg := run.DefaultConfig()
+	cfg.Method, cfg.Space, cfg.Dataset, cfg.Seed = run.CompareMethod, "nb201", "cifar10", 5
+	cfg.Sampling.Samples, cfg.Sampling.Repeats = 40, 3
+	c, err := run.NewCompare(cfg)
 	require.NoError(t, err)
+	for !c.Done() {
+		_, err := c.Step()
+		require.NoError(t, err)
+	}
+	want := c.Results()
 	rows := r.Rows()
 	require.Len(t, rows, len(want))
 	for i, w := range want {
 		assert.Equal(t, w.Method, rows[i].Method)
-		assert.Equal(t, cfg.Repeats, rows[i].Done)
+		assert.Equal(t, 3, rows[i].Done)
 		assert.InDelta(t, w.BestMean, rows[i].Mean, 1e-9, w.Method)
 		assert.InDelta(t, w.BestStd, rows[i].Std, 1e-9, w.Method)
-		assert.Equal(t, cfg.Samples, rows[i].Samples)
 	}
-	_, err = lecture.NewRuns(nb201.CompareConfig{Samples: 0, Repeats: 1})
-	assert.ErrorContains(t, err, "0 samples")
+	_, err = lecture.NewRuns(0, 1, 1)
+	assert.Error(t, err)
 }
 
 // What the controller widget shows is what the core controller did: log p(a)

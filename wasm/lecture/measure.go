@@ -1,83 +1,58 @@
 package lecture
 
 import (
-	"fmt"
 	"time"
 
-	"github.com/nasplayground/nas/core/nb201"
-	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/core/run"
 )
 
 // Measured is one row the page measures itself: the mean (± std over runs)
 // of the best NAS-Bench-201 CIFAR-10 test accuracy each run found.
 type Measured struct {
-	Method     string // nb201.Methods name
+	Method     string
 	Mean, Std  float64
 	Runs, Done int // runs planned, runs finished
 	Samples    int // architectures evaluated per run: the search cost, counted in table look-ups
 }
 
-// Runs steps nb201.Compare's searchers a time budget at a time (a frame's
-// worth in the page), one run of every method after another, and keeps each
-// finished run's best accuracy: when every run is done, the rows equal what
-// nb201.Compare returns for the same configuration.
+// Runs steps core/run's NAS-Bench-201 comparison (random, REINFORCE,
+// evolution; the methods take turns) a time budget at a time, a frame's
+// worth in the page.
 type Runs struct {
-	cfg     nb201.CompareConfig
-	eval    nb201.Evaluator
-	methods []string
-	best    [][]float64 // per method, per finished run
-	m, r    int         // current method, run
-	cur     search.Searcher
-	last    float64 // best reward of the current run so far
+	c                *run.Compare
+	samples, repeats int
+	steps            int
 }
 
-// NewRuns prepares cfg.Repeats runs of cfg.Samples samples of every method of nb201.Methods.
-func NewRuns(cfg nb201.CompareConfig) (*Runs, error) {
-	if cfg.Samples < 1 || cfg.Repeats < 1 {
-		return nil, fmt.Errorf("lecture: %d samples × %d runs, want ≥ 1 each", cfg.Samples, cfg.Repeats)
-	}
-	tab, err := nb201.Load()
+// NewRuns prepares repeats runs of samples samples of every compared method.
+func NewRuns(samples, repeats int, seed uint64) (*Runs, error) {
+	c, err := run.NewCompare(compareConfig(samples, repeats, seed, true))
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Dataset == "" {
-		cfg.Dataset = "cifar10"
-	}
-	ms := cfg.Methods
-	if len(ms) == 0 {
-		ms = nb201.Methods
-	}
-	return &Runs{cfg: cfg, eval: nb201.Evaluator{Table: tab, Dataset: cfg.Dataset}, methods: ms, best: make([][]float64, len(ms))}, nil
+	return &Runs{c: c, samples: samples, repeats: repeats}, nil
+}
+
+func compareConfig(samples, repeats int, seed uint64, interleave bool) run.Config {
+	cfg := run.DefaultConfig()
+	cfg.Method, cfg.Space, cfg.Dataset, cfg.Seed = run.CompareMethod, "nb201", "cifar10", seed
+	cfg.Sampling.Samples, cfg.Sampling.Repeats, cfg.Sampling.Interleave = samples, repeats, interleave
+	return cfg
 }
 
 // Finished reports whether every run is done.
-func (r *Runs) Finished() bool { return r.r >= r.cfg.Repeats }
+func (r *Runs) Finished() bool { return r.c.Done() }
 
 // Advance steps until budget has passed (at least one step) or all runs are done.
 func (r *Runs) Advance(budget time.Duration) error {
 	t0 := time.Now()
-	for !r.Finished() {
-		if r.cur == nil {
-			s, err := nb201.NewSearcher(r.methods[r.m], r.cfg, r.eval, r.cfg.Seed+uint64(r.r))
-			if err != nil {
-				return err
-			}
-			r.cur = s
+	for !r.c.Done() {
+		if _, err := r.c.Step(); err != nil {
+			return err
 		}
-		for !r.cur.Done() {
-			ev, err := r.cur.Step()
-			if err != nil {
-				return fmt.Errorf("lecture: %s run %d: %w", r.methods[r.m], r.r, err)
-			}
-			r.last = ev.Best
-			if time.Since(t0) >= budget && !r.cur.Done() {
-				return nil
-			}
-		}
-		r.best[r.m] = append(r.best[r.m], r.last)
-		r.cur = nil
-		if r.m++; r.m == len(r.methods) { // run r of every method, then run r+1: all rows fill together
-			r.m, r.r = 0, r.r+1
+		r.steps++
+		if time.Since(t0) >= budget {
+			return nil
 		}
 	}
 	return nil
@@ -85,11 +60,16 @@ func (r *Runs) Advance(budget time.Duration) error {
 
 // Rows returns one row per method with the runs finished so far.
 func (r *Runs) Rows() []Measured {
-	out := make([]Measured, len(r.methods))
-	for i, m := range r.methods {
-		out[i] = Measured{Method: m, Runs: r.cfg.Repeats, Done: len(r.best[i]), Samples: r.cfg.Samples}
-		if len(r.best[i]) > 0 {
-			out[i].Mean, out[i].Std = nb201.MeanStd(r.best[i])
+	res := r.c.Results()
+	done := 0
+	if len(res) > 0 {
+		done = min(r.repeats, r.steps/(r.samples*len(res)))
+	}
+	out := make([]Measured, len(res))
+	for i, x := range res {
+		out[i] = Measured{Method: x.Method, Runs: r.repeats, Done: done, Samples: r.samples}
+		if done > 0 {
+			out[i].Mean, out[i].Std = x.BestMean, x.BestStd
 		}
 	}
 	return out
