@@ -735,10 +735,10 @@ func (g *game) drawLecDerive(dst *ebiten.Image, w ui.Rect) {
 // 7. The DARTS recurrent cell (PTB), drawn from its genotype.
 func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 	u := g.layout.U
-	es := lecture.DARTSRecurrentV2
+	rc := genotype.DARTS_RNN_V2 // the paper's Figure 6 (quark0/darts rnn DARTS_V2)
 	g.text(dst, g.t("lec.7.cap"), w.X, w.Y, lecBody, colText)
 	area := ui.Rect{X: w.X + 4*u, Y: w.Y + 2*u, W: w.W - 4*u, H: w.H - 2.5*u}
-	ps := lecture.RecurrentNodes(es, area.W, area.H)
+	ps := lecture.RecurrentNodes(rc, area.W, area.H)
 	pt := func(i int) ui.Point { return ui.Point{X: area.X + ps[i][0], Y: area.Y + ps[i][1]} }
 	rad := 1.1 * u
 	out := len(ps) - 1
@@ -749,24 +749,24 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 		arrow(dst, []ui.Point{{X: a.X + 2.8*u, Y: a.Y}, {X: n0.X - rad, Y: n0.Y + (float64(k)*2-1)*0.4*u}}, 0.1*u, colDim)
 		g.text(dst, lbl, a.X, a.Y-0.5*u, lecBody, colText)
 	}
-	acts := map[string]color.RGBA{"tanh": colTrain, "relu": colGood, "sigmoid": colVal, "identity": colText}
+	acts := map[genotype.Activation]color.RGBA{genotype.Tanh: colTrain, genotype.ReLU: colGood, genotype.Sigmoid: colVal, genotype.Identity: colText}
 	type lab struct {
 		s string
 		p ui.Point
 		c color.RGBA
 	}
 	var labs []lab
-	for _, e := range es {
-		a, b := pt(e.From), pt(e.To)
+	for i, e := range rc.Nodes {
+		a, b := pt(e.Input), pt(i+1)
 		dx, dy := b.X-a.X, b.Y-a.Y
 		d := math.Hypot(dx, dy)
 		pa := ui.Point{X: a.X + dx/d*rad, Y: a.Y + dy/d*rad}
 		pb := ui.Point{X: b.X - dx/d*rad, Y: b.Y - dy/d*rad}
-		c := acts[e.Act]
+		c := acts[e.Op]
 		arrow(dst, []ui.Point{pa, pb}, 0.14*u, c)
-		labs = append(labs, lab{e.Act, ui.Point{X: (pa.X + pb.X) / 2, Y: (pa.Y + pb.Y) / 2}, c})
+		labs = append(labs, lab{e.Op.String(), ui.Point{X: (pa.X + pb.X) / 2, Y: (pa.Y + pb.Y) / 2}, c})
 	}
-	for i := 1; i < out; i++ {
+	for _, i := range rc.Concat {
 		a, b := pt(i), pt(out)
 		dx, dy := b.X-a.X, b.Y-a.Y
 		d := math.Hypot(dx, dy)
@@ -788,7 +788,7 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 		fillRect(dst, ui.Rect{X: l.p.X - tw/2 - 0.15*u, Y: l.p.Y - 0.55*u, W: tw + 0.3*u, H: 1.1 * u}, colBG)
 		g.text(dst, l.s, l.p.X-tw/2, l.p.Y-0.5*u, lecLabel, l.c)
 	}
-	g.lec.edges = len(es)
+	g.lec.edges = len(rc.Nodes)
 }
 
 // 8. DARTS Table 1 beside the rows this page measures.

@@ -1,7 +1,6 @@
 package lecture_test
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -117,31 +116,21 @@ func TestControllerDemo(t *testing.T) {
 	}
 }
 
-// The recurrent cell is quark0/darts rnn/genotypes.py DARTS_V2, and its
-// drawing runs left to right.
-func TestRecurrentCell(t *testing.T) {
-	es := lecture.DARTSRecurrentV2
-	var b strings.Builder
-	for i, e := range es {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "('%s', %d)", e.Act, e.From)
-		assert.Equal(t, i+1, e.To)
-		assert.Less(t, e.From, e.To)
-	}
-	assert.Equal(t, "('sigmoid', 0), ('relu', 1), ('relu', 1), ('identity', 1), ('tanh', 2), ('sigmoid', 5), ('tanh', 3), ('relu', 5)", b.String())
-	ps := lecture.RecurrentNodes(es, 600, 300)
-	require.Len(t, ps, len(es)+2)
-	for _, e := range es {
-		assert.Less(t, ps[e.From][0], ps[e.To][0], "edge %d→%d points right", e.From, e.To)
+// The recurrent cell's drawing runs left to right: every edge points right,
+// h_t is rightmost, no two states share a place.
+func TestRecurrentLayout(t *testing.T) {
+	r := genotype.DARTS_RNN_V2
+	ps := lecture.RecurrentNodes(r, 600, 300)
+	require.Len(t, ps, len(r.Nodes)+2)
+	for i, e := range r.Nodes {
+		assert.Less(t, ps[e.Input][0], ps[i+1][0], "edge %d→%d points right", e.Input, i+1)
 	}
 	for i, p := range ps {
-		assert.True(t, p[0] > 0 && p[0] < 600 && p[1] > 0 && p[1] < 300, "node %d inside the box: %v", i, p)
+		assert.True(t, p[0] > 0 && p[0] < 600 && p[1] > 0 && p[1] < 300, "state %d inside the box: %v", i, p)
 		if i < len(ps)-1 {
 			assert.Less(t, p[0], ps[len(ps)-1][0], "h_t is rightmost")
 			for j := range i {
-				assert.NotEqual(t, ps[j], p, "nodes %d and %d overlap", j, i)
+				assert.NotEqual(t, ps[j], p, "states %d and %d overlap", j, i)
 			}
 		}
 	}
