@@ -102,7 +102,7 @@ func (g *game) lectureEnter() {
 		}
 	}
 	if st.Widget == lecture.Table && l.runs == nil {
-		l.runs, err = lecture.NewRuns(300, 10, g.params.Seed)
+		l.runs, err = lecture.NewRuns(lecture.TableSamples, lecture.TableRuns, g.params.Seed)
 	}
 	if err != nil {
 		l.err = err.Error()
@@ -185,7 +185,7 @@ func (g *game) lectureUpdate(dt float64) {
 			}
 		}
 		if l.runs != nil && !l.runs.Finished() {
-			if err := l.runs.Advance(6 * time.Millisecond); err != nil {
+			if err := l.runs.Advance(10 * time.Millisecond); err != nil { // the table step draws little: room for search
 				l.err = err.Error()
 			}
 		}
@@ -494,6 +494,9 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 	steps := len(es) / 2
 	in := ui.Rect{X: r.X + 1.2*u, Y: r.Y + 2.2*u, W: r.W - 2.4*u, H: r.H - 3.2*u}
 	nodes := ui.CellNodes(steps, in)
+	for i := 2; i < 2+steps; i++ { // spread the nodes evenly: room for a label on the short first edges
+		nodes[i].X = in.X + (0.2+0.64*float64(i-2)/float64(max(1, steps-1)))*in.W
+	}
 	out := nodes[len(nodes)-1]
 	type lab struct {
 		s string
@@ -508,10 +511,14 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 	l.flush(dst)
 	for k, e := range es {
 		from, to := e.Input, 2+k/2
-		pts := ui.Strands(nodes[from], nodes[to], ui.EdgeBend(from, to), 0, 1, 16)[0]
+		bend := ui.EdgeBend(from, to)
+		t := 0.5 + 0.1*float64(k%2*2-1) // the two edges of a node label at different spots
+		if k%2 == 1 && es[k-1].Input == from { // both inputs of the node are the same state: bend apart
+			bend, t = -bend-0.18, 0.5
+		}
+		pts := ui.Strands(nodes[from], nodes[to], bend, 0, 1, 16)[0]
 		c := opColorOf(e.Op)
 		arrow(dst, pts, 0.13*u, c)
-		t := 0.5 + 0.12*float64(k%2*2-1) // the two edges of a node label at different spots
 		labs = append(labs, lab{lecture.ShortOp(e.Op), pts[int(t*float64(len(pts)-1))], c})
 	}
 	rad := 0.95 * u

@@ -24,6 +24,16 @@ type Runs struct {
 	steps            int
 }
 
+// The table's NB201 runs: 5 runs of 100 samples per method. A REINFORCE
+// sample (H = 100 controller, forward and backward) costs milliseconds in
+// wasm, so 300 × 10 like the Compare scene would take minutes of frames; at
+// 100 samples the strategies already separate (random ≈ 93.4%, evolution and
+// REINFORCE higher) and the first run of each is on screen within seconds.
+const (
+	TableSamples = 100
+	TableRuns    = 5
+)
+
 // NewRuns prepares repeats runs of samples samples of every compared method.
 func NewRuns(samples, repeats int, seed uint64) (*Runs, error) {
 	c, err := run.NewCompare(compareConfig(samples, repeats, seed, true))
