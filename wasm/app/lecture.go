@@ -512,7 +512,7 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 	for k, e := range es {
 		from, to := e.Input, 2+k/2
 		bend := ui.EdgeBend(from, to)
-		t := 0.5 + 0.1*float64(k%2*2-1) // the two edges of a node label at different spots
+		t := 0.5 + 0.1*float64(k%2*2-1)        // the two edges of a node label at different spots
 		if k%2 == 1 && es[k-1].Input == from { // both inputs of the node are the same state: bend apart
 			bend, t = -bend-0.18, 0.5
 		}
