@@ -646,13 +646,15 @@ func (g *game) drawLecRelax(dst *ebiten.Image, w ui.Rect) {
 		}
 		g.text(dst, fmt.Sprintf("%.4f", p), w.X+labW+barW+0.4*u, yy+0.1*u, lecLabel, clr)
 	}
-	y += 8*(bh+0.2*u) + 0.4*u
+	y += 8*(bh+0.2*u) + 0.2*u
+	g.text(dst, fmt.Sprintf(g.t("lec.4.scale"), lo, hi, 1/float64(len(row))), w.X, y, lecLabel, colDim)
+	y += 1.3 * u
 	terms := make([]string, 0, 3)
 	for k := range min(3, len(row)) {
 		terms = append(terms, fmt.Sprintf("%.3f·%s(x)", row[k], shortOp[m.Ops[k]]))
 	}
 	g.text(dst, fmt.Sprintf(g.t("lec.4.sum"), strings.Join(terms, " + ")+" + …"), w.X, y, lecBody, colTrain)
-	y += 1.8 * u
+	y += 1.6 * u
 	g.text(dst, g.t("lec.4.cell"), w.X, y, lecBody, colText)
 	cell := ui.Rect{X: w.X, Y: y + 1.4*u, W: w.W, H: w.Y + w.H - y - 1.4*u}
 	g.drawCellGraph(dst, cell, m.AlphaNormal, m.Ops)

@@ -10,7 +10,7 @@ var lectureTable = map[string][2]string{
 	"lec.keys": {"← → steps · s one step · space run/pause · l 한국어 · 1-4 scenes",
 		"← → 단계 이동 · s 한 단계 · 스페이스 실행/정지 · l English · 1-4 장면"},
 	"lec.live":    {"live", "실시간"},
-	"lec.drawn":   {"published", "논문 결과"},
+	"lec.drawn":   {"drawn", "그림"},
 	"lec.waiting": {"Waiting for the DARTS search in the engine worker…", "엔진 워커의 DARTS 탐색을 기다리는 중…"},
 
 	"lec.1.title": {"Neural architecture search in one picture", "한 장으로 보는 신경망 구조 탐색"},
@@ -57,6 +57,7 @@ var lectureTable = map[string][2]string{
 		"DARTS는 탐색을 미분 가능하게 만듭니다. 모든 엣지가 8개 후보 연산을 전부 계산하고 softmax(α) 가중치로 섞습니다: 연산 중 하나를 고르는 일이 가중합이 되고, α를 경사 하강법으로 학습할 수 있습니다. 막대는 엔진에서 실시간으로 도는 탐색의 한 엣지이고, 아래는 일반 셀의 모든 엣지입니다."},
 	"lec.4.formula": {"o_mix(x) = Σ_o softmax(α)_o · o(x)", "o_mix(x) = Σ_o softmax(α)_o · o(x)"},
 	"lec.4.edge":    {"Edge k-2 → node 0 of the normal cell, step %d", "일반 셀의 엣지 k-2 → 노드 0, %d 단계"},
+	"lec.4.scale":   {"Bars span this edge's range %.4f to %.4f (uniform: %.3f): small differences, but real.", "막대는 이 엣지의 범위 %.4f ~ %.4f를 채웁니다 (균등: %.3f): 차이는 작지만 실제입니다."},
 	"lec.4.cell":    {"The whole normal cell: 14 edges × 8 ops", "일반 셀 전체: 엣지 14개 × 연산 8개"},
 	"lec.4.sum":     {"o_mix(x) = %s", "o_mix(x) = %s"},
 
