@@ -833,7 +833,7 @@ func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
 	y += lh
 	if g.lec.runs != nil {
 		for _, m := range g.lec.runs.Rows() {
-			g.text(dst, g.t("m."+m.Method)+" (NB201)", x(0), y, lecLabel, colText)
+			g.text(dst, g.t("m."+m.Method), x(0), y, lecLabel, colText) // the column header says NB201
 			acc := "…"
 			switch {
 			case m.Done > 1:
