@@ -63,7 +63,7 @@ func TestLecture(t *testing.T) {
 	shipped, err := ui.ParseReplayIndex("index.json", idx)
 	require.NoError(t, err)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute) // a loaded 2-core box: ~12 min measured
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:0:0],
 		chromedp.ExecPath(chromium), chromedp.Flag("headless", "new"), chromedp.NoSandbox,
