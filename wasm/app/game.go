@@ -52,6 +52,7 @@ type game struct {
 	drawN        int                // Draw times recorded since the scene started
 	parts        map[string]float64 // Draw time per section, ms, smoothed (window.nas.draw_parts)
 	partT        time.Time
+	edgeSel      string // the heat-map row followed over time ("edge.C.E"), "" for none
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
@@ -227,6 +228,12 @@ func (g *game) press(id string) {
 		g.loadShipped(strings.TrimPrefix(id, "replays."))
 	case strings.HasPrefix(id, "replaycard."):
 		g.loadShipped(strings.TrimPrefix(id, "replaycard."))
+	case strings.HasPrefix(id, "edge."):
+		if g.edgeSel == id {
+			g.edgeSel = ""
+		} else {
+			g.edgeSel = id
+		}
 	case id == "val.rate":
 		g.defaultSpeed()
 	case strings.HasPrefix(id, "val."):
