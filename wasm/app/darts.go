@@ -447,7 +447,6 @@ func sub(dst *ebiten.Image, r ui.Rect) *ebiten.Image {
 	return dst.SubImage(image.Rect(int(r.X), int(r.Y), int(math.Ceil(r.X+r.W)), int(math.Ceil(r.Y+r.H)))).(*ebiten.Image)
 }
 
-
 // drawCellGraph draws a cell DAG into in with strand width and opacity
 // absolute in the weights (ENAS's one-hot sampled cells).
 func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, ops []string) {
@@ -502,4 +501,3 @@ func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, o
 		g.textCentered(dst, label, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, size, colText)
 	}
 }
-

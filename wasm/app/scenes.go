@@ -21,7 +21,6 @@ import (
 // genotypes.py), used until the first event names them.
 var dartsOps = []string{"none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"}
 
-
 // nb201Edges is the number of edges of a NAS-Bench-201 cell (drawNB201Cell's
 // geometry); the names of its edges and ops come from the engine (Labels).
 const nb201Edges = 6
@@ -283,7 +282,6 @@ func (g *game) drawSampleImages(dst *ebiten.Image, in ui.Rect) {
 		g.text(dst, i18n.Class(g.lang(), p.Pred), x, in.Y+side+0.05*u, ui.SizeCaption, c)
 	}
 }
-
 
 // ---- RL on NAS-Bench-201 ----
 
