@@ -49,6 +49,11 @@ func (g *game) draw(dst *ebiten.Image) {
 		g.text(dst, g.t("title"), l.Title.X, l.Title.Y+0.1*u, ui.SizeTitle, colAccent)
 		g.text(dst, g.t("help.keys"), l.Help.X, l.Help.Y, ui.SizeCaption, colDim)
 	}, "title", g.lang(), l.Title, l.Help)
+	if g.urlErr != "" {
+		r := ui.Rect{X: l.Help.X - 0.2*u, Y: l.Help.Y - 0.15*u, W: l.Help.W + 0.4*u, H: l.Help.H + 0.3*u}
+		fillRect(dst, r, color.RGBA{90, 30, 10, 255})
+		g.text(sub(dst, r), fmt.Sprintf(g.t("url.bad"), g.urlErr), l.Help.X, l.Help.Y, ui.SizeCaption, colText)
+	}
 	for _, s := range protocol.Scenes {
 		g.button(dst, "scene."+s, g.t("scene."+s), g.params.Scene == s)
 	}

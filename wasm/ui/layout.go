@@ -210,11 +210,11 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		cellH := (c - botH) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
-		l.Panels["genotype"] = g.r(0, 2*cellH, 17.4, botH)
-		l.Panels["loss"] = g.r(17.4, 2*cellH, 9.3, botH)
-		l.Panels["acc"] = g.r(26.7, 2*cellH, 9.3, botH)
-		phaseH := 9.4
-		alphaH := min(19.2, c-phaseH)
+		l.Panels["genotype"] = g.r(0, 2*cellH, 16, botH)
+		l.Panels["loss"] = g.r(16, 2*cellH, 10, botH)
+		l.Panels["acc"] = g.r(26, 2*cellH, 10, botH)
+		phaseH := 10.0
+		alphaH := min(18.6, c-phaseH)
 		l.Panels["phase"] = g.r(36, 0, 27.6, phaseH)
 		l.Panels["alpha"] = g.r(36, phaseH, 27.6, alphaH)
 		if rest := c - phaseH - alphaH; rest >= 5 {
