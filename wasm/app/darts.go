@@ -169,7 +169,7 @@ func scale(ps []ui.Point, f float64) []ui.Point {
 func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, c int, title, caption string, alpha [][]float64, ops []string) {
 	u := g.layout.U
 	in := g.panel(dst, r, title, caption)
-	const split = 0.56 // continuous | derived
+	const split = 0.56                                                            // continuous | derived
 	area := ui.Rect{X: r.X, Y: in.Y - 0.2*u, W: r.W * split, H: r.Y + r.H - in.Y} // arcs stay below the caption
 	g.layer(sub(dst, area), "cell."+title, area, firstOf(alpha), func(dst *ebiten.Image) {
 		g.drawRelaxedCell(dst, ui.Rect{X: in.X, Y: in.Y, W: area.W - 0.6*u, H: in.H}, alpha, ops)

@@ -52,8 +52,8 @@ type game struct {
 	parts        map[string]float64 // Draw time per section, ms, smoothed (window.nas.draw_parts)
 	partT        time.Time
 	guard        ui.StaleGuard // drops snapshots of a restarted run
-	urlErr       string // what was wrong with the address's parameters ("" if nothing)
-	edgeSel      string // the heat-map row followed over time ("edge.C.E"), "" for none
+	urlErr       string        // what was wrong with the address's parameters ("" if nothing)
+	edgeSel      string        // the heat-map row followed over time ("edge.C.E"), "" for none
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
