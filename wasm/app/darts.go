@@ -299,11 +299,10 @@ func (g *game) drawDerivedCell(dst *ebiten.Image, r ui.Rect, edges []ui.GenoEdge
 	}
 	for i, lb := range labels {
 		curves[i] = lb.curve
-		sizes[i] = ui.Point{X: g.texts.get(lb.s, g.face(ui.SizeMin), g.frames).adv + 0.2*u, Y: 1.0 * u}
+		sizes[i] = ui.Point{X: g.texts.get(lb.s, g.face(ui.SizeMin), g.frames).adv + 0.3*u, Y: 1.05 * u}
 	}
 	for i, box := range ui.PlaceLabels(curves, sizes, obstacles) {
-		fillRect(dst, box, colBG)
-		g.text(dst, labels[i].s, box.X+0.1*u, box.Y, ui.SizeMin, labels[i].clr)
+		g.chip(dst, labels[i].s, box.X+box.W/2, box.Y, labels[i].clr)
 	}
 }
 
@@ -500,4 +499,15 @@ func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, o
 		}
 		g.textCentered(dst, label, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, size, colText)
 	}
+}
+
+// chip draws s centred at (cx, top y) on a filled box of colour bg, in the
+// ink readable on it (ui.TextOn, ≥ 4.5:1).
+func (g *game) chip(dst *ebiten.Image, s string, cx, y float64, bg color.RGBA) ui.Rect {
+	u := g.layout.U
+	w := g.texts.get(s, g.face(ui.SizeMin), g.frames).adv
+	box := ui.Rect{X: cx - w/2 - 0.15*u, Y: y, W: w + 0.3*u, H: 1.05 * u}
+	fillRect(dst, box, bg)
+	g.text(dst, s, box.X+0.15*u, box.Y, ui.SizeMin, rgba(ui.TextOn([3]uint8{bg.R, bg.G, bg.B})))
+	return box
 }

@@ -342,7 +342,12 @@ func (g *game) drawRL(dst *ebiten.Image) {
 					strokeRect(dst, ui.Rect{X: bx - 2, Y: y + rowH*0.1 - 2, W: colW - 0.3*u + 4, H: full + 4}, 3, colText)
 				}
 				if full > 1.2*u {
-					g.text(dst, fmt.Sprintf("%.2f", prob(e, k)), bx+0.1*u, y+rowH*0.1, ui.SizeCaption*0.8, colText)
+					// Ink by the ground under the label: the bar's colour where it reaches the label, else the empty slot.
+					ground := [3]uint8{36, 42, 54}
+					if ty := y + rowH*0.1 + 0.5*u; y+rowH*0.1+full-full*prob(e, k) < ty {
+						ground = ui.OpColors[k]
+					}
+					g.text(dst, fmt.Sprintf("%.2f", prob(e, k)), bx+0.1*u, y+rowH*0.1, ui.SizeCaption, rgba(ui.TextOn(ground)))
 				}
 			}
 		}
@@ -361,6 +366,15 @@ func (g *game) drawRL(dst *ebiten.Image) {
 
 	in = g.panel(dst, l.Panels["best"], g.t("rl.best"), "")
 	y := in.Y
+	if method == "reinforce" { // the update that moves the bars
+		adv := "…"
+		if b, ok := m.Baseline.Last(); ok && m.Arch != "" {
+			adv = fmt.Sprintf("%+.2f", m.Last.Reward-b.Y)
+		}
+		g.text(dst, g.t("rl.update"), in.X, y, ui.SizeBody, colAccent)
+		y += 1.3 * u
+		y += g.paragraph(dst, fmt.Sprintf(g.t("rl.update.cap"), adv), in.X, y, in.W, ui.SizeCaption, colDim) + 0.3*u
+	}
 	if m.BestArch != "" {
 		g.text(dst, fmt.Sprintf("%.2f%%", m.BestReward), in.X, y, ui.SizeTitle, colGood)
 		y += 1.6 * u
@@ -466,8 +480,8 @@ func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
 					label, clr = g.opShort(op), rgba(ui.OpColors[max(0, slices.Index(dartsOps, op))%len(ui.OpColors)])
 				}
 				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
-				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr) // label and number cached apart
-				g.text(dst, fmt.Sprintf("%.2f", p), box.X+0.15*u+w, box.Y+0.05*u, ui.SizeCaption*0.85, clr)
+				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption, colText) // label and number cached apart
+				g.text(dst, fmt.Sprintf("%.2f", p), box.X+0.15*u+w, box.Y+0.05*u, ui.SizeCaption, colText)
 			}
 		}
 	}
@@ -539,7 +553,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 		}
 		l.add(dst, pts, w, c, 1)
 		mid := pts[len(pts)/2]
-		defer g.textCentered(dst, lbl, ui.Rect{X: mid.X - 2*u, Y: mid.Y - 0.9*u, W: 4 * u, H: 0.8 * u}, ui.SizeCaption, c)
+		defer g.chip(dst, lbl, mid.X, mid.Y-0.55*u, c)
 	}
 	l.flush(dst)
 	for i, p := range pos {
@@ -559,22 +573,26 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 	in := g.panel(dst, l.Panels["curves"], g.t("cmp.title"), g.t("cmp.cap"))
 	var ss []plotSeries
 	for _, c := range m.Curves {
-		pts := make([]ui.Point, len(c.X))
+		// From the 10th evaluation on: the first random picks (~86%) would
+		// stretch the axis and squash the part where the methods differ.
+		var pts []ui.Point
 		for i := range c.X {
-			pts[i] = ui.Point{X: float64(c.X[i]), Y: c.Y[i]}
+			if c.X[i] >= ui.CompareFrom || len(c.X) < 2*ui.CompareFrom {
+				pts = append(pts, ui.Point{X: float64(c.X[i]), Y: c.Y[i]})
+			}
 		}
 		ss = append(ss, plotSeries{label: g.t("m." + c.Method), pts: pts, clr: methodColor[c.Method], format: "%.2f%%"})
 	}
 	g.plot(dst, in, ss, g.t("cmp.x"), nil)
 
 	in = g.panel(dst, l.Panels["table"], g.t("cmp.table"), "")
-	cols := []float64{0, 0.5, 0.78}
-	y := in.Y + 0.3*u
-	for i, h := range []string{g.t("cmp.method"), g.t("cmp.acc"), g.t("cmp.cost")} {
+	cols := []float64{0, 0.3, 0.55, 0.78}
+	y := in.Y
+	for i, h := range []string{g.t("cmp.method"), g.t("cmp.acc"), g.t("cmp.cost"), g.t("cmp.runs")} {
 		g.text(dst, h, in.X+cols[i]*in.W, y, ui.SizeCaption, colDim)
 	}
-	y += 1.4 * u
-	vector.StrokeLine(dst, float32(in.X), float32(y-0.3*u), float32(in.X+in.W), float32(y-0.3*u), 1, colBorder, false)
+	y += 1.2 * u
+	vector.StrokeLine(dst, float32(in.X), float32(y-0.1*u), float32(in.X+in.W), float32(y-0.1*u), 1, colBorder, false)
 	for _, c := range m.Curves {
 		g.text(dst, g.t("m."+c.Method), in.X, y, ui.SizeCaption, methodColor[c.Method])
 		acc := "…"
@@ -583,13 +601,10 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 		}
 		g.text(dst, acc, in.X+cols[1]*in.W, y, ui.SizeCaption, colText)
 		g.text(dst, fmt.Sprint(c.Cost), in.X+cols[2]*in.W, y, ui.SizeCaption, colText)
-		y += 1.5 * u
-	}
-	if len(m.Curves) > 0 {
-		y += 0.5 * u
-		g.text(dst, fmt.Sprintf("%s: %d", g.t("cmp.runs"), m.Curves[0].Trials), in.X, y, ui.SizeCaption, colDim)
+		g.text(dst, fmt.Sprint(c.Trials), in.X+cols[3]*in.W, y, ui.SizeCaption, colText)
+		y += 1.1 * u
 	}
 	if m.Text != "" {
-		g.paragraph(dst, m.Text, in.X, in.Y+in.H-2*u, in.W, ui.SizeCaption, colWarning)
+		g.text(dst, m.Text, in.X, in.Y+in.H-1.0*u, ui.SizeCaption, colWarning)
 	}
 }

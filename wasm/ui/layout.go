@@ -35,6 +35,11 @@ const (
 	SizeMin = 0.8
 )
 
+// CompareFrom is the first number of architectures evaluated the Compare
+// scene plots: before it every method is a handful of random picks, whose
+// low accuracies would squash the part of the axis where methods differ.
+const CompareFrom = 10
+
 // Button is a clickable control of the top bar.
 type Button struct {
 	ID   string // scene.darts … scene.replay, lang, run, step, reset, order, method, open; per control key k: k-, val.k, k+; replays.i, replaycard.i (AddReplayChoices)
@@ -226,8 +231,9 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		l.Panels["reward"] = g.r(31, 0, 32.6, c*0.62)
 		l.Panels["best"] = g.r(31, c*0.62, 32.6, c*0.38)
 	case protocol.SceneCompare:
-		l.Panels["curves"] = g.r(0, 0, 39, c)
-		l.Panels["table"] = g.r(39, 0, 24.6, c)
+		// The curves get the width; the table is a strip below them.
+		l.Panels["curves"] = g.r(0, 0, 63.6, c-7.4)
+		l.Panels["table"] = g.r(0, c-7.4, 63.6, 7.4)
 	default: // replay with nothing loaded
 		l.Panels["empty"] = g.r(0, 0, 63.6, c)
 	}
