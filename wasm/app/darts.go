@@ -68,7 +68,7 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 		}, g.t("stat.step"), &[2]float64{0, 0})
 	}
 	g.mark("plots")
-	if r, ok := l.Panels["samples"]; ok {
+	if r, ok := l.Panels["samples"]; ok && len(m.Preds) > 0 { // hidden where there are no images (recordings)
 		g.drawSamples(dst, r)
 	}
 

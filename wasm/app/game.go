@@ -383,7 +383,7 @@ func (g *game) loadShipped(i string) {
 func (g *game) shippedTitle() string {
 	for _, e := range g.shipped {
 		if e.URL() == g.replayName {
-			return e.Title
+			return e.TitleIn(g.lang())
 		}
 	}
 	return ""
@@ -422,6 +422,10 @@ func (g *game) input() {
 			id = ui.KeyAction(in.Key, lrs)
 		} else {
 			id = g.layout.Click(in.X, in.Y, g.dpr)
+			if bar, ok := g.layout.Button("replay.seek"); ok && id == "replay.seek" && bar.W > 0 {
+				g.seek((in.X*g.dpr - bar.X) / bar.W)
+				continue
+			}
 		}
 		if id != "" && id != "open" {
 			g.press(id)

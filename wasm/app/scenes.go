@@ -97,7 +97,7 @@ func (g *game) draw(dst *ebiten.Image) {
 			g.text(dst, g.t("replay.pick"), in.X, in.Y, ui.SizeBody, colAccent)
 			for i, e := range g.shipped {
 				if b, ok := g.layout.Button(fmt.Sprint("replaycard.", i)); ok {
-					g.button(dst, fmt.Sprint("replaycard.", i), g.t("sym.run")+" "+e.Title, false)
+					g.button(dst, fmt.Sprint("replaycard.", i), g.t("sym.run")+" "+e.TitleIn(g.lang()), false)
 					g.text(dst, e.URL(), b.X+b.W+0.6*u, b.Y+0.4*u, ui.SizeCaption, colDim)
 					y = b.Y + b.H + 0.8*u
 				}
@@ -184,19 +184,34 @@ func (g *game) drawReplayBar(dst *ebiten.Image) {
 	u := g.layout.U
 	n := len(g.replay.Events)
 	fillRect(dst, r, colPanel)
-	if n == 0 {
+	bar, ok := g.layout.Button("replay.seek")
+	if n == 0 || !ok {
 		return
 	}
-	bar := ui.Rect{X: r.X + 0.4*u, Y: r.Y + 0.5*u, W: r.W * 0.6, H: 0.5 * u}
+	// The timeline: click anywhere on it to jump there (back or forward).
 	fillRect(dst, bar, colButton)
 	fillRect(dst, ui.Rect{X: bar.X, Y: bar.Y, W: bar.W * float64(g.replay.Pos()) / float64(n), H: bar.H}, colActive)
-	x := bar.X + bar.W + 0.8*u
-	x += g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), x, r.Y+0.2*u, ui.SizeCaption, colText)
+	strokeRect(dst, bar, 1, colBorder)
+	x := bar.X + bar.W + 0.6*u
+	x += g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), x, r.Y+0.35*u, ui.SizeCaption, colText)
 	name := g.shippedTitle()
 	if name == "" {
 		name = g.replayName
 	}
-	g.text(sub(dst, r), " · "+name, x, r.Y+0.2*u, ui.SizeCaption, colDim)
+	g.text(sub(dst, r), " · "+name, x, r.Y+0.35*u, ui.SizeCaption, colDim)
+}
+
+// seek moves the replay to fraction f of its timeline, refolding the model
+// from the start when moving back.
+func (g *game) seek(f float64) {
+	g.replay.Playing = false
+	reset, evs := g.replay.SeekTo(g.replay.SeekFraction(f))
+	if reset {
+		g.model.Reset()
+	}
+	for _, ev := range evs {
+		g.model.Fold(ev)
+	}
 }
 
 // drawShipped draws the replay scene's buttons for the recordings shipped
@@ -210,7 +225,7 @@ func (g *game) drawShipped(dst *ebiten.Image) {
 		g.textRight(dst, g.t("replay.shipped"), r.X+r.W-0.2*g.layout.U, r.Y+0.15*g.layout.U, ui.SizeCaption, colDim)
 	}, "shipped", r, g.lang())
 	for i, e := range g.shipped {
-		g.button(dst, fmt.Sprint("replays.", i), e.Title, e.URL() == g.replayName)
+		g.button(dst, fmt.Sprint("replays.", i), e.TitleIn(g.lang()), e.URL() == g.replayName)
 	}
 }
 

@@ -199,6 +199,8 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	kind := scene
 	if scene == protocol.SceneReplay {
 		l.Panels["replaybar"] = g.r(0, 0, 63.6, 1.8)
+		rb := l.Panels["replaybar"]
+		l.Buttons = append(l.Buttons, Button{"replay.seek", Rect{rb.X + 0.4*u, rb.Y + 0.3*u, rb.W * 0.34, rb.H - 0.6*u}})
 		g.y0 += 1.8 * u
 		content -= 1.8
 		kind = replayOf
