@@ -53,6 +53,7 @@ type game struct {
 	parts        map[string]float64 // Draw time per section, ms, smoothed (window.nas.draw_parts)
 	partT        time.Time
 	lec          lectureState
+	edgeSel      string // the heat-map row followed over time ("edge.C.E"), "" for none
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
@@ -245,6 +246,12 @@ func (g *game) press(id string) {
 		g.loadShipped(strings.TrimPrefix(id, "replays."))
 	case strings.HasPrefix(id, "replaycard."):
 		g.loadShipped(strings.TrimPrefix(id, "replaycard."))
+	case strings.HasPrefix(id, "edge."):
+		if g.edgeSel == id {
+			g.edgeSel = ""
+		} else {
+			g.edgeSel = id
+		}
 	case id == "val.rate":
 		g.defaultSpeed()
 	case strings.HasPrefix(id, "val."):

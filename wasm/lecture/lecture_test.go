@@ -2,6 +2,7 @@ package lecture_test
 
 import (
 	"fmt"
+	"github.com/nasplayground/nas/core/run"
 	"math"
 	"strings"
 	"testing"
@@ -41,29 +42,31 @@ func TestStepsHaveTheirTexts(t *testing.T) {
 	assert.Equal(t, len(lecture.Steps)-1, lecture.Clamp(99))
 }
 
-// Stepped a budget at a time, the runs give what nb201.Compare gives.
+// Stepped a budget at a time, the runs give what run.CompareResults gives.
 func TestRunsMatchCompare(t *testing.T) {
-	cfg := nb201.CompareConfig{Samples: 40, Repeats: 3, Seed: 5, Dataset: "cifar10"}
-	r, err := lecture.NewRuns(cfg)
+	const samples, repeats, seed = 40, 3, 5
+	r, err := lecture.NewRuns(samples, repeats, seed)
 	require.NoError(t, err)
 	calls := 0
 	for !r.Finished() {
 		require.NoError(t, r.Advance(time.Nanosecond)) // about one step per call
 		calls++
 	}
-	assert.Greater(t, calls, cfg.Repeats*len(nb201.Methods), "a tiny budget returns within a run")
-	want, err := nb201.Compare(cfg)
+	assert.Greater(t, calls, repeats*len(run.CompareMethods), "a tiny budget returns within a run")
+	cfg := lecture.CompareConfig(samples, repeats, seed)
+	cfg.Sampling.Interleave = false // the CLI's order: the results do not depend on it
+	want, err := run.CompareResults(cfg)
 	require.NoError(t, err)
 	rows := r.Rows()
 	require.Len(t, rows, len(want))
 	for i, w := range want {
 		assert.Equal(t, w.Method, rows[i].Method)
-		assert.Equal(t, cfg.Repeats, rows[i].Done)
+		assert.Equal(t, repeats, rows[i].Done)
 		assert.InDelta(t, w.BestMean, rows[i].Mean, 1e-9, w.Method)
 		assert.InDelta(t, w.BestStd, rows[i].Std, 1e-9, w.Method)
-		assert.Equal(t, cfg.Samples, rows[i].Samples)
+		assert.Equal(t, samples, rows[i].Samples)
 	}
-	_, err = lecture.NewRuns(nb201.CompareConfig{Samples: 0, Repeats: 1})
+	_, err = lecture.NewRuns(0, 1, 1)
 	assert.ErrorContains(t, err, "0 samples")
 }
 

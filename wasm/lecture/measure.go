@@ -4,80 +4,61 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nasplayground/nas/core/nb201"
-	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/core/run"
 )
 
 // Measured is one row the page measures itself: the mean (± std over runs)
 // of the best NAS-Bench-201 CIFAR-10 test accuracy each run found.
 type Measured struct {
-	Method     string // nb201.Methods name
+	Method     string // run.CompareMethods name
 	Mean, Std  float64
 	Runs, Done int // runs planned, runs finished
 	Samples    int // architectures evaluated per run: the search cost, counted in table look-ups
 }
 
-// Runs steps nb201.Compare's searchers a time budget at a time (a frame's
-// worth in the page), one run of every method after another, and keeps each
-// finished run's best accuracy: when every run is done, the rows equal what
-// nb201.Compare returns for the same configuration.
+// Runs steps the run layer's NB201 comparison (run.Compare, interleaved: the
+// methods take turns within a repeat, so every row fills together) a time
+// budget at a time — a frame's worth in the page. When every run is done the
+// rows equal run.CompareResults for the same configuration.
 type Runs struct {
-	cfg     nb201.CompareConfig
-	eval    nb201.Evaluator
-	methods []string
-	best    [][]float64 // per method, per finished run
-	m, r    int         // current method, run
-	cur     search.Searcher
-	last    float64 // best reward of the current run so far
+	c       *run.Compare
+	samples int
+	repeats int
 }
 
-// NewRuns prepares cfg.Repeats runs of cfg.Samples samples of every method of nb201.Methods.
-func NewRuns(cfg nb201.CompareConfig) (*Runs, error) {
-	if cfg.Samples < 1 || cfg.Repeats < 1 {
-		return nil, fmt.Errorf("lecture: %d samples × %d runs, want ≥ 1 each", cfg.Samples, cfg.Repeats)
+// NewRuns prepares repeats runs of samples samples of every method of
+// run.CompareMethods on the NAS-Bench-201 CIFAR-10 table, seeds seed+r.
+func NewRuns(samples, repeats int, seed uint64) (*Runs, error) {
+	if samples < 1 || repeats < 1 {
+		return nil, fmt.Errorf("lecture: %d samples × %d runs, want ≥ 1 each", samples, repeats)
 	}
-	tab, err := nb201.Load()
+	c, err := run.NewCompare(CompareConfig(samples, repeats, seed))
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Dataset == "" {
-		cfg.Dataset = "cifar10"
-	}
-	ms := cfg.Methods
-	if len(ms) == 0 {
-		ms = nb201.Methods
-	}
-	return &Runs{cfg: cfg, eval: nb201.Evaluator{Table: tab, Dataset: cfg.Dataset}, methods: ms, best: make([][]float64, len(ms))}, nil
+	return &Runs{c: c, samples: samples, repeats: repeats}, nil
+}
+
+// CompareConfig is the run layer's configuration of the lecture's comparison.
+func CompareConfig(samples, repeats int, seed uint64) run.Config {
+	cfg := run.DefaultConfig()
+	cfg.Method, cfg.Space, cfg.Dataset, cfg.Seed = run.CompareMethod, run.SpaceNB201, "cifar10", seed
+	cfg.Sampling.Samples, cfg.Sampling.Repeats, cfg.Sampling.Interleave = samples, repeats, true
+	return cfg
 }
 
 // Finished reports whether every run is done.
-func (r *Runs) Finished() bool { return r.r >= r.cfg.Repeats }
+func (r *Runs) Finished() bool { return r.c.Done() }
 
 // Advance steps until budget has passed (at least one step) or all runs are done.
 func (r *Runs) Advance(budget time.Duration) error {
 	t0 := time.Now()
-	for !r.Finished() {
-		if r.cur == nil {
-			s, err := nb201.NewSearcher(r.methods[r.m], r.cfg, r.eval, r.cfg.Seed+uint64(r.r))
-			if err != nil {
-				return err
-			}
-			r.cur = s
+	for !r.c.Done() {
+		if _, err := r.c.Step(); err != nil {
+			return fmt.Errorf("lecture: %w", err)
 		}
-		for !r.cur.Done() {
-			ev, err := r.cur.Step()
-			if err != nil {
-				return fmt.Errorf("lecture: %s run %d: %w", r.methods[r.m], r.r, err)
-			}
-			r.last = ev.Best
-			if time.Since(t0) >= budget && !r.cur.Done() {
-				return nil
-			}
-		}
-		r.best[r.m] = append(r.best[r.m], r.last)
-		r.cur = nil
-		if r.m++; r.m == len(r.methods) { // run r of every method, then run r+1: all rows fill together
-			r.m, r.r = 0, r.r+1
+		if time.Since(t0) >= budget {
+			return nil
 		}
 	}
 	return nil
@@ -85,11 +66,12 @@ func (r *Runs) Advance(budget time.Duration) error {
 
 // Rows returns one row per method with the runs finished so far.
 func (r *Runs) Rows() []Measured {
-	out := make([]Measured, len(r.methods))
-	for i, m := range r.methods {
-		out[i] = Measured{Method: m, Runs: r.cfg.Repeats, Done: len(r.best[i]), Samples: r.cfg.Samples}
-		if len(r.best[i]) > 0 {
-			out[i].Mean, out[i].Std = nb201.MeanStd(r.best[i])
+	cs := r.c.Curves(1)
+	out := make([]Measured, len(cs))
+	for i, cv := range cs {
+		out[i] = Measured{Method: cv.Method, Runs: r.repeats, Done: cv.Trials, Samples: r.samples}
+		if cv.Trials > 0 {
+			out[i].Mean, out[i].Std = cv.Final, cv.Std
 		}
 	}
 	return out
