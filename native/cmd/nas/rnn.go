@@ -65,7 +65,7 @@ func rnnRun(search bool, args []string, stdout, stderr io.Writer) error {
 	bptt := fs.Int("bptt", 20, "unrolled time steps per chunk")
 	iters := fs.Int("iters", 100, "training steps (chunks)")
 	lr := fs.Float64("lr", 20, "SGD learning rate of the weights")
-	clip := fs.Float64("clip", 0.25, "gradient norm clip of the weights")
+	clip := fs.Float64("grad-clip", 0.25, "gradient norm clip of the weights")
 	archLR := fs.Float64("arch-lr", 3e-3, "search: Adam learning rate of α")
 	maxTokens := fs.Int("max-tokens", 0, "use only the first N training tokens (0: all)")
 	evalTokens := fs.Int("eval-tokens", 4000, "evaluate on the first N tokens of the evaluation text (0: all)")
