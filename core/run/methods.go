@@ -11,6 +11,7 @@ import (
 	"github.com/nasplayground/nas/core/search/darts"
 	"github.com/nasplayground/nas/core/search/enas"
 	"github.com/nasplayground/nas/core/search/evolution"
+	"github.com/nasplayground/nas/core/search/pnas"
 	"github.com/nasplayground/nas/core/search/random"
 	"github.com/nasplayground/nas/core/search/rl"
 	"github.com/nasplayground/nas/core/search/sample"
@@ -117,7 +118,11 @@ func nb201Sampler(method string, sc Sampling, dataset string, seed uint64) (sear
 	if _, err := tab.Accuracy(nb201.Arch{}, dataset); err != nil {
 		return nil, err
 	}
-	return sampler(method, sc, nb201.Space{}, nb201.Evaluator{Table: tab, Dataset: dataset}, seed)
+	eval := nb201.Evaluator{Table: tab, Dataset: dataset}
+	if method == pnas.Method {
+		return pnas.New(pnas.NB201{}, eval, pnas.DefaultConfig(sc.Samples, seed))
+	}
+	return sampler(method, sc, nb201.Space{}, eval, seed)
 }
 
 // sampler builds random, evolution or reinforce over space: the one factory
