@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,6 +97,7 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 	mode := fs.String("mode", "both", "both | weight | darts")
 	archGrads := fs.String("arch-grads", "alphas-only", "alphas-only | full (the reference computes the discarded weight gradients)")
 	seed := fs.Uint64("seed", 0, "seed")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed steps to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -126,6 +129,17 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 			b.ArchStep()
 		}
 		b.WeightStep()
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *mode == "weight" || *mode == "both" {
 		var ts []float64
