@@ -89,14 +89,13 @@ func newUnrollCase(t *testing.T) *unrollCase {
 	return c
 }
 
-// unrolledVal is the function whose α gradient eq. 7 is, evaluated directly
-// (in float64 where this test does the arithmetic): with w fixed,
+// unroll sets w to the unrolled step, formed here (in float64) and not by
+// the Architect,
 //
-//	F(α) = L_val(w′(α), α),  w′(α) = w − η·(μ·m + ∇w L_train(w, α) + λ·w).
+//	w′(α) = w − η·(μ·m + ∇w L_train(w, α) + λ·w),
 //
-// ∇w L_train comes from the tape (float32); the step and w′ are formed here,
-// not by the Architect. w is restored afterwards.
-func (c *unrollCase) unrolledVal(tp *autograd.Tape) float64 {
+// with ∇w L_train from the tape, and returns the function that puts w back.
+func (c *unrollCase) unroll(tp *autograd.Tape) (restore func()) {
 	theta := make([][]float32, len(c.weights))
 	for i, w := range c.weights {
 		theta[i] = append([]float32(nil), w.Value.Data...)
@@ -104,21 +103,28 @@ func (c *unrollCase) unrolledVal(tp *autograd.Tape) float64 {
 	setRequires(c.alp, false)
 	gradOf(tp, c.train, c.weights)
 	setRequires(c.alp, true)
+	tp.Reset()
 	for i, w := range c.weights {
 		for j, th := range theta[i] {
 			step := float64(w.Grad.Data[j]) + c.mu*float64(c.m[i][j]) + c.wd*float64(th)
 			w.Value.Data[j] = float32(float64(th) - c.eta*step)
 		}
 	}
-	tp.Reset()
-	tp.SetNoGrad(true)
-	v := float64(c.val(tp).Value.Data[0])
-	tp.SetNoGrad(false)
-	tp.Reset()
-	for i, w := range c.weights {
-		copy(w.Value.Data, theta[i])
+	return func() {
+		for i, w := range c.weights {
+			copy(w.Value.Data, theta[i])
+		}
 	}
-	return v
+}
+
+// unrolledVal is the function whose α gradient eq. 7 is, with w fixed:
+// F(α) = L_val(w′(α), α).
+func (c *unrollCase) unrolledVal(tp *autograd.Tape) float64 {
+	defer c.unroll(tp)()
+	tp.SetNoGrad(true)
+	defer tp.SetNoGrad(false)
+	defer tp.Reset()
+	return float64(c.val(tp).Value.Data[0])
 }
 
 // numericalAlphaGrad returns dF/dα by central differences of F in each α
@@ -156,30 +162,15 @@ func (c *unrollCase) numericalAlphaGrad(tp *autograd.Tape, h float64) [][]float6
 // firstTerm is ∇α L_val(w′, α) at the unrolled w′ (eq. 7 without the
 // Hessian term), from the tape; the Hessian term of a gradient g is g − firstTerm.
 func (c *unrollCase) firstTerm(tp *autograd.Tape) [][]float64 {
-	theta := make([][]float32, len(c.weights))
-	for i, w := range c.weights {
-		theta[i] = append([]float32(nil), w.Value.Data...)
-	}
-	setRequires(c.alp, false)
-	gradOf(tp, c.train, c.weights)
-	setRequires(c.alp, true)
-	for i, w := range c.weights {
-		for j, th := range theta[i] {
-			step := float64(w.Grad.Data[j]) + c.mu*float64(c.m[i][j]) + c.wd*float64(th)
-			w.Value.Data[j] = float32(float64(th) - c.eta*step)
-		}
-	}
+	defer c.unroll(tp)()
 	setRequires(c.weights, false)
 	gradOf(tp, c.val, c.alp)
 	setRequires(c.weights, true)
+	tp.Reset()
 	out := make([][]float64, len(c.alp))
 	for i, al := range c.alp {
 		out[i] = f64(al.Grad.Data)
 	}
-	for i, w := range c.weights {
-		copy(w.Value.Data, theta[i])
-	}
-	tp.Reset()
 	return out
 }
 
