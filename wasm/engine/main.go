@@ -42,6 +42,7 @@ func main() {
 	// so collect the little garbage early instead of letting the heap double.
 	debug.SetGCPercent(10)
 	e := &engine{self: js.Global(), pacer: protocol.NewPacer()}
+	current = e // replica.go
 	ch := js.Global().Get("MessageChannel").New()
 	e.port = ch.Get("port2")
 	ch.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
