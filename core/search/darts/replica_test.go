@@ -62,7 +62,7 @@ func flat(vs []*autograd.Var) []float32 {
 	return out
 }
 
-func state(r *Replica) []float32 {
+func replicaState(r *Replica) []float32 {
 	out := append(flat(r.S.Net.Alphas()), flat(r.S.Net.Weights())...)
 	for _, b := range r.S.Net.Buffers() {
 		out = append(out, b.Data...)
@@ -95,7 +95,7 @@ func TestReplicaOfOneIsStep(t *testing.T) {
 			require.Equal(t, want, got, "order %d, step %d", order, i)
 		}
 		assert.True(t, rs[0].Done())
-		assert.Equal(t, state(&Replica{S: ref}), state(rs[0]), "order %d", order)
+		assert.Equal(t, replicaState(&Replica{S: ref}), replicaState(rs[0]), "order %d", order)
 	}
 }
 
@@ -116,7 +116,7 @@ func TestReplicaShardsSumToWholeBatch(t *testing.T) {
 			cfg := replicaConfig(order)
 			one := replicas(t, cfg, ds, 1, true)
 			many := replicas(t, cfg, ds, shards, true)
-			start := state(one[0])
+			start := replicaState(one[0])
 			for i := 0; i < 5; i++ { // 2 iterations and a half (order 2: 3 rounds per α half)
 				ev1, sums1 := stepAll(t, one)
 				evN, sumsN := stepAll(t, many)
@@ -132,7 +132,7 @@ func TestReplicaShardsSumToWholeBatch(t *testing.T) {
 				assert.InDelta(t, ev1.TrainLoss+ev1.ValLoss, evN.TrainLoss+evN.ValLoss, 1e-5*math.Max(1, ev1.TrainLoss+ev1.ValLoss))
 				assert.Equal(t, ev1.TrainAcc+ev1.ValAcc, evN.TrainAcc+evN.ValAcc)
 			}
-			s1, sN := state(one[0]), state(many[0])
+			s1, sN := replicaState(one[0]), replicaState(many[0])
 			var moved float64
 			for i := range s1 {
 				moved = math.Max(moved, math.Abs(float64(s1[i]-start[i])))
@@ -142,7 +142,7 @@ func TestReplicaShardsSumToWholeBatch(t *testing.T) {
 				require.InDelta(t, s1[i], sN[i], 1e-4*moved, "order %d shards %d parameter %d", order, shards, i)
 			}
 			for _, r := range many[1:] {
-				assert.Equal(t, sN, state(r), "replicas stay identical")
+				assert.Equal(t, sN, replicaState(r), "replicas stay identical")
 			}
 		}
 	}
@@ -188,7 +188,7 @@ func TestReplicasTrainWithShardBN(t *testing.T) {
 			e1, e2 = append(e1, ev1), append(e2, ev2)
 		}
 	}
-	assert.Equal(t, state(two[0]), state(two[1]), "replicas stay identical")
+	assert.Equal(t, replicaState(two[0]), replicaState(two[1]), "replicas stay identical")
 	require.Len(t, e2, 3)
 	assert.Less(t, e2[2].TrainLoss, e2[0].TrainLoss/2, "two replicas train")
 	for i := range e1 {

@@ -73,7 +73,7 @@ func TestSearchSamplingUsageErrors(t *testing.T) {
 		{"enas nb201", []string{"--space", "nb201", "--method", "enas"}, "--method enas needs images"},
 		{"nb201 dataset", []string{"--space", "nb201", "--method", "random", "--dataset", "mnist"}, `--dataset "mnist"`},
 		{"space", []string{"--space", "bogus", "--method", "random"}, `--space "bogus"`},
-		{"evolution resume", []string{"--method", "evolution", "--resume", "--out", "x"}, "evolution does not save its state"},
+		{"evolution resume", []string{"--method", "evolution", "--dataset", "demo", "--resume", "--out", "x"}, "no checkpoint"},
 		{"odd C", []string{"--method", "reinforce", "--dataset", "demo", "--C", "5"}, "C = 5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

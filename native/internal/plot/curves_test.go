@@ -12,11 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nasplayground/nas/core/nb201"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/native/internal/plot"
 )
 
 func TestCurvesWritesPNG(t *testing.T) {
-	res, err := nb201.Compare(nb201.CompareConfig{Samples: 60, Repeats: 2, Dataset: "cifar10", Seed: 1, Hidden: 16})
+	res, err := run.CompareResults(compareConfig(60, 2, 16))
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "curves.png")
 	require.NoError(t, plot.Curves(res, "test", path))
@@ -42,12 +43,16 @@ func TestCompareFigure(t *testing.T) {
 		t.Skip("set NB201_FIGURE=path.png to run 500 samples × 20 repeats and draw the figure")
 	}
 	start := time.Now()
-	res, err := nb201.Compare(nb201.CompareConfig{Samples: 500, Repeats: 20, Dataset: "cifar10", Seed: 1})
+	res, err := run.CompareResults(compareConfig(500, 20, 0))
 	require.NoError(t, err)
 	fmt.Print(nb201.FormatTable(res))
-	for _, r := range res {
-		fmt.Printf("%s: %.1f s\n", r.Method, r.Seconds)
-	}
 	fmt.Printf("total %.1f s\n", time.Since(start).Seconds())
 	require.NoError(t, plot.Curves(res, "NAS-Bench-201 CIFAR-10: 500 samples × 20 runs (reward = test accuracy)", out))
+}
+
+func compareConfig(samples, repeats, hidden int) run.Config {
+	cfg := run.DefaultConfig()
+	cfg.Seed, cfg.Dataset = 1, "cifar10"
+	cfg.Sampling.Samples, cfg.Sampling.Repeats, cfg.Sampling.Hidden = samples, repeats, hidden
+	return cfg
 }
