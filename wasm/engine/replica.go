@@ -9,7 +9,7 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/nasplayground/nas/core/search/darts"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/wasm/protocol"
 )
 
@@ -18,11 +18,11 @@ import (
 var current *engine
 
 // replica is this worker's share of a data-parallel DARTS search (see
-// darts.Replica): the page's coordinator (wasm/static/coordinator.js) drives
+// run.Replica): the page's coordinator (wasm/static/coordinator.js) drives
 // the rounds, sums the partial vectors and hands every worker the same sum.
 // Worker 0 posts the snapshots the app sees, as in the single-worker mode.
 type replicaState struct {
-	r        *darts.Replica
+	r        *run.Replica
 	lastPost time.Time
 }
 
@@ -62,20 +62,20 @@ func replicaOp(op string, arg js.Value) (any, error) {
 		if c.Scene != protocol.SceneDARTS {
 			return nil, fmt.Errorf("engine: replicas run the DARTS scene, not %q", c.Scene)
 		}
-		d, err := newDARTS(c)
+		rn, err := build(c)
 		if err != nil {
 			return nil, err
 		}
-		shard, shards := arg.Get("shard").Int(), arg.Get("shards").Int()
-		if shards < 1 || shard < 0 || shard >= shards {
-			return nil, fmt.Errorf("engine: replica %d of %d", shard, shards)
+		r, err := run.NewReplica(rn, arg.Get("shard").Int(), arg.Get("shards").Int())
+		if err != nil {
+			return nil, err
 		}
-		rep = replicaState{r: &darts.Replica{S: d.Search, Shard: shard, Shards: shards}, lastPost: time.Now()}
+		rep = replicaState{r: r, lastPost: time.Now()}
 		// The engine's own loop stays idle (running is false but while a
 		// snapshot is built, so a pending tick never steps); its snapshot code
 		// serves worker 0.
 		e.running = false
-		e.cmd, e.s, e.compare, e.labels = c, d, nil, nil
+		e.cmd, e.s, e.labels = c, rn, nil
 		e.pacer = protocol.NewPacer()
 		e.lastPreds = time.Time{}
 		return "", nil
