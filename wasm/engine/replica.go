@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"syscall/js"
@@ -34,6 +35,7 @@ func init() {
 	//   "partial" → Float32Array (this replica's partial of the round)
 	//   "apply", Float32Array (the sum) → "" or an error
 	//   "snapshot", running (bool) → posts a snapshot (worker 0)
+	//   "command", location.search → the app's first start command (JSON) or ""
 	js.Global().Set("nasReplica", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		op := args[0].String()
 		var arg js.Value
@@ -79,6 +81,19 @@ func replicaOp(op string, arg js.Value) (any, error) {
 		e.pacer = protocol.NewPacer()
 		e.lastPreds = time.Time{}
 		return "", nil
+	case "command":
+		// The start command the app will send for the page's URL (the app
+		// builds it the same way), so the coordinator can start the search
+		// while the app still loads; "" when the URL's scene has no engine.
+		p, err := protocol.ParseParams(arg.String())
+		if err != nil || (p.Scene != protocol.SceneDARTS && p.Scene != protocol.SceneRL && p.Scene != protocol.SceneCompare) {
+			return "", nil
+		}
+		b, err := json.Marshal(p.StartCommand())
+		if err != nil {
+			return nil, err
+		}
+		return string(b), nil
 	case "partial":
 		if rep.r == nil {
 			return nil, errors.New("engine: no replica started")

@@ -19,6 +19,8 @@ function nasEngines(n, toApp, status) {
   const queue = []; // commands before every worker is ready
   let dp = null; // the data-parallel run: {gen, running, rate, t0, steps, busy}
   let gen = 0;
+  let speculative = null; // the start command sent ahead of the app
+  let holding = true; // commands queue until every worker is ready
 
   function fail(text) {
     dp = null;
@@ -89,11 +91,13 @@ function nasEngines(n, toApp, status) {
     dp.running = true;
     loop(g);
   }
-  function send(json) {
-    if (ready < n) { queue.push(json); return; }
+  function send(json, ahead) {
+    if (holding) { queue.push(json); return; }
     let c;
     try { c = JSON.parse(json); } catch (e) { workers[0].postMessage(json); return; }
+    if (c.cmd === 'start' && !ahead && json === speculative) { speculative = null; return; }
     if (c.cmd === 'start') {
+      if (!ahead) speculative = null;
       if (n > 1 && c.scene === 'darts') { startDP(json, c); return; }
       dp = null;
       gen++;
@@ -117,6 +121,20 @@ function nasEngines(n, toApp, status) {
       default: workers[0].postMessage(json);
     }
   }
+  // Every worker runs: unless the app already asked for something, start the
+  // search its URL will ask for (worker 0 computes the app's start command),
+  // so the first steps run while the app still compiles; the app's identical
+  // start then continues that run.
+  async function allReady() {
+    status('');
+    const r = queue.length === 0 ? await request(workers[0], 'command', location.search) : {};
+    holding = false;
+    if (queue.length === 0 && typeof r.value === 'string' && r.value !== '') {
+      speculative = r.value;
+      send(r.value, true);
+    }
+    for (const m of queue.splice(0)) send(m);
+  }
   function start(module) {
     status('starting ' + n + (n === 1 ? ' engine…' : ' engines…'));
     for (let k = 0; k < n; k++) {
@@ -130,10 +148,7 @@ function nasEngines(n, toApp, status) {
           return;
         }
         if (d.indexOf('"type":"ready"') >= 0) {
-          if (++ready === n) {
-            status('');
-            for (const m of queue.splice(0)) send(m);
-          }
+          if (++ready === n) allReady();
           return;
         }
         toApp(d);
