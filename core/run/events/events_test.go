@@ -1,6 +1,8 @@
 package events_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -102,30 +104,25 @@ func TestLogRewind(t *testing.T) {
 }
 
 // FuzzRead: the reader never panics, and what it accepts it accepts again
-// after being written back.
+// after being written back as JSON lines.
 func FuzzRead(f *testing.F) {
 	f.Add([]byte(good))
 	f.Add([]byte(good + `{"kind":"step","met`))
 	f.Add([]byte("\n\n{}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		evs, _, err := events.Read("fuzz", strings.NewReader(string(b)))
+		evs, _, err := events.Read("fuzz", bytes.NewReader(b))
 		if err != nil {
 			return
 		}
-		path := filepath.Join(t.TempDir(), "e.jsonl")
-		l, err := events.Open(path, -1)
-		require.NoError(t, err)
+		var buf bytes.Buffer
 		for _, ev := range evs {
-			if err := l.Write(ev); err != nil {
-				l.Close()
+			line, err := json.Marshal(ev)
+			if err != nil {
 				return // a NaN that JSON cannot hold
 			}
+			buf.Write(append(line, '\n'))
 		}
-		require.NoError(t, l.Close())
-		fh, err := os.Open(path)
-		require.NoError(t, err)
-		defer fh.Close()
-		again, repaired, err := events.Read(path, fh)
+		again, repaired, err := events.Read("again", &buf)
 		require.NoError(t, err)
 		assert.Empty(t, repaired)
 		assert.Equal(t, len(evs), len(again))
