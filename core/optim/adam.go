@@ -15,8 +15,9 @@ type Adam struct {
 	LR, Beta1, Beta2, Eps, WeightDecay float64
 
 	params []*autograd.Var
-	steps  []int64     // t per param: steps taken with a gradient
-	m, v   [][]float32 // exp_avg, exp_avg_sq per param; nil until its first step
+	steps  []int64      // t per param: steps taken with a gradient
+	m, v   [][]float32  // exp_avg, exp_avg_sq per param; nil until its first step
+	coef   [][2]float32 // this step's √bc2 and −lr/bc1 per param
 }
 
 // NewAdam returns an Adam optimiser over params. Like torch, it panics on a
@@ -58,36 +59,55 @@ func (o *Adam) ZeroGrad() { autograd.ZeroGrads(o.params) }
 // own (mul_), and the update is ((-stepSize)*m[i])/denom (addcdiv). Buffers are
 // allocated on a parameter's first step; later steps do not allocate.
 func (o *Adam) Step() {
-	b1, b2 := float32(o.Beta1), float32(o.Beta2)
-	c1, c2 := float32(1-o.Beta1), float32(1-o.Beta2)
-	eps, wd := float32(o.Eps), float32(o.WeightDecay)
+	if o.coef == nil {
+		o.coef = make([][2]float32, len(o.params))
+	}
 	for k, p := range o.params {
 		if p.Grad == nil {
 			continue
 		}
 		checkGrad("optim.Adam.Step", k, p)
-		w, dw := p.Value.Data, p.Grad.Data
 		if o.m[k] == nil {
-			o.m[k] = make([]float32, len(w))
-			o.v[k] = make([]float32, len(w))
+			o.m[k] = make([]float32, len(p.Value.Data))
+			o.v[k] = make([]float32, len(p.Value.Data))
 		}
 		o.steps[k]++
 		t := float64(o.steps[k])
 		bc1 := 1 - math.Pow(o.Beta1, t)
-		bc2Sqrt := float32(math.Sqrt(1 - math.Pow(o.Beta2, t)))
-		negStep := float32(-o.LR / bc1)
-		m, v := o.m[k][:len(w)], o.v[k][:len(w)]
-		dw = dw[:len(w)]
-		for i := range w {
-			g := dw[i]
-			if wd != 0 {
-				g = fma32(wd, w[i], g)
-			}
-			m[i] = fma32(c1, g, float32(b1*m[i]))
-			v[i] = fma32(float32(c2*g), g, float32(b2*v[i]))
-			denom := float32(sqrt32(v[i])/bc2Sqrt) + eps
-			w[i] += float32(negStep*m[i]) / denom
+		o.coef[k] = [2]float32{float32(math.Sqrt(1 - math.Pow(o.Beta2, t))), float32(-o.LR / bc1)}
+	}
+	total, nb := numBlocks(o.params)
+	if !parallelBlocks(nb) {
+		for k := range o.params {
+			o.update(k, 0, len(o.params[k].Value.Data))
 		}
+		return
+	}
+	spreadBlocks(o.params, total, nb, func(_, k, lo, hi int) { o.update(k, lo, hi) })
+}
+
+// update applies Step's rule to elements [lo, hi) of parameter k, with the
+// bias corrections Step computed for it.
+func (o *Adam) update(k, lo, hi int) {
+	p := o.params[k]
+	if p.Grad == nil {
+		return
+	}
+	b1, b2 := float32(o.Beta1), float32(o.Beta2)
+	c1, c2 := float32(1-o.Beta1), float32(1-o.Beta2)
+	eps, wd := float32(o.Eps), float32(o.WeightDecay)
+	bc2Sqrt, negStep := o.coef[k][0], o.coef[k][1]
+	w, dw := p.Value.Data[lo:hi], p.Grad.Data[lo:hi]
+	m, v := o.m[k][lo:hi], o.v[k][lo:hi]
+	for i := range w {
+		g := dw[i]
+		if wd != 0 {
+			g = fma32(wd, w[i], g)
+		}
+		m[i] = fma32(c1, g, float32(b1*m[i]))
+		v[i] = fma32(float32(c2*g), g, float32(b2*v[i]))
+		denom := float32(sqrt32(v[i])/bc2Sqrt) + eps
+		w[i] += float32(negStep*m[i]) / denom
 	}
 }
 

@@ -58,31 +58,46 @@ func (o *SGD) Step() {
 		if p.Grad == nil {
 			continue
 		}
-		w, dw := p.Value.Data, p.Grad.Data
 		checkGrad("optim.SGD.Step", k, p)
-		var b []float32
+		if mu != 0 && o.bufs[k] == nil {
+			o.bufs[k] = make([]float32, len(p.Value.Data))
+		}
+	}
+	total, nb := numBlocks(o.params)
+	if !parallelBlocks(nb) {
+		for k := range o.params {
+			o.update(k, 0, len(o.params[k].Value.Data), lr, mu, wd)
+		}
+		return
+	}
+	spreadBlocks(o.params, total, nb, func(_, k, lo, hi int) { o.update(k, lo, hi, lr, mu, wd) })
+}
+
+// update applies Step's rule to elements [lo, hi) of parameter k.
+func (o *SGD) update(k, lo, hi int, lr, mu, wd float32) {
+	p := o.params[k]
+	if p.Grad == nil {
+		return
+	}
+	w, dw := p.Value.Data[lo:hi], p.Grad.Data[lo:hi]
+	var b []float32
+	if mu != 0 {
+		b = o.bufs[k][lo:hi]
+	}
+	for i := range w {
+		g := dw[i]
+		if wd != 0 {
+			g = fma32(wd, w[i], g)
+		}
 		if mu != 0 {
-			if o.bufs[k] == nil {
-				o.bufs[k] = make([]float32, len(w))
+			b[i] = float32(mu*b[i]) + g
+			if o.Nesterov {
+				g = fma32(mu, b[i], g)
+			} else {
+				g = b[i]
 			}
-			b = o.bufs[k][:len(w)]
 		}
-		dw = dw[:len(w)]
-		for i := range w {
-			g := dw[i]
-			if wd != 0 {
-				g = fma32(wd, w[i], g)
-			}
-			if mu != 0 {
-				b[i] = float32(mu*b[i]) + g
-				if o.Nesterov {
-					g = fma32(mu, b[i], g)
-				} else {
-					g = b[i]
-				}
-			}
-			w[i] = fma32(lr, g, w[i])
-		}
+		w[i] = fma32(lr, g, w[i])
 	}
 }
 

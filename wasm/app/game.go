@@ -53,7 +53,8 @@ type game struct {
 	partT        time.Time
 	guard        ui.StaleGuard // drops snapshots of a restarted run
 	urlErr       string        // what was wrong with the address's parameters ("" if nothing)
-	edgeSel      string        // the heat-map row followed over time ("edge.C.E"), "" for none
+	lec          lectureState
+	edgeSel      string // the heat-map row followed over time ("edge.C.E"), "" for none
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
@@ -76,6 +77,11 @@ func (g *game) start() {
 	g.drawN = 0
 	g.paused = false
 	g.started = true
+	if g.params.Scene == protocol.SceneLecture {
+		g.lec.dartsOn = false // model reset: start the lecture's DARTS search again if a step needs it
+		g.lectureEnter()
+		return
+	}
 	if g.params.Scene == protocol.SceneReplay {
 		g.replay.Rewind()
 		g.replay.Playing = len(g.replay.Events) > 0
@@ -104,6 +110,10 @@ func (g *game) setScene(s string) {
 }
 
 func (g *game) togglePause() {
+	if g.params.Scene == protocol.SceneLecture {
+		g.lectureRun()
+		return
+	}
 	if !g.started {
 		g.start()
 		return
@@ -125,6 +135,10 @@ func (g *game) togglePause() {
 }
 
 func (g *game) step() {
+	if g.params.Scene == protocol.SceneLecture {
+		g.lectureStepOnce()
+		return
+	}
 	if g.params.Scene == protocol.SceneReplay {
 		g.replay.Playing = false
 		for _, ev := range g.replay.StepOne() {
@@ -193,7 +207,7 @@ func (g *game) cycleMethod() {
 func (g *game) toggleOrder() {
 	g.params.Order = 3 - g.params.Order
 	setURL(g.params)
-	if g.params.Scene == protocol.SceneDARTS {
+	if g.params.Scene == protocol.SceneDARTS || g.params.Scene == protocol.SceneLecture && g.lecCur().DARTS {
 		g.start()
 	}
 }
@@ -214,6 +228,10 @@ func (g *game) press(id string) {
 		g.setScene(strings.TrimPrefix(id, "scene."))
 	case id == "lang":
 		g.toggleLang()
+	case id == "lec.prev":
+		g.lectureGo(-1)
+	case id == "lec.next":
+		g.lectureGo(1)
 	case id == "run":
 		g.togglePause()
 	case id == "step":
@@ -339,8 +357,12 @@ func (g *game) Update() error {
 			g.shippedErr = err.Error()
 		}
 	}
+	engineScene := g.params.Scene
+	if engineScene == protocol.SceneLecture {
+		engineScene = protocol.SceneDARTS // the lecture's live steps show the DARTS search
+	}
 	for _, m := range msgs {
-		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != g.params.Scene) || !g.guard.Accept(m) {
+		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != engineScene) || !g.guard.Accept(m) {
 			continue // a late snapshot of the scene we left, or of the run we restarted
 		}
 		g.model.Apply(m)
@@ -350,6 +372,9 @@ func (g *game) Update() error {
 	}
 	for _, f := range files {
 		g.loadReplay(f)
+	}
+	if g.params.Scene == protocol.SceneLecture {
+		g.lectureUpdate(dt)
 	}
 	if g.params.Scene == protocol.SceneReplay {
 		for _, ev := range g.replay.Advance(dt) {
@@ -390,6 +415,10 @@ func (g *game) shippedTitle() string {
 }
 
 func (g *game) loadReplay(f replayFile) {
+	if g.params.Scene == protocol.SceneLecture {
+		g.lectureRecording(f) // fetched for the lecture's table
+		return
+	}
 	evs, err := ui.ParseEvents(f.name, strings.NewReader(f.text))
 	if g.params.Scene != protocol.SceneReplay {
 		g.params.Scene = protocol.SceneReplay

@@ -207,6 +207,9 @@ func publish(g *game, fps, tps float64) {
 		o["replay_pos"], o["replay_len"] = g.replay.Pos(), len(g.replay.Events)
 	}
 	o["replay_name"], o["replay_files"] = g.replayName, len(g.shipped)
+	if g.params.Scene == protocol.SceneLecture {
+		o["lecture"] = g.lecturePublish()
+	}
 	js.Global().Set("nas", js.ValueOf(o))
 }
 

@@ -47,8 +47,12 @@ func (g *game) draw(dst *ebiten.Image) {
 	m := &g.model
 	g.static(dst, func(dst *ebiten.Image) {
 		g.text(dst, g.t("title"), l.Title.X, l.Title.Y+0.1*u, ui.SizeTitle, colAccent)
-		g.text(dst, g.t("help.keys"), l.Help.X, l.Help.Y, ui.SizeCaption, colDim)
-	}, "title", g.lang(), l.Title, l.Help)
+		help := "help.keys"
+		if g.params.Scene == protocol.SceneLecture {
+			help = "lec.keys"
+		}
+		g.text(dst, g.t(help), l.Help.X, l.Help.Y, ui.SizeCaption, colDim)
+	}, "title", g.lang(), l.Title, l.Help, g.params.Scene == protocol.SceneLecture)
 	if g.urlErr != "" {
 		r := ui.Rect{X: l.Help.X - 0.2*u, Y: l.Help.Y - 0.15*u, W: l.Help.W + 0.4*u, H: l.Help.H + 0.3*u}
 		fillRect(dst, r, color.RGBA{90, 30, 10, 255})
@@ -74,7 +78,9 @@ func (g *game) draw(dst *ebiten.Image) {
 	g.button(dst, "open", g.t("btn.open"), false)
 	g.drawControls(dst)
 	g.drawShipped(dst)
-	g.drawStatus(dst)
+	if scene := g.params.Scene; scene != protocol.SceneLecture {
+		g.drawStatus(dst)
+	}
 	g.mark("bars")
 
 	scene := g.params.Scene
@@ -83,6 +89,8 @@ func (g *game) draw(dst *ebiten.Image) {
 		scene = replayOf(m)
 	}
 	switch scene {
+	case protocol.SceneLecture:
+		g.drawLecture(dst)
 	case protocol.SceneDARTS:
 		g.drawDARTS(dst)
 	case protocol.SceneRL:

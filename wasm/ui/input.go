@@ -57,6 +57,12 @@ func KeyAction(key string, lrs []string) string {
 		return "scene." + protocol.SceneCompare
 	case "4":
 		return "scene." + protocol.SceneReplay
+	case "0":
+		return "scene." + protocol.SceneLecture
+	case "ArrowRight":
+		return "lec.next"
+	case "ArrowLeft":
+		return "lec.prev"
 	case "Escape":
 		return "edge.none"
 	}

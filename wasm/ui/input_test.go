@@ -11,7 +11,7 @@ func TestKeyAction(t *testing.T) {
 	for key, want := range map[string]string{
 		" ": "run", "s": "step", "r": "reset", "l": "lang", "o": "order", "m": "method",
 		"=": "rate+", "+": "rate+", "-": "rate-", "[": "lr-", "]": "lr+", ";": "arch_lr-", "'": "arch_lr+",
-		",": "seed-", ".": "seed+", "1": "scene.darts", "2": "scene.rl", "3": "scene.compare", "4": "scene.replay",
+		",": "seed-", ".": "seed+", "1": "scene.darts", "2": "scene.rl", "3": "scene.compare", "4": "scene.replay", "0": "scene.lecture", "ArrowRight": "lec.next", "ArrowLeft": "lec.prev",
 		"x": "", "Shift": "",
 	} {
 		assert.Equal(t, want, KeyAction(key, lrs), "key %q", key)

@@ -154,9 +154,10 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	l.Title = Rect{x0 + 0.4*u, 0.3 * u, 11 * u, 1.6 * u}
 	// Row 1: scene tabs and language.
 	x := x0 + 12*u
+	pitch := 45 / float64(len(protocol.Scenes)) // tabs share 12..57 units
 	for _, s := range protocol.Scenes {
-		l.Buttons = append(l.Buttons, Button{"scene." + s, Rect{x, 0.3 * u, 9.6 * u, 1.6 * u}})
-		x += 10 * u
+		l.Buttons = append(l.Buttons, Button{"scene." + s, Rect{x, 0.3 * u, (pitch - 0.3) * u, 1.6 * u}})
+		x += pitch * u
 	}
 	l.Buttons = append(l.Buttons, Button{"lang", Rect{x0 + 57*u, 0.3 * u, 6.6 * u, 1.6 * u}})
 	// Row 2: controls, then status text.
@@ -165,9 +166,15 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		l.Buttons = append(l.Buttons, Button{id, Rect{x, 2.3 * u, wu * u, 1.6 * u}})
 		x += (wu + 0.4) * u
 	}
+	if scene == protocol.SceneLecture {
+		add("lec.prev", 6)
+		add("lec.next", 6)
+	}
 	add("run", 5.6)
 	add("step", 5)
-	add("reset", 5)
+	if scene != protocol.SceneLecture {
+		add("reset", 5)
+	}
 	switch {
 	case scene == protocol.SceneDARTS:
 		add("order", 6)
@@ -194,6 +201,9 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		x += 0.6 * u
 	}
 	top := 6.0 * u
+	if scene == protocol.SceneLecture { // no parameter row
+		top = 4.3 * u
+	}
 	content := (h - 1.4*u - top) / u // content height in units (≥ 28.6)
 	g := grid{u: u, x0: x0 + 0.4*u, y0: top}
 	kind := scene
@@ -232,6 +242,8 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		l.Panels["cell"] = g.r(0, c*0.58, 31, c*0.42)
 		l.Panels["reward"] = g.r(31, 0, 32.6, c*0.62)
 		l.Panels["best"] = g.r(31, c*0.62, 32.6, c*0.38)
+	case protocol.SceneLecture:
+		l.Panels["lecture"] = g.r(0, 0, 63.6, c)
 	case protocol.SceneCompare:
 		// The curves get the width; the table is a strip below them.
 		l.Panels["curves"] = g.r(0, 0, 63.6, c-7.4)

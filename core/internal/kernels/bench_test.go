@@ -156,3 +156,19 @@ func BenchmarkMicroKernel(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParallelForkJoin: the cost of one Parallel call whose chunks do
+// nothing (fork, claim, join), back to back as a step's ops are.
+func BenchmarkParallelForkJoin(b *testing.B) {
+	for _, nw := range []int{2, 4, 8, 16} {
+		b.Run(fmt.Sprintf("w=%d", nw), func(b *testing.B) {
+			defer SetWorkers(Workers())
+			SetWorkers(nw)
+			var sink [256]int
+			fn := func(s, lo, hi int) { sink[s] += hi - lo }
+			for b.Loop() {
+				Parallel(64, fn)
+			}
+		})
+	}
+}

@@ -48,6 +48,11 @@ func Slots() int {
 // call made while another is running (fn calling Parallel, e.g. an op
 // parallel over the batch calling a large GemmNN) calls fn(0, 0, n) on its
 // own goroutine, which keeps the pool from waiting on itself.
+//
+// Fork and join cost no channel operation or lock while the pool is awake:
+// the call publishes its job through one atomic pointer that the pool's
+// goroutines watch, and waits for a count of finished chunks (see
+// BenchmarkParallelForkJoin: about a microsecond with 2-16 workers).
 func Parallel(n int, fn func(worker, lo, hi int)) {
 	w := workers
 	if w > n {
@@ -61,61 +66,76 @@ func Parallel(n int, fn func(worker, lo, hi int)) {
 	}
 	defer parallelActive.Store(false)
 	startPool(w - 1)
-	chunks := min(n, chunksPerWorker*w)
-	var next atomic.Int64
-	run := func() {
-		for {
-			c := int(next.Add(1) - 1)
-			if c >= chunks {
-				return
-			}
-			fn(c, c*n/chunks, (c+1)*n/chunks)
+	j := &job{fn: fn, n: n, chunks: min(n, chunksPerWorker*w), helpers: w - 1}
+	current.Store(j)
+	if sleepers.Load() > 0 {
+		wakeSleepers()
+	}
+	j.run()
+	for i := 0; j.done.Load() != int64(j.chunks); i++ {
+		if i%8 == 7 {
+			runtime.Gosched() // a helper holding a chunk may need this P
 		}
 	}
-	var wg sync.WaitGroup
-	wg.Add(w - 1)
-	for i := 1; i < w; i++ {
-		poolTasks <- poolTask{run: run, wg: &wg}
-	}
-	run()
-	wg.Wait()
+	current.Store(nil) // keep nothing fn refers to alive
 }
 
 // chunksPerWorker is how finely Parallel splits work for load balancing.
 const chunksPerWorker = 4
 
-type poolTask struct {
-	run func()
-	wg  *sync.WaitGroup
+// job is one Parallel call as the pool sees it.
+type job struct {
+	fn        func(worker, lo, hi int)
+	n, chunks int
+	helpers   int          // pool goroutines 0..helpers-1 may take part
+	next      atomic.Int64 // next chunk to claim
+	done      atomic.Int64 // chunks finished
+}
+
+// run claims and runs chunks until none is left.
+func (j *job) run() {
+	for {
+		c := int(j.next.Add(1) - 1)
+		if c >= j.chunks {
+			return
+		}
+		j.fn(c, c*j.n/j.chunks, (c+1)*j.n/j.chunks)
+		j.done.Add(1)
+	}
 }
 
 var (
 	parallelActive atomic.Bool
+	current        atomic.Pointer[job] // the latest job; the pool runs each at most once per goroutine
+	sleepers       atomic.Int32        // pool goroutines parked on wake
+	wake           = make(chan struct{}, 256)
 	poolMu         sync.Mutex
 	poolStarted    int
-	poolTasks      = make(chan poolTask, 64)
 )
 
+// wakeSleepers hands a token to each parked pool goroutine (a spare token
+// only makes one look at current once more and park again).
+func wakeSleepers() {
+	for k := sleepers.Load(); k > 0; k-- {
+		select {
+		case wake <- struct{}{}:
+		default:
+			return
+		}
+	}
+}
+
 // startPool makes sure at least n pool goroutines are running. A pool
-// goroutine that finishes a task polls for the next one for about spinFor
-// before it blocks: the ops of a training step are tens of microseconds
-// apart and long, and waking a parked goroutine takes about as long as a
-// small op (measured: with blocking only, two workers ran the DARTS browser
-// step no faster than one, the caller taking every chunk before the pool
-// woke up).
+// goroutine that finishes a job watches current for the next one for about
+// spinFor before it parks: the ops of a training step are tens of
+// microseconds apart and short, and waking a parked goroutine takes about as
+// long as a small op (measured: with blocking only, two workers ran the DARTS
+// browser step no faster than one, the caller taking every chunk before the
+// pool woke up).
 func startPool(n int) {
 	poolMu.Lock()
 	for ; poolStarted < n; poolStarted++ {
-		go func() {
-			for {
-				t, ok := pollTask()
-				if !ok {
-					t = <-poolTasks
-				}
-				t.run()
-				t.wg.Done()
-			}
-		}()
+		go poolLoop(poolStarted)
 	}
 	poolMu.Unlock()
 }
@@ -123,18 +143,28 @@ func startPool(n int) {
 // spinFor bounds how long a pool goroutine polls for work before parking.
 const spinFor = 200 * time.Microsecond
 
-func pollTask() (poolTask, bool) {
-	start := time.Now()
+func poolLoop(id int) {
+	var last *job
+	idle := time.Now()
 	for i := 0; ; i++ {
-		select {
-		case t := <-poolTasks:
-			return t, true
-		default:
+		if j := current.Load(); j != last {
+			last = j
+			if j != nil && id < j.helpers {
+				j.run()
+			}
+			idle, i = time.Now(), 0
+			continue
+		}
+		if i%16 == 15 && time.Since(idle) > spinFor {
+			sleepers.Add(1)
+			if current.Load() == last { // else a job came after the check above
+				<-wake
+			}
+			sleepers.Add(-1)
+			idle, i = time.Now(), 0
+			continue
 		}
 		runtime.Gosched() // with fewer Ps than workers, let the others run
-		if i%16 == 15 && time.Since(start) > spinFor {
-			return poolTask{}, false
-		}
 	}
 }
 
