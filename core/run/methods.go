@@ -192,13 +192,29 @@ func (s *Sampler) Step() (search.Event, error) {
 	return ev, err
 }
 
+// samplerState is the checkpoint of a Sampler.
+type samplerState struct {
+	Searcher []byte
+	Best     string // the best architecture whose cells were last sent
+}
+
 // MarshalBinary implements encoding.BinaryMarshaler.
-func (s *Sampler) MarshalBinary() ([]byte, error) { return marshal(s.Searcher) }
+func (s *Sampler) MarshalBinary() ([]byte, error) {
+	b, err := marshal(s.Searcher)
+	if err != nil {
+		return nil, err
+	}
+	return state.Encode(samplerState{Searcher: b, Best: s.best})
+}
 
 // UnmarshalBinary implements encoding.BinaryUnmarshaler.
 func (s *Sampler) UnmarshalBinary(b []byte) error {
-	s.best = "" // the first event after a resume carries the best cells again
-	return unmarshal(s.Searcher, b)
+	var st samplerState
+	if err := state.Decode(b, "sampling search", &st); err != nil {
+		return err
+	}
+	s.best = st.Best
+	return unmarshal(s.Searcher, st.Searcher)
 }
 
 // Layout returns the decision layout of the space.
