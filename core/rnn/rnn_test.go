@@ -107,6 +107,7 @@ func TestParamCount(t *testing.T) {
 	m, err := rnn.New(rnn.Config{Vocab: v, Hidden: h}, &g, tensor.NewRNG(1))
 	require.NoError(t, err)
 	assert.Equal(t, want, m.NumParams())
+	assert.Equal(t, want, m.Cfg.NumParams())
 	// search sizes (train_search.py: emsize = nhid = 300) with α apart
 	s, err := rnn.New(rnn.Config{Vocab: v, Hidden: 300, Steps: steps}, nil, tensor.NewRNG(1))
 	require.NoError(t, err)
