@@ -118,9 +118,12 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		acc := newSlotAcc(buf, per)
 		pwT := kernels.NewPointwise(wpw.Data(), f, c, true) // dd = Wᵀ·dz
 		kernels.Parallel(n, func(wk, lo, hi int) {
-			b := acc.slot(wk) // clears the accumulators and the planes' borders
+			b := acc.mark(wk)
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
 			d, dz, dd, planes := b[:c*ohw], b[c*ohw:(c+f)*ohw], b[(c+f)*ohw:(2*c+f)*ohw], b[(2*c+f)*ohw:]
+			clear(accD)
+			clear(accP)
+			clear(planes)
 			for i := lo; i < hi; i++ {
 				xi := x.Data()[i*c*hw : (i+1)*c*hw]
 				bnGradImage(dz, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
