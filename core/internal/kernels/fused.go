@@ -17,7 +17,7 @@ func DepthwiseReLU(x, w []float32, c int, g Geom, y []float32) {
 }
 
 // deinterleaveReLU2Impl, when the CPU has one, vectorises the stride-2
-// layout of a rectified row (fast_amd64.go).
+// layout of a rectified row (planar_amd64.go).
 var deinterleaveReLU2Impl func(x, e, o []float32) int
 
 // rowsReLUImpl and rowsMaskedAddImpl, when the CPU has them, run the
@@ -28,7 +28,7 @@ var (
 )
 
 // interleaveMaskedAdd2Impl, when the CPU has one, vectorises the stride-2
-// masked fold-back (fast_amd64.go).
+// masked fold-back (planar_amd64.go).
 var interleaveMaskedAdd2Impl func(e, o, x, dx []float32) int
 
 // PlanarLen returns the length of one channel's plane in the layout that
@@ -273,7 +273,7 @@ func (p *Pointwise) Apply(x []float32, n int, y []float32) {
 // PointwiseSlack is how far past its end Pointwise.Apply may read x.
 const PointwiseSlack = flatNR
 
-// pointwiseFast is Apply's SIMD driver (pointwise_amd64.go), when the CPU has one.
+// pointwiseFast is Apply's SIMD driver (fused_amd64.go), when the CPU has one.
 var pointwiseFast func(A *flatA, x []float32, boff []int, n int, y []float32)
 
 // Release returns the prepared buffers to the scratch pool.
