@@ -188,9 +188,11 @@ func (p *planar) gatherDx(corr corrFunc, wc, q, dbuf, ws []float32) {
 	}
 }
 
-// Corr computes the flat correlation out[j] = Σ_t w[t]·in[j+off[t]] for j in
-// [0, len(out)), taps summed in order from zero (one rounding per multiply
-// and per add: the fast and generic versions agree exactly).
+// Corr computes the flat correlation, taps summed in order from zero (one
+// rounding per multiply and per add: the fast and generic versions agree
+// exactly):
+//
+//	out[j] = Σ_{t<len(w)} w[t]·in[j+off[t]]    for j < len(out)
 func Corr(out, in, w []float32, off []int) { corrImpl(out, in, w, off) }
 
 // corrFunc is the signature of Corr's implementations.
@@ -329,8 +331,10 @@ func getArgScratch(n int) *[]int32 {
 	return &a
 }
 
-// MaxTaps computes out[j] = max_t in[j+off[t]] and arg[j] = the first t
-// reaching it (strictly greater wins), for j in [0, len(out)).
+// MaxTaps computes the maximum over the taps and the first tap reaching it
+// (strictly greater wins):
+//
+//	out[j] = max_t in[j+off[t]];  arg[j] = min{t : in[j+off[t]] = out[j]}    for j < len(out)
 func MaxTaps(out []float32, arg []int32, in []float32, off []int) { maxTapsImpl(out, arg, in, off) }
 
 var maxTapsImpl = maxTapsGeneric
@@ -440,7 +444,9 @@ func Im2colFlat(x []float32, c int, g Geom, col []float32) {
 }
 
 // Col2imFlat is the adjoint of Im2colFlat: dx (C×H×W) += the image part of
-// Σ_rows dcol scattered back to the padded planes.
+// Σ_rows dcol scattered back to the padded planes:
+//
+//	padded_c[j + kh·DH·(W+2PW) + kw·DW] += dcol[(c·KH+kh)·KW+kw][j]    for j < n′; dx[c] += the image part of padded_c
 func Col2imFlat(dcol []float32, c int, g Geom, dx []float32) {
 	p := planFor(g)
 	s := getPlanarScratch(p, false)
@@ -457,7 +463,9 @@ func Col2imFlat(dcol []float32, c int, g Geom, dx []float32) {
 }
 
 // ExtractFlat copies rows planes of flat outputs (n′ = FlatCols(g) apart)
-// into y (rows×OH×OW).
+// into y (rows×OH×OW), dropping the junk columns:
+//
+//	y[r][oh][ow] = yflat[r·n′ + oh·(W+2PW) + ow]
 func ExtractFlat(yflat []float32, rows int, g Geom, y []float32) {
 	p := planFor(g)
 	ohw := p.oh * p.ow
@@ -467,7 +475,9 @@ func ExtractFlat(yflat []float32, rows int, g Geom, y []float32) {
 }
 
 // SpreadFlat is the adjoint layout of ExtractFlat: dyflat (rows×n′) gets dy
-// (rows×OH×OW) with zero junk columns.
+// (rows×OH×OW) with zero junk columns:
+//
+//	dyflat[r·n′ + oh·(W+2PW) + ow] = dy[r][oh][ow];  every other element 0
 func SpreadFlat(dy []float32, rows int, g Geom, dyflat []float32) {
 	p := planFor(g)
 	ohw, ow, pcw := p.oh*p.ow, p.ow, p.pcw

@@ -210,7 +210,9 @@ func (fc *FlatConv) Backward(x, dy, dx, dw, db []float32) {
 
 var flatZeroOff = [1]int{0}
 
-// ConvFlatForward is FlatConv.Forward for one image with w prepared on the fly.
+// ConvFlatForward is FlatConv.Forward for one image with w prepared on the fly:
+//
+//	y[f][oh][ow] = b[f] + Σ_{c,kh,kw} w[f][c][kh][kw] · x[c][oh−PH+kh·DH][ow−PW+kw·DW]
 func ConvFlatForward(x, w, b []float32, c, f int, g Geom, y []float32) {
 	fc := NewFlatConv(w, c, f, g, false)
 	defer fc.Release()
@@ -218,7 +220,12 @@ func ConvFlatForward(x, w, b []float32, c, f int, g Geom, y []float32) {
 }
 
 // ConvFlatBackward is FlatConv.Backward for one image (no bias gradient)
-// with w prepared on the fly.
+// with w prepared on the fly:
+//
+//	dw[f][c][kh][kw] += Σ_{oh,ow} dy[f][oh][ow] · x[c][ih][iw]
+//	dx[c][ih][iw]    += Σ_{f,kh,kw} w[f][c][kh][kw] · dy[f][oh][ow]
+//
+// with ih = oh−PH+kh·DH, iw = ow−PW+kw·DW inside the image.
 func ConvFlatBackward(x, w, dy []float32, c, f int, g Geom, dx, dw []float32) {
 	fc := NewFlatConv(w, c, f, g, dx != nil)
 	defer fc.Release()
