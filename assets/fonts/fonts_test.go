@@ -42,3 +42,17 @@ func TestSubsetCoversUI(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "PlaygroundGothic", name, "NanumGothic is a Reserved Font Name: the subset must be renamed")
 }
+
+// The lecture's formulas (and any new Korean string) must not need a font
+// change: the subset holds the math symbols and sub/superscripts below and
+// every Hangul syllable of a sample spread over the KS X 1001 rows.
+func TestSubsetCoversFormulas(t *testing.T) {
+	f, err := sfnt.Parse(fonts.TTF)
+	require.NoError(t, err)
+	var buf sfnt.Buffer
+	for _, r := range "∇αξηθλΣ≈′←→−·⋅²³₀₁₂₃₄₅₆₇₈₉ₖₜōŌ≤≥∞×" + "가각갉뀨냠돼릭뮌밝뺑섞숯엎웰좇짹춥켱퉤펑흐힝" {
+		g, err := f.GlyphIndex(&buf, r)
+		require.NoError(t, err)
+		assert.NotZero(t, g, "no glyph for %q (U+%04X): run assets/fonts/make-subset.sh", r, r)
+	}
+}

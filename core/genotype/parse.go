@@ -218,21 +218,10 @@ func (p *parser) edge(node int) (Edge, error) {
 	if err := p.want('('); err != nil {
 		return Edge{}, err
 	}
-	q := p.peek()
-	if q != '\'' && q != '"' || p.i >= len(p.s) {
-		return Edge{}, p.errf(p.i, "want quoted op name got %s", p.got())
+	name, at, err := p.quoted()
+	if err != nil {
+		return Edge{}, err
 	}
-	at := p.i
-	p.i++
-	start := p.i
-	for p.i < len(p.s) && p.s[p.i] != q && p.s[p.i] != '\n' {
-		p.i++
-	}
-	if p.i >= len(p.s) || p.s[p.i] != q {
-		return Edge{}, p.errf(at, "unterminated op name")
-	}
-	name := p.s[start:p.i]
-	p.i++
 	op, err := ParsePrimitive(name)
 	if err != nil {
 		return Edge{}, p.errf(at, "unknown op %q", name)
@@ -252,6 +241,25 @@ func (p *parser) edge(node int) (Edge, error) {
 		return Edge{}, err
 	}
 	return Edge{op, in}, nil
+}
+
+// quoted reads a single- or double-quoted op name and returns it with its offset.
+func (p *parser) quoted() (string, int, error) {
+	q := p.peek()
+	if q != '\'' && q != '"' || p.i >= len(p.s) {
+		return "", p.i, p.errf(p.i, "want quoted op name got %s", p.got())
+	}
+	at := p.i
+	p.i++
+	start := p.i
+	for p.i < len(p.s) && p.s[p.i] != q && p.s[p.i] != '\n' {
+		p.i++
+	}
+	if p.i >= len(p.s) || p.s[p.i] != q {
+		return "", at, p.errf(at, "unterminated op name")
+	}
+	p.i++
+	return p.s[start : p.i-1], at, nil
 }
 
 // concat := "[" int {"," int} [","] "]" | "range" "(" int "," int [","] ")"

@@ -1,6 +1,7 @@
 package nn_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,6 +17,9 @@ import (
 type gradCase struct {
 	name  string
 	setup func(rng *tensor.RNG) (f func(tp *autograd.Tape) *autograd.Var, wrt []*autograd.Var)
+	// premise, if set, checks after setup what the case relies on (inputs
+	// off the kinks of the ops inside it).
+	premise func(t *testing.T)
 }
 
 func runGradCases(t *testing.T, cases []gradCase) {
@@ -23,9 +27,14 @@ func runGradCases(t *testing.T, cases []gradCase) {
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f, wrt := tc.setup(tensor.NewRNG(uint64(100 + i)))
+			if tc.premise != nil {
+				tc.premise(t)
+			}
 			require.NotEmpty(t, wrt)
 			res := autograd.CheckGrad(f, wrt, gradEps, uint64(7+i))
+			t.Logf("%v", res)
 			assert.Less(t, res.MaxErr, gradTol, "%s: %v", tc.name, res)
+			assert.Less(t, res.NormErr, gradNormTol, "%s: %v", tc.name, res)
 		})
 	}
 }
@@ -167,68 +176,68 @@ func TestOpGrad(t *testing.T) {
 		bnCase("BatchNorm_train_plain", true, false),
 		bnCase("BatchNorm_eval_affine", false, true),
 		bnCase("BatchNorm_eval_plain", false, false),
-		{"ReLU", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "ReLU", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(awayFromZero(rng, 2, 3, 5, 5), "x")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.ReLU(tp, x) }, []*autograd.Var{x}
 		}},
-		{"GlobalAvgPool", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "GlobalAvgPool", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 3, 5, 5), "x")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.GlobalAvgPool(tp, x) }, []*autograd.Var{x}
 		}},
-		{"Linear_2D", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Linear_2D", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 5), "x")
 			w, b := param(uniform(rng, -1, 1, 3, 5), "w"), param(uniform(rng, -1, 1, 3), "b")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Linear(tp, x, w, b) }, []*autograd.Var{x, w, b}
 		}},
-		{"Linear_2D_nobias", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Linear_2D_nobias", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 3, 4), "x")
 			w := param(uniform(rng, -1, 1, 2, 4), "w")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Linear(tp, x, w, nil) }, []*autograd.Var{x, w}
 		}},
-		{"Linear_4D_Cx1x1", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Linear_4D_Cx1x1", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 3, 1, 1), "x")
 			w, b := param(uniform(rng, -1, 1, 4, 3), "w"), param(uniform(rng, -1, 1, 4), "b")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Linear(tp, x, w, b) }, []*autograd.Var{x, w, b}
 		}},
-		{"Linear_4D_flatten", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Linear_4D_flatten", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 3, 2, 2), "x")
 			w, b := param(uniform(rng, -1, 1, 4, 12), "w"), param(uniform(rng, -1, 1, 4), "b")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Linear(tp, x, w, b) }, []*autograd.Var{x, w, b}
 		}},
-		{"Softmax", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Softmax", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -2, 2, 3, 5), "x")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Softmax(tp, x) }, []*autograd.Var{x}
 		}},
-		{"CrossEntropy", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "CrossEntropy", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			z := param(uniform(rng, -3, 3, 4, 5), "logits")
 			labels := []int32{0, 4, 2, 2}
 			return func(tp *autograd.Tape) *autograd.Var { return nn.CrossEntropy(tp, z, labels) }, []*autograd.Var{z}
 		}},
-		{"CrossEntropy_large_logits", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "CrossEntropy_large_logits", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			z := param(uniform(rng, 998, 1002, 3, 4), "logits")
 			labels := []int32{1, 3, 0}
 			return func(tp *autograd.Tape) *autograd.Var { return nn.CrossEntropy(tp, z, labels) }, []*autograd.Var{z}
 		}},
-		{"Concat", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Concat", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			a, b, c := param(uniform(rng, -1, 1, 2, 1, 5, 5), "a"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "b"), param(uniform(rng, -1, 1, 2, 2, 5, 5), "c")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Concat(tp, a, b, c) }, []*autograd.Var{a, b, c}
 		}},
-		{"Concat_fanout", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Concat_fanout", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			a, b := param(uniform(rng, -1, 1, 2, 3, 5, 5), "a"), param(uniform(rng, -1, 1, 2, 2, 5, 5), "b")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Concat(tp, a, b, a) }, []*autograd.Var{a, b}
 		}},
-		{"Add_fanout", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Add_fanout", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			a, b := param(uniform(rng, -1, 1, 2, 3, 5, 5), "a"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "b")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Add(tp, a, b, a) }, []*autograd.Var{a, b}
 		}},
-		{"WeightedSum_rows_and_none", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "WeightedSum_rows_and_none", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			w := param(uniform(rng, -1, 1, 3, 4), "w")
 			a, c, d := param(uniform(rng, -1, 1, 2, 3, 5, 5), "a"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "c"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "d")
 			return func(tp *autograd.Tape) *autograd.Var {
 				return nn.WeightedSum(tp, w, 1, []*autograd.Var{a, nil, c, d})
 			}, []*autograd.Var{w, a, c, d}
 		}},
-		{"MixedNode_edges_rows_none_shared", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "MixedNode_edges_rows_none_shared", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			w := param(uniform(rng, -1, 1, 4, 3), "w")
 			a, c, d := param(uniform(rng, -1, 1, 2, 3, 5, 5), "a"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "c"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "d")
 			return func(tp *autograd.Tape) *autograd.Var {
@@ -236,32 +245,32 @@ func TestOpGrad(t *testing.T) {
 				return nn.MixedNode(tp, w, []int{2, 0}, [][]*autograd.Var{{a, nil, c}, {d, a, nil}})
 			}, []*autograd.Var{w, a, c, d}
 		}},
-		{"Mask", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Mask", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 3, 5, 5), "x")
 			m := uniform(rng, -2, 2, 2, 3, 5, 5)
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Mask(tp, x, m) }, []*autograd.Var{x}
 		}},
-		{"Dropout_p0.3", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Dropout_p0.3", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 3, 5, 5), "x")
 			return func(tp *autograd.Tape) *autograd.Var {
 				return nn.Dropout(tp, x, 0.3, tensor.NewRNG(11), true) // re-seeded: same mask every call
 			}, []*autograd.Var{x}
 		}},
-		{"DropPath_p0.5", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "DropPath_p0.5", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 4, 3, 5, 5), "x")
 			return func(tp *autograd.Tape) *autograd.Var {
 				return nn.DropPath(tp, x, 0.5, tensor.NewRNG(3), true)
 			}, []*autograd.Var{x}
 		}},
-		{"Crop_1_1", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Crop_1_1", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 3, 6, 6), "x")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Crop(tp, x, 1, 1) }, []*autograd.Var{x}
 		}},
-		{"Crop_2_0", func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+		{name: "Crop_2_0", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			x := param(uniform(rng, -1, 1, 2, 3, 5, 5), "x")
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Crop(tp, x, 2, 0) }, []*autograd.Var{x}
 		}},
-		{"DARTS_mixed_op_softmax_alpha", dartsMixedOp},
+		{name: "DARTS_mixed_op_softmax_alpha", setup: dartsMixedOp},
 	}
 	runGradCases(t, cases)
 }
@@ -333,18 +342,20 @@ func TestZeroHasNoGradient(t *testing.T) {
 // blockCase runs a module in training (or eval) mode; the leaves are x and
 // every parameter of the module.
 func blockCase(name string, training bool, c, h int, xs func(rng *tensor.RNG, shape ...int) *tensor.Tensor, mk func(rng *tensor.RNG) nn.Module) gradCase {
+	var m nn.Module
+	var x *autograd.Var
 	return gradCase{name: name, setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
-		m := mk(rng)
+		m = mk(rng)
 		if !training { // non-trivial running statistics
 			for _, b := range m.(interface{ Buffers() []*tensor.Tensor }).Buffers() {
 				rng.Uniform(b, 0.5, 1.5)
 			}
 		}
-		x := param(xs(rng, 2, c, h, h), "x")
+		x = param(xs(rng, 2, c, h, h), "x")
 		return func(tp *autograd.Tape) *autograd.Var {
 			return m.Forward(&nn.Ctx{Tape: tp, Training: training}, x)
 		}, append([]*autograd.Var{x}, m.Params()...)
-	}}
+	}, premise: func(t *testing.T) { requireOffKinks(t, m, x, training) }}
 }
 
 func TestBlockGrad(t *testing.T) {
@@ -353,9 +364,11 @@ func TestBlockGrad(t *testing.T) {
 		blockCase("ReLUConvBN_3x3_affine", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.ReLUConvBN(r, 3, 4, 3, 1, 1, true) }),
 		blockCase("ReLUConvBN_1x1_plain", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.ReLUConvBN(r, 3, 4, 1, 1, 0, false) }),
 		blockCase("ReLUConvBN_eval", false, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.ReLUConvBN(r, 3, 4, 3, 1, 1, true) }),
-		blockCase("SepConv_3x3", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.SepConv(r, 3, 3, 3, 1, 1, true) }),
-		blockCase("SepConv_3x3_s2_plain", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.SepConv(r, 3, 4, 3, 2, 1, false) }),
-		blockCase("SepConv_5x5", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.SepConv(r, 3, 3, 5, 1, 2, true) }),
+		blockCase("SepConv_3x3", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return offKinks(nn.SepConv(r, 3, 3, 3, 1, 1, true)) }),
+		// affine so that offKinks can move its inner ReLU's input off 0 (the
+		// plain BN output x̂ has values near 0 in every channel)
+		blockCase("SepConv_3x3_s2", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return offKinks(nn.SepConv(r, 3, 4, 3, 2, 1, true)) }),
+		blockCase("SepConv_5x5", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return offKinks(nn.SepConv(r, 3, 3, 5, 1, 2, true)) }),
 		blockCase("DilConv_3x3", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.DilConv(r, 3, 3, 3, 1, 2, 2, true) }),
 		blockCase("DilConv_5x5_s2", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.DilConv(r, 3, 3, 5, 2, 4, 2, false) }),
 		blockCase("ConvPair_1x7_7x1_s2", true, 3, 5, az, func(r *tensor.RNG) nn.Module { return nn.ConvPair(r, 3, 7, 2, true) }),
@@ -363,14 +376,57 @@ func TestBlockGrad(t *testing.T) {
 		blockCase("FactorizedReduce_affine", true, 3, 6, az, func(r *tensor.RNG) nn.Module { return nn.NewFactorizedReduce(r, 3, 4, true) }),
 		blockCase("FactorizedReduce_plain", true, 3, 6, az, func(r *tensor.RNG) nn.Module { return nn.NewFactorizedReduce(r, 3, 6, false) }),
 		blockCase("Seq_conv_bn_relu_avgpool_dense", true, 3, 5, az, func(r *tensor.RNG) nn.Module {
-			return nn.Seq{nn.NewConv(r, 3, 4, 3, 3, nn.Square(1, 1, 1, 1), true), nn.NewBN(4, true), nn.Relu{},
-				nn.Pool{K: 3, Stride: 2, Pad: 1}, gapModule{}, nn.NewDense(r, 4, 2)}
+			return offKinks(nn.Seq{nn.NewConv(r, 3, 4, 3, 3, nn.Square(1, 1, 1, 1), true), nn.NewBN(4, true), nn.Relu{},
+				nn.Pool{K: 3, Stride: 2, Pad: 1}, gapModule{}, nn.NewDense(r, 4, 2)})
 		}),
 		blockCase("Seq_maxpool_identity", true, 3, 5, distinct, func(r *tensor.RNG) nn.Module {
 			return nn.Seq{nn.Pool{Max: true, K: 3, Stride: 1, Pad: 1}, nn.Identity{}}
 		}),
 	}
 	runGradCases(t, cases)
+}
+
+// offKinks sets, for every affine BN that feeds a ReLU in s, β = +5 on even
+// channels and −5 on odd ones (γ = 1): the BN output x̂ + β of a 50-value
+// channel (|x̂| ≤ 7, in practice < 4) stays well away from 0, so the ReLU after it is either on or off
+// for the whole channel and no central difference straddles its kink (a
+// kink inside ±eps makes the numerical derivative wrong, not the backward).
+// Both an active and a dead channel are kept, so the ReLU mask is exercised.
+func offKinks(s nn.Seq) nn.Seq {
+	for i := 0; i+1 < len(s); i++ {
+		bn, ok := s[i].(*nn.BN)
+		if _, relu := s[i+1].(nn.Relu); !ok || !relu || bn.Beta == nil {
+			continue
+		}
+		for c := range bn.Beta.Value.Data {
+			bn.Beta.Value.Data[c] = 5 * float32(1-2*(c%2))
+		}
+	}
+	return s
+}
+
+// requireOffKinks checks the premise of the gradient check of a Seq m on x:
+// every input of a ReLU inside m (after its first layer) is at least 0.5
+// away from 0, far more than the eps·(sensitivity) a single perturbation
+// moves it. A first-layer ReLU sees x itself (awayFromZero keeps it off).
+func requireOffKinks(t *testing.T, m nn.Module, x *autograd.Var, training bool) {
+	s, ok := m.(nn.Seq)
+	if !ok {
+		return
+	}
+	for i := 1; i < len(s); i++ {
+		if _, relu := s[i].(nn.Relu); !relu {
+			continue
+		}
+		tp := autograd.NewTape()
+		tp.SetNoGrad(true)
+		y := s[:i].Forward(&nn.Ctx{Tape: tp, Training: training}, x)
+		small := math.Inf(1)
+		for _, v := range y.Data() {
+			small = math.Min(small, math.Abs(float64(v)))
+		}
+		require.Greater(t, small, 0.5, "ReLU %d of the block sees a value near its kink", i)
+	}
 }
 
 // gapModule wraps GlobalAvgPool as a module (nn has no such module).

@@ -284,6 +284,17 @@ func TestLinearHand(t *testing.T) {
 	assert.InDeltaSlice(t, []float32{2, 2, 2, 2}, x.Grad.Data, 1e-6)
 	assert.InDeltaSlice(t, []float32{4, 1, 4, 1, 4, 1}, w.Grad.Data, 1e-6)
 	assert.InDeltaSlice(t, []float32{2, 2, 2}, b.Grad.Data, 1e-6)
+
+	// Non-constant dy = [1 2 3; −1 0 2] (dy = 1 weighs every term the same):
+	// dx = dy·w: row 0 = 1·(1,0) + 2·(0,1) + 3·(1,1) = (4, 5); row 1 = −1·(1,0) + 2·(1,1) = (1, 2).
+	// dw = dyᵀ·x: f0 = 1·(1,2) − 1·(3,−1) = (−2, 3); f1 = 2·(1,2) = (2, 4); f2 = 3·(1,2) + 2·(3,−1) = (9, 4).
+	// db = Σₙ dy = (0, 2, 5).
+	autograd.ZeroGrads([]*autograd.Var{x, w, b})
+	tp.Reset()
+	tp.BackwardWith(nn.Linear(tp, x, w, b), tensor.FromData([]float32{1, 2, 3, -1, 0, 2}, 2, 3))
+	assert.InDeltaSlice(t, []float32{4, 5, 1, 2}, x.Grad.Data, 1e-6)
+	assert.InDeltaSlice(t, []float32{-2, 3, 2, 4, 9, 4}, w.Grad.Data, 1e-6)
+	assert.InDeltaSlice(t, []float32{0, 2, 5}, b.Grad.Data, 1e-6)
 }
 
 func TestDropHand(t *testing.T) {

@@ -7,11 +7,17 @@ import (
 	"github.com/nasplayground/nas/core/tensor"
 )
 
-// Gradient-check settings of STYLE.md §3.6: central differences with eps 1e-3,
-// error |a−n| / max(1, |a|+|n|) below 1e-2.
+// Gradient-check settings (autograd.CheckGrad): Richardson-extrapolated
+// central differences with steps 1e-2 and 5e-3 (inputs are kept ≥ 0.1 from
+// ReLU kinks and ≥ 0.02 apart under max-pool, so no step crosses a kink).
+// Measured on every case here, the honest errors are ≤ 2.2e-3 (element) and
+// ≤ 6.3e-4 (norm): float32 rounding of the forward. A backward scaled by
+// 1.01 gives norm ≈ 1e-2, so gradNormTol fails it with margin on both sides
+// (scripts/gradscale.sh proves it op by op).
 const (
-	gradEps = 1e-3
-	gradTol = 1e-2
+	gradEps     = 1e-2
+	gradTol     = 1e-2
+	gradNormTol = 4e-3
 )
 
 // uniform returns a tensor of the given shape with values U(lo, hi).

@@ -47,17 +47,29 @@ type Event struct {
 	AlphaReduce [][]float64 `json:"alpha_reduce,omitempty"`
 	Ops         []string    `json:"ops,omitempty"`
 	Genotype    string      `json:"genotype,omitempty"` // DARTS text format, or NB201 arch string
+	// Cells of Genotype (or of BestArch for sampling methods on the DARTS
+	// space) as (from, to, op) edges, so a view draws them without parsing.
+	Normal []CellEdge `json:"normal_edges,omitempty"`
+	Reduce []CellEdge `json:"reduce_edges,omitempty"`
+	// Classes names the data set's classes (epoch events and a run's first event).
+	Classes []string `json:"classes,omitempty"`
 
 	// Sampling strategies (RL, ENAS, evolution, random).
-	Arch     string      `json:"arch,omitempty"`     // the sampled/evaluated architecture
-	Reward   float64     `json:"reward,omitempty"`   // reward of this sample (val acc, fraction or percent as Space defines)
-	Baseline float64     `json:"baseline,omitempty"` // moving-average baseline (REINFORCE)
-	Best     float64     `json:"best,omitempty"`     // best reward so far
-	BestArch string      `json:"best_arch,omitempty"`
-	Probs    [][]float64 `json:"probs,omitempty"`   // controller distribution per decision
-	Choices  []int       `json:"choices,omitempty"` // decision taken per decision
-	Entropy  float64     `json:"entropy,omitempty"`
-	LogProb  float64     `json:"log_prob,omitempty"`
+	Arch     string  `json:"arch,omitempty"`     // the sampled/evaluated architecture
+	Reward   float64 `json:"reward,omitempty"`   // reward of this sample (val acc, fraction or percent as Space defines)
+	Baseline float64 `json:"baseline,omitempty"` // moving-average baseline (REINFORCE)
+	// Predicted is the surrogate's prediction of Reward made before the
+	// architecture was evaluated (PNAS), in the units of Reward.
+	Predicted float64     `json:"predicted,omitempty"`
+	Best      float64     `json:"best,omitempty"` // best reward so far
+	BestArch  string      `json:"best_arch,omitempty"`
+	Probs     [][]float64 `json:"probs,omitempty"`   // controller distribution per decision
+	Choices   []int       `json:"choices,omitempty"` // decision taken per decision
+	Entropy   float64     `json:"entropy,omitempty"`
+	LogProb   float64     `json:"log_prob,omitempty"`
+	// Decisions is the layout of the sampled space (what each decision
+	// chooses among, by name); set on a sampling run's first event.
+	Decisions []Decision `json:"decisions,omitempty"`
 
 	// Timing.
 	Images       int     `json:"images,omitempty"`       // images processed by this step

@@ -3,16 +3,12 @@ package train
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/nasplayground/nas/core/data"
 	"github.com/nasplayground/nas/core/optim"
 	"github.com/nasplayground/nas/core/search"
-)
-
-// checkpointMagic starts every checkpoint file; the version follows it.
-const (
-	checkpointMagic   = "NASPLAYGROUND-TRAIN-CKPT"
-	checkpointVersion = 1
+	"github.com/nasplayground/nas/core/state"
 )
 
 // Checkpoint is everything a run needs to continue exactly where it stopped:
@@ -39,7 +35,7 @@ func (t *Trainer) Checkpoint() *Checkpoint {
 	ck := &Checkpoint{Config: t.cfg, SGD: t.opt.State(), Loader: t.loader.State(),
 		Step: t.step, Epoch: t.epoch, EpochPending: t.epochPending,
 		EpochLoss: t.epochLoss, EpochAcc: t.epochAcc, EpochN: t.epochN, Elapsed: t.Elapsed(),
-		Epochs: append([]search.Event(nil), t.epochs...), Weights: CopyValues(t.params), Buffers: CopyTensors(t.Net.Buffers())}
+		Epochs: append([]search.Event(nil), t.epochs...), Weights: state.CopyValues(t.params), Buffers: state.CopyTensors(t.Net.Buffers())}
 	ck.RNG, _ = t.rng.MarshalBinary()
 	return ck
 }
@@ -50,41 +46,67 @@ func Resume(ck *Checkpoint, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Restore(Values(t.params), ck.Weights, "weight"); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+	return t, t.restore(ck)
+}
+
+// restore sets t, built by New with ck.Config, to the state of ck.
+func (t *Trainer) restore(ck *Checkpoint) error {
+	if err := state.Restore(state.Values(t.params), ck.Weights, "weight"); err != nil {
+		return fmt.Errorf("train: %w", err)
 	}
-	if err := Restore(TensorData(t.Net.Buffers()), ck.Buffers, "BN buffer"); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+	if err := state.Restore(state.TensorData(t.Net.Buffers()), ck.Buffers, "BN buffer"); err != nil {
+		return fmt.Errorf("train: %w", err)
 	}
 	if err := t.opt.SetState(ck.SGD); err != nil {
-		return nil, err
+		return err
 	}
 	if err := t.loader.Restore(ck.Loader); err != nil {
-		return nil, fmt.Errorf("train: checkpoint does not fit this data set: %w", err)
+		return fmt.Errorf("train: checkpoint does not fit this data set: %w", err)
 	}
 	if err := t.rng.UnmarshalBinary(ck.RNG); err != nil {
-		return nil, fmt.Errorf("train: checkpoint RNG: %w", err)
+		return fmt.Errorf("train: checkpoint RNG: %w", err)
 	}
 	t.step, t.epoch, t.epochPending = ck.Step, ck.Epoch, ck.EpochPending
 	t.epochLoss, t.epochAcc, t.epochN = ck.EpochLoss, ck.EpochAcc, ck.EpochN
 	t.elapsedPrev = ck.Elapsed
+	t.started = time.Now()
 	t.epochs = append([]search.Event(nil), ck.Epochs...)
 	if len(t.epochs) > 0 {
 		t.last = t.epochs[len(t.epochs)-1]
 	}
 	t.done = t.epoch >= t.cfg.Epochs
-	return t, nil
+	return nil
 }
 
-// WriteCheckpoint encodes ck (magic, version, gob).
+// MarshalBinary encodes the training state (core/run's checkpoints); it
+// refuses a state holding NaN or ±Inf.
+func (t *Trainer) MarshalBinary() ([]byte, error) {
+	ck := t.Checkpoint()
+	if err := state.Finite("train: weight", ck.Weights, ck.Buffers); err != nil {
+		return nil, err
+	}
+	return state.Encode(ck)
+}
+
+// UnmarshalBinary restores a state saved by MarshalBinary into a trainer
+// built by New with the same configuration and data.
+func (t *Trainer) UnmarshalBinary(b []byte) error {
+	ck := new(Checkpoint)
+	if err := state.Decode(b, "train", ck); err != nil {
+		return err
+	}
+	return t.restore(ck)
+}
+
+// WriteCheckpoint encodes ck in core/state's format (kind "train").
 func WriteCheckpoint(w io.Writer, ck *Checkpoint) error {
-	return WriteState(w, checkpointMagic, checkpointVersion, ck)
+	return state.Write(w, "train", ck)
 }
 
 // ReadCheckpoint decodes a checkpoint written by WriteCheckpoint.
 func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 	ck := new(Checkpoint)
-	if err := ReadState(r, checkpointMagic, checkpointVersion, "training", ck); err != nil {
+	if err := state.Read(r, "train", ck); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	return ck, nil

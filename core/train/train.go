@@ -9,7 +9,7 @@ import (
 	"github.com/nasplayground/nas/core/autograd"
 	"github.com/nasplayground/nas/core/data"
 	"github.com/nasplayground/nas/core/genotype"
-	"github.com/nasplayground/nas/core/internal/kernels"
+	"github.com/nasplayground/nas/core/metric"
 	"github.com/nasplayground/nas/core/model"
 	"github.com/nasplayground/nas/core/nn"
 	"github.com/nasplayground/nas/core/optim"
@@ -130,7 +130,7 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 		}
 	}
 	if cfg.Threads > 0 {
-		kernels.SetWorkers(cfg.Threads)
+		nn.SetThreads(cfg.Threads)
 	}
 	classes := len(trainSet.Classes)
 	if classes == 0 {
@@ -219,11 +219,20 @@ func (t *Trainer) Step() (search.Event, error) {
 	logits, loss := t.loss(x, y)
 	lv := float64(loss.Value.Data[0])
 	if math.IsNaN(lv) || math.IsInf(lv, 0) {
-		return search.Event{}, fmt.Errorf("train: training loss is %v at epoch %d step %d", lv, t.epoch, t.step+1)
+		return search.Event{}, &search.NonFiniteError{What: "train: training loss", Value: lv, Epoch: t.epoch, Step: t.step + 1, Phase: search.PhaseWeights}
 	}
 	t.tape.Backward(loss)
+	// A finite loss can still have an overflowing gradient: its norm is
+	// checked before the update (ClipGradNorm leaves non-finite ones alone).
+	var g float64
 	if t.cfg.GradClip > 0 {
-		optim.ClipGradNorm(t.params, t.cfg.GradClip)
+		g = optim.ClipGradNorm(t.params, t.cfg.GradClip)
+	} else {
+		g = optim.GradNorm(t.params)
+	}
+	if math.IsNaN(g) || math.IsInf(g, 0) {
+		t.tape.Reset()
+		return search.Event{}, &search.NonFiniteError{What: "train: gradient norm", Value: g, Epoch: t.epoch, Step: t.step + 1, Phase: search.PhaseWeights}
 	}
 	t.opt.Step()
 	acc := nn.Accuracy(logits.Value, y)
@@ -305,7 +314,7 @@ func (t *Trainer) Evaluate(ds *data.Dataset, limit int) (loss, acc float64) {
 	if batch <= 0 {
 		batch = t.cfg.Batch
 	}
-	return Evaluate(t.Net.Logits, ds, batch, limit)
+	return metric.Evaluate(t.Net.Logits, ds, batch, limit)
 }
 
 // Snapshot returns copied plain data for a view.

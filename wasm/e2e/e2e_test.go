@@ -129,9 +129,13 @@ func TestPage(t *testing.T) {
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.UserDataDir(t.TempDir()),
+		// No UserDataDir: chromedp makes the profile folder itself and removes
+		// it only after the browser has exited and it has killed the children
+		// still using it (crashpad, zygote). A t.TempDir() here was removed by
+		// the test's cleanup while Chromium still wrote its profile: "unlinkat
+		// …/Default: directory not empty" failed a passing test under load.
 	)
-	defer acancel()
+	defer acancel() // cancels, then waits for the browser's exit and the profile's removal
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()
 

@@ -4,21 +4,14 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"runtime/debug"
 	"syscall/js"
 	"time"
 
-	"github.com/nasplayground/nas/core/nb201"
-	"github.com/nasplayground/nas/core/search"
-	"github.com/nasplayground/nas/wasm/engine/live"
+	"github.com/nasplayground/nas/core/nn"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/wasm/protocol"
 )
-
-// predictor is implemented by searchers that can show sample predictions (DARTS).
-type predictor interface {
-	Predictions(n int) []protocol.Prediction
-}
 
 // engine is the worker's state; every field is touched only from JS callbacks,
 // which Go's wasm runs one at a time.
@@ -27,10 +20,8 @@ type engine struct {
 	port      js.Value // MessageChannel port2: postMessage schedules the next slice
 	timer     js.Func
 	cmd       protocol.Command
-	s         search.Searcher
-	compare   *live.Compare
+	s         *run.Run
 	labels    *protocol.Labels // the rl scene's space
-	nb        *nb201.Table     // rl and compare scenes
 	pacer     *protocol.Pacer
 	running   bool
 	scheduled bool
@@ -41,7 +32,9 @@ func main() {
 	// Keep the worker's memory flat: the search's buffers are reused every step,
 	// so collect the little garbage early instead of letting the heap double.
 	debug.SetGCPercent(10)
+	nn.SetThreads(1) // Go wasm has no threads
 	e := &engine{self: js.Global(), pacer: protocol.NewPacer()}
+	current = e // replica.go
 	ch := js.Global().Get("MessageChannel").New()
 	e.port = ch.Get("port2")
 	ch.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {
@@ -84,13 +77,15 @@ func (e *engine) handle(raw string) {
 	switch c.Cmd {
 	case protocol.CmdStart:
 		e.cmd = c
-		e.s, e.compare, e.labels = nil, nil, nil
+		e.s, e.labels = nil, nil
 		e.pacer = protocol.NewPacer()
 		e.pacer.SetRate(c.Rate)
-		if err := e.build(c); err != nil {
+		s, err := build(c)
+		if err != nil {
 			e.fail(err)
 			return
 		}
+		e.s, e.labels, e.lastPreds = s, labels(s), time.Time{}
 		e.running = true
 		e.schedule(0)
 	case protocol.CmdPause:
@@ -116,49 +111,12 @@ func (e *engine) handle(raw string) {
 		e.snapshot()
 	case protocol.CmdReset:
 		e.running = false
-		e.s, e.compare = nil, nil
+		e.s = nil
 		e.pacer = protocol.NewPacer()
 		e.post(protocol.Message{Type: protocol.MsgSnapshot, Scene: e.cmd.Scene, Method: e.cmd.Method})
 	case protocol.CmdRate:
 		e.pacer.SetRate(c.Rate)
 	}
-}
-
-// build makes the searcher for a start command.
-func (e *engine) build(c protocol.Command) error {
-	switch c.Scene {
-	case protocol.SceneDARTS:
-		s, err := newDARTS(c)
-		if err != nil {
-			return err
-		}
-		e.s = s
-		e.lastPreds = time.Time{}
-		return nil
-	case protocol.SceneRL, protocol.SceneCompare:
-		if e.nb == nil {
-			t, err := nb201.Load()
-			if err != nil {
-				return err
-			}
-			e.nb = t
-		}
-		if c.Scene == protocol.SceneCompare {
-			cmp, err := live.NewCompare(nb201.Evaluator{Table: e.nb, Dataset: "cifar10"}, c.Seed, c.LR, max(1, c.Repeats), max(10, c.Samples))
-			if err != nil {
-				return err
-			}
-			e.compare, e.s = cmp, cmp
-			return nil
-		}
-		s, sp, err := e.newSampling(c)
-		if err != nil {
-			return err
-		}
-		e.s, e.labels = s, labelsOf(sp)
-		return nil
-	}
-	return fmt.Errorf("engine: scene %q has no engine (replay plays in the page)", c.Scene)
 }
 
 func (e *engine) schedule(wait time.Duration) {
@@ -205,13 +163,13 @@ func (e *engine) snapshot() {
 			m.Last = m.Events[n-1]
 		}
 	}
-	if e.compare != nil {
-		m.Curves = e.compare.Curves(100)
+	if e.s != nil {
+		m.Curves = curves(e.s)
+		if time.Since(e.lastPreds) > time.Second {
+			m.Preds = predictions(e.s, 8)
+			e.lastPreds = time.Now()
+		}
 	}
 	m.Labels = e.labels // every snapshot: the page may have reset its model
-	if p, ok := e.s.(predictor); ok && time.Since(e.lastPreds) > time.Second {
-		m.Preds = p.Predictions(8)
-		e.lastPreds = time.Now()
-	}
 	e.post(m)
 }

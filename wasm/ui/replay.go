@@ -1,44 +1,26 @@
 package ui
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/nasplayground/nas/core/run/events"
 	"github.com/nasplayground/nas/core/search"
 )
 
-// ParseEvents reads an events.jsonl (one search.Event per line, blank lines
-// ignored) as written by `nas search`. name labels errors.
+// ParseEvents reads an events.jsonl as written by `nas search` with the one
+// reader of `nas replay` (core/run/events.Read); name labels errors. A cut
+// last line is dropped (ReadEvents says so).
 func ParseEvents(name string, r io.Reader) ([]search.Event, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 16<<20) // α matrices make long lines
-	var evs []search.Event
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" {
-			continue
-		}
-		var ev search.Event
-		if err := json.Unmarshal([]byte(s), &ev); err != nil {
-			return evs, fmt.Errorf("%s:%d: %w", name, line, err)
-		}
-		if ev.Kind == "" {
-			return evs, fmt.Errorf("%s:%d: event has no \"kind\", want step|epoch|sample|done", name, line)
-		}
-		evs = append(evs, ev)
-	}
-	if err := sc.Err(); err != nil {
-		return evs, fmt.Errorf("%s:%d: %w", name, line+1, err)
-	}
-	if len(evs) == 0 {
-		return nil, fmt.Errorf("%s: no events", name)
-	}
-	return evs, nil
+	evs, _, err := events.Read(name, r)
+	return evs, err
+}
+
+// ReadEvents is ParseEvents with the note of a repaired file ("" if none).
+func ReadEvents(name string, r io.Reader) (evs []search.Event, repaired string, err error) {
+	return events.Read(name, r)
 }
 
 // Replay plays a recorded event list at Rate events per second.

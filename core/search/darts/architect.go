@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/nasplayground/nas/core/autograd"
-	"github.com/nasplayground/nas/core/internal/kernels"
 	"github.com/nasplayground/nas/core/optim"
 )
 
@@ -23,6 +22,9 @@ type Architect struct {
 	// AlphasOnly freezes w during the first-order α backward (dL/dw is not
 	// needed there); the reference computes it and throws it away.
 	AlphasOnly bool
+	// GradNorm is ‖dα‖ of the last step. A step whose loss or GradNorm is NaN
+	// or ±Inf is not applied: α and Adam's moments keep their values.
+	GradNorm float64
 
 	theta, grads [][]float32 // scratch: saved w, and a copy of ∇w
 }
@@ -51,9 +53,19 @@ func (a *Architect) StepFirstOrder(tp *autograd.Tape, val LossFn) float64 {
 		defer setRequires(a.Weights, true)
 	}
 	v, _ := gradOf(tp, val, a.Alphas)
-	a.Opt.Step()
+	a.step(v)
 	return v
 }
+
+// step applies Adam to α unless the loss or the α gradient is not finite.
+func (a *Architect) step(loss float64) {
+	a.GradNorm = optim.GradNorm(a.Alphas)
+	if finite(loss) && finite(a.GradNorm) {
+		a.Opt.Step()
+	}
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // StepSecondOrder takes one Adam step on α with the unrolled gradient
 //
@@ -73,18 +85,7 @@ func (a *Architect) StepSecondOrder(tp *autograd.Tape, train, val LossFn, eta fl
 	setRequires(a.Alphas, false)
 	gradOf(tp, train, a.Weights)
 	setRequires(a.Alphas, true)
-	// w′ = θ − η(μ·m + g + λθ)
-	for i, w := range a.Weights {
-		d := w.Value.Data
-		g := w.Grad.Data
-		for j := range d {
-			step := float64(g[j]) + a.WeightDecay*float64(a.theta[i][j])
-			if momentum != nil && momentum[i] != nil {
-				step += a.WeightMomentum * float64(momentum[i][j])
-			}
-			d[j] = float32(float64(a.theta[i][j]) - eta*step)
-		}
-	}
+	a.unroll(a.theta, eta, momentum)
 	// dα = ∇α L_val(w′, α); v = ∇w′ L_val(w′, α)
 	autograd.ZeroGrads(a.Alphas)
 	lval, _ := gradOf(tp, val, a.Weights)
@@ -105,8 +106,23 @@ func (a *Architect) StepSecondOrder(tp *autograd.Tape, train, val LossFn, eta fl
 			al.Grad.Data[j] = dalpha[i][j] - float32(eta)*hv[i][j]
 		}
 	}
-	a.Opt.Step()
+	a.step(lval)
 	return lval
+}
+
+// unroll sets w′ = θ − η(μ·m + g + λθ), g the weights' gradients.
+func (a *Architect) unroll(theta [][]float32, eta float64, momentum [][]float32) {
+	for i, w := range a.Weights {
+		d := w.Value.Data
+		g := w.Grad.Data
+		for j := range d {
+			step := float64(g[j]) + a.WeightDecay*float64(theta[i][j])
+			if momentum != nil && momentum[i] != nil {
+				step += a.WeightMomentum * float64(momentum[i][j])
+			}
+			d[j] = float32(float64(theta[i][j]) - eta*step)
+		}
+	}
 }
 
 // HessianVectorProduct approximates ∇²_{α,w} L_train(w, α)·v by central
@@ -118,12 +134,12 @@ func (a *Architect) StepSecondOrder(tp *autograd.Tape, train, val LossFn, eta fl
 func (a *Architect) HessianVectorProduct(tp *autograd.Tape, train LossFn, v [][]float32, r float64) [][]float32 {
 	var n2 float64
 	for _, vi := range v {
-		n2 += kernels.SumSq(vi)
+		n2 += optim.SumSq(vi)
 	}
 	eps := r / math.Sqrt(n2)
 	shift := func(s float64) {
 		for i, w := range a.Weights {
-			kernels.Axpy(float32(s), v[i], w.Value.Data)
+			optim.Axpy(float32(s), v[i], w.Value.Data)
 		}
 	}
 	setRequires(a.Weights, false)

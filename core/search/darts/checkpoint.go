@@ -4,18 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/nasplayground/nas/core/data"
 	"github.com/nasplayground/nas/core/optim"
 	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/core/state"
 	"github.com/nasplayground/nas/core/tensor"
-	"github.com/nasplayground/nas/core/train"
-)
-
-// checkpointMagic starts every checkpoint file; the version follows it.
-const (
-	checkpointMagic   = "NASPLAYGROUND-DARTS-CKPT"
-	checkpointVersion = 1
 )
 
 // Checkpoint is everything a search needs to continue exactly where it
@@ -42,8 +37,8 @@ type Checkpoint struct {
 
 // Checkpoint captures the search state.
 func (s *Search) Checkpoint() *Checkpoint {
-	ck := &Checkpoint{Config: s.cfg, Weights: train.CopyValues(s.Net.Weights()), Alphas: train.CopyValues(s.Net.Alphas()),
-		Buffers: train.CopyTensors(s.Net.Buffers()),
+	ck := &Checkpoint{Config: s.cfg, Weights: state.CopyValues(s.Net.Weights()), Alphas: state.CopyValues(s.Net.Alphas()),
+		Buffers: state.CopyTensors(s.Net.Buffers()),
 		SGD:     s.wOpt.State(), Adam: s.arch.Opt.State(), TrainLoader: s.trainL.State(), ValLoader: s.valL.State(),
 		Step: s.step, Epoch: s.epoch, AlphaNext: s.alphaNext, EpochPending: s.epochPending,
 		EpochLoss: s.epochLoss, EpochAcc: s.epochAcc, EpochN: s.epochN, Elapsed: s.Elapsed(),
@@ -63,29 +58,34 @@ func Resume(ck *Checkpoint, ds *data.Dataset) (*Search, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := train.Restore(train.Values(s.Net.Weights()), ck.Weights, "weight"); err != nil {
-		return nil, fmt.Errorf("darts: %w", err)
+	return s, s.restore(ck)
+}
+
+// restore sets s, built by New with ck.Config, to the state of ck.
+func (s *Search) restore(ck *Checkpoint) error {
+	if err := state.Restore(state.Values(s.Net.Weights()), ck.Weights, "weight"); err != nil {
+		return fmt.Errorf("darts: %w", err)
 	}
-	if err := train.Restore(train.Values(s.Net.Alphas()), ck.Alphas, "α"); err != nil {
-		return nil, fmt.Errorf("darts: %w", err)
+	if err := state.Restore(state.Values(s.Net.Alphas()), ck.Alphas, "α"); err != nil {
+		return fmt.Errorf("darts: %w", err)
 	}
-	if err := train.Restore(train.TensorData(s.Net.Buffers()), ck.Buffers, "BN buffer"); err != nil {
-		return nil, fmt.Errorf("darts: %w", err)
+	if err := state.Restore(state.TensorData(s.Net.Buffers()), ck.Buffers, "BN buffer"); err != nil {
+		return fmt.Errorf("darts: %w", err)
 	}
 	if err := s.wOpt.SetState(ck.SGD); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.arch.Opt.SetState(ck.Adam); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.trainL.Restore(ck.TrainLoader); err != nil {
-		return nil, fmt.Errorf("darts: checkpoint does not fit this data set: %w", err)
+		return fmt.Errorf("darts: checkpoint does not fit this data set: %w", err)
 	}
 	if err := s.valL.Restore(ck.ValLoader); err != nil {
-		return nil, fmt.Errorf("darts: checkpoint does not fit this data set: %w", err)
+		return fmt.Errorf("darts: checkpoint does not fit this data set: %w", err)
 	}
 	if err := s.rng.UnmarshalBinary(ck.RNG); err != nil {
-		return nil, fmt.Errorf("darts: checkpoint RNG: %w", err)
+		return fmt.Errorf("darts: checkpoint RNG: %w", err)
 	}
 	s.step, s.epoch, s.alphaNext, s.epochPending = ck.Step, ck.Epoch, ck.AlphaNext, ck.EpochPending
 	s.epochLoss, s.epochAcc, s.epochN = ck.EpochLoss, ck.EpochAcc, ck.EpochN
@@ -97,21 +97,42 @@ func Resume(ck *Checkpoint, ds *data.Dataset) (*Search, error) {
 		s.xt = tensor.FromData(s.xTrain[:n], ck.PendingShape...)
 		s.yt = s.yTrain[:len(ck.PendingY)]
 	} else if !s.alphaNext {
-		return nil, errors.New("darts: checkpoint stopped between halves without the pending batch")
+		return errors.New("darts: checkpoint stopped between halves without the pending batch")
 	}
 	s.done = s.epoch >= s.cfg.Epochs
-	return s, nil
+	s.started = time.Now()
+	return nil
 }
 
-// WriteCheckpoint encodes ck (magic, version, gob).
+// MarshalBinary encodes the search state (core/run's checkpoints); it refuses
+// a state holding NaN or ±Inf.
+func (s *Search) MarshalBinary() ([]byte, error) {
+	ck := s.Checkpoint()
+	if err := state.Finite("darts: weight", ck.Weights, ck.Alphas, ck.Buffers); err != nil {
+		return nil, err
+	}
+	return state.Encode(ck)
+}
+
+// UnmarshalBinary restores a state saved by MarshalBinary into a search built
+// by New with the same configuration and data set.
+func (s *Search) UnmarshalBinary(b []byte) error {
+	ck := new(Checkpoint)
+	if err := state.Decode(b, "darts", ck); err != nil {
+		return err
+	}
+	return s.restore(ck)
+}
+
+// WriteCheckpoint encodes ck in core/state's format (kind "darts").
 func WriteCheckpoint(w io.Writer, ck *Checkpoint) error {
-	return train.WriteState(w, checkpointMagic, checkpointVersion, ck)
+	return state.Write(w, "darts", ck)
 }
 
 // ReadCheckpoint decodes a checkpoint written by WriteCheckpoint.
 func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 	ck := new(Checkpoint)
-	if err := train.ReadState(r, checkpointMagic, checkpointVersion, "DARTS", ck); err != nil {
+	if err := state.Read(r, "darts", ck); err != nil {
 		return nil, fmt.Errorf("darts: %w", err)
 	}
 	return ck, nil

@@ -9,13 +9,12 @@ import (
 	"github.com/nasplayground/nas/core/autograd"
 	"github.com/nasplayground/nas/core/data"
 	"github.com/nasplayground/nas/core/genotype"
-	"github.com/nasplayground/nas/core/internal/kernels"
+	"github.com/nasplayground/nas/core/metric"
 	"github.com/nasplayground/nas/core/model"
 	"github.com/nasplayground/nas/core/nn"
 	"github.com/nasplayground/nas/core/optim"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/tensor"
-	"github.com/nasplayground/nas/core/train"
 )
 
 // Config is a DARTS search; DefaultConfig gives the paper's CIFAR-10 settings.
@@ -126,7 +125,7 @@ func New(cfg Config, ds *data.Dataset) (*Search, error) {
 		return nil, errors.New("darts: the training set needs at least 2 images")
 	}
 	if cfg.Threads > 0 {
-		kernels.SetWorkers(cfg.Threads)
+		nn.SetThreads(cfg.Threads)
 	}
 	ops, _ := genotype.OpSet(cfg.Ops)
 	mc := model.DefaultSearchConfig()
@@ -176,6 +175,10 @@ func (s *Search) Done() bool { return s.done }
 
 // Epoch returns the current epoch (from 0).
 func (s *Search) Epoch() int { return s.epoch }
+
+// StepsPerEpoch returns the iterations (α half + w half) of one epoch: the
+// minibatches of the training half.
+func (s *Search) StepsPerEpoch() int { return s.trainL.BatchesPerEpoch() }
 
 // SetArchLR changes the α learning rate (the page's slider).
 func (s *Search) SetArchLR(lr float64) { s.arch.Opt.SetLR(lr); s.cfg.ArchLR = lr }
@@ -231,18 +234,27 @@ func (s *Search) Step() (search.Event, error) {
 		s.xt, s.yt = s.batch(s.trainL, s.xTrain, s.yTrain)
 		// α on a validation batch (train_search.py: next(iter(valid_queue)))
 		xv, yv := s.batch(s.valL, s.xVal, s.yVal)
+		// The accuracy is taken right after the validation forward: the
+		// second-order step records more passes on the tape afterwards, which
+		// reuse the logits' memory.
 		var logits *autograd.Var
-		var loss float64
-		if s.cfg.Order == 2 {
-			loss = s.arch.StepSecondOrder(s.tape, s.lossFn(s.xt, s.yt, nil), s.lossFn(xv, yv, &logits), lr, s.wOpt.MomentumBuffers())
-		} else {
-			loss = s.arch.StepFirstOrder(s.tape, s.lossFn(xv, yv, &logits))
+		var loss, acc float64
+		valFn := s.lossFn(xv, yv, &logits)
+		val := func(tp *autograd.Tape) *autograd.Var {
+			l := valFn(tp)
+			acc = nn.Accuracy(logits.Value, yv)
+			return l
 		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return ev, fmt.Errorf("darts: validation loss is %v at epoch %d step %d (α step)", loss, s.epoch, s.step+1)
+		if s.cfg.Order == 2 {
+			loss = s.arch.StepSecondOrder(s.tape, s.lossFn(s.xt, s.yt, nil), val, lr, s.wOpt.MomentumBuffers())
+		} else {
+			loss = s.arch.StepFirstOrder(s.tape, val)
+		}
+		if err := s.checkFinite("validation loss", loss, s.arch.GradNorm, search.PhaseAlpha); err != nil {
+			return ev, err
 		}
 		ev.Phase, ev.Step = search.PhaseAlpha, s.step+1
-		ev.ValLoss, ev.ValAcc = loss, nn.Accuracy(logits.Value, yv)
+		ev.ValLoss, ev.ValAcc = loss, acc
 		ev.Images = len(yv)
 		s.fillAlphas(&ev)
 		s.alphaNext = false
@@ -250,10 +262,12 @@ func (s *Search) Step() (search.Event, error) {
 		s.wOpt.SetLR(lr)
 		var logits *autograd.Var
 		loss, _ := gradOf(s.tape, s.lossFn(s.xt, s.yt, &logits), s.Net.Weights())
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return ev, fmt.Errorf("darts: training loss is %v at epoch %d step %d (w step)", loss, s.epoch, s.step+1)
+		// ClipGradNorm leaves non-finite gradients as they are; the update is
+		// applied only when the loss and the gradient norm are finite.
+		g := optim.ClipGradNorm(s.Net.Weights(), s.cfg.GradClip)
+		if err := s.checkFinite("training loss", loss, g, search.PhaseWeights); err != nil {
+			return ev, err
 		}
-		optim.ClipGradNorm(s.Net.Weights(), s.cfg.GradClip)
 		s.wOpt.Step()
 		s.step++
 		ev.Phase, ev.Step = search.PhaseWeights, s.step
@@ -273,6 +287,20 @@ func (s *Search) Step() (search.Event, error) {
 	return ev, nil
 }
 
+// checkFinite returns a *search.NonFiniteError when loss or the gradient
+// norm of the step about to be applied is NaN or ±Inf.
+func (s *Search) checkFinite(what string, loss, gradNorm float64, phase string) error {
+	what, v := "darts: "+what, loss
+	switch {
+	case finite(loss) && finite(gradNorm):
+		return nil
+	case finite(loss):
+		what, v = "darts: gradient norm of the "+phase+" step", gradNorm
+	}
+	s.tape.Reset()
+	return &search.NonFiniteError{What: what, Value: v, Epoch: s.epoch, Step: s.step + 1, Phase: phase}
+}
+
 // Elapsed returns the seconds spent searching (across resumes).
 func (s *Search) Elapsed() float64 { return s.elapsedPrev + time.Since(s.started).Seconds() }
 
@@ -285,6 +313,7 @@ func (s *Search) fillAlphas(ev *search.Event) {
 	}
 	if g, err := genotype.Derive(wn, wr, s.ops, s.cfg.Steps); err == nil {
 		ev.Genotype = g.String()
+		ev.Normal, ev.Reduce = search.Edges(g)
 	}
 }
 
@@ -321,6 +350,7 @@ func (s *Search) endEpoch() (search.Event, error) {
 		ev.TrainLoss, ev.TrainAcc = s.epochLoss/float64(s.epochN), s.epochAcc/float64(s.epochN)
 	}
 	s.fillAlphas(&ev)
+	ev.Classes = s.classes()
 	s.epochs = append(s.epochs, ev)
 	s.last = ev
 	s.epoch++
@@ -340,8 +370,11 @@ func (s *Search) Evaluate(ds *data.Dataset, limit int) (loss, acc float64) {
 	if batch <= 0 {
 		batch = s.cfg.Batch
 	}
-	return train.Evaluate(s.Net.Forward, ds, batch, limit)
+	return metric.Evaluate(s.Net.Forward, ds, batch, limit)
 }
+
+// classes returns the class names of the data set (nil when unnamed).
+func (s *Search) classes() []string { return append([]string(nil), s.train.Classes...) }
 
 // Predict returns the network's guesses for the first n validation images.
 func (s *Search) Predict(n int) []Prediction {

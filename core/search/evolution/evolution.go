@@ -36,6 +36,7 @@ type Searcher struct {
 	sample.Tracker
 	cfg  Config
 	eval sample.Evaluator
+	pcg  *rand.PCG
 	rng  *rand.Rand
 	pop  []Individual // oldest first
 }
@@ -47,12 +48,8 @@ func New(space sample.Space, eval sample.Evaluator, cfg Config) (*Searcher, erro
 	if cfg.Population < 1 || cfg.SampleSize < 1 || cfg.SampleSize > cfg.Population {
 		return nil, fmt.Errorf("evolution: population %d, sample size %d, want 1 <= S <= P", cfg.Population, cfg.SampleSize)
 	}
-	return &Searcher{
-		Tracker: sample.NewTracker(Method, space, cfg.Samples),
-		cfg:     cfg,
-		eval:    eval,
-		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x65766f6c)), // "evol"
-	}, nil
+	pcg := rand.NewPCG(cfg.Seed, 0x65766f6c) // "evol"
+	return &Searcher{Tracker: sample.NewTracker(Method, space, cfg.Samples), cfg: cfg, eval: eval, pcg: pcg, rng: rand.New(pcg)}, nil
 }
 
 // Population returns a copy of the current population, oldest first.
@@ -97,4 +94,44 @@ func (s *Searcher) Step() (search.Event, error) {
 		s.pop = append(s.pop[:0], s.pop[1:]...) // remove the oldest
 	}
 	return s.Record(search.Event{Choices: c, Reward: r, Message: msg}), nil
+}
+
+// state is the gob checkpoint of a Searcher.
+type state struct {
+	Config     Config
+	Tracker    sample.TrackerState
+	RNG        []byte
+	Population []Individual
+}
+
+// MarshalBinary saves the population, the counters, the best so far and the RNG.
+func (s *Searcher) MarshalBinary() ([]byte, error) {
+	rng, err := s.pcg.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return sample.Encode(state{Config: s.cfg, Tracker: s.State(), RNG: rng, Population: s.pop})
+}
+
+// UnmarshalBinary restores a state saved by MarshalBinary into a searcher
+// built by New with the same configuration.
+func (s *Searcher) UnmarshalBinary(b []byte) error {
+	var st state
+	if err := sample.Decode(b, Method, &st); err != nil {
+		return err
+	}
+	if st.Config != s.cfg {
+		return fmt.Errorf("evolution: state of %+v, this search is %+v", st.Config, s.cfg)
+	}
+	if err := s.pcg.UnmarshalBinary(st.RNG); err != nil {
+		return err
+	}
+	for _, ind := range st.Population {
+		if err := s.Space.Valid(ind.Choices); err != nil {
+			return fmt.Errorf("evolution: state population: %w", err)
+		}
+	}
+	s.pop = st.Population
+	s.SetState(st.Tracker)
+	return nil
 }

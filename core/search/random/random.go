@@ -14,6 +14,7 @@ const Method = "random"
 type Searcher struct {
 	sample.Tracker
 	eval sample.Evaluator
+	pcg  *rand.PCG
 	rng  *rand.Rand
 }
 
@@ -21,11 +22,8 @@ var _ search.Searcher = (*Searcher)(nil)
 
 // New returns a random searcher drawing budget samples, seeded by seed.
 func New(space sample.Space, eval sample.Evaluator, budget int, seed uint64) *Searcher {
-	return &Searcher{
-		Tracker: sample.NewTracker(Method, space, budget),
-		eval:    eval,
-		rng:     rand.New(rand.NewPCG(seed, 0x7261_6e64)), // "rand"
-	}
+	pcg := rand.NewPCG(seed, 0x7261_6e64) // "rand"
+	return &Searcher{Tracker: sample.NewTracker(Method, space, budget), eval: eval, pcg: pcg, rng: rand.New(pcg)}
 }
 
 // Step draws and evaluates one architecture.
@@ -39,4 +37,32 @@ func (s *Searcher) Step() (search.Event, error) {
 		return search.Event{}, err
 	}
 	return s.Record(search.Event{Choices: c, Reward: r}), nil
+}
+
+// state is the gob checkpoint of a Searcher.
+type state struct {
+	Tracker sample.TrackerState
+	RNG     []byte
+}
+
+// MarshalBinary saves the counters, the best so far and the RNG.
+func (s *Searcher) MarshalBinary() ([]byte, error) {
+	rng, err := s.pcg.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return sample.Encode(state{Tracker: s.State(), RNG: rng})
+}
+
+// UnmarshalBinary restores a state saved by MarshalBinary.
+func (s *Searcher) UnmarshalBinary(b []byte) error {
+	var st state
+	if err := sample.Decode(b, Method, &st); err != nil {
+		return err
+	}
+	if err := s.pcg.UnmarshalBinary(st.RNG); err != nil {
+		return err
+	}
+	s.SetState(st.Tracker)
+	return nil
 }

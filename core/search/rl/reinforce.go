@@ -138,6 +138,7 @@ type State struct {
 	Steps    int
 	Best     float64
 	BestArch string
+	Elapsed  float64
 }
 
 const stateVersion = 1
@@ -145,6 +146,11 @@ const stateVersion = 1
 // MarshalBinary saves the controller weights, Adam moments, baseline, RNG and
 // counters (gob-encoded State).
 func (s *Searcher) MarshalBinary() ([]byte, error) {
+	for i, w := range s.ctrl.W {
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return nil, &search.NonFiniteError{What: fmt.Sprintf("rl: controller weight %d", i), Value: w, After: true}
+		}
+	}
 	rng, err := s.pcg.MarshalBinary()
 	if err != nil {
 		return nil, err
@@ -152,7 +158,7 @@ func (s *Searcher) MarshalBinary() ([]byte, error) {
 	st := State{
 		Version: stateVersion, Config: s.cfg, Dec: s.ctrl.Dec,
 		W: s.ctrl.W, M: s.m, V: s.v, AdamT: s.adamT, Baseline: s.baseline, RNG: rng,
-		Steps: s.Steps, Best: s.Best, BestArch: s.BestArch,
+		Steps: s.Steps, Best: s.Best, BestArch: s.BestArch, Elapsed: s.Elapsed(),
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(st); err != nil {
@@ -186,6 +192,6 @@ func (s *Searcher) UnmarshalBinary(data []byte) error {
 	}
 	s.cfg, s.ctrl, s.m, s.v, s.dW = st.Config, ctrl, st.M, st.V, make([]float64, len(st.W))
 	s.adamT, s.baseline, s.pcg, s.rng = st.AdamT, st.Baseline, pcg, rand.New(pcg)
-	s.Steps, s.Best, s.BestArch, s.Budget = st.Steps, st.Best, st.BestArch, st.Config.Samples
+	s.SetState(sample.TrackerState{Budget: st.Config.Samples, Steps: st.Steps, Best: st.Best, BestArch: st.BestArch, Elapsed: st.Elapsed})
 	return nil
 }

@@ -130,6 +130,9 @@ func genotypeDerive(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("%s: %v", *path, err)
 	}
+	if w := genotype.Collapse(g); w != "" {
+		fmt.Fprintf(stderr, "nas genotype derive: warning: %s\n", w)
+	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(struct {
 			Genotype string          `json:"genotype"`
@@ -177,6 +180,11 @@ func genotypeDraw(args []string, stdout, stderr io.Writer) error {
 	default:
 		return usagef("--cell %q, want normal, reduce or both", *cell)
 	}
+	for _, path := range targets {
+		if dir := filepath.Dir(path); !isDir(dir) {
+			return usagef("--out %s: folder %s does not exist", *out, dir)
+		}
+	}
 	for _, name := range []string{"normal", "reduce"} {
 		path, ok := targets[name]
 		if !ok {
@@ -219,4 +227,10 @@ func genotypeList(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s = %s\n", e.Name, e.Genotype)
 	}
 	return nil
+}
+
+// isDir reports whether path is an existing folder.
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -178,4 +179,56 @@ func TestGenotypeInfoAndList(t *testing.T) {
 		assert.Equal(t, exitUsage, code, "%v", args)
 		assert.Len(t, strings.Split(strings.TrimSpace(errOut), "\n"), 1, errOut)
 	}
+}
+
+// TestGenotypeInfoTextAllOps: the text of info counts every op of NASNet and
+// AmoebaNet (sep_conv_7x7, conv_7x1_1x7 included) as --json does, and prints
+// the params line with the JSON's numbers.
+func TestGenotypeInfoTextAllOps(t *testing.T) {
+	for _, name := range []string{"NASNet", "AmoebaNet"} {
+		t.Run(name, func(t *testing.T) {
+			code, js, errOut := nas("genotype", "info", "--genotype", name, "--json")
+			require.Equal(t, 0, code, errOut)
+			var info genotypeInfoJSON
+			require.NoError(t, json.Unmarshal([]byte(js), &info))
+			code, out, errOut := nas("genotype", "info", "--genotype", name)
+			require.Equal(t, 0, code, errOut)
+			cells := strings.Split(out, "reduce cell:")
+			require.Len(t, cells, 2)
+			for i, ci := range []genotype.CellInfo{info.Normal, info.Reduce} {
+				for op, n := range ci.Ops {
+					assert.Regexp(t, `(?m)^  `+op.String()+` +`+strconv.Itoa(n)+`$`, cells[i], "%s cell %d", op, i)
+				}
+			}
+			assert.Contains(t, out, strconv.Itoa(info.Params)+" params")
+		})
+	}
+	g, _ := genotype.Named("AmoebaNet")
+	assert.Equal(t, 2, genotype.Info(g).Reduce.Ops[genotype.SepConv7x7])
+	assert.Equal(t, 1, genotype.Info(g).Reduce.Ops[genotype.Conv7x1_1x7])
+}
+
+func TestGenotypeDeriveCollapseWarning(t *testing.T) {
+	skip := genotype.Edge{Op: genotype.SkipConnect}
+	cell := [][2]genotype.Edge{}
+	for node := range 4 {
+		cell = append(cell, [2]genotype.Edge{{Op: genotype.SkipConnect, Input: node + 1}, skip})
+	}
+	path := filepath.Join(t.TempDir(), "a.json")
+	b, err := json.Marshal(map[string][][]float64{"normal": handAlphas(cell), "reduce": handAlphas(cell)})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	code, out, errOut := nas("genotype", "derive", "--alphas", path)
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, 8, strings.Count(strings.SplitN(out, "reduce=", 2)[0], "skip_connect"))
+	assert.Contains(t, errOut, "warning: collapse: the normal cell has 8 of 8 edges skip_connect")
+}
+
+func TestGenotypeDrawMissingFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "missing")
+	code, _, errOut := nas("genotype", "draw", "--genotype", "DARTS_V2", "--out", filepath.Join(dir, "cell.svg"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "does not exist")
+	_, err := os.Stat(dir)
+	assert.True(t, os.IsNotExist(err), "nothing created")
 }

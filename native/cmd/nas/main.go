@@ -53,10 +53,10 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(10)
 	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func execute(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -83,7 +83,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		var ie interruptedError
 		if errors.As(err, &ie) {
-			return 130
+			return exitInterrupted
+		}
+		var nf nonFiniteError
+		if errors.As(err, &nf) {
+			return exitNonFinite
 		}
 		return 1
 	}
@@ -102,7 +106,7 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 // helpOut remembers where each FlagSet prints its --help text.
 var helpOut = map[*flag.FlagSet]io.Writer{}
 
-// parseFlags parses and turns flag errors into usage errors.
+// parseFlags parses, turns flag errors into usage errors and checks the values.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -117,5 +121,5 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	return nil
+	return checkFlags(fs) // flagcheck.go: finite, in range, fits in memory
 }

@@ -1,15 +1,15 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
+	"unicode"
 
+	"github.com/nasplayground/nas/core/run/events"
 	"github.com/nasplayground/nas/core/search"
 )
 
@@ -45,7 +45,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if *speed < 0 {
 		return usagef("--speed %g: want >= 0", *speed)
 	}
-	evs, err := readEventLog(*file)
+	evs, err := readEventLog(*file, stderr)
 	if err != nil {
 		return err
 	}
@@ -58,72 +58,52 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stdout, string(b))
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: %s", s.File, s.Method)
+		fmt.Fprintf(stdout, "%s: %s", safe(s.File), safe(s.Method))
 		if s.Space != "" {
-			fmt.Fprintf(stdout, " on %s", s.Space)
+			fmt.Fprintf(stdout, " on %s", safe(s.Space))
 		}
 		fmt.Fprintf(stdout, ", %d events, %d steps, %d epochs, best accuracy %.4f, %.1fs\n", s.Events, s.Steps, s.Epochs, s.BestAcc, s.Duration)
 		if s.Genotype != "" {
-			fmt.Fprintf(stdout, "  %s\n", s.Genotype)
+			fmt.Fprintf(stdout, "  %s\n", safe(s.Genotype))
 		}
 	}
 	return nil
 }
 
-var eventKinds = map[string]bool{search.KindStep: true, search.KindEpoch: true, search.KindSample: true, search.KindDone: true}
-
-// readEventLog decodes every line of path as a search.Event; a bad line is a
-// one-line usage error naming the file and line.
-func readEventLog(path string) ([]search.Event, error) {
+// readEventLog reads path with run.ReadEvents (the page's reader too); a
+// bad line is a one-line usage error naming the file and line, a cut last
+// line is dropped with a note on stderr.
+func readEventLog(path string, stderr io.Writer) ([]search.Event, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("--events: %v", err)
 	}
 	defer f.Close()
-	r := bufio.NewReader(f)
-	var evs []search.Event
-	for line := 1; ; line++ {
-		b, err := r.ReadBytes('\n')
-		if len(b) == 0 && errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
-		}
-		ev, perr := parseEvent(b)
-		if perr != nil {
-			return nil, usagef("%s:%d: %v", path, line, perr)
-		}
-		evs = append(evs, ev)
-		if err != nil { // EOF after a last line without newline
-			break
-		}
+	evs, repaired, err := events.Read(path, f)
+	if err != nil {
+		return nil, usagef("%s", safe(err.Error()))
 	}
-	if len(evs) == 0 {
-		return nil, usagef("%s: no events", path)
+	if repaired != "" {
+		fmt.Fprintln(stderr, "nas replay:", safe(repaired))
 	}
 	return evs, nil
 }
 
-func parseEvent(b []byte) (search.Event, error) {
-	var ev search.Event
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&ev); err != nil {
-		return ev, fmt.Errorf("not a search event: %v", err)
+// safe escapes control characters (terminal escape sequences among them)
+// of text read from a file, so printing it cannot drive the terminal.
+func safe(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
 	}
-	if d.More() {
-		return ev, errors.New("more than one JSON value on the line")
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
 	}
-	switch {
-	case !eventKinds[ev.Kind]:
-		return ev, fmt.Errorf("kind %q, want step, epoch, sample or done", ev.Kind)
-	case ev.Method == "":
-		return ev, errors.New("no method")
-	case ev.Step < 0 || ev.Epoch < 0:
-		return ev, fmt.Errorf("step %d, epoch %d: want >= 0", ev.Step, ev.Epoch)
-	}
-	return ev, nil
+	return b.String()
 }
 
 // replaySummaries returns one summary per method, in order of first appearance.
@@ -175,7 +155,7 @@ func playEvents(w io.Writer, evs []search.Event, speed float64, jsonOut bool) {
 			fmt.Fprintln(w, sampleLine(ev))
 			continue
 		}
-		fmt.Fprintf(w, "[%8.1fs] %-9s %-6s %5d  %s\n", ev.Elapsed, ev.Method, ev.Kind, ev.Step, eventText(ev))
+		fmt.Fprintf(w, "[%8.1fs] %-9s %-6s %5d  %s\n", ev.Elapsed, safe(ev.Method), ev.Kind, ev.Step, safe(eventText(ev)))
 	}
 }
 

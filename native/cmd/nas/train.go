@@ -2,19 +2,19 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
+	"reflect"
 	"strings"
-	"syscall"
 
 	_ "github.com/nasplayground/nas/assets/demo" // registers the embedded demo set
 	"github.com/nasplayground/nas/core/data"
 	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/model"
 	"github.com/nasplayground/nas/core/nn"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/tensor"
 	"github.com/nasplayground/nas/core/train"
@@ -51,11 +51,13 @@ type trainResult struct {
 }
 
 type trainFlags struct {
-	genotype, dataset, dir, out, metrics string
-	cfg                                  train.Config
-	cutout                               bool
-	cutoutLen, maxSteps, trainLimit      int
-	resume, dryRun, json                 bool
+	runFlags
+	genotype, dataset, dir, metrics string
+	cfg                             train.Config
+	seed                            uint64
+	cutout                          bool
+	cutoutLen, trainLimit           int
+	dryRun, json                    bool
 }
 
 func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, error) {
@@ -78,19 +80,18 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, error) {
 	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "SGD momentum")
 	fs.Float64Var(&c.WeightDecay, "weight-decay", c.WeightDecay, "weight decay")
 	fs.Float64Var(&c.GradClip, "grad-clip", c.GradClip, "gradient norm clip (0 = off)")
-	fs.Uint64Var(&c.Seed, "seed", 0, "random seed")
-	fs.IntVar(&c.Threads, "threads", 0, "kernel workers (0 = all cores)")
+	fs.Uint64Var(&f.seed, "seed", 0, "random seed")
 	fs.IntVar(&c.TestLimit, "test-limit", 0, "images of the per-epoch test pass (0 = all)")
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only (0 = all)")
-	fs.IntVar(&f.maxSteps, "max-steps", 0, "stop after this many training steps (0 = no limit; for smoke tests)")
-	fs.StringVar(&f.out, "out", "", "folder for events.jsonl, the checkpoint and result.json")
-	fs.BoolVar(&f.resume, "resume", false, "continue from the checkpoint in --out")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print parameter count and MACs, then exit without reading data")
 	fs.BoolVar(&f.json, "json", false, "one JSON object per epoch on stdout")
 	fs.StringVar(&f.metrics, "metrics-format", "text", "text, or katib (name=value lines for Katib's stdout collector)")
+	f.define(fs, "events.jsonl, "+trainCheckpointFile+" and "+trainResultFile)
 	if err := parseFlags(fs, args); err != nil {
 		return nil, err
 	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	switch {
 	case f.genotype == "":
 		return nil, usagef("--genotype is required (a name such as DARTS_V2, genotype text, or a file)")
@@ -100,6 +101,8 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, error) {
 		return nil, usagef("--resume needs --out (the folder holding %s)", trainCheckpointFile)
 	case f.maxSteps < 0 || f.trainLimit < 0:
 		return nil, usagef("--max-steps %d, --train-limit %d: want >= 0", f.maxSteps, f.trainLimit)
+	case f.threads < 0:
+		return nil, usagef("--threads %d: want >= 0", f.threads)
 	}
 	if f.cutout {
 		c.Cutout = f.cutoutLen
@@ -109,8 +112,47 @@ func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, error) {
 		return nil, usageError{err}
 	}
 	c.Genotype = g
+	c.Seed = f.seed
 	return f, nil
 }
+
+// config returns the run configuration of the flags.
+func (f *trainFlags) config() run.Config {
+	cfg := run.DefaultConfig()
+	cfg.Method, cfg.Space, cfg.Dataset, cfg.Seed, cfg.Threads = "train", "", f.dataset, f.seed, f.threads
+	cfg.Train = f.cfg
+	return cfg
+}
+
+// given applies the flags given on the command line onto a checkpoint's configuration.
+func (f *trainFlags) given(cfg *run.Config) error {
+	mine := f.config()
+	a, b := reflect.ValueOf(&cfg.Train).Elem(), reflect.ValueOf(&mine.Train).Elem()
+	for flagName, field := range trainFlagFields {
+		if f.set[flagName] {
+			a.FieldByName(field).Set(b.FieldByName(field))
+		}
+	}
+	if f.set["cutout"] || f.set["cutout-length"] {
+		cfg.Train.Cutout = mine.Train.Cutout
+	}
+	if f.set["genotype"] {
+		cfg.Train.Genotype = mine.Train.Genotype
+	}
+	if f.set["seed"] {
+		cfg.Seed, cfg.Train.Seed = mine.Seed, mine.Seed
+	}
+	if f.set["dataset"] {
+		cfg.Dataset = mine.Dataset
+	}
+	cfg.Threads = f.threads
+	return nil
+}
+
+// trainFlagFields maps the flags of `nas train` to train.Config fields.
+var trainFlagFields = map[string]string{"C": "C", "layers": "Layers", "auxiliary": "Auxiliary", "auxiliary-weight": "AuxWeight",
+	"drop-path": "DropPath", "epochs": "Epochs", "batch": "Batch", "lr": "LR", "momentum": "Momentum",
+	"weight-decay": "WeightDecay", "grad-clip": "GradClip", "test-limit": "TestLimit"}
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	f, err := parseTrainFlags(args, stderr)
@@ -131,16 +173,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		}
 		trainSet = trainSet.Subset(idx)
 	}
-	var tr *train.Trainer
-	if f.resume {
-		tr, err = resumeTrainer(f, trainSet, testSet)
-	} else {
-		tr, err = train.New(f.cfg, trainSet, testSet)
-	}
+	nn.SetThreads(f.threads)
+	r, offset, err := start(f.config(), run.Data{Train: trainSet, Test: testSet}, f.runFlags, trainCheckpointFile, f.given)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	return trainLoop(tr, f, stdout)
+	return trainLoop(r, f, offset, stdout)
 }
 
 // imageShape is what the data set is expected to hold, for --dry-run.
@@ -205,100 +243,32 @@ func loadTrainData(name, dir string) (trainSet, testSet *data.Dataset, err error
 	return trainSet, testSet, nil
 }
 
-func resumeTrainer(f *trainFlags, trainSet, testSet *data.Dataset) (*train.Trainer, error) {
-	path := filepath.Join(f.out, trainCheckpointFile)
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("--resume: %w", err)
-	}
-	defer fh.Close()
-	ck, err := train.ReadCheckpoint(fh)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	ck.Config.Threads = f.cfg.Threads // the rest of the configuration is the checkpoint's
-	return train.Resume(ck, trainSet, testSet)
-}
-
-func writeTrainCheckpoint(dir string, tr *train.Trainer) error {
-	if dir == "" {
+// trainLoop drives the training to the end (or --max-steps, or Ctrl-C),
+// reporting each epoch in the chosen format; result.json is written at the end.
+func trainLoop(r *run.Run, f *trainFlags, offset int64, stdout io.Writer) error {
+	tr := r.Searcher.(*run.Trainer)
+	cfg := tr.Config()
+	bar := newProgress(stdout, r, "train", f.json || f.metrics == "katib")
+	o, err := driveRun(r, f.runFlags, trainCheckpointFile, offset, nil, func(ev search.Event, p run.Progress) error {
+		if ev.Kind == search.KindStep {
+			bar.step(p, fmt.Sprintf("epoch %d/%d loss %.3f acc %.3f", ev.Epoch+1, cfg.Epochs, ev.TrainLoss, ev.TrainAcc))
+			return nil
+		}
+		if f.json || f.metrics == "katib" {
+			return reportEpoch(stdout, bar, f.json, f.metrics, ev)
+		}
+		bar.line("epoch %d/%d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  lr %.5f  %.1f images/s  %.0fs",
+			ev.Epoch+1, cfg.Epochs, ev.TrainLoss, ev.TrainAcc, ev.ValLoss, ev.ValAcc, ev.LR, ev.ImagesPerSec, ev.Elapsed)
 		return nil
-	}
-	ck := tr.Checkpoint()
-	return fsutil.Write(filepath.Join(dir, trainCheckpointFile), func(w io.Writer) error {
-		return train.WriteCheckpoint(w, ck)
 	})
-}
-
-// trainLoop steps tr to the end (or --max-steps, or Ctrl-C), reporting each
-// epoch in the chosen format and saving a checkpoint after each.
-func trainLoop(tr *train.Trainer, f *trainFlags, stdout io.Writer) error {
-	log, err := openEventLog(f.out, f.resume)
+	bar.finish()
 	if err != nil {
 		return err
 	}
-	defer log.Close()
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(stop)
-
-	cfg := tr.Config()
-	spe := tr.StepsPerEpoch()
-	bar := newProgress(stdout, cfg.Epochs*spe, "train", f.json || f.metrics == "katib")
-	enc := json.NewEncoder(stdout)
-	steps := 0
-	for !tr.Done() && (f.maxSteps == 0 || steps < f.maxSteps) {
-		select {
-		case <-stop:
-			bar.finish()
-			if err := writeTrainCheckpoint(f.out, tr); err != nil {
-				return err
-			}
-			if err := writeTrainResult(f, tr); err != nil {
-				return err
-			}
-			if f.out == "" {
-				return interruptedError{fmt.Sprintf("interrupted at epoch %d (no --out: nothing saved)", tr.Epoch())}
-			}
-			return interruptedError{fmt.Sprintf("interrupted at epoch %d; resume with --resume --out %s", tr.Epoch(), f.out)}
-		default:
-		}
-		ev, err := tr.Step()
-		if err != nil {
-			return err
-		}
-		if err := log.write(ev); err != nil {
-			return err
-		}
-		if ev.Kind == search.KindStep {
-			steps++
-			bar.step(ev.Step, fmt.Sprintf("epoch %d/%d loss %.3f acc %.3f", ev.Epoch+1, cfg.Epochs, ev.TrainLoss, ev.TrainAcc))
-			continue
-		}
-		switch {
-		case f.json:
-			err = enc.Encode(ev)
-		case f.metrics == "katib":
-			_, err = fmt.Fprintf(stdout, "epoch=%d\nTrain-Loss=%.6g\nTrain-Accuracy=%.6g\nValidation-Loss=%.6g\nValidation-Accuracy=%.6g\n",
-				ev.Epoch, ev.TrainLoss, ev.TrainAcc, ev.ValLoss, ev.ValAcc)
-		default:
-			bar.line("epoch %d/%d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  lr %.5f  %.1f images/s  %.0fs",
-				ev.Epoch+1, cfg.Epochs, ev.TrainLoss, ev.TrainAcc, ev.ValLoss, ev.ValAcc, ev.LR, ev.ImagesPerSec, ev.Elapsed)
-		}
-		if err != nil {
-			return err
-		}
-		if err := writeTrainCheckpoint(f.out, tr); err != nil {
-			return err
-		}
+	if err := writeTrainResult(f, tr.Trainer); err != nil {
+		return err
 	}
-	bar.finish()
-	if !tr.Done() {
-		if err := writeTrainCheckpoint(f.out, tr); err != nil {
-			return err
-		}
-	}
-	return writeTrainResult(f, tr)
+	return stopped(o, r, f.runFlags, io.Discard)
 }
 
 func writeTrainResult(f *trainFlags, tr *train.Trainer) error {

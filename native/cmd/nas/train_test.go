@@ -19,7 +19,7 @@ import (
 // nas runs the command line and returns the exit code, stdout and stderr.
 func nas(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := execute(args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 

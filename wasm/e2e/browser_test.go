@@ -1,0 +1,64 @@
+//go:build !js
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The browser's lifecycle as TestPage uses it: when the allocator's cancel
+// returns, Chromium has exited and its profile folder is gone, so nothing is
+// left writing into a folder that a test cleanup removes (the flake "unlinkat
+// …/Default: directory not empty" came from a t.TempDir() profile removed
+// while Chromium still wrote to it).
+func TestBrowserExitsBeforeProfileRemoval(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed: skipping the browser test")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the browser test")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	actx, acancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", "new"), chromedp.NoSandbox, chromedp.NoFirstRun)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate("about:blank")))
+
+	proc := chromedp.FromContext(bctx).Browser.Process()
+	require.NotNil(t, proc)
+	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(proc.Pid) + "/cmdline")
+	if err != nil {
+		t.Skip("no /proc here: cannot find the profile folder")
+	}
+	var profile string
+	for arg := range bytes.SplitSeq(cmdline, []byte{0}) {
+		if s, ok := strings.CutPrefix(string(arg), "--user-data-dir="); ok {
+			profile = s
+		}
+	}
+	require.NotEmpty(t, profile, "chromium runs with a --user-data-dir")
+	_, err = os.Stat(profile)
+	require.NoError(t, err, "the profile exists while the browser runs")
+
+	bcancel()
+	acancel() // what TestPage's deferred acancel does
+	assert.ErrorIs(t, proc.Signal(syscall.Signal(0)), os.ErrProcessDone, "chromium still runs after the allocator's cancel")
+	_, err = os.Stat(profile)
+	assert.True(t, os.IsNotExist(err), "profile %s still there after the allocator's cancel", profile)
+}
