@@ -75,6 +75,8 @@ func Parallel(n int, fn func(worker, lo, hi int)) {
 	for i := 0; j.done.Load() != int64(j.chunks); i++ {
 		if i%j.yield == j.yield-1 {
 			runtime.Gosched() // a helper holding a chunk may need this P
+		} else {
+			spinPause()
 		}
 	}
 	current.Store(nil) // keep nothing fn refers to alive
@@ -147,16 +149,17 @@ const spinFor = time.Millisecond
 // yieldEvery returns how many polls of an atomic a goroutine of a w-worker
 // Parallel makes between runtime.Gosched calls (called once per Parallel:
 // GOMAXPROCS(0) takes the scheduler's lock too). With a P for every worker a
-// poller keeps its P and yields rarely: Gosched takes the scheduler's global
-// lock, and 15 pool goroutines yielding in a loop spent 55% of a 16-core
-// machine's CPU time in it (profile of the DARTS reduced config, 16 threads).
-// With fewer Ps than workers it yields every poll, so that the goroutine
-// holding a chunk gets the P.
+// poller keeps its P and yields rarely (a poll is a spinPause, ~20-70 ns):
+// Gosched takes the scheduler's global lock, and 15 pool goroutines yielding
+// every poll spent 55% of a 16-core machine's CPU time in it, every 1024
+// polls still 20% (profiles of the DARTS reduced config, 16 threads). With
+// fewer Ps than workers it yields every poll, so that the goroutine holding a
+// chunk gets the P.
 func yieldEvery(w int) int {
 	if runtime.GOMAXPROCS(0) < w {
 		return 1
 	}
-	return 1024
+	return 4096
 }
 
 func poolLoop(id int) {
@@ -186,6 +189,8 @@ func poolLoop(id int) {
 		}
 		if i%yield == yield-1 {
 			runtime.Gosched()
+		} else {
+			spinPause()
 		}
 	}
 }
