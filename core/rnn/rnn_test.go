@@ -72,7 +72,6 @@ func TestModelGrad(t *testing.T) {
 			rng := tensor.NewRNG(11)
 			m, err := rnn.New(rnn.Config{Vocab: 6, Hidden: 3, Steps: 4}, tc.g, rng)
 			require.NoError(t, err)
-			m.Training = true
 			// larger weights than InitRange so every term matters in float32
 			wrt := m.Params()
 			if m.Alpha != nil {

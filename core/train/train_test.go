@@ -230,5 +230,5 @@ func TestNaNLossNamesEpochAndStep(t *testing.T) {
 	}
 	tr.Net.Classifier.W.Value.Data[0] = float32(math.NaN())
 	_, err = tr.Step()
-	assert.EqualError(t, err, "train: training loss is NaN at epoch 1 step 3")
+	assert.EqualError(t, err, "train: training loss is NaN at epoch 1 step 3 (w phase); the update was not applied")
 }

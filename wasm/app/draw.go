@@ -41,7 +41,7 @@ var whiteSub = func() *ebiten.Image {
 }()
 
 func (g *game) face(units float64) *text.GoTextFace {
-	px := math.Round(units * g.layout.U)
+	px := math.Round(max(units, ui.SizeMin) * g.layout.U) // never under 16 px at 1280×720
 	f, ok := g.faces[px]
 	if !ok {
 		f = &text.GoTextFace{Source: g.src, Size: px}

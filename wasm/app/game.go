@@ -52,6 +52,8 @@ type game struct {
 	drawN        int                // Draw times recorded since the scene started
 	parts        map[string]float64 // Draw time per section, ms, smoothed (window.nas.draw_parts)
 	partT        time.Time
+	lec          lectureState
+	edgeSel      string // the heat-map row followed over time ("edge.C.E"), "" for none
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
@@ -73,6 +75,11 @@ func (g *game) start() {
 	g.drawN = 0
 	g.paused = false
 	g.started = true
+	if g.params.Scene == protocol.SceneLecture {
+		g.lec.dartsOn = false // model reset: start the lecture's DARTS search again if a step needs it
+		g.lectureEnter()
+		return
+	}
 	if g.params.Scene == protocol.SceneReplay {
 		g.replay.Rewind()
 		g.replay.Playing = len(g.replay.Events) > 0
@@ -101,6 +108,10 @@ func (g *game) setScene(s string) {
 }
 
 func (g *game) togglePause() {
+	if g.params.Scene == protocol.SceneLecture {
+		g.lectureRun()
+		return
+	}
 	if !g.started {
 		g.start()
 		return
@@ -122,6 +133,10 @@ func (g *game) togglePause() {
 }
 
 func (g *game) step() {
+	if g.params.Scene == protocol.SceneLecture {
+		g.lectureStepOnce()
+		return
+	}
 	if g.params.Scene == protocol.SceneReplay {
 		g.replay.Playing = false
 		for _, ev := range g.replay.StepOne() {
@@ -189,7 +204,7 @@ func (g *game) cycleMethod() {
 func (g *game) toggleOrder() {
 	g.params.Order = 3 - g.params.Order
 	setURL(g.params)
-	if g.params.Scene == protocol.SceneDARTS {
+	if g.params.Scene == protocol.SceneDARTS || g.params.Scene == protocol.SceneLecture && g.lecCur().DARTS {
 		g.start()
 	}
 }
@@ -209,6 +224,10 @@ func (g *game) press(id string) {
 		g.setScene(strings.TrimPrefix(id, "scene."))
 	case id == "lang":
 		g.toggleLang()
+	case id == "lec.prev":
+		g.lectureGo(-1)
+	case id == "lec.next":
+		g.lectureGo(1)
 	case id == "run":
 		g.togglePause()
 	case id == "step":
@@ -227,6 +246,12 @@ func (g *game) press(id string) {
 		g.loadShipped(strings.TrimPrefix(id, "replays."))
 	case strings.HasPrefix(id, "replaycard."):
 		g.loadShipped(strings.TrimPrefix(id, "replaycard."))
+	case strings.HasPrefix(id, "edge."):
+		if g.edgeSel == id {
+			g.edgeSel = ""
+		} else {
+			g.edgeSel = id
+		}
 	case id == "val.rate":
 		g.defaultSpeed()
 	case strings.HasPrefix(id, "val."):
@@ -328,8 +353,12 @@ func (g *game) Update() error {
 			g.shippedErr = err.Error()
 		}
 	}
+	engineScene := g.params.Scene
+	if engineScene == protocol.SceneLecture {
+		engineScene = protocol.SceneDARTS // the lecture's live steps show the DARTS search
+	}
 	for _, m := range msgs {
-		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != g.params.Scene) {
+		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != engineScene) {
 			continue // a late snapshot of the scene we left
 		}
 		g.model.Apply(m)
@@ -339,6 +368,9 @@ func (g *game) Update() error {
 	}
 	for _, f := range files {
 		g.loadReplay(f)
+	}
+	if g.params.Scene == protocol.SceneLecture {
+		g.lectureUpdate(dt)
 	}
 	if g.params.Scene == protocol.SceneReplay {
 		for _, ev := range g.replay.Advance(dt) {
@@ -379,6 +411,10 @@ func (g *game) shippedTitle() string {
 }
 
 func (g *game) loadReplay(f replayFile) {
+	if g.params.Scene == protocol.SceneLecture {
+		g.lectureRecording(f) // fetched for the lecture's table
+		return
+	}
 	evs, err := ui.ParseEvents(f.name, strings.NewReader(f.text))
 	if g.params.Scene != protocol.SceneReplay {
 		g.params.Scene = protocol.SceneReplay
@@ -413,6 +449,8 @@ func (g *game) input() {
 		{ebiten.KeyComma, func() { g.setParam("seed", -1) }}, {ebiten.KeyPeriod, func() { g.setParam("seed", 1) }},
 		{ebiten.Key1, func() { g.setScene(protocol.SceneDARTS) }}, {ebiten.Key2, func() { g.setScene(protocol.SceneRL) }},
 		{ebiten.Key3, func() { g.setScene(protocol.SceneCompare) }}, {ebiten.Key4, func() { g.setScene(protocol.SceneReplay) }},
+		{ebiten.Key0, func() { g.setScene(protocol.SceneLecture) }},
+		{ebiten.KeyArrowRight, func() { g.lectureGo(1) }}, {ebiten.KeyArrowLeft, func() { g.lectureGo(-1) }},
 	}
 	for _, k := range keys {
 		if inpututil.IsKeyJustPressed(k.k) {

@@ -148,6 +148,7 @@ func publish(g *game, fps, tps float64) {
 	if st := &m.Stability; st.Edges != nil {
 		o["genotype_stable_steps"] = st.StableSteps(m.Step)
 		o["genotype_changed"] = count(st.ChangedSince(st.EpochWindow(m.Step)))
+		o["genotype_settled"] = st.EpochSteps > 0 && st.StableSteps(m.Step) >= st.EpochSteps
 		if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, m.Ops, st.Edges, 4); len(gaps) > 0 {
 			o["genotype_tie_gap"] = ui.Median(gaps)
 		}
@@ -168,6 +169,9 @@ func publish(g *game, fps, tps float64) {
 		o["replay_pos"], o["replay_len"] = g.replay.Pos(), len(g.replay.Events)
 	}
 	o["replay_name"], o["replay_files"] = g.replayName, len(g.shipped)
+	if g.params.Scene == protocol.SceneLecture {
+		o["lecture"] = g.lecturePublish()
+	}
 	js.Global().Set("nas", js.ValueOf(o))
 }
 

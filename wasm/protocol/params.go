@@ -21,6 +21,7 @@ type Params struct {
 	Rate   float64 // steps (or replayed events) per second; 0 = the scene's default
 	Lang   string  // en | ko
 	Replay string  // URL of an events.jsonl to replay
+	Step   int     // lecture scene: the step shown, 1..LectureSteps
 }
 
 // DefaultParams are the page's defaults: the DARTS scene, first order, the DARTS
@@ -72,7 +73,7 @@ func ParseParams(query string) (Params, error) {
 		key      string
 		dst      *int
 		min, max int
-	}{{"order", &p.Order, 1, 2}}
+	}{{"order", &p.Order, 1, 2}, {"step", &p.Step, 1, LectureSteps}}
 	for _, f := range ints {
 		if v := q.Get(f.key); v != "" {
 			n, err := strconv.Atoi(v)
@@ -140,6 +141,9 @@ func (p Params) Query() string {
 	if p.Replay != "" {
 		add("replay", p.Replay)
 	}
+	if p.Scene == SceneLecture && p.Step > 0 {
+		add("step", strconv.Itoa(p.Step))
+	}
 	return strings.Join(kv, "&")
 }
 
@@ -192,6 +196,8 @@ func (p Params) StartCommand() Command {
 // scene's method uses.
 func Controls(scene, method string) []string {
 	switch scene {
+	case SceneLecture:
+		return nil
 	case SceneReplay:
 		return []string{"rate"}
 	case SceneDARTS:

@@ -7,8 +7,9 @@ import (
 	"github.com/nasplayground/nas/core/search"
 )
 
-// Scenes of the page, in the order of the keyboard shortcuts 1-4.
+// Scenes of the page, in the order of the keyboard shortcuts 0-4.
 const (
+	SceneLecture = "lecture" // the guided lecture (wasm/lecture); no engine of its own
 	SceneDARTS   = "darts"
 	SceneRL      = "rl"
 	SceneCompare = "compare"
@@ -16,7 +17,10 @@ const (
 )
 
 // Scenes lists the scenes in shortcut order.
-var Scenes = []string{SceneDARTS, SceneRL, SceneCompare, SceneReplay}
+var Scenes = []string{SceneLecture, SceneDARTS, SceneRL, SceneCompare, SceneReplay}
+
+// LectureSteps is the number of steps of the lecture scene (?step=1..LectureSteps).
+const LectureSteps = 8
 
 // Commands the UI sends to the engine.
 const (

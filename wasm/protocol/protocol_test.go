@@ -26,6 +26,8 @@ func TestParseParams(t *testing.T) {
 		{"replay implies scene", "replay=runs%2Fevents.jsonl", func(p *protocol.Params) { p.Scene, p.Replay = "replay", "runs/events.jsonl" }, ""},
 		{"rates", "lr=0.1&arch_lr=0.001&ctrl_lr=0.003&rate=2.5", func(p *protocol.Params) { p.LR, p.ArchLR, p.CtrlLR, p.Rate = 0.1, 0.001, 0.003, 2.5 }, ""},
 		{"enas", "scene=rl&method=enas", func(p *protocol.Params) { p.Scene, p.Method = "rl", "enas" }, ""},
+		{"lecture step", "scene=lecture&step=5&lang=ko", func(p *protocol.Params) { p.Scene, p.Step, p.Lang = "lecture", 5, "ko" }, ""},
+		{"bad lecture step", "scene=lecture&step=9", nil, `step="9", want an integer in 1..8`},
 		{"bad ctrl_lr", "ctrl_lr=0", nil, `ctrl_lr="0"`},
 		{"bad scene", "scene=cnn", nil, `scene="cnn"`},
 		{"bad order", "order=3", nil, `order="3"`},

@@ -30,7 +30,9 @@ func Unit(w, h float64) float64 { return math.Min(w/64, h/36) }
 const (
 	SizeTitle   = 1.1
 	SizeBody    = 0.85
-	SizeCaption = 0.72
+	SizeCaption = 0.8
+	// SizeMin is the smallest type drawn: 16 px at 1280×720, readable on a projector.
+	SizeMin = 0.8
 )
 
 // Button is a clickable control of the top bar.
@@ -147,9 +149,10 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	l.Title = Rect{x0 + 0.4*u, 0.3 * u, 11 * u, 1.6 * u}
 	// Row 1: scene tabs and language.
 	x := x0 + 12*u
+	pitch := 45 / float64(len(protocol.Scenes)) // tabs share 12..57 units
 	for _, s := range protocol.Scenes {
-		l.Buttons = append(l.Buttons, Button{"scene." + s, Rect{x, 0.3 * u, 9.6 * u, 1.6 * u}})
-		x += 10 * u
+		l.Buttons = append(l.Buttons, Button{"scene." + s, Rect{x, 0.3 * u, (pitch - 0.3) * u, 1.6 * u}})
+		x += pitch * u
 	}
 	l.Buttons = append(l.Buttons, Button{"lang", Rect{x0 + 57*u, 0.3 * u, 6.6 * u, 1.6 * u}})
 	// Row 2: controls, then status text.
@@ -158,9 +161,15 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		l.Buttons = append(l.Buttons, Button{id, Rect{x, 2.3 * u, wu * u, 1.6 * u}})
 		x += (wu + 0.4) * u
 	}
+	if scene == protocol.SceneLecture {
+		add("lec.prev", 6)
+		add("lec.next", 6)
+	}
 	add("run", 5.6)
 	add("step", 5)
-	add("reset", 5)
+	if scene != protocol.SceneLecture {
+		add("reset", 5)
+	}
 	switch {
 	case scene == protocol.SceneDARTS:
 		add("order", 6)
@@ -187,6 +196,9 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		x += 0.6 * u
 	}
 	top := 6.0 * u
+	if scene == protocol.SceneLecture { // no parameter row
+		top = 4.3 * u
+	}
 	content := (h - 1.4*u - top) / u // content height in units (≥ 28.6)
 	g := grid{u: u, x0: x0 + 0.4*u, y0: top}
 	kind := scene
@@ -199,22 +211,32 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	c := content
 	switch kind {
 	case protocol.SceneDARTS:
-		cellH := (c - 10.4) / 2 // the genotype panel gets the rest: genotype, stability, why it flips
+		// Left: the two cells (continuous and derived side by side; the op
+		// legend in the first one's title row), below them the genotype's
+		// stability, loss and accuracy. Right: the bilevel step with its
+		// formulas and the α heat maps (14 rows of readable labels); on tall
+		// screens also the validation images.
+		botH := 6.6
+		cellH := (c - botH) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
-		l.Panels["legend"] = g.r(0, 2*cellH, 36, 1.8)
-		l.Panels["genotype"] = g.r(0, 2*cellH+1.8, 36, c-2*cellH-1.8)
-		l.Panels["phase"] = g.r(36, 0, 27.6, 4.2)
-		l.Panels["alpha"] = g.r(36, 4.2, 27.6, c*0.36)
-		rest := c - 4.2 - c*0.36 - 5.6
-		l.Panels["loss"] = g.r(36, 4.2+c*0.36, 13.8, rest)
-		l.Panels["acc"] = g.r(49.8, 4.2+c*0.36, 13.8, rest)
-		l.Panels["samples"] = g.r(36, c-5.6, 27.6, 5.6)
+		l.Panels["genotype"] = g.r(0, 2*cellH, 17.4, botH)
+		l.Panels["loss"] = g.r(17.4, 2*cellH, 9.3, botH)
+		l.Panels["acc"] = g.r(26.7, 2*cellH, 9.3, botH)
+		phaseH := 9.4
+		alphaH := min(19.2, c-phaseH)
+		l.Panels["phase"] = g.r(36, 0, 27.6, phaseH)
+		l.Panels["alpha"] = g.r(36, phaseH, 27.6, alphaH)
+		if rest := c - phaseH - alphaH; rest >= 5 {
+			l.Panels["samples"] = g.r(36, phaseH+alphaH, 27.6, rest)
+		}
 	case protocol.SceneRL:
 		l.Panels["controller"] = g.r(0, 0, 31, c*0.58)
 		l.Panels["cell"] = g.r(0, c*0.58, 31, c*0.42)
 		l.Panels["reward"] = g.r(31, 0, 32.6, c*0.62)
 		l.Panels["best"] = g.r(31, c*0.62, 32.6, c*0.38)
+	case protocol.SceneLecture:
+		l.Panels["lecture"] = g.r(0, 0, 63.6, c)
 	case protocol.SceneCompare:
 		l.Panels["curves"] = g.r(0, 0, 39, c)
 		l.Panels["table"] = g.r(39, 0, 24.6, c)

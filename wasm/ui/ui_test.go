@@ -17,7 +17,7 @@ import (
 // Nothing may overlap or leave the screen at the projector resolutions.
 func TestLayoutNoOverlap(t *testing.T) {
 	sizes := [][2]float64{{1280, 720}, {1920, 1080}, {1024, 768}, {1366, 768}}
-	scenes := []struct{ scene, method, of string }{{"darts", "", ""}, {"rl", "reinforce", ""}, {"rl", "enas", ""}, {"rl", "random", ""},
+	scenes := []struct{ scene, method, of string }{{"lecture", "", ""}, {"darts", "", ""}, {"rl", "reinforce", ""}, {"rl", "enas", ""}, {"rl", "random", ""},
 		{"compare", "", ""}, {"replay", "", "darts"}, {"replay", "", "rl"}, {"replay", "", ""}}
 	for _, sz := range sizes {
 		for _, sc := range scenes {
@@ -62,7 +62,7 @@ func TestLayoutNoOverlap(t *testing.T) {
 						assert.False(t, a.r.Overlaps(b.r), "%s %+v overlaps %s %+v", a.name, a.r, b.name, b.r)
 					}
 				}
-				assert.Equal(t, "scene.rl", l.Hit(l.Buttons[1].Rect.X+1, l.Buttons[1].Rect.Y+1))
+				assert.Equal(t, "scene."+protocol.Scenes[1], l.Hit(l.Buttons[1].Rect.X+1, l.Buttons[1].Rect.Y+1))
 				assert.Equal(t, "", l.Hit(-5, -5))
 			})
 		}
@@ -161,7 +161,7 @@ func TestParseEvents(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, evs, 2)
 	assert.Equal(t, 2.3, evs[0].TrainLoss)
-	_, err = ui.ParseEvents("e.jsonl", strings.NewReader(`{"kind":"step"}`+"\n{oops\n"))
+	_, err = ui.ParseEvents("e.jsonl", strings.NewReader(`{"kind":"step","method":"darts"}`+"\n{oops\n"))
 	assert.ErrorContains(t, err, "e.jsonl:2:")
 	_, err = ui.ParseEvents("e.jsonl", strings.NewReader(`{"step":1}`))
 	assert.ErrorContains(t, err, `e.jsonl:1: event has no "kind"`)

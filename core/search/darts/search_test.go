@@ -127,7 +127,7 @@ func TestBadCheckpoint(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, WriteCheckpoint(&buf, s.Checkpoint()))
 	_, err = ReadCheckpoint(bytes.NewReader(buf.Bytes()[:buf.Len()/2]))
-	assert.ErrorContains(t, err, "truncated")
+	assert.ErrorContains(t, err, "checkpoint is cut")
 }
 
 func TestConfigErrors(t *testing.T) {

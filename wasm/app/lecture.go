@@ -1,0 +1,857 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+
+	"github.com/nasplayground/nas/core/genotype"
+	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/wasm/i18n"
+	"github.com/nasplayground/nas/wasm/lecture"
+	"github.com/nasplayground/nas/wasm/protocol"
+	"github.com/nasplayground/nas/wasm/ui"
+)
+
+// Type sizes of the lecture, in grid units: nothing under 0.8 (16 px at
+// 1280×720), so a projector at the back of a room stays readable.
+const (
+	lecTitle   = 1.35
+	lecBody    = 0.9
+	lecFormula = 1.0
+	lecLabel   = 0.8
+)
+
+// lectureState is the lecture scene's own state; the live DARTS steps read
+// the game's model, fed by the engine worker's DARTS search.
+type lectureState struct {
+	ctrl     *lecture.ControllerDemo
+	ctrlT    float64 // seconds since the current sample started
+	ctrlFast bool    // space: samples as fast as the budget allows
+	runs     *lecture.Runs
+	err      string
+	dartsOn  bool                // a DARTS search was started for the lecture
+	recs     map[string]recorded // shipped recordings by URL
+	recAsked bool
+	drawn    int // 1 + the step whose widget the last frame drew
+	edges    int // edges of the widget's discrete cell (window.nas.lecture.edges)
+	rows     int // rows of the widget's table (window.nas.lecture.rows)
+}
+
+// recorded is the summary of a shipped DARTS recording for the table.
+type recorded struct {
+	title         string
+	valAcc, secs  float64
+	epochs, steps int
+	err           string
+}
+
+// Pace of the controller demo: decisions appear one by one, then the reward
+// and the update stay on screen before the next sample.
+const (
+	decisionSec = 0.35
+	holdSec     = 2.2
+)
+
+func (g *game) lecStep() int { return lecture.Clamp(g.params.Step - 1) }
+
+func (g *game) lecCur() lecture.Step { return lecture.Steps[g.lecStep()] }
+
+// lectureEnter starts what the current step needs: the DARTS search in the
+// engine worker for the DARTS steps, the controller demo, the table's runs.
+func (g *game) lectureEnter() {
+	if g.params.Step == 0 {
+		g.params.Step = 1
+		setURL(g.params)
+	}
+	l := &g.lec
+	st := g.lecCur()
+	if st.DARTS && !l.dartsOn {
+		g.model.Reset()
+		p := g.params
+		p.Scene = protocol.SceneDARTS
+		c := p.StartCommand()
+		c.Rate = 0
+		send(c)
+		l.dartsOn = true
+	}
+	if st.DARTS {
+		rate := 0.0
+		if st.Widget == lecture.Bilevel {
+			rate = 3 // slow enough to read which half runs
+		}
+		send(protocol.Command{Cmd: protocol.CmdRate, Rate: rate})
+		if g.paused {
+			send(protocol.Command{Cmd: protocol.CmdPause})
+		} else {
+			send(protocol.Command{Cmd: protocol.CmdResume})
+		}
+	} else if l.dartsOn {
+		send(protocol.Command{Cmd: protocol.CmdPause})
+	}
+	var err error
+	if st.Widget == lecture.Controller && l.ctrl == nil {
+		if l.ctrl, err = lecture.NewControllerDemo(g.params.Seed); err == nil {
+			_, err = l.ctrl.Step()
+		}
+	}
+	if st.Widget == lecture.Table && l.runs == nil {
+		l.runs, err = lecture.NewRuns(300, 10, g.params.Seed)
+	}
+	if err != nil {
+		l.err = err.Error()
+	}
+}
+
+// lectureGo moves d steps (±1) and writes the URL.
+func (g *game) lectureGo(d int) {
+	if g.params.Scene != protocol.SceneLecture {
+		return
+	}
+	s := lecture.Clamp(g.lecStep()+d) + 1
+	if s == g.params.Step {
+		return
+	}
+	g.params.Step = s
+	setURL(g.params)
+	g.lectureEnter()
+}
+
+// lectureRun is space / the run button: pause or resume the live widget.
+func (g *game) lectureRun() {
+	switch {
+	case g.lecCur().DARTS:
+		g.paused = !g.paused
+		g.lectureEnter()
+	case g.lecCur().Widget == lecture.Controller:
+		g.lec.ctrlFast = !g.lec.ctrlFast
+	}
+}
+
+// lectureStepOnce is s / the step button: one half-step of DARTS, one sample.
+func (g *game) lectureStepOnce() {
+	switch {
+	case g.lecCur().DARTS:
+		g.paused = true
+		send(protocol.Command{Cmd: protocol.CmdStep})
+	case g.lecCur().Widget == lecture.Controller && g.lec.ctrl != nil:
+		g.lec.ctrlFast = false
+		if _, err := g.lec.ctrl.Step(); err != nil {
+			g.lec.err = err.Error()
+		}
+		g.lec.ctrlT = 0
+	}
+}
+
+// lectureUpdate advances the in-page widgets by dt seconds within a small
+// time budget per frame.
+func (g *game) lectureUpdate(dt float64) {
+	l := &g.lec
+	switch g.lecCur().Widget {
+	case lecture.Controller:
+		if l.ctrl == nil {
+			return
+		}
+		l.ctrlT += dt
+		n := float64(len(l.ctrl.Edges))
+		l.ctrl.Shown = math.Min(n, l.ctrlT/decisionSec)
+		if l.ctrlFast || l.ctrlT > n*decisionSec+holdSec {
+			reps := 1
+			if l.ctrlFast {
+				reps = 5
+			}
+			for range reps {
+				if _, err := l.ctrl.Step(); err != nil {
+					l.err = err.Error()
+				}
+			}
+			l.ctrlT = 0
+			if l.ctrlFast {
+				l.ctrl.Shown = n
+				l.ctrlT = n * decisionSec
+			}
+		}
+	case lecture.Table:
+		if !l.recAsked && len(g.shipped) > 0 { // replays/index.json has arrived
+			l.recAsked = true
+			for _, e := range g.shipped {
+				fetchReplay(e.URL())
+			}
+		}
+		if l.runs != nil && !l.runs.Finished() {
+			if err := l.runs.Advance(6 * time.Millisecond); err != nil {
+				l.err = err.Error()
+			}
+		}
+	}
+}
+
+// lectureRecording summarises a shipped recording fetched for the table.
+func (g *game) lectureRecording(f replayFile) {
+	if g.lec.recs == nil {
+		g.lec.recs = map[string]recorded{}
+	}
+	r := recorded{title: f.name}
+	for _, e := range g.shipped {
+		if e.URL() == f.name {
+			r.title = e.Title
+		}
+	}
+	evs, err := ui.ParseEvents(f.name, strings.NewReader(f.text))
+	if err != nil {
+		r.err = err.Error()
+	}
+	for _, ev := range evs {
+		if ev.ValAcc > 0 && (ev.Kind == search.KindEpoch || r.epochs == 0) {
+			r.valAcc = ev.ValAcc
+		}
+		if ev.Kind == search.KindEpoch {
+			r.epochs++
+		}
+		r.secs = math.Max(r.secs, ev.Elapsed)
+		r.steps = max(r.steps, ev.Step)
+	}
+	g.lec.recs[f.name] = r
+}
+
+// lectureReady reports whether the current step's widget has its data.
+func (g *game) lectureReady() bool {
+	l := &g.lec
+	if l.drawn != g.lecStep()+1 {
+		return false
+	}
+	switch w := g.lecCur(); {
+	case w.DARTS:
+		return len(g.model.AlphaNormal) == 14 && len(g.model.Ops) == 8
+	case w.Widget == lecture.Controller:
+		return l.ctrl != nil && l.ctrl.Last().N > 0
+	case w.Widget == lecture.Table:
+		if l.runs == nil || len(g.shipped) > 0 && len(l.recs) < len(g.shipped) {
+			return false
+		}
+		for _, r := range l.runs.Rows() { // every method has a first run; the rest follow on screen
+			if r.Done == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return true
+}
+
+// lecturePublish is window.nas.lecture.
+func (g *game) lecturePublish() map[string]any {
+	o := map[string]any{"step": g.lecStep() + 1, "steps": len(lecture.Steps), "title": lecture.Title(g.lang(), g.lecStep()),
+		"widget": string(g.lecCur().Widget), "ready": g.lectureReady(), "edges": g.lec.edges, "rows": g.lec.rows, "error": g.lec.err}
+	if c := g.lec.ctrl; c != nil {
+		s := c.Last()
+		o["sample"], o["reward"], o["baseline"], o["logp"], o["logp_new"] = s.N, s.Reward, s.Baseline, s.LogP, s.LogPNew
+	}
+	return o
+}
+
+// ---- drawing ----
+
+func (g *game) drawLecture(dst *ebiten.Image) {
+	u := g.layout.U
+	r := g.layout.Panels["lecture"]
+	i := g.lecStep()
+	st := lecture.Steps[i]
+	g.button(dst, "lec.prev", g.t("lec.prev"), false)
+	g.button(dst, "lec.next", g.t("lec.next"), false)
+	live := g.t("lec.drawn")
+	if st.DARTS || st.Widget == lecture.Controller || st.Widget == lecture.Table {
+		live = g.t("lec.live")
+	}
+	if s := g.layout.Status; s.W > 0 {
+		g.text(dst, fmt.Sprintf(g.t("lec.of"), i+1, len(lecture.Steps))+" · "+live, s.X, s.Y+0.2*u, lecBody, colAccent)
+	}
+	// Text column: title, text, formula.
+	tw := 21.5 * u
+	g.static(dst, func(dst *ebiten.Image) {
+		fillRect(dst, r, colPanel)
+		strokeRect(dst, r, 1, colBorder)
+		y := r.Y + 0.5*u
+		y += g.paragraph(dst, lecture.Title(g.lang(), i), r.X+0.6*u, y, tw, lecTitle, colAccent) + 0.6*u
+		y += g.paragraph(dst, g.t(lecture.Key(i, "text")), r.X+0.6*u, y, tw, lecBody, colText) + 0.8*u
+		if st.Formula {
+			g.paragraph(dst, g.t(lecture.Key(i, "formula")), r.X+0.6*u, y, tw, lecFormula, colTrain)
+		}
+	}, "lecture", i, g.lang(), r)
+	w := ui.Rect{X: r.X + tw + 1.4*u, Y: r.Y + 0.5*u, W: r.X + r.W - (r.X + tw + 1.4*u) - 0.5*u, H: r.H - 1.0*u}
+	g.lec.edges, g.lec.rows, g.lec.drawn = 0, 0, i+1
+	if g.lec.err != "" {
+		g.paragraph(dst, g.lec.err, w.X, w.Y+w.H-2*u, w.W, lecBody, colWarning)
+	}
+	switch st.Widget {
+	case lecture.Pipeline:
+		g.drawPipeline(dst, w)
+	case lecture.Controller:
+		g.drawLecController(dst, w)
+	case lecture.NASNet:
+		g.drawLecNASNet(dst, w)
+	case lecture.Relax:
+		g.drawLecRelax(dst, w)
+	case lecture.Bilevel:
+		g.drawLecBilevel(dst, w)
+	case lecture.Derive:
+		g.drawLecDerive(dst, w)
+	case lecture.Recurrent:
+		g.drawLecRecurrent(dst, w)
+	case lecture.Table:
+		g.drawLecTable(dst, w)
+	}
+}
+
+// box draws a rounded-looking labelled box: fill, border, centred lines.
+func (g *game) lecBox(dst *ebiten.Image, r ui.Rect, border color.RGBA, lines ...string) {
+	fillRect(dst, r, colButton)
+	strokeRect(dst, r, 3, border)
+	u := g.layout.U
+	lh := lecBody * u * 1.3
+	y := r.Y + (r.H-float64(len(lines))*lh)/2
+	for k, s := range lines {
+		size, c := lecBody, colText
+		if k > 0 {
+			size, c = lecLabel, colDim
+		}
+		g.textCentered(dst, s, ui.Rect{X: r.X, Y: y, W: r.W, H: lh}, size, c)
+		y += lh
+	}
+}
+
+// arrow draws a line from a to b with a head at b.
+func arrow(dst *ebiten.Image, pts []ui.Point, w float64, c color.RGBA) {
+	var l lines
+	l.add(dst, pts, w, c, 1)
+	l.flush(dst)
+	n := len(pts)
+	a, b := pts[n-2], pts[n-1]
+	dx, dy := b.X-a.X, b.Y-a.Y
+	d := math.Hypot(dx, dy)
+	if d == 0 {
+		return
+	}
+	dx, dy = dx/d, dy/d
+	h := 4 * w
+	var p vector.Path
+	p.MoveTo(float32(b.X), float32(b.Y))
+	p.LineTo(float32(b.X-h*dx-h*0.6*dy), float32(b.Y-h*dy+h*0.6*dx))
+	p.LineTo(float32(b.X-h*dx+h*0.6*dy), float32(b.Y-h*dy-h*0.6*dx))
+	p.Close()
+	vs, is := p.AppendVerticesAndIndicesForFilling(nil, nil)
+	for i := range vs {
+		vs[i].SrcX, vs[i].SrcY = 1, 1
+		vs[i].ColorR, vs[i].ColorG, vs[i].ColorB, vs[i].ColorA = float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, 1
+	}
+	dst.DrawTriangles(vs, is, whiteSub, &ebiten.DrawTrianglesOptions{})
+}
+
+// 1. Search space → strategy → estimation, and the score back.
+func (g *game) drawPipeline(dst *ebiten.Image, w ui.Rect) {
+	u := g.layout.U
+	bw, bh := w.W*0.34, 4.2*u
+	space := ui.Rect{X: w.X, Y: w.Y + w.H*0.12, W: bw, H: bh}
+	strat := ui.Rect{X: w.X + w.W - bw, Y: space.Y, W: bw, H: bh}
+	est := ui.Rect{X: w.X + (w.W-bw)/2, Y: w.Y + w.H*0.62, W: bw, H: bh}
+	g.lecBox(dst, space, colTrain, g.t("lec.1.space"), g.t("lec.1.space.d"))
+	g.lecBox(dst, strat, colAccent, g.t("lec.1.strategy"), g.t("lec.1.strategy.d"))
+	g.lecBox(dst, est, colVal, g.t("lec.1.estim"), g.t("lec.1.estim.d"))
+	aw := 0.18 * u
+	// space → strategy: the candidates a ∈ A.
+	y := space.Y + bh/2
+	arrow(dst, []ui.Point{{X: space.X + bw, Y: y}, {X: strat.X - 0.2*u, Y: y}}, aw, colText)
+	g.textCentered(dst, g.t("lec.1.pick"), ui.Rect{X: space.X + bw, Y: y - 1.6*u, W: strat.X - space.X - bw, H: 1.2 * u}, lecLabel, colText)
+	// strategy → estimation: the architecture.
+	a := ui.Point{X: strat.X + bw*0.5, Y: strat.Y + bh}
+	b := ui.Point{X: est.X + bw*0.85, Y: est.Y - 0.2*u}
+	arrow(dst, []ui.Point{a, {X: a.X, Y: (a.Y + b.Y) / 2}, b}, aw, colText)
+	g.textRight(dst, g.t("lec.1.arch"), a.X-0.4*u, (a.Y+b.Y)/2-1.4*u, lecBody, colAccent)
+	// estimation → strategy: the score (feedback loop).
+	c := ui.Point{X: est.X + bw, Y: est.Y + bh/2}
+	d := ui.Point{X: strat.X + bw*0.85, Y: strat.Y + bh + 0.2*u}
+	arrow(dst, []ui.Point{c, {X: d.X, Y: c.Y}, d}, aw, colVal)
+	g.text(dst, g.t("lec.1.score"), c.X+0.6*u, c.Y+0.3*u, lecBody, colVal)
+}
+
+// 2. The REINFORCE controller on NAS-Bench-201, decision by decision.
+func (g *game) drawLecController(dst *ebiten.Image, w ui.Rect) {
+	u := g.layout.U
+	c := g.lec.ctrl
+	if c == nil {
+		return
+	}
+	s := c.Last()
+	if g.model.Labels == nil {
+		g.model.Labels = &protocol.Labels{Decisions: c.Edges, Choices: [][]string{c.Ops}}
+	}
+	g.text(dst, g.t("lec.2.ctrl")+" · "+fmt.Sprintf(g.t("lec.2.sample"), s.N), w.X, w.Y, lecBody, colText)
+	top := w.Y + 1.5*u
+	rowH := 1.55 * u
+	labW := 4.2 * u
+	colW := (w.W*0.62 - labW) / float64(len(c.Ops))
+	for k, op := range c.Ops {
+		g.textCentered(dst, i18n.Op(g.params.Lang, op), ui.Rect{X: w.X + labW + float64(k)*colW, Y: top, W: colW, H: 1.1 * u}, lecLabel, colDim)
+	}
+	top += 1.3 * u
+	shown := int(c.Shown)
+	for t, edge := range c.Edges {
+		y := top + float64(t)*rowH
+		lbl := strings.TrimSuffix(strings.TrimPrefix(edge, "edge "), " op")
+		clr := colDim
+		if t < shown {
+			clr = colText
+		}
+		g.text(dst, lbl, w.X, y+0.25*u, lecBody, clr)
+		if t >= shown || t >= len(s.Probs) {
+			strokeRect(dst, ui.Rect{X: w.X + labW, Y: y, W: colW * float64(len(c.Ops)), H: rowH - 0.25*u}, 1, colBorder)
+			continue
+		}
+		for k, p := range s.Probs[t] {
+			// The number on the panel colour, the bar under it: readable on every op colour.
+			cell := ui.Rect{X: w.X + labW + float64(k)*colW, Y: y, W: colW - 0.15*u, H: rowH - 0.25*u}
+			fillRect(dst, ui.Rect{X: cell.X + 0.1*u, Y: cell.Y + cell.H - 0.35*u, W: (cell.W - 0.2*u) * p, H: 0.25 * u}, rgba(ui.OpColors[k%len(ui.OpColors)]))
+			clr := colDim
+			if k == s.Choices[t] {
+				strokeRect(dst, cell, 3, colAccent)
+				clr = colText
+			}
+			g.text(dst, fmt.Sprintf("%.2f", p), cell.X+0.2*u, cell.Y+0.05*u, lecLabel, clr)
+		}
+	}
+	// The sampled cell, the reward and the update.
+	cellR := ui.Rect{X: w.X + w.W*0.64, Y: w.Y + 1.5*u, W: w.W * 0.36, H: 8 * u}
+	choices := s.Choices[:min(shown, len(s.Choices))]
+	g.drawNB201Cell(dst, cellR, choices)
+	y := top + float64(len(c.Edges))*rowH + 0.6*u
+	if shown >= len(c.Edges) {
+		g.text(dst, fmt.Sprintf(g.t("lec.2.reward"), s.Reward), w.X, y, lecBody, colAccent)
+		g.text(dst, fmt.Sprintf(g.t("lec.2.base"), s.Baseline, s.Advantage()), w.X, y+1.3*u, lecBody, colText)
+		g.text(dst, fmt.Sprintf(g.t("lec.2.logp"), s.LogP, s.LogPNew), w.X, y+2.6*u, lecBody, colText)
+		key, clr := "lec.2.up", colGood
+		if s.Advantage() < 0 {
+			key, clr = "lec.2.down", colBad
+		}
+		if s.Advantage() != 0 {
+			g.text(dst, g.t(key), w.X, y+3.9*u, lecBody, clr)
+		}
+	}
+	// Rewards and baseline over the samples.
+	plotR := ui.Rect{X: w.X + w.W*0.64, Y: cellR.Y + cellR.H + 0.5*u, W: w.W * 0.36, H: w.Y + w.H - cellR.Y - cellR.H - 0.5*u}
+	rs := c.Rewards()
+	var dots, base []ui.Point
+	for i, v := range rs {
+		dots = append(dots, ui.Point{X: float64(i + 1), Y: v})
+	}
+	for i, v := range c.Baselines() {
+		base = append(base, ui.Point{X: float64(i + 1), Y: v})
+	}
+	best, _ := c.Best()
+	ch := g.paragraph(dst, g.t("lec.2.curve"), plotR.X, plotR.Y, plotR.W, lecLabel, colDim)
+	g.text(dst, fmt.Sprintf(g.t("lec.2.best"), best), plotR.X, plotR.Y+ch, lecLabel, colGood)
+	ch += 1.2 * u
+	g.plot(dst, ui.Rect{X: plotR.X, Y: plotR.Y + ch, W: plotR.W, H: plotR.H - ch}, []plotSeries{
+		{label: g.t("rl.reward.l"), pts: dots, clr: colVal, dots: true, format: "%.1f"},
+		{label: g.t("rl.baseline.l"), pts: base, clr: colTrain, format: "%.1f"},
+	}, "", nil)
+}
+
+// opColorOf colours an op by family on the dark background.
+func opColorOf(p genotype.Primitive) color.RGBA {
+	switch p {
+	case genotype.SepConv3x3, genotype.SepConv5x5, genotype.SepConv7x7:
+		return colTrain
+	case genotype.DilConv3x3, genotype.DilConv5x5:
+		return color.RGBA{204, 121, 167, 255}
+	case genotype.MaxPool3x3, genotype.MaxPool5x5, genotype.MaxPool7x7, genotype.AvgPool3x3:
+		return colGood
+	case genotype.SkipConnect:
+		return colText
+	case genotype.None:
+		return colDim
+	}
+	return colVal
+}
+
+// drawGenoCell draws a cell of a genotype (core/genotype) into r with a
+// title above it: the inputs c(k-2), c(k-1) left, the nodes zig-zagging
+// right, c(k) last; each edge one curve coloured by its op family, labelled
+// with the short op name at a readable size. It returns the op edges drawn.
+func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string, r ui.Rect, title string) int {
+	u := g.layout.U
+	g.text(dst, title, r.X, r.Y, lecBody, colText)
+	es, concat, err := gt.Cell(cell)
+	if err != nil {
+		g.lec.err = err.Error()
+		return 0
+	}
+	steps := len(es) / 2
+	in := ui.Rect{X: r.X + 1.2*u, Y: r.Y + 2.2*u, W: r.W - 2.4*u, H: r.H - 3.2*u}
+	nodes := ui.CellNodes(steps, in)
+	out := nodes[len(nodes)-1]
+	type lab struct {
+		s string
+		p ui.Point
+		c color.RGBA
+	}
+	var labs []lab
+	var l lines
+	for _, c := range concat {
+		l.add(dst, []ui.Point{nodes[c], out}, 0.07*u, colBorder, 1)
+	}
+	l.flush(dst)
+	for k, e := range es {
+		from, to := e.Input, 2+k/2
+		pts := ui.Strands(nodes[from], nodes[to], ui.EdgeBend(from, to), 0, 1, 16)[0]
+		c := opColorOf(e.Op)
+		arrow(dst, pts, 0.13*u, c)
+		t := 0.5 + 0.12*float64(k%2*2-1) // the two edges of a node label at different spots
+		labs = append(labs, lab{lecture.ShortOp(e.Op), pts[int(t*float64(len(pts)-1))], c})
+	}
+	rad := 0.95 * u
+	for i, p := range nodes {
+		c, lbl := colButton, fmt.Sprint(i-2)
+		switch {
+		case i == 0:
+			c, lbl = colActive, "k-2"
+		case i == 1:
+			c, lbl = colActive, "k-1"
+		case i == len(nodes)-1:
+			c, lbl = colActive, "k"
+		}
+		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(rad), c, false)
+		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, false)
+		g.textCentered(dst, lbl, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, lecLabel, colText)
+	}
+	for _, b := range labs {
+		tw := g.texts.get(b.s, g.face(lecLabel), g.frames).adv
+		fillRect(dst, ui.Rect{X: b.p.X - tw/2 - 0.15*u, Y: b.p.Y - 0.55*u, W: tw + 0.3*u, H: 1.1 * u}, colBG)
+		g.text(dst, b.s, b.p.X-tw/2, b.p.Y-0.5*u, lecLabel, b.c)
+	}
+	return len(es)
+}
+
+// 3. NASNet-A cells, the 13 ops, and the stacked CIFAR network.
+func (g *game) drawLecNASNet(dst *ebiten.Image, w ui.Rect) {
+	u := g.layout.U
+	// The cells one above the other, each the widget's full width: their
+	// edges fan out from the two inputs and need the room.
+	ch := (w.H - 10*u) / 2
+	g.lec.edges = g.drawGenoCell(dst, genotype.NASNet, "normal", ui.Rect{X: w.X, Y: w.Y, W: w.W, H: ch}, g.t("lec.3.normal"))
+	g.drawGenoCell(dst, genotype.NASNet, "reduce", ui.Rect{X: w.X, Y: w.Y + ch, W: w.W, H: ch}, g.t("lec.3.reduce"))
+	ch *= 2
+	// The 13 ops (none is DARTS's addition, not NASNet's).
+	y := w.Y + ch + 0.2*u
+	g.text(dst, g.t("lec.3.ops"), w.X, y, lecBody, colText)
+	y += 1.4 * u
+	ops := lecture.NASNetOps()
+	perRow := 5
+	cw := w.W / float64(perRow)
+	for i, p := range ops {
+		x := w.X + float64(i%perRow)*cw
+		yy := y + float64(i/perRow)*1.15*u
+		g.text(dst, p.String(), x, yy, lecLabel, opColorOf(p))
+	}
+	// The network: image → N normal → reduction → N normal → reduction → N normal → softmax.
+	y += 3*1.15*u + 0.6*u
+	g.text(dst, g.t("lec.3.stack"), w.X, y, lecBody, colText)
+	y += 1.4 * u
+	parts := []struct {
+		key string
+		c   color.RGBA
+	}{{"lec.3.image", colDim}, {"lec.3.ncells", colTrain}, {"lec.3.rcell", colVal}, {"lec.3.ncells", colTrain}, {"lec.3.rcell", colVal}, {"lec.3.ncells", colTrain}, {"lec.3.soft", colDim}}
+	bw := (w.W - float64(len(parts)-1)*0.7*u) / float64(len(parts))
+	bh := math.Min(2.6*u, w.Y+w.H-y)
+	for i, p := range parts {
+		b := ui.Rect{X: w.X + float64(i)*(bw+0.7*u), Y: y, W: bw, H: bh}
+		g.lecBox(dst, b, p.c, g.t(p.key))
+		if i > 0 {
+			arrow(dst, []ui.Point{{X: b.X - 0.65*u, Y: y + bh/2}, {X: b.X - 0.05*u, Y: y + bh/2}}, 0.1*u, colText)
+		}
+	}
+}
+
+// dartsOps returns the live search's ops as primitives.
+func (g *game) livePrims() ([]genotype.Primitive, bool) {
+	var ps []genotype.Primitive
+	for _, s := range g.model.Ops {
+		p, err := genotype.ParsePrimitive(s)
+		if err != nil {
+			return nil, false
+		}
+		ps = append(ps, p)
+	}
+	return ps, len(ps) > 0
+}
+
+func (g *game) lecWaiting(dst *ebiten.Image, w ui.Rect) bool {
+	if len(g.model.AlphaNormal) == 14 && len(g.model.Ops) > 0 {
+		return false
+	}
+	msg := g.t("lec.waiting")
+	if g.model.Text != "" {
+		msg += " " + g.model.Text
+	}
+	g.paragraph(dst, msg, w.X, w.Y, w.W, lecBody, colDim)
+	return true
+}
+
+// 4. One edge of the live DARTS search opened up, then the whole cell.
+func (g *game) drawLecRelax(dst *ebiten.Image, w ui.Rect) {
+	u := g.layout.U
+	if g.lecWaiting(dst, w) {
+		return
+	}
+	m := &g.model
+	row := m.AlphaNormal[0]
+	g.text(dst, fmt.Sprintf(g.t("lec.4.edge"), m.Step), w.X, w.Y, lecBody, colText)
+	best := lecture.ArgMaxOp(row, m.Ops, "none")
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range row {
+		lo, hi = math.Min(lo, p), math.Max(hi, p)
+	}
+	y := w.Y + 1.6*u
+	bh := 1.2 * u
+	labW := 7.5 * u
+	barW := w.W - labW - 5*u
+	for k, p := range row {
+		yy := y + float64(k)*(bh+0.2*u)
+		clr := colText
+		if k == best {
+			clr = colAccent
+		}
+		g.text(dst, m.Ops[k], w.X, yy+0.1*u, lecLabel, clr)
+		// Bar length over the edge's own range (so a ±0.01 spread is visible),
+		// with the uniform 1/K marked.
+		f := 0.5
+		if hi > lo {
+			f = 0.08 + 0.92*(p-lo)/(hi-lo)
+		}
+		fillRect(dst, ui.Rect{X: w.X + labW, Y: yy, W: barW * f, H: bh}, rgba(ui.OpColors[k%len(ui.OpColors)]))
+		if k == best {
+			strokeRect(dst, ui.Rect{X: w.X + labW, Y: yy, W: barW * f, H: bh}, 3, colAccent)
+		}
+		g.text(dst, fmt.Sprintf("%.4f", p), w.X+labW+barW+0.4*u, yy+0.1*u, lecLabel, clr)
+	}
+	y += 8*(bh+0.2*u) + 0.4*u
+	terms := make([]string, 0, 3)
+	for k := range min(3, len(row)) {
+		terms = append(terms, fmt.Sprintf("%.3f·%s(x)", row[k], i18n.Op(g.params.Lang, m.Ops[k])))
+	}
+	g.text(dst, fmt.Sprintf(g.t("lec.4.sum"), strings.Join(terms, " + ")+" + …"), w.X, y, lecBody, colTrain)
+	y += 1.8 * u
+	g.text(dst, g.t("lec.4.cell"), w.X, y, lecBody, colText)
+	cell := ui.Rect{X: w.X, Y: y + 1.4*u, W: w.W, H: w.Y + w.H - y - 1.4*u}
+	g.drawCellGraph(dst, cell, m.AlphaNormal, m.Ops)
+}
+
+// 5. The two halves of a DARTS iteration, live; s steps one half.
+func (g *game) drawLecBilevel(dst *ebiten.Image, w ui.Rect) {
+	u := g.layout.U
+	if g.lecWaiting(dst, w) {
+		return
+	}
+	m := &g.model
+	half := (w.W - 0.8*u) / 2
+	bh := 3.4 * u
+	next := "alpha" // after a w half-step (and at the start) the α half comes next
+	if m.Phase == search.PhaseAlpha {
+		next = "w"
+	}
+	boxes := []struct {
+		key, phase string
+		n          int
+		c          color.RGBA
+	}{{"lec.5.wstep", "w", m.PhaseW, colTrain}, {"lec.5.astep", "alpha", m.PhaseAlpha, colVal}}
+	for i, b := range boxes {
+		r := ui.Rect{X: w.X + float64(i)*(half+0.8*u), Y: w.Y, W: half, H: bh}
+		if m.Phase == b.phase {
+			fillRect(dst, r, color.RGBA{b.c.R / 3, b.c.G / 3, b.c.B / 3, 255})
+			strokeRect(dst, r, 4, b.c)
+		} else {
+			strokeRect(dst, r, 1, colBorder)
+		}
+		g.text(dst, g.t(b.key), r.X+0.4*u, r.Y+0.3*u, lecBody, colText)
+		g.text(dst, fmt.Sprintf("× %d", b.n), r.X+0.4*u, r.Y+1.8*u, lecBody, colDim)
+	}
+	y := w.Y + bh + 0.5*u
+	nextKey := map[string]string{"w": "lec.5.wstep", "alpha": "lec.5.astep"}[next]
+	g.text(dst, fmt.Sprintf(g.t("lec.5.now"), g.t(nextKey)), w.X, y, lecBody, colAccent)
+	y += 1.6 * u
+	tl, _ := m.TrainLoss.Last()
+	vl, _ := m.ValLoss.Last()
+	g.text(dst, fmt.Sprintf(g.t("lec.5.counts"), m.PhaseW, m.PhaseAlpha, tl.Y, vl.Y), w.X, y, lecBody, colText)
+	y += 1.8 * u
+	for o, key := range []string{"lec.5.first", "lec.5.second"} {
+		on := g.params.Order == o+1
+		c := colDim
+		if on {
+			c = colAccent
+		}
+		h := g.paragraph(dst, g.t(key), w.X+0.6*u, y, w.W-0.6*u, lecBody, c)
+		if on {
+			fillRect(dst, ui.Rect{X: w.X, Y: y, W: 0.25 * u, H: h}, colAccent)
+		}
+		y += h + 0.5*u
+	}
+	g.text(dst, g.t("lec.5.order"), w.X, y, lecLabel, colDim)
+	y += 1.6 * u
+	if y < w.Y+w.H-4*u {
+		g.plot(dst, ui.Rect{X: w.X, Y: y, W: w.W, H: w.Y + w.H - y}, []plotSeries{
+			{label: "L_train", pts: m.TrainLoss.All(), clr: colTrain, format: "%.3f"},
+			{label: "L_val", pts: m.ValLoss.All(), clr: colVal, format: "%.3f"},
+		}, g.t("stat.step"), nil)
+	}
+}
+
+// 6. The discrete cell derived from the live α beside the published DARTS_V2 cells.
+func (g *game) drawLecDerive(dst *ebiten.Image, w ui.Rect) {
+	u := g.layout.U
+	half := (w.W - 0.8*u) / 2
+	if !g.lecWaiting(dst, ui.Rect{X: w.X, Y: w.Y, W: half, H: w.H}) {
+		ops, ok := g.livePrims()
+		m := &g.model
+		if ok {
+			gt, err := genotype.Derive(m.AlphaNormal, m.AlphaReduce, ops, 4)
+			if err != nil {
+				g.lec.err = err.Error()
+			} else {
+				g.lec.edges = g.drawGenoCell(dst, gt, "normal", ui.Rect{X: w.X, Y: w.Y + w.H*0.5, W: half, H: w.H * 0.5}, g.t("lec.6.live"))
+				g.text(dst, g.t("lec.6.mix"), w.X, w.Y, lecBody, colText)
+				g.drawCellGraph(dst, ui.Rect{X: w.X, Y: w.Y + 1.6*u, W: half, H: w.H*0.5 - 2*u}, m.AlphaNormal, m.Ops)
+			}
+		}
+	}
+	g.drawGenoCell(dst, genotype.DARTS_V2, "normal", ui.Rect{X: w.X + half + 0.8*u, Y: w.Y, W: half, H: w.H * 0.5}, g.t("lec.6.normal"))
+	g.drawGenoCell(dst, genotype.DARTS_V2, "reduce", ui.Rect{X: w.X + half + 0.8*u, Y: w.Y + w.H*0.5, W: half, H: w.H * 0.5}, g.t("lec.6.reduce"))
+}
+
+// 7. The DARTS recurrent cell (PTB), drawn from its genotype.
+func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
+	u := g.layout.U
+	es := lecture.DARTSRecurrentV2
+	g.text(dst, g.t("lec.7.cap"), w.X, w.Y, lecBody, colText)
+	area := ui.Rect{X: w.X + 4*u, Y: w.Y + 2*u, W: w.W - 4*u, H: w.H - 2.5*u}
+	ps := lecture.RecurrentNodes(es, area.W, area.H)
+	pt := func(i int) ui.Point { return ui.Point{X: area.X + ps[i][0], Y: area.Y + ps[i][1]} }
+	rad := 1.1 * u
+	out := len(ps) - 1
+	// Inputs into node 0.
+	n0 := pt(0)
+	for k, lbl := range []string{"x_t", "h_{t-1}"} {
+		a := ui.Point{X: w.X + 0.5*u, Y: n0.Y + (float64(k)*2-1)*2.5*u}
+		arrow(dst, []ui.Point{{X: a.X + 2.8*u, Y: a.Y}, {X: n0.X - rad, Y: n0.Y + (float64(k)*2-1)*0.4*u}}, 0.1*u, colDim)
+		g.text(dst, lbl, a.X, a.Y-0.5*u, lecBody, colText)
+	}
+	acts := map[string]color.RGBA{"tanh": colTrain, "relu": colGood, "sigmoid": colVal, "identity": colText}
+	type lab struct {
+		s string
+		p ui.Point
+		c color.RGBA
+	}
+	var labs []lab
+	for _, e := range es {
+		a, b := pt(e.From), pt(e.To)
+		dx, dy := b.X-a.X, b.Y-a.Y
+		d := math.Hypot(dx, dy)
+		pa := ui.Point{X: a.X + dx/d*rad, Y: a.Y + dy/d*rad}
+		pb := ui.Point{X: b.X - dx/d*rad, Y: b.Y - dy/d*rad}
+		c := acts[e.Act]
+		arrow(dst, []ui.Point{pa, pb}, 0.14*u, c)
+		labs = append(labs, lab{e.Act, ui.Point{X: (pa.X + pb.X) / 2, Y: (pa.Y + pb.Y) / 2}, c})
+	}
+	for i := 1; i < out; i++ {
+		a, b := pt(i), pt(out)
+		dx, dy := b.X-a.X, b.Y-a.Y
+		d := math.Hypot(dx, dy)
+		arrow(dst, []ui.Point{{X: a.X + dx/d*rad, Y: a.Y + dy/d*rad}, {X: b.X - dx/d*rad, Y: b.Y - dy/d*rad}}, 0.05*u, colBorder)
+	}
+	for i := range ps {
+		p := pt(i)
+		c := colButton
+		lbl := fmt.Sprint(i)
+		if i == out {
+			c, lbl = colActive, "h_t"
+		}
+		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(rad), c, false)
+		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, false)
+		g.textCentered(dst, lbl, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, lecBody, colText)
+	}
+	for _, l := range labs {
+		tw := g.texts.get(l.s, g.face(lecLabel), g.frames).adv
+		fillRect(dst, ui.Rect{X: l.p.X - tw/2 - 0.15*u, Y: l.p.Y - 0.55*u, W: tw + 0.3*u, H: 1.1 * u}, colBG)
+		g.text(dst, l.s, l.p.X-tw/2, l.p.Y-0.5*u, lecLabel, l.c)
+	}
+	g.lec.edges = len(es)
+}
+
+// 8. DARTS Table 1 beside the rows this page measures.
+func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
+	u := g.layout.U
+	cols := []float64{0, 0.30, 0.50, 0.63, 0.82} // fractions of the width
+	x := func(i int) float64 { return w.X + cols[i]*w.W }
+	lh := 1.25 * u
+	y := w.Y
+	g.text(dst, g.t("lec.8.pub"), w.X, y, lecLabel, colAccent)
+	y += lh + 0.2*u
+	heads := []string{g.t("lec.8.method"), g.t("lec.8.err"), g.t("lec.8.params"), g.t("lec.8.cost") + " (" + g.t("lec.8.unit") + ")", g.t("lec.8.kind")}
+	for i, h := range heads {
+		g.text(dst, h, x(i), y, lecLabel, colDim)
+	}
+	y += lh
+	rows := 0
+	for _, p := range lecture.Table1 {
+		g.text(dst, p.Method, x(0), y, lecLabel, colText)
+		g.text(dst, p.ErrText(), x(1), y, lecLabel, colText)
+		g.text(dst, fmt.Sprintf("%.1f", p.ParamsM), x(2), y, lecLabel, colText)
+		g.text(dst, lecture.Days(p.GPUDays), x(3), y, lecLabel, colText)
+		g.text(dst, g.t("lec.8."+p.Search)+" · "+p.Cite, x(4), y, lecLabel, colDim)
+		y += lh
+		rows++
+	}
+	y += 0.6 * u
+	g.text(dst, g.t("lec.8.ours"), w.X, y, lecLabel, colAccent)
+	y += lh + 0.2*u
+	for i, h := range []string{g.t("lec.8.method"), g.t("lec.8.acc"), "", g.t("lec.8.cost"), ""} {
+		g.text(dst, h, x(i), y, lecLabel, colDim)
+	}
+	y += lh
+	if g.lec.runs != nil {
+		for _, m := range g.lec.runs.Rows() {
+			g.text(dst, g.t("m."+m.Method)+" (NB201)", x(0), y, lecLabel, colText)
+			acc := "…"
+			if m.Done > 0 {
+				acc = fmt.Sprintf("%.2f ± %.2f", m.Mean, m.Std)
+			}
+			g.text(dst, acc, x(1), y, lecLabel, colText)
+			g.text(dst, fmt.Sprintf(g.t("lec.8.runs"), m.Done, m.Runs), x(2), y, lecLabel, colDim)
+			g.text(dst, fmt.Sprintf(g.t("lec.8.lookups"), m.Samples), x(3), y, lecLabel, colText)
+			y += lh
+			rows++
+		}
+	}
+	for _, e := range g.shipped {
+		r, ok := g.lec.recs[e.URL()]
+		g.text(dst, e.Title, x(0), y, lecLabel, colText)
+		y += lh
+		switch {
+		case !ok:
+			g.text(dst, g.t("lec.8.loading"), x(1), y, lecLabel, colDim)
+		case r.err != "":
+			g.text(dst, r.err, x(1), y, lecLabel, colWarning)
+		default:
+			g.text(dst, fmt.Sprintf("%.1f (%s)", 100*r.valAcc, g.t("lec.8.recacc")), x(1), y, lecLabel, colText)
+			g.text(dst, fmt.Sprintf(g.t("lec.8.cpu"), r.secs), x(3), y, lecLabel, colText)
+			rows++
+		}
+		y += lh
+	}
+	g.lec.rows = rows
+}

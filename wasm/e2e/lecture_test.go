@@ -1,0 +1,149 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nasplayground/nas/core/genotype"
+	"github.com/nasplayground/nas/native/serve"
+	"github.com/nasplayground/nas/wasm/lecture"
+	"github.com/nasplayground/nas/wasm/protocol"
+	"github.com/nasplayground/nas/wasm/ui"
+)
+
+// lectureState is window.nas.lecture.
+type lectureState struct {
+	Step   int     `json:"step"`
+	Steps  int     `json:"steps"`
+	Title  string  `json:"title"`
+	Ready  bool    `json:"ready"`
+	Widget string  `json:"widget"`
+	Edges  int     `json:"edges"`
+	Rows   int     `json:"rows"`
+	Error  string  `json:"error"`
+	Sample int     `json:"sample"`
+	Reward float64 `json:"reward"`
+}
+
+// TestLecture opens every step of the lecture by URL (English, 1280×720),
+// waits until its widget has its data, checks that data, and screenshots it;
+// then walks the steps with the → key in Korean at 1920×1080.
+func TestLecture(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed (apt-get install -y chromium): skipping the browser test")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the browser test")
+	}
+	shots := os.Getenv("NAS_E2E_SHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+	dir := t.TempDir()
+	buildPage(t, dir)
+	srv := httptest.NewServer(serve.Handler(dir))
+	defer srv.Close()
+	idx, err := os.ReadFile("../static/replays/index.json")
+	require.NoError(t, err)
+	shipped, err := ui.ParseReplayIndex("index.json", idx)
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	defer cancel()
+	actx, acancel := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:0:0],
+		chromedp.ExecPath(chromium), chromedp.Flag("headless", "new"), chromedp.NoSandbox,
+		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.NoFirstRun, chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-renderer-backgrounding", true), chromedp.UserDataDir(t.TempDir()))...)
+	defer acancel()
+	bctx, bcancel := chromedp.NewContext(actx)
+	defer bcancel()
+
+	read := func() lectureState {
+		s, err := chromedp.Run(bctx, chromedp.Evaluate[lectureState](`window.nas.lecture`))
+		require.NoError(t, err)
+		return s
+	}
+	waitFor := func(expr string, d time.Duration) {
+		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(100*time.Millisecond)))
+		msg, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`JSON.stringify(window.nas && window.nas.lecture) + " " + (window.nas && window.nas.message)`))
+		require.NoError(t, err, "waiting for %s; window.nas.lecture = %s", expr, msg)
+	}
+	shot := func(name string) {
+		time.Sleep(time.Second) // a few more frames: the layers settle
+		b, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(shots, name), b, 0o644))
+	}
+	// check holds each step's widget to its data.
+	check := func(s lectureState, lang string) {
+		assert.Equal(t, len(lecture.Steps), s.Steps)
+		assert.Equal(t, lecture.Title(lang, s.Step-1), s.Title)
+		assert.Empty(t, s.Error)
+		switch lecture.Widget(s.Widget) {
+		case lecture.Controller:
+			assert.GreaterOrEqual(t, s.Sample, 1, "the controller sampled a cell")
+			assert.Greater(t, s.Reward, 10.0, "its reward is a NAS-Bench-201 accuracy in percent")
+		case lecture.NASNet:
+			assert.Equal(t, len(genotype.NASNet.Normal), s.Edges, "NASNet-A normal cell: 5 nodes × 2 edges")
+		case lecture.Derive:
+			assert.Equal(t, 8, s.Edges, "the derived discrete cell has 4 nodes × 2 edges")
+		case lecture.Recurrent:
+			assert.Equal(t, 8, s.Edges, "the recurrent cell has 8 edges")
+		case lecture.Table:
+			assert.Equal(t, len(lecture.Table1)+3+len(shipped), s.Rows, "published rows, 3 NB201 methods, the shipped recordings")
+		}
+	}
+	for n := 1; n <= protocol.LectureSteps; n++ {
+		require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(1280, 720),
+			chromedp.Navigate(fmt.Sprintf("%s/?scene=lecture&step=%d", srv.URL, n))))
+		waitFor(`window.nas && window.nas.lecture && window.nas.lecture.ready`, 3*time.Minute)
+		s := read()
+		require.Equal(t, n, s.Step)
+		check(s, "en")
+		t.Logf("step %d (%s): %q edges %d rows %d", n, s.Widget, s.Title, s.Edges, s.Rows)
+		shot(fmt.Sprintf("lecture-%d-en-1280x720.png", n))
+	}
+	// Korean, 1920×1080, stepping with the → key from step 1 (one page: the
+	// DARTS search carries on from step to step).
+	require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(1920, 1080),
+		chromedp.Navigate(srv.URL+"/?scene=lecture&step=1&lang=ko")))
+	for n := 1; n <= protocol.LectureSteps; n++ {
+		if n > 1 {
+			key := input.DispatchKeyEventParams{Key: "ArrowRight", Code: "ArrowRight", WindowsVirtualKeyCode: 39}
+			down, up := key, key
+			down.Type, up.Type = input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp
+			require.NoError(t, chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, down); err != nil {
+					return err
+				}
+				time.Sleep(400 * time.Millisecond) // held across frames: Ebiten polls keys once per frame
+				_, err := chromedp.Call(ctx, input.DispatchKeyEvent, up)
+				return err
+			})))
+		}
+		waitFor(fmt.Sprintf(`window.nas && window.nas.lecture && window.nas.lecture.step === %d && window.nas.lecture.ready`, n), 3*time.Minute)
+		s := read()
+		check(s, "ko")
+		url, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.search`))
+		require.NoError(t, err)
+		assert.Contains(t, url, fmt.Sprintf("step=%d", n), "the URL follows the step")
+		shot(fmt.Sprintf("lecture-%d-ko-1920x1080.png", n))
+	}
+	t.Logf("screenshots in %s", shots)
+}

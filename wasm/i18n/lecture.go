@@ -1,0 +1,123 @@
+package i18n
+
+// The lecture scene's strings (wasm/lecture, wasm/app/lecture.go): per step
+// lec.N.title, lec.N.text and lec.N.formula, then the widgets' labels.
+var lectureTable = map[string][2]string{
+	"scene.lecture": {"0 Lecture", "0 강의"},
+	"lec.prev":      {"◀ Back", "◀ 이전"},
+	"lec.next":      {"Next ▶", "다음 ▶"},
+	"lec.of":        {"Step %d of %d", "%d / %d 단계"},
+	"lec.keys": {"← → steps · s one step · space run/pause · l 한국어 · 1-4 scenes",
+		"← → 단계 이동 · s 한 단계 · 스페이스 실행/정지 · l English · 1-4 장면"},
+	"lec.live":    {"live", "실시간"},
+	"lec.drawn":   {"published", "논문 결과"},
+	"lec.waiting": {"Waiting for the DARTS search in the engine worker…", "엔진 워커의 DARTS 탐색을 기다리는 중…"},
+
+	"lec.1.title": {"Neural architecture search in one picture", "한 장으로 보는 신경망 구조 탐색"},
+	"lec.1.text": {"NAS automates the design of a network. A search space says which architectures exist; a search strategy proposes one; performance estimation measures how good it is. The score goes back to the strategy, which proposes a better one: the loop runs until the budget is spent.",
+		"NAS는 신경망 설계를 자동화합니다. 탐색 공간은 가능한 구조들을 정하고, 탐색 전략이 그중 하나를 제안하며, 성능 추정이 그 구조가 얼마나 좋은지 잽니다. 점수는 다시 전략으로 돌아가 더 나은 구조를 제안하게 하고, 이 순환은 예산이 다할 때까지 이어집니다."},
+	"lec.1.space":      {"Search space", "탐색 공간"},
+	"lec.1.space.d":    {"cells, ops, edges", "셀, 연산, 엣지"},
+	"lec.1.strategy":   {"Search strategy", "탐색 전략"},
+	"lec.1.strategy.d": {"RL, evolution, gradient", "강화학습, 진화, 경사"},
+	"lec.1.estim":      {"Performance estimation", "성능 추정"},
+	"lec.1.estim.d":    {"train, table, shared w", "학습, 표 조회, 공유 가중치"},
+	"lec.1.arch":       {"architecture a", "구조 a"},
+	"lec.1.score":      {"score of a", "a의 점수"},
+	"lec.1.pick":       {"a ∈ A", "a ∈ A"},
+
+	"lec.2.title": {"NAS with reinforcement learning", "강화학습으로 하는 NAS"},
+	"lec.2.text": {"A controller RNN emits the architecture one decision at a time, each from a softmax. The child network is trained and its accuracy is the reward R. REINFORCE raises the probability of decisions that beat the baseline b (a moving average of R) and lowers the others. Here the child's accuracy is looked up in the NAS-Bench-201 table.",
+		"컨트롤러 RNN은 구조를 한 번에 하나의 결정씩, 각각 softmax에서 뽑아 냅니다. 자식 네트워크를 학습시킨 정확도가 보상 R입니다. REINFORCE는 기준선 b(R의 이동 평균)보다 나은 결정의 확률을 높이고 나머지는 낮춥니다. 여기서는 자식의 정확도를 NAS-Bench-201 표에서 찾아봅니다."},
+	"lec.2.formula": {"∇J ≈ Σ_t ∇ log p(a_t) · (R - b)", "∇J ≈ Σ_t ∇ log p(a_t) · (R - b)"},
+	"lec.2.ctrl":    {"Controller: p(op | edge), sampled op outlined", "컨트롤러: p(연산 | 엣지), 샘플한 연산은 테두리"},
+	"lec.2.sample":  {"sample %d", "샘플 %d"},
+	"lec.2.reward":  {"R = %.2f%% (NAS-Bench-201, CIFAR-10 test accuracy)", "R = %.2f%% (NAS-Bench-201, CIFAR-10 테스트 정확도)"},
+	"lec.2.base":    {"b = %.2f%%   R - b = %+.2f", "b = %.2f%%   R - b = %+.2f"},
+	"lec.2.logp":    {"log p(a) = %.3f → %.3f after the update", "갱신 후 log p(a) = %.3f → %.3f"},
+	"lec.2.up":      {"R > b: the sampled decisions become more likely", "R > b: 샘플한 결정들의 확률이 올라갑니다"},
+	"lec.2.down":    {"R < b: the sampled decisions become less likely", "R < b: 샘플한 결정들의 확률이 내려갑니다"},
+	"lec.2.best":    {"best so far %.2f%%", "현재까지 최고 %.2f%%"},
+	"lec.2.curve":   {"reward R per sample (dots), baseline b (line)", "샘플별 보상 R (점), 기준선 b (선)"},
+
+	"lec.3.title": {"NASNet: search a cell, stack it", "NASNet: 셀을 찾아 쌓기"},
+	"lec.3.text": {"Instead of a whole network, NASNet searches two cells: a normal cell that keeps the resolution and a reduction cell that halves it (stride 2). Each of a cell's 5 nodes adds two ops applied to two earlier states; the ops come from 13 candidates. The CIFAR network stacks N normal cells, a reduction cell, N normal cells, a reduction cell and N normal cells.",
+		"NASNet은 네트워크 전체 대신 두 가지 셀을 찾습니다: 해상도를 유지하는 일반 셀과 해상도를 절반으로 줄이는 축소 셀(stride 2)입니다. 셀의 5개 노드는 각각 앞선 두 상태에 연산을 하나씩 적용해 더합니다; 연산은 13개 후보 중에서 고릅니다. CIFAR 네트워크는 일반 셀 N개, 축소 셀, 일반 셀 N개, 축소 셀, 일반 셀 N개를 쌓습니다."},
+	"lec.3.normal": {"NASNet-A normal cell", "NASNet-A 일반 셀"},
+	"lec.3.reduce": {"NASNet-A reduction cell", "NASNet-A 축소 셀"},
+	"lec.3.ops":    {"The 13 ops of the NASNet space", "NASNet 공간의 연산 13개"},
+	"lec.3.stack":  {"CIFAR-10 network", "CIFAR-10 네트워크"},
+	"lec.3.image":  {"image", "이미지"},
+	"lec.3.ncells": {"N × normal", "일반 × N"},
+	"lec.3.rcell":  {"reduction", "축소"},
+	"lec.3.soft":   {"softmax", "softmax"},
+
+	"lec.4.title": {"DARTS: relax the choice", "DARTS: 선택을 연속으로 완화하기"},
+	"lec.4.text": {"DARTS makes the search differentiable. Every edge computes all 8 candidate ops and mixes them with the weights softmax(α): a choice among ops becomes a weighted sum, and α can be learned by gradient descent. The bars are one edge of the live search in the engine; below, every edge of the normal cell.",
+		"DARTS는 탐색을 미분 가능하게 만듭니다. 모든 엣지가 8개 후보 연산을 전부 계산하고 softmax(α) 가중치로 섞습니다: 연산 중 하나를 고르는 일이 가중합이 되고, α를 경사 하강법으로 학습할 수 있습니다. 막대는 엔진에서 실시간으로 도는 탐색의 한 엣지이고, 아래는 일반 셀의 모든 엣지입니다."},
+	"lec.4.formula": {"o_mix(x) = Σ_o softmax(α)_o · o(x)", "o_mix(x) = Σ_o softmax(α)_o · o(x)"},
+	"lec.4.edge":    {"Edge k-2 → node 0 of the normal cell, step %d", "일반 셀의 엣지 k-2 → 노드 0, %d 단계"},
+	"lec.4.cell":    {"The whole normal cell: 14 edges × 8 ops", "일반 셀 전체: 엣지 14개 × 연산 8개"},
+	"lec.4.sum":     {"o_mix(x) = %s", "o_mix(x) = %s"},
+
+	"lec.5.title": {"Bilevel optimisation", "이중 최적화"},
+	"lec.5.text": {"The weights w and the architecture α are learned on different data. A w step descends the training loss; an α step descends the validation loss of the weights that step would give. First order (ξ = 0) uses the current w; second order takes a virtual step w′ and corrects with a Hessian-vector product, computed by finite differences (eq. 7-8). Press s for one half-step.",
+		"가중치 w와 구조 α는 서로 다른 데이터로 학습합니다. w 단계는 학습 손실을 낮추고, α 단계는 그 w 단계가 만들 가중치의 검증 손실을 낮춥니다. 1차 근사(ξ = 0)는 지금의 w를 쓰고, 2차 근사는 가상의 한 단계 w′를 밟은 뒤 헤세 행렬-벡터 곱으로 보정하며, 이 곱은 유한 차분으로 계산합니다 (식 7-8). s를 누르면 반 단계씩 진행합니다."},
+	"lec.5.formula": {"w ← w - η ∇w L_train(w, α)\nα ← α - η_α ∇α L_val(w′, α),   w′ = w - ξ ∇w L_train(w, α)",
+		"w ← w - η ∇w L_train(w, α)\nα ← α - η_α ∇α L_val(w′, α),   w′ = w - ξ ∇w L_train(w, α)"},
+	"lec.5.wstep": {"w half-step: training batch", "w 반 단계: 학습 배치"},
+	"lec.5.astep": {"α half-step: validation batch", "α 반 단계: 검증 배치"},
+	"lec.5.first": {"1st order (ξ = 0): ∇α L_val(w, α)", "1차 근사 (ξ = 0): ∇α L_val(w, α)"},
+	"lec.5.second": {"2nd order: ∇α L_val(w′, α) - ξ ∇²α,w L_train(w, α) ∇w′ L_val(w′, α)\n  ∇² term ≈ [∇α L_train(w+, α) - ∇α L_train(w-, α)] / 2ε,   w± = w ± ε ∇w′ L_val(w′, α)",
+		"2차 근사: ∇α L_val(w′, α) - ξ ∇²α,w L_train(w, α) ∇w′ L_val(w′, α)\n  ∇² 항 ≈ [∇α L_train(w+, α) - ∇α L_train(w-, α)] / 2ε,   w± = w ± ε ∇w′ L_val(w′, α)"},
+	"lec.5.now":    {"next: %s", "다음: %s"},
+	"lec.5.counts": {"w steps %d · α steps %d · L_train %.3f · L_val %.3f", "w 단계 %d · α 단계 %d · L_train %.3f · L_val %.3f"},
+	"lec.5.order":  {"o switches 1st ↔ 2nd order (restarts the search)", "o: 1차 ↔ 2차 근사 전환 (탐색을 다시 시작)"},
+
+	"lec.6.title": {"Deriving the discrete cell", "이산 셀 도출하기"},
+	"lec.6.text": {"At the end of the search the mixture is made discrete: on every edge keep the strongest op that is not none, and give each node the two inputs whose edges have the strongest ops. Left: the cell derived from the live α right now. Right: the cells DARTS found on CIFAR-10 (second order, Figures 4 and 5).",
+		"탐색이 끝나면 혼합을 이산 구조로 바꿉니다: 엣지마다 none이 아닌 가장 강한 연산을 남기고, 노드마다 가장 강한 연산을 가진 입력 두 개를 고릅니다. 왼쪽: 지금 실시간 α에서 도출한 셀. 오른쪽: DARTS가 CIFAR-10에서 찾은 셀 (2차 근사, 그림 4와 5)."},
+	"lec.6.mix":    {"Live mixture: softmax(α) of the normal cell", "실시간 혼합: 일반 셀의 softmax(α)"},
+	"lec.6.live":   {"Derived now from the live α (normal cell)", "지금 실시간 α에서 도출 (일반 셀)"},
+	"lec.6.normal": {"DARTS_V2 normal cell (Fig. 4)", "DARTS_V2 일반 셀 (그림 4)"},
+	"lec.6.reduce": {"DARTS_V2 reduction cell (Fig. 5)", "DARTS_V2 축소 셀 (그림 5)"},
+
+	"lec.7.title": {"The recurrent cell learned on Penn Treebank", "Penn Treebank에서 학습한 순환 셀"},
+	"lec.7.text": {"The same search finds recurrent cells for language modelling. Node 0 combines the input x_t with the previous state h_{t-1}; each further node applies one activation (tanh, relu, sigmoid or identity) to a learned transform of an earlier node; the new state h_t is the mean of nodes 1 to 8. DARTS found this cell on PTB (Figure 6).",
+		"같은 탐색으로 언어 모델용 순환 셀도 찾습니다. 노드 0은 입력 x_t와 이전 상태 h_{t-1}을 합치고, 이후 노드는 앞선 노드를 학습된 변환에 통과시킨 뒤 활성 함수 하나(tanh, relu, sigmoid, identity)를 적용합니다; 새 상태 h_t는 노드 1~8의 평균입니다. DARTS가 PTB에서 찾은 셀입니다 (그림 6)."},
+	"lec.7.formula": {"n_i = f_i(W_i · n_j),   h_t = mean(n_1, …, n_8)", "n_i = f_i(W_i · n_j),   h_t = mean(n_1, …, n_8)"},
+	"lec.7.cap":     {"DARTS_V2 recurrent cell (quark0/darts rnn/genotypes.py)", "DARTS_V2 순환 셀 (quark0/darts rnn/genotypes.py)"},
+
+	"lec.8.title": {"How the methods compare", "방법들의 비교"},
+	"lec.8.text": {"Published results on CIFAR-10: similar error, but the search cost fell from thousands of GPU-days to a few. Below, rows this page measures itself: three strategies on the NAS-Bench-201 table (cost counted in table look-ups) and the recorded DARTS searches shipped with the page (cost in CPU seconds).",
+		"CIFAR-10에서 발표된 결과: 오류율은 비슷하지만 탐색 비용은 수천 GPU-일에서 몇 GPU-일로 줄었습니다. 아래는 이 페이지가 직접 측정한 행입니다: NAS-Bench-201 표 위의 세 전략 (비용은 표 조회 횟수)과 페이지에 담긴 DARTS 탐색 기록 (비용은 CPU 초)."},
+	"lec.8.pub":       {"Published (DARTS, Liu et al., ICLR 2019, Table 1; all with cutout)", "발표된 결과 (DARTS, Liu et al., ICLR 2019, 표 1; 모두 cutout 사용)"},
+	"lec.8.method":    {"Method", "방법"},
+	"lec.8.err":       {"Test error %", "테스트 오류율 %"},
+	"lec.8.params":    {"Params M", "파라미터 M"},
+	"lec.8.cost":      {"Search cost", "탐색 비용"},
+	"lec.8.kind":      {"Search", "탐색 방식"},
+	"lec.8.unit":      {"GPU-days", "GPU-일"},
+	"lec.8.ours":      {"Measured by this page", "이 페이지가 측정"},
+	"lec.8.acc":       {"NB201 test acc. %", "NB201 테스트 정확도 %"},
+	"lec.8.runs":      {"%d/%d runs", "%d/%d회"},
+	"lec.8.lookups":   {"%d look-ups", "조회 %d회"},
+	"lec.8.rec":       {"recording %s", "기록 %s"},
+	"lec.8.recacc":    {"search-net val acc. %", "탐색 네트워크 검증 정확도 %"},
+	"lec.8.cpu":       {"%.0f CPU s", "CPU %.0f초"},
+	"lec.8.loading":   {"loading…", "불러오는 중…"},
+	"lec.8.rl":        {"RL", "강화학습"},
+	"lec.8.evolution": {"evolution", "진화"},
+	"lec.8.smbo":      {"SMBO", "SMBO"},
+	"lec.8.random":    {"random", "무작위"},
+	"lec.8.gradient":  {"gradient", "경사 기반"},
+}
+
+func init() {
+	for k, v := range lectureTable {
+		if _, dup := table[k]; dup {
+			panic("i18n: lecture key " + k + " is also in the main table")
+		}
+		table[k] = v
+	}
+}
