@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // CIFAR10Classes are the CIFAR-10 class names in label order (batches.meta.txt of the binary version).
@@ -112,11 +114,24 @@ func readClassNames(path string, want int) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cifar10: %w", err)
 	}
+	return parseClassNames(b, path, want)
+}
+
+// parseClassNames reads batches.meta.txt: one class name a line, blank lines
+// and surrounding white space ignored, exactly want names. Names are printed
+// and drawn, so they must be UTF-8 without control characters (no terminal
+// escapes). path is for errors.
+func parseClassNames(b []byte, path string, want int) ([]string, error) {
 	var names []string
-	for _, line := range strings.Split(string(b), "\n") {
-		if s := strings.TrimSpace(line); s != "" {
-			names = append(names, s)
+	for i, line := range strings.Split(string(b), "\n") {
+		s := strings.TrimSpace(line)
+		if s == "" {
+			continue
 		}
+		if !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+			return nil, fmt.Errorf("cifar10: %s line %d: %q is not a class name (control characters or invalid UTF-8)", path, i+1, s)
+		}
+		names = append(names, s)
 	}
 	if len(names) != want {
 		return nil, fmt.Errorf("cifar10: %s: %d class names, want %d", path, len(names), want)

@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io"
 	"os"
 	"path/filepath"
@@ -66,5 +67,53 @@ func FuzzReadIDX(f *testing.F) {
 		}
 		consistent(t, d)
 		assert.Equal(t, 1, d.C)
+		// Plain files re-encode to themselves: nothing was skipped or invented.
+		if len(im) > 1 && !(im[0] == 0x1f && im[1] == 0x8b) {
+			assert.Equal(t, im, idxFile(0x803, []uint32{uint32(d.N), uint32(d.H), uint32(d.W)}, d.Pixels))
+		}
+		if len(lb) > 1 && !(lb[0] == 0x1f && lb[1] == 0x8b) {
+			assert.Equal(t, lb, idxFile(0x801, []uint32{uint32(d.N)}, d.Labels))
+		}
+	})
+}
+
+// FuzzIDXRoundTrip: any images and labels written as IDX (plain or gzipped)
+// read back equal: the same N, H, W, pixels and labels. Sizes are kept small
+// (N <= 16, H, W <= 16) and the gzip writer is reused, so a run reaches 1M
+// execs in minutes on a busy 2-core machine.
+func FuzzIDXRoundTrip(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15}, []byte{1, 4}, uint8(2), uint8(3), false)
+	f.Add([]byte{255}, []byte{9}, uint8(1), uint8(1), true)
+	f.Add(bytes.Repeat([]byte{7, 200}, 16*16), []byte{3, 0}, uint8(16), uint8(16), true)
+	zw := gzip.NewWriter(io.Discard)
+	gzipped := func(b []byte) []byte {
+		var buf bytes.Buffer
+		zw.Reset(&buf)
+		_, _ = zw.Write(b)
+		_ = zw.Close()
+		return buf.Bytes()
+	}
+	f.Fuzz(func(t *testing.T, pix, labels []byte, h, w uint8, compress bool) {
+		n, hh, ww := len(labels), int(h%16)+1, int(w%16)+1
+		if n == 0 || n > 16 {
+			return
+		}
+		img := make([]byte, n*hh*ww)
+		for i := range img { // the fuzzed bytes, cycled to fill N×H×W
+			if len(pix) > 0 {
+				img[i] = pix[i%len(pix)]
+			}
+		}
+		imf := idxFile(0x803, []uint32{uint32(n), uint32(hh), uint32(ww)}, img)
+		lbf := idxFile(0x801, []uint32{uint32(n)}, labels)
+		if compress {
+			imf, lbf = gzipped(imf), gzipped(lbf)
+		}
+		d, err := data.ReadIDX(bytes.NewReader(imf), bytes.NewReader(lbf), "im", "lb")
+		require.NoError(t, err)
+		consistent(t, d)
+		assert.Equal(t, []int{n, 1, hh, ww}, []int{d.N, d.C, d.H, d.W})
+		assert.Equal(t, img, d.Pixels)
+		assert.Equal(t, labels, d.Labels)
 	})
 }

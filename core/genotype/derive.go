@@ -1,7 +1,6 @@
 package genotype
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -144,8 +143,9 @@ func ParseAlphasJSON(b []byte) (normal, reduce [][]float64, err error) {
 		Normal *[][]float64 `json:"normal"`
 		Reduce *[][]float64 `json:"reduce"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&j); err != nil {
+	// Unmarshal, not a Decoder: anything after the object (a second object,
+	// a cut-and-paste leftover) is an error rather than silently ignored.
+	if err := json.Unmarshal(b, &j); err != nil {
 		return nil, nil, fmt.Errorf("genotype: alphas json: %w", err)
 	}
 	if j.Normal == nil || j.Reduce == nil {

@@ -168,7 +168,11 @@ func TestDeriveErrors(t *testing.T) {
 
 func TestParseAlphasJSON(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
-		{"not json", `{"normal": [`, "genotype: alphas json: unexpected EOF"},
+		{"not json", `{"normal": [`, "genotype: alphas json: unexpected end of JSON input"},
+		// Trailing data after a valid object was ignored by the Decoder it used.
+		{"trailing garbage", `{"normal": [[1,2],[3,4]], "reduce": [[5,6],[7,8]]}garbage`, "after top-level value"},
+		{"second object", `{"normal": [[1,2],[3,4]], "reduce": [[5,6],[7,8]]} {"normal": []}`, "after top-level value"},
+		{"trailing brace", `{"normal": [[1,2],[3,4]], "reduce": [[5,6],[7,8]]}}`, "after top-level value"},
 		{"missing reduce", `{"normal": [[1,2],[3,4]]}`, `want keys "normal" and "reduce"`},
 		{"rows", `{"normal": [[1,2],[3,4],[5,6]], "reduce": []}`, "normal has 3 rows, want steps·(steps+3)/2 (14 for 4 steps)"},
 		{"reduce rows", `{"normal": [[1,2],[3,4]], "reduce": [[1,2]]}`, "alphas json reduce: 1 rows, want 2"},
@@ -179,7 +183,7 @@ func TestParseAlphasJSON(t *testing.T) {
 			assert.ErrorContains(t, err, tc.want)
 		})
 	}
-	n, r, err := genotype.ParseAlphasJSON([]byte(`{"normal": [[1,2],[3,4]], "reduce": [[5,6],[7,8]]}`))
+	n, r, err := genotype.ParseAlphasJSON([]byte(`{"normal": [[1,2],[3,4]], "reduce": [[5,6],[7,8]]}` + " \n\t"))
 	require.NoError(t, err)
 	assert.Equal(t, [][]float64{{1, 2}, {3, 4}}, n)
 	assert.Equal(t, [][]float64{{5, 6}, {7, 8}}, r)

@@ -16,6 +16,11 @@ type Result struct {
 	BestStd  float64 // population standard deviation over runs
 	// CurveMean[i], CurveStd[i]: best accuracy within the first i+1 samples.
 	CurveMean, CurveStd []float64
+	// Tau is the mean over runs of the surrogate's Kendall τ on the cells it
+	// predicted before they were evaluated (PNAS); HasTau is false for methods
+	// without a surrogate.
+	Tau    float64
+	HasTau bool
 }
 
 // MeanStd returns the mean and the population standard deviation of x (non-empty).

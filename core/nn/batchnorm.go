@@ -42,17 +42,37 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 	stats := tp.Alloc(2, c) // mean, invstd used by forward and backward
 	mean, invstd := stats.Data[:c], stats.Data[c:]
 	xd := x.Data()
-	kernels.Parallel(c, func(_, lo, hi int) {
-		for ci := lo; ci < hi; ci++ {
-			mu, is := bnChannelStats(xd, n, c, hw, ci, st, training)
-			mean[ci], invstd[ci] = float32(mu), float32(is)
-			scale, shift := float32(is), float32(-mu*is)
-			if gamma != nil {
-				gv := gamma.Data()[ci]
-				scale, shift = scale*gv, shift*gv+beta.Data()[ci]
+	// the statistics image by image over the workers, summed per channel in
+	// image order (as one pass over a channel would)
+	sums := newBNSums(n, c, training)
+	if training {
+		kernels.Parallel(n, func(_, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				sums.add(i, xd[i*c*hw:(i+1)*c*hw])
 			}
-			for i := 0; i < n; i++ {
-				kernels.Affine(y.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], xd[(i*c+ci)*hw:(i*c+ci+1)*hw], scale, shift)
+		})
+	}
+	coef := make([]float32, 2*c) // scale, shift per channel
+	for ci := 0; ci < c; ci++ {
+		var s, ss float64
+		if training {
+			s, ss = sums.channel(ci)
+		}
+		mu, is := bnFromSums(s, ss, m, ci, st, training)
+		mean[ci], invstd[ci] = float32(mu), float32(is)
+		scale, shift := float32(is), float32(-mu*is)
+		if gamma != nil {
+			gv := gamma.Data()[ci]
+			scale, shift = scale*gv, shift*gv+beta.Data()[ci]
+		}
+		coef[ci], coef[c+ci] = scale, shift
+	}
+	sums.release()
+	kernels.Parallel(n, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			for ci := 0; ci < c; ci++ {
+				o := (i*c + ci) * hw
+				kernels.Affine(y.Data[o:o+hw], xd[o:o+hw], coef[ci], coef[c+ci])
 			}
 		}
 	})
@@ -70,68 +90,66 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 		if beta != nil && beta.RequiresGrad() {
 			db = beta.GradBuf().Data
 		}
-		kernels.Parallel(c, func(_, lo, hi int) {
-			for ci := lo; ci < hi; ci++ {
-				mu, is := mean[ci], invstd[ci]
-				// Σdy and Σdy·x per plane (float64);
-				// Σdy·x̂ = invstd·(Σdy·x − μ·Σdy)
-				var sdy, sdyxr float64
-				for i := 0; i < n; i++ {
-					a, b := kernels.SumDot(dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], xd[(i*c+ci)*hw:(i*c+ci+1)*hw])
-					sdy, sdyxr = sdy+a, sdyxr+b
+		// Σdy and Σdy·x per plane (float64) image by image over the workers,
+		// then per channel in image order; Σdy·x̂ = invstd·(Σdy·x − μ·Σdy)
+		part := newBNSums(n, c, true)
+		kernels.Parallel(n, func(_, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				p := part.part[i*c*2 : (i+1)*c*2]
+				for ci := 0; ci < c; ci++ {
+					o := (i*c + ci) * hw
+					p[2*ci], p[2*ci+1] = kernels.SumDot(dy.Data[o:o+hw], xd[o:o+hw])
 				}
-				sdyx := float64(is) * (sdyxr - float64(mu)*sdy)
-				if dg != nil {
-					dg[ci] += float32(sdyx)
-				}
-				if db != nil {
-					db[ci] += float32(sdy)
-				}
-				if dx == nil {
-					continue
-				}
-				gv := float32(1)
-				if gamma != nil {
-					gv = gamma.Data()[ci]
-				}
-				k := gv * is
-				if !training {
-					for i := 0; i < n; i++ {
-						kernels.Axpy(k, dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], dx[(i*c+ci)*hw:(i*c+ci+1)*hw])
-					}
-					continue
-				}
+			}
+		})
+		k3 := make([]float32, 3*c) // dx += k·dy + kx·x + k0 per channel
+		for ci := 0; ci < c; ci++ {
+			mu, is := mean[ci], invstd[ci]
+			sdy, sdyxr := part.channel(ci)
+			sdyx := float64(is) * (sdyxr - float64(mu)*sdy)
+			if dg != nil {
+				dg[ci] += float32(sdyx)
+			}
+			if db != nil {
+				db[ci] += float32(sdy)
+			}
+			gv := float32(1)
+			if gamma != nil {
+				gv = gamma.Data()[ci]
+			}
+			k := gv * is
+			k3[ci] = k
+			if training {
 				// dx += k·(dy − a − x̂·b) = k·dy − k·b·invstd·x + k·(b·invstd·μ − a)
 				a := sdy / float64(m)
 				bb := sdyx / float64(m)
-				kx := -float64(k) * bb * float64(is)
-				k0 := float64(k) * (bb*float64(is)*float64(mu) - a)
-				for i := 0; i < n; i++ {
-					kernels.AddAffine2(dx[(i*c+ci)*hw:(i*c+ci+1)*hw], dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw],
-						xd[(i*c+ci)*hw:(i*c+ci+1)*hw], k, float32(kx), float32(k0))
+				k3[c+ci] = float32(-float64(k) * bb * float64(is))
+				k3[2*c+ci] = float32(float64(k) * (bb*float64(is)*float64(mu) - a))
+			}
+		}
+		part.release()
+		if dx == nil {
+			return
+		}
+		kernels.Parallel(n, func(_, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				for ci := 0; ci < c; ci++ {
+					o := (i*c + ci) * hw
+					if !training {
+						kernels.Axpy(k3[ci], dy.Data[o:o+hw], dx[o:o+hw])
+					} else {
+						kernels.AddAffine2(dx[o:o+hw], dy.Data[o:o+hw], xd[o:o+hw], k3[ci], k3[c+ci], k3[2*c+ci])
+					}
 				}
 			}
 		})
 	}, x, gamma, beta)
 }
 
-// bnChannelStats returns channel ci's mean and 1/√(var+eps) of x (N, C, HW):
-// the batch's (one pass, Σx and Σx² in float64, biased variance), updating
-// the running statistics with the unbiased one, in training; the running
-// statistics otherwise.
-func bnChannelStats(xd []float32, n, c, hw, ci int, st *BNStats, training bool) (mu, is float64) {
-	var s, ss float64
-	if training {
-		for i := 0; i < n; i++ {
-			a, b := kernels.SumSumSq(xd[(i*c+ci)*hw : (i*c+ci+1)*hw])
-			s, ss = s+a, ss+b
-		}
-	}
-	return bnFromSums(s, ss, n*hw, ci, st, training)
-}
-
-// bnFromSums is bnChannelStats given Σx and Σx² over the m values of
-// channel ci.
+// bnFromSums returns channel ci's mean and 1/√(var+eps) given Σx and Σx²
+// over its m values: the batch's (biased variance), updating the running
+// statistics with the unbiased one, in training; the running statistics
+// otherwise.
 func bnFromSums(s, ss float64, m, ci int, st *BNStats, training bool) (mu, is float64) {
 	var v float64
 	if training {

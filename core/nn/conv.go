@@ -171,14 +171,14 @@ func flatBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, 
 	defer fc.Release()
 	nw := kernels.Slots()
 	per := len(dw) + len(db)
-	var acc *tensor.Tensor
+	var acc *slotAcc
 	if nw > 1 && per > 0 {
-		acc = tp.AllocZero(nw, per)
+		acc = newSlotAcc(tp.Alloc(nw, per), per)
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		dwk, dbk := dw, db
 		if acc != nil {
-			a := acc.Data[wk*per : (wk+1)*per]
+			a := acc.slot(wk)
 			dwk, dbk = a[:len(dw):len(dw)], a[len(dw):]
 			if dw == nil {
 				dwk = nil
@@ -196,15 +196,8 @@ func flatBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, 
 		}
 	})
 	if acc != nil {
-		for wk := 0; wk < nw; wk++ {
-			a := acc.Data[wk*per : (wk+1)*per]
-			if dw != nil {
-				kernels.Add(a[:len(dw)], dw)
-			}
-			if db != nil {
-				kernels.Add(a[len(dw):], db)
-			}
-		}
+		acc.addTo(dw, 0)
+		acc.addTo(db, len(dw))
 	}
 }
 
@@ -275,12 +268,16 @@ func convBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, 
 		per = (2*kk + fg) * nf
 	}
 	cols := tp.Alloc(nw, per)
-	var dws *tensor.Tensor
+	var dws *slotAcc
 	if dw != nil {
-		dws = tp.AllocZero(nw, len(dw))
+		dws = newSlotAcc(tp.Alloc(nw, len(dw)), len(dw))
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		buf := cols.Data[wk*per : (wk+1)*per]
+		var dwk []float32
+		if dws != nil {
+			dwk = dws.slot(wk)
+		}
 		for i := lo; i < hi; i++ {
 			for gi := 0; gi < groups; gi++ {
 				xg := x.Data()[(i*c+gi*cg)*hw : (i*c+gi*cg+cg)*hw]
@@ -292,7 +289,7 @@ func convBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, 
 					kernels.SpreadFlat(dyg, fg, g, dyf)
 					if dws != nil {
 						kernels.Im2colFlat(xg, cg, g, col)
-						dwg := dws.Data[wk*len(dw)+gi*fg*kk : wk*len(dw)+(gi+1)*fg*kk]
+						dwg := dwk[gi*fg*kk : (gi+1)*fg*kk]
 						kernels.GemmNT(fg, kk, nf, dyf, nf, col, nf, 1, dwg, kk)
 					}
 					if dx != nil {
@@ -308,7 +305,7 @@ func convBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, 
 						kernels.Im2col(xg, cg, g, col)
 						src = col
 					}
-					dwg := dws.Data[wk*len(dw)+gi*fg*kk : wk*len(dw)+(gi+1)*fg*kk]
+					dwg := dwk[gi*fg*kk : (gi+1)*fg*kk]
 					kernels.GemmNT(fg, kk, ohw, dyg, ohw, src, ohw, 1, dwg, kk)
 				}
 				if dx != nil {
@@ -324,9 +321,7 @@ func convBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, 
 		}
 	})
 	if dws != nil {
-		for wk := 0; wk < nw; wk++ {
-			kernels.Add(dws.Data[wk*len(dw):(wk+1)*len(dw)], dw)
-		}
+		dws.addTo(dw, 0)
 	}
 }
 
@@ -342,14 +337,14 @@ func depthwiseForward(x, w *autograd.Var, y *tensor.Tensor, n, c int, g kernels.
 func depthwiseBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor, dx, dw []float32, n, c int, g kernels.Geom) {
 	hw, ohw := g.H*g.W, g.OH()*g.OW()
 	nw := kernels.Slots()
-	var dws *tensor.Tensor
+	var dws *slotAcc
 	if dw != nil {
-		dws = tp.AllocZero(nw, len(dw))
+		dws = newSlotAcc(tp.Alloc(nw, len(dw)), len(dw))
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		var dwk []float32
 		if dws != nil {
-			dwk = dws.Data[wk*len(dw) : (wk+1)*len(dw)]
+			dwk = dws.slot(wk)
 		}
 		for i := lo; i < hi; i++ {
 			var dxi []float32
@@ -360,8 +355,6 @@ func depthwiseBackward(tp *autograd.Tape, x, w *autograd.Var, dy *tensor.Tensor,
 		}
 	})
 	if dws != nil {
-		for wk := 0; wk < nw; wk++ {
-			kernels.Add(dws.Data[wk*len(dw):(wk+1)*len(dw)], dw)
-		}
+		dws.addTo(dw, 0)
 	}
 }

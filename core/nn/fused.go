@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"sync"
+
 	"github.com/nasplayground/nas/core/autograd"
 	"github.com/nasplayground/nas/core/internal/kernels"
 	"github.com/nasplayground/nas/core/tensor"
@@ -61,7 +63,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 			kernels.ReLU(d, xi)
 		}
 	}
-	sums := newBNSums(nw, f, training)
+	sums := newBNSums(n, f, training)
 	// The portable kernels recompute slowly: there, keep the depthwise
 	// outputs for backward instead (one more tensor per unit).
 	var kept *tensor.Tensor
@@ -77,12 +79,13 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 			sepInner(i, d[:c*ohw])
 			yi := y.Data[i*f*ohw : (i+1)*f*ohw]
 			pw.Apply(d, ohw, yi)
-			sums.add(wk, yi) // the statistics while the image is in cache
+			sums.add(i, yi) // the statistics while the image is in cache
 		}
 	})
 	pw.Release()
 	tp.Free(scratch)
 	stats := bnInPlace(tp, y, st, training, sums)
+	sums.release()
 
 	var self *autograd.Var
 	return tp.RecordScalable("ReLUSepBN", y, func(dy *tensor.Tensor) {
@@ -115,9 +118,10 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		}
 		per := nwd + nwp + (2*c+f)*ohw + np + kernels.PointwiseSlack
 		buf := tp.Alloc(nw, per)
+		acc := newSlotAcc(buf, per)
 		pwT := kernels.NewPointwise(wpw.Data(), f, c, true) // dd = Wᵀ·dz
 		kernels.Parallel(n, func(wk, lo, hi int) {
-			b := buf.Data[wk*per : (wk+1)*per]
+			b := acc.mark(wk)
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
 			d, dz, dd, planes := b[:c*ohw], b[c*ohw:(c+f)*ohw], b[(c+f)*ohw:(2*c+f)*ohw], b[(2*c+f)*ohw:]
 			clear(accD)
@@ -162,11 +166,8 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		if kept != nil {
 			tp.Free(kept)
 		}
-		for wk := 0; wk < nw; wk++ {
-			b := buf.Data[wk*per:]
-			kernels.Add(b[:nwd], dwd)
-			kernels.Add(b[nwd:nwd+nwp], dwp)
-		}
+		acc.addTo(dwd, 0)
+		acc.addTo(dwp, nwd)
 		tp.Free(buf)
 		tp.Free(coef)
 	}, &self, x, wdw, wpw)
@@ -190,7 +191,7 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	if isMax && kernels.FastPath() == "generic" { // keep the argmax: slow to recompute there
 		keptIdx = tp.AllocInt32(n * c * ohw)
 	}
-	sums := newBNSums(nw, c, training)
+	sums := newBNSums(n, c, training)
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			xi, yi := x.Data()[i*c*hw:(i+1)*c*hw], y.Data[i*c*ohw:(i+1)*c*ohw]
@@ -201,10 +202,11 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 			} else {
 				kernels.AvgPool(xi, c, g, false, yi)
 			}
-			sums.add(wk, yi)
+			sums.add(i, yi)
 		}
 	})
 	stats := bnInPlace(tp, y, st, training, sums)
+	sums.release()
 	var self *autograd.Var
 	return tp.RecordScalable("PoolBN", y, func(dy *tensor.Tensor) {
 		if !x.RequiresGrad() {
@@ -248,32 +250,55 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	}, &self, x)
 }
 
-// bnSums holds per-slot partial Σy and Σy² per channel (float64), gathered
-// image by image in the loop that produces y; nil outside training.
+// bnSums holds Σy and Σy² per image and channel (float64), gathered image by
+// image in the loop that produces y and added up per channel in image order
+// (the same sums for any worker count); nil outside training.
 type bnSums struct {
 	c    int
-	part []float64 // slot × channel × {Σ, Σ²}
+	part []float64 // image × channel × {Σ, Σ²}
 }
 
-func newBNSums(slots, c int, training bool) *bnSums {
+func newBNSums(n, c int, training bool) *bnSums {
 	if !training {
 		return nil
 	}
-	return &bnSums{c: c, part: make([]float64, slots*c*2)}
+	b, _ := bnSumsPool.Get().(*bnSums)
+	if b == nil || cap(b.part) < n*c*2 {
+		b = &bnSums{part: make([]float64, n*c*2)}
+	}
+	b.c, b.part = c, b.part[:n*c*2]
+	return b
 }
 
-// add folds one image yi (C×HW) into slot wk's partial sums.
-func (b *bnSums) add(wk int, yi []float32) {
+// bnSumsPool recycles the sums of ops that ran (two per BN, every step).
+var bnSumsPool sync.Pool
+
+// release hands b back for reuse (b may be nil).
+func (b *bnSums) release() {
+	if b != nil {
+		bnSumsPool.Put(b)
+	}
+}
+
+// add records the sums of image i, yi (C×HW).
+func (b *bnSums) add(i int, yi []float32) {
 	if b == nil {
 		return
 	}
 	hw := len(yi) / b.c
-	p := b.part[wk*b.c*2 : (wk+1)*b.c*2]
+	p := b.part[i*b.c*2 : (i+1)*b.c*2]
 	for ci := 0; ci < b.c; ci++ {
-		s, ss := kernels.SumSumSq(yi[ci*hw : (ci+1)*hw])
-		p[2*ci] += s
-		p[2*ci+1] += ss
+		p[2*ci], p[2*ci+1] = kernels.SumSumSq(yi[ci*hw : (ci+1)*hw])
 	}
+}
+
+// channel returns channel ci's two sums over the images, in image order.
+func (b *bnSums) channel(ci int) (s, ss float64) {
+	for i := 0; i < len(b.part)/(2*b.c); i++ {
+		s += b.part[(i*b.c+ci)*2]
+		ss += b.part[(i*b.c+ci)*2+1]
+	}
+	return s, ss
 }
 
 // bnInPlace normalises y (N, C, H, W) in place with BatchNorm(affine=False):
@@ -285,10 +310,7 @@ func bnInPlace(tp *autograd.Tape, y *tensor.Tensor, st *BNStats, training bool, 
 	for ci := 0; ci < c; ci++ {
 		var s, ss float64
 		if sums != nil {
-			for wk := 0; wk < len(sums.part)/(2*c); wk++ { // slot order: deterministic
-				s += sums.part[(wk*c+ci)*2]
-				ss += sums.part[(wk*c+ci)*2+1]
-			}
+			s, ss = sums.channel(ci)
 		}
 		mu, is := bnFromSums(s, ss, n*hw, ci, st, training)
 		stats.Data[ci], stats.Data[c+ci] = float32(mu), float32(is)
@@ -313,21 +335,29 @@ func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bo
 	n, c, hw := y.Dim(0), y.Dim(1), y.Dim(2)*y.Dim(3)
 	coef := tp.Alloc(3, c)
 	m := float64(n * hw)
-	kernels.Parallel(c, func(_, lo, hi int) {
-		for ci := lo; ci < hi; ci++ {
-			is := float64(s) * float64(stats.Data[c+ci])
-			var kx, k0 float64
-			if training {
-				var sdy, sdyy float64
-				for i := 0; i < n; i++ {
-					a, b := kernels.SumDotBlocks(dy.Data[(i*c+ci)*hw:(i*c+ci+1)*hw], y.Data[(i*c+ci)*hw:(i*c+ci+1)*hw])
-					sdy, sdyy = sdy+a, sdyy+b
+	var sums *bnSums // Σdy and Σdy·x̂ per image and channel, spread over the images
+	if training {
+		sums = newBNSums(n, c, true)
+		kernels.Parallel(n, func(_, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				p := sums.part[i*c*2 : (i+1)*c*2]
+				for ci := 0; ci < c; ci++ {
+					o := (i*c + ci) * hw
+					p[2*ci], p[2*ci+1] = kernels.SumDotBlocks(dy.Data[o:o+hw], y.Data[o:o+hw])
 				}
-				kx, k0 = -is*sdyy/m, -is*sdy/m
 			}
-			coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci] = float32(is), float32(kx), float32(k0)
+		})
+	}
+	for ci := 0; ci < c; ci++ {
+		is := float64(s) * float64(stats.Data[c+ci])
+		var kx, k0 float64
+		if training {
+			sdy, sdyy := sums.channel(ci)
+			kx, k0 = -is*sdyy/m, -is*sdy/m
 		}
-	})
+		coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci] = float32(is), float32(kx), float32(k0)
+	}
+	sums.release()
 	return coef
 }
 

@@ -144,8 +144,6 @@ func (t *Trainer) chunk(s *stream) (float64, error) {
 
 // Step takes one training step and returns the weights' training loss.
 func (t *Trainer) Step() (float64, error) {
-	t.M.Training = true
-	defer func() { t.M.Training = false }()
 	if t.arch != nil {
 		for _, p := range t.M.Params() {
 			p.SetRequiresGrad(false)

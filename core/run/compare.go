@@ -9,6 +9,7 @@ import (
 	"github.com/nasplayground/nas/core/nb201"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/evolution"
+	"github.com/nasplayground/nas/core/search/pnas"
 	"github.com/nasplayground/nas/core/search/random"
 	"github.com/nasplayground/nas/core/search/rl"
 	"github.com/nasplayground/nas/core/state"
@@ -18,7 +19,7 @@ import (
 const CompareMethod = "compare"
 
 // CompareMethods are the strategies a comparison runs, in table order.
-var CompareMethods = []string{random.Method, evolution.Method, rl.Method}
+var CompareMethods = []string{random.Method, evolution.Method, rl.Method, pnas.Method}
 
 // Compare runs Sampling.Repeats searches of Sampling.Samples samples for
 // each of Sampling.Methods on the NAS-Bench-201 table (run r of every method
@@ -40,6 +41,7 @@ type Compare struct {
 	runs    []search.Searcher // the searchers of pos
 	turn    int               // interleaved: whose turn
 	best    [][][]float64     // [method][repeat] best-so-far after each sample
+	tau     [][]float64       // [method] surrogate τ of each finished run (pnas)
 	step    int
 	started time.Time
 	prev    float64
@@ -63,7 +65,8 @@ func NewCompare(cfg Config) (*Compare, error) {
 			return nil, fmt.Errorf("compare: method %q, want %s", m, strings.Join(CompareMethods, ", "))
 		}
 	}
-	c := &Compare{cfg: cfg, methods: methods, Interleaved: sc.Interleave, best: make([][][]float64, len(methods)), started: time.Now()}
+	c := &Compare{cfg: cfg, methods: methods, Interleaved: sc.Interleave, best: make([][][]float64, len(methods)),
+		tau: make([][]float64, len(methods)), started: time.Now()}
 	if sc.Interleave {
 		c.Label = CompareMethod
 	}
@@ -136,6 +139,10 @@ func (c *Compare) Step() (search.Event, error) {
 		return ev, fmt.Errorf("compare: %s repeat %d: %w", c.methods[m], r, err)
 	}
 	c.best[m][r] = append(c.best[m][r], ev.Best)
+	if t, ok := c.runs[k].(interface{ Tau() (float64, int) }); ok && c.runs[k].Done() {
+		tau, _ := t.Tau()
+		c.tau[m] = append(c.tau[m], tau)
+	}
 	c.step++
 	c.turn = (c.turn + 1) % len(c.runs)
 	if c.turn == 0 && c.runs[len(c.runs)-1].Done() {
@@ -183,6 +190,10 @@ func (c *Compare) Results() []nb201.Result {
 			}
 		}
 		res.BestMean, res.BestStd = res.CurveMean[sc.Samples-1], res.CurveStd[sc.Samples-1]
+		if len(c.tau[m]) > 0 {
+			res.Tau, _ = nb201.MeanStd(c.tau[m])
+			res.HasTau = true
+		}
 		out = append(out, res)
 	}
 	return out
@@ -241,13 +252,14 @@ func (c *Compare) Curves(points int) []Curve {
 type compareState struct {
 	Pos, Turn, Step int
 	Best            [][][]float64
+	Tau             [][]float64
 	Runs            [][]byte
 	Elapsed         float64
 }
 
 // MarshalBinary saves the curves so far and the running searchers.
 func (c *Compare) MarshalBinary() ([]byte, error) {
-	st := compareState{Pos: c.pos, Turn: c.turn, Step: c.step, Best: c.best, Elapsed: c.Elapsed()}
+	st := compareState{Pos: c.pos, Turn: c.turn, Step: c.step, Best: c.best, Tau: c.tau, Elapsed: c.Elapsed()}
 	if !c.Done() {
 		for _, s := range c.runs {
 			b, err := marshal(s)
@@ -272,6 +284,9 @@ func (c *Compare) UnmarshalBinary(b []byte) error {
 			len(st.Best), st.Pos, len(c.methods), c.positions())
 	}
 	c.pos, c.step, c.best = st.Pos, st.Step, st.Best
+	if len(st.Tau) == len(c.methods) {
+		c.tau = st.Tau
+	}
 	c.prev, c.started = st.Elapsed, time.Now()
 	if c.Done() {
 		return nil

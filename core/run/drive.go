@@ -78,6 +78,7 @@ func Drive(ctx context.Context, r *Run, h Hooks) (Outcome, error) {
 	var out Outcome
 	start := now()
 	lastSave := start
+	var last search.Event // where a non-finite state is reported
 	startIts := r.Iterations()
 	total := r.Total()
 	save := func() error {
@@ -89,6 +90,10 @@ func Drive(ctx context.Context, r *Run, h Hooks) (Outcome, error) {
 			return err
 		}
 		if err := Save(h.Checkpoint, r, off); err != nil {
+			var nf *search.NonFiniteError
+			if errors.As(err, &nf) && nf.After { // where: the last event
+				nf.Epoch, nf.Step, nf.Phase = last.Epoch, last.Step, last.Phase
+			}
 			return err
 		}
 		lastSave, out.Saved = now(), true
@@ -111,6 +116,7 @@ func Drive(ctx context.Context, r *Run, h Hooks) (Outcome, error) {
 			h.Events.Flush()
 			return out, err
 		}
+		last = ev
 		if h.Log == nil || h.Log(ev) {
 			if err := h.Events.Write(ev); err != nil {
 				return out, err

@@ -11,6 +11,7 @@ import (
 	"github.com/nasplayground/nas/core/search/darts"
 	"github.com/nasplayground/nas/core/search/enas"
 	"github.com/nasplayground/nas/core/search/evolution"
+	"github.com/nasplayground/nas/core/search/pnas"
 	"github.com/nasplayground/nas/core/search/random"
 	"github.com/nasplayground/nas/core/search/rl"
 	"github.com/nasplayground/nas/core/search/sample"
@@ -80,6 +81,14 @@ func newDARTS(cfg Config, d Data) (search.Searcher, error) {
 	return &DARTS{s}, nil
 }
 
+// Bench is the DARTS iteration benchmark of `nas bench` (darts.Bench).
+type Bench = darts.Bench
+
+// NewBench builds the supernet benchmark (darts.NewBench).
+func NewBench(c, layers, batch, size, classes int, alphasOnly bool, seed uint64) (*Bench, error) {
+	return darts.NewBench(c, layers, batch, size, classes, alphasOnly, seed)
+}
+
 // Trainer is the train method's step machine.
 type Trainer struct{ *train.Trainer }
 
@@ -117,7 +126,11 @@ func nb201Sampler(method string, sc Sampling, dataset string, seed uint64) (sear
 	if _, err := tab.Accuracy(nb201.Arch{}, dataset); err != nil {
 		return nil, err
 	}
-	return sampler(method, sc, nb201.Space{}, nb201.Evaluator{Table: tab, Dataset: dataset}, seed)
+	eval := nb201.Evaluator{Table: tab, Dataset: dataset}
+	if method == pnas.Method {
+		return pnas.New(pnas.NB201{}, eval, pnas.DefaultConfig(sc.Samples, seed))
+	}
+	return sampler(method, sc, nb201.Space{}, eval, seed)
 }
 
 // sampler builds random, evolution or reinforce over space: the one factory
@@ -187,13 +200,29 @@ func (s *Sampler) Step() (search.Event, error) {
 	return ev, err
 }
 
+// samplerState is the checkpoint of a Sampler.
+type samplerState struct {
+	Searcher []byte
+	Best     string // the best architecture whose cells were last sent
+}
+
 // MarshalBinary implements encoding.BinaryMarshaler.
-func (s *Sampler) MarshalBinary() ([]byte, error) { return marshal(s.Searcher) }
+func (s *Sampler) MarshalBinary() ([]byte, error) {
+	b, err := marshal(s.Searcher)
+	if err != nil {
+		return nil, err
+	}
+	return state.Encode(samplerState{Searcher: b, Best: s.best})
+}
 
 // UnmarshalBinary implements encoding.BinaryUnmarshaler.
 func (s *Sampler) UnmarshalBinary(b []byte) error {
-	s.best = "" // the first event after a resume carries the best cells again
-	return unmarshal(s.Searcher, b)
+	var st samplerState
+	if err := state.Decode(b, "sampling search", &st); err != nil {
+		return err
+	}
+	s.best = st.Best
+	return unmarshal(s.Searcher, st.Searcher)
 }
 
 // Layout returns the decision layout of the space.

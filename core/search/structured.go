@@ -46,15 +46,24 @@ func SetCells(ev *Event, text string) {
 }
 
 // NonFiniteError reports a loss or gradient that is NaN or ±Inf, found
-// before the update that would have spread it was applied.
+// before the update that would have spread it was applied, or (After) a
+// state that an update made non-finite, found before it was saved.
 type NonFiniteError struct {
 	What  string // "validation loss", "weight gradient", ...
 	Value float64
 	Epoch int
 	Step  int
-	Phase string // PhaseWeights, PhaseAlpha, PhaseCtrl
+	Phase string // PhaseWeights, PhaseAlpha, PhaseCtrl; "" for an end-of-epoch evaluation
+	After bool   // found in the state after an update (not saved)
 }
 
 func (e *NonFiniteError) Error() string {
-	return fmt.Sprintf("%s is %v at epoch %d step %d (%s phase); the update was not applied", e.What, e.Value, e.Epoch, e.Step, e.Phase)
+	phase, tail := "end-of-epoch evaluation", ""
+	if e.Phase != "" {
+		phase, tail = e.Phase+" phase", "; the update was not applied"
+	}
+	if e.After {
+		tail = "; the state was not saved"
+	}
+	return fmt.Sprintf("%s is %v at epoch %d step %d (%s)%s", e.What, e.Value, e.Epoch, e.Step, phase, tail)
 }

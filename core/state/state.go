@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/tensor"
 )
 
@@ -108,6 +109,14 @@ func readN(r io.Reader, b []byte, n int) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// Marshal is Encode after checking that the tensors ts are finite (Finite).
+func Marshal(v any, what string, ts ...[][]float32) ([]byte, error) {
+	if err := Finite(what, ts...); err != nil {
+		return nil, err
+	}
+	return Encode(v)
 }
 
 // Encode returns v as gob bytes (a searcher's MarshalBinary payload).
@@ -226,14 +235,14 @@ func Restore(dst, src [][]float32, what string) error {
 	return nil
 }
 
-// Finite returns an error naming the first tensor of ts holding NaN or ±Inf;
-// what names the tensors ("weight", "α").
+// Finite returns a *search.NonFiniteError (After, no position) naming the
+// first value of ts that is NaN or ±Inf; what names the tensors ("weight").
 func Finite(what string, ts ...[][]float32) error {
 	for _, group := range ts {
 		for i, t := range group {
 			for j, v := range t {
 				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					return fmt.Errorf("%s tensor %d holds %v at %d: the state is not saved", what, i, v, j)
+					return &search.NonFiniteError{What: fmt.Sprintf("%s tensor %d value %d", what, i, j), Value: float64(v), After: true}
 				}
 			}
 		}
@@ -246,7 +255,7 @@ func Finite64(what string, xs ...[]float64) error {
 	for i, x := range xs {
 		for j, v := range x {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("%s %d holds %v at %d: the state is not saved", what, i, v, j)
+				return &search.NonFiniteError{What: fmt.Sprintf("%s %d value %d", what, i, j), Value: v, After: true}
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/search"
+	"github.com/nasplayground/nas/wasm/i18n"
 	"github.com/nasplayground/nas/wasm/lecture"
 	"github.com/nasplayground/nas/wasm/protocol"
 	"github.com/nasplayground/nas/wasm/ui"
@@ -397,7 +398,7 @@ func (g *game) drawLecController(dst *ebiten.Image, w ui.Rect) {
 	labW := 4.2 * u
 	colW := (w.W*0.62 - labW) / float64(len(c.Ops))
 	for k, op := range c.Ops {
-		g.textCentered(dst, shortOp[op], ui.Rect{X: w.X + labW + float64(k)*colW, Y: top, W: colW, H: 1.1 * u}, lecLabel, colDim)
+		g.textCentered(dst, i18n.Op(g.params.Lang, op), ui.Rect{X: w.X + labW + float64(k)*colW, Y: top, W: colW, H: 1.1 * u}, lecLabel, colDim)
 	}
 	top += 1.3 * u
 	shown := int(c.Shown)
@@ -651,7 +652,7 @@ func (g *game) drawLecRelax(dst *ebiten.Image, w ui.Rect) {
 	y += 1.3 * u
 	terms := make([]string, 0, 3)
 	for k := range min(3, len(row)) {
-		terms = append(terms, fmt.Sprintf("%.3f·%s(x)", row[k], shortOp[m.Ops[k]]))
+		terms = append(terms, fmt.Sprintf("%.3f·%s(x)", row[k], i18n.Op(g.params.Lang, m.Ops[k])))
 	}
 	g.text(dst, fmt.Sprintf(g.t("lec.4.sum"), strings.Join(terms, " + ")+" + …"), w.X, y, lecBody, colTrain)
 	y += 1.6 * u

@@ -4,7 +4,6 @@ package main
 
 import (
 	"fmt"
-	"image"
 	"image/color"
 	"math"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
+	"github.com/nasplayground/nas/wasm/i18n"
 	"github.com/nasplayground/nas/wasm/protocol"
 	"github.com/nasplayground/nas/wasm/ui"
 )
@@ -20,12 +20,6 @@ import (
 // dartsOps are the DARTS primitives in the reference order (quark0/darts
 // genotypes.py), used until the first event names them.
 var dartsOps = []string{"none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"}
-
-var shortOp = map[string]string{
-	"none": "none", "max_pool_3x3": "max", "avg_pool_3x3": "avg", "skip_connect": "skip",
-	"sep_conv_3x3": "sep3", "sep_conv_5x5": "sep5", "dil_conv_3x3": "dil3", "dil_conv_5x5": "dil5",
-	"nor_conv_1x1": "conv1", "nor_conv_3x3": "conv3",
-}
 
 // nb201Edges is the number of edges of a NAS-Bench-201 cell (drawNB201Cell's
 // geometry); the names of its edges and ops come from the engine (Labels).
@@ -45,8 +39,6 @@ func (g *game) nb201Labels() (ops, edges []string) {
 	return ops, edges
 }
 
-var cifarClasses = []string{"plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"}
-
 func rgba(c [3]uint8) color.RGBA { return color.RGBA{c[0], c[1], c[2], 255} }
 
 func (g *game) draw(dst *ebiten.Image) {
@@ -61,6 +53,11 @@ func (g *game) draw(dst *ebiten.Image) {
 		}
 		g.text(dst, g.t(help), l.Help.X, l.Help.Y, ui.SizeCaption, colDim)
 	}, "title", g.lang(), l.Title, l.Help, g.params.Scene == protocol.SceneLecture)
+	if g.urlErr != "" {
+		r := ui.Rect{X: l.Help.X - 0.2*u, Y: l.Help.Y - 0.15*u, W: l.Help.W + 0.4*u, H: l.Help.H + 0.3*u}
+		fillRect(dst, r, color.RGBA{90, 30, 10, 255})
+		g.text(sub(dst, r), fmt.Sprintf(g.t("url.bad"), g.urlErr), l.Help.X, l.Help.Y, ui.SizeCaption, colText)
+	}
 	for _, s := range protocol.Scenes {
 		g.button(dst, "scene."+s, g.t("scene."+s), g.params.Scene == s)
 	}
@@ -108,7 +105,7 @@ func (g *game) draw(dst *ebiten.Image) {
 			g.text(dst, g.t("replay.pick"), in.X, in.Y, ui.SizeBody, colAccent)
 			for i, e := range g.shipped {
 				if b, ok := g.layout.Button(fmt.Sprint("replaycard.", i)); ok {
-					g.button(dst, fmt.Sprint("replaycard.", i), g.t("sym.run")+" "+e.Title, false)
+					g.button(dst, fmt.Sprint("replaycard.", i), g.t("sym.run")+" "+e.TitleIn(g.lang()), false)
 					g.text(dst, e.URL(), b.X+b.W+0.6*u, b.Y+0.4*u, ui.SizeCaption, colDim)
 					y = b.Y + b.H + 0.8*u
 				}
@@ -195,19 +192,34 @@ func (g *game) drawReplayBar(dst *ebiten.Image) {
 	u := g.layout.U
 	n := len(g.replay.Events)
 	fillRect(dst, r, colPanel)
-	if n == 0 {
+	bar, ok := g.layout.Button("replay.seek")
+	if n == 0 || !ok {
 		return
 	}
-	bar := ui.Rect{X: r.X + 0.4*u, Y: r.Y + 0.5*u, W: r.W * 0.6, H: 0.5 * u}
+	// The timeline: click anywhere on it to jump there (back or forward).
 	fillRect(dst, bar, colButton)
 	fillRect(dst, ui.Rect{X: bar.X, Y: bar.Y, W: bar.W * float64(g.replay.Pos()) / float64(n), H: bar.H}, colActive)
-	x := bar.X + bar.W + 0.8*u
-	x += g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), x, r.Y+0.2*u, ui.SizeCaption, colText)
+	strokeRect(dst, bar, 1, colBorder)
+	x := bar.X + bar.W + 0.6*u
+	x += g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), x, r.Y+0.35*u, ui.SizeCaption, colText)
 	name := g.shippedTitle()
 	if name == "" {
 		name = g.replayName
 	}
-	g.text(sub(dst, r), " · "+name, x, r.Y+0.2*u, ui.SizeCaption, colDim)
+	g.text(sub(dst, r), " · "+name, x, r.Y+0.35*u, ui.SizeCaption, colDim)
+}
+
+// seek moves the replay to fraction f of its timeline, refolding the model
+// from the start when moving back.
+func (g *game) seek(f float64) {
+	g.replay.Playing = false
+	reset, evs := g.replay.SeekTo(g.replay.SeekFraction(f))
+	if reset {
+		g.model.Reset()
+	}
+	for _, ev := range evs {
+		g.model.Fold(ev)
+	}
 }
 
 // drawShipped draws the replay scene's buttons for the recordings shipped
@@ -221,308 +233,8 @@ func (g *game) drawShipped(dst *ebiten.Image) {
 		g.textRight(dst, g.t("replay.shipped"), r.X+r.W-0.2*g.layout.U, r.Y+0.15*g.layout.U, ui.SizeCaption, colDim)
 	}, "shipped", r, g.lang())
 	for i, e := range g.shipped {
-		g.button(dst, fmt.Sprint("replays.", i), e.Title, e.URL() == g.replayName)
+		g.button(dst, fmt.Sprint("replays.", i), e.TitleIn(g.lang()), e.URL() == g.replayName)
 	}
-}
-
-// ---- DARTS ----
-
-func (g *game) drawDARTS(dst *ebiten.Image) {
-	l := &g.layout
-	m := &g.model
-	u := l.U
-	ops := m.Ops
-	if ops == nil {
-		ops = dartsOps
-	}
-	cap := g.t("darts.cell.cap")
-	g.drawCell(dst, l.Panels["normal"], g.t("darts.normal"), cap, m.AlphaNormal, ops)
-	g.drawCell(dst, l.Panels["reduce"], g.t("darts.reduce"), "", m.AlphaReduce, ops)
-	g.mark("cells")
-
-	// Legend.
-	in := g.panel(dst, l.Panels["legend"], "", "")
-	g.static(dst, func(dst *ebiten.Image) {
-		x := in.X
-		g.text(dst, g.t("darts.legend")+":", x, in.Y-0.1*u, ui.SizeCaption, colDim)
-		x += 6.2 * u
-		for k, op := range ops {
-			c := rgba(ui.OpColors[k%len(ui.OpColors)])
-			vector.DrawFilledRect(dst, float32(x), float32(in.Y+0.15*u), float32(0.9*u), float32(0.45*u), c, false)
-			x += 1.1*u + g.text(dst, shortOp[op], x+1.1*u, in.Y-0.1*u, ui.SizeCaption, colText) + 0.7*u
-		}
-	}, "legend", ops)
-
-	// Genotype, with how long it has held.
-	in = g.panel(dst, l.Panels["genotype"], g.t("darts.genotype"), "")
-	g.drawGenotype(sub(dst, l.Panels["genotype"]), in, ops)
-
-	g.mark("legend+genotype")
-	g.drawPhase(dst, l.Panels["phase"])
-	g.drawAlpha(dst, l.Panels["alpha"], ops)
-	g.mark("phase+alpha")
-	in = g.panel(dst, l.Panels["loss"], g.t("darts.loss"), "")
-	g.plot(dst, in, []plotSeries{
-		{label: g.t("darts.train"), pts: m.TrainLoss.All(), clr: colTrain, format: "%.3f"},
-		{label: g.t("darts.val"), pts: m.ValLoss.All(), clr: colVal, format: "%.3f"},
-	}, g.t("stat.step"), nil)
-	in = g.panel(dst, l.Panels["acc"], g.t("darts.acc"), "")
-	g.plot(dst, in, []plotSeries{
-		{label: g.t("darts.train"), pts: scale(m.TrainAcc.All(), 100), clr: colTrain, format: "%.1f%%"},
-		{label: g.t("darts.val"), pts: scale(m.ValAcc.All(), 100), clr: colVal, format: "%.1f%%"},
-	}, g.t("stat.step"), &[2]float64{0, 0})
-	g.mark("plots")
-	g.drawSamples(dst, l.Panels["samples"])
-
-	if m.Text != "" || m.AlphaNormal == nil {
-		msg := g.t("darts.nodata")
-		if m.Text != "" {
-			msg += " " + m.Text
-		}
-		r := l.Panels["genotype"]
-		box := ui.Rect{X: r.X + 0.4*u, Y: r.Y + r.H - 2.2*u, W: r.W - 0.8*u, H: 1.8 * u}
-		fillRect(dst, box, color.RGBA{60, 30, 10, 255})
-		strokeRect(dst, box, 2, colWarning)
-		g.textCentered(dst, msg, box, ui.SizeBody, colWarning)
-	}
-}
-
-// drawGenotype draws into in: for how many steps the derived genotype has
-// not changed and how many of its edges changed within the last epoch, the
-// genotype with those edges highlighted, and why near-tied ops make it flip.
-func (g *game) drawGenotype(dst *ebiten.Image, in ui.Rect, ops []string) {
-	u := g.layout.U
-	m := &g.model
-	st := &m.Stability
-	if m.Genotype == "" {
-		g.text(dst, "-", in.X, in.Y, ui.SizeCaption, colAccent)
-		return
-	}
-	var spans [][2]int
-	if st.Genotype == m.Genotype {
-		for i, r := range st.ChangedSince(m.Step - ui.HighlightSteps) {
-			if r {
-				spans = append(spans, [2]int{st.Edges[i].Start, st.Edges[i].End})
-			}
-		}
-		window := g.t("darts.geno.start")
-		if st.EpochSteps > 0 {
-			window = fmt.Sprintf(g.t("darts.geno.epoch"), st.EpochSteps)
-		}
-		line := fmt.Sprintf(g.t("darts.geno.stable"), st.StableSteps(m.Step), count(st.ChangedSince(st.EpochWindow(m.Step))), len(st.Edges), window)
-		g.text(dst, line, in.X, in.Y, ui.SizeCaption, colText)
-	}
-	y := in.Y + 1.2*u
-	size := ui.SizeCaption * 0.85
-	lh := size * u * 1.25
-	// Whole lines are drawn as text (cached per line) over boxes behind the
-	// changed edges, placed with the per-character advances: drawing the
-	// pieces as separate strings rasterised new strings at every α step.
-	rows := g.wrapped(m.Genotype, in.W, size)
-	adv := g.measure(g.face(size))
-	var boxes lines
-	for i, ps := range ui.Highlight(m.Genotype, rows, spans) {
-		x := in.X
-		for _, p := range ps {
-			w := adv(p.Text)
-			if p.Hi {
-				boxes.rect(dst, x-1, y+float64(i)*lh-0.05*u, w+2, lh, colChanged)
-			}
-			x += w
-		}
-	}
-	boxes.flush(dst)
-	for i, l := range rows {
-		g.text(dst, l, in.X, y+float64(i)*lh, size, colAccent)
-	}
-	y += float64(len(rows))*lh + 0.3*u
-	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, 4); len(gaps) > 0 && st.Genotype == m.Genotype {
-		// One significant digit: the sentence is re-rasterised only when it changes.
-		g.paragraph(dst, fmt.Sprintf(g.t("darts.geno.why"), fmt.Sprintf("%.1g", ui.Median(gaps)), ui.HighlightSteps), in.X, y, in.W, ui.SizeCaption, colDim)
-	}
-}
-
-// count returns the number of true values.
-func count(bs []bool) int {
-	n := 0
-	for _, b := range bs {
-		if b {
-			n++
-		}
-	}
-	return n
-}
-
-// colChanged backs the genotype's recently changed edges (the text stays colAccent).
-var colChanged = color.RGBA{140, 20, 40, 255}
-
-// sub returns the part of dst inside r, so drawing there is clipped to r.
-func sub(dst *ebiten.Image, r ui.Rect) *ebiten.Image {
-	return dst.SubImage(image.Rect(int(r.X), int(r.Y), int(math.Ceil(r.X+r.W)), int(math.Ceil(r.Y+r.H)))).(*ebiten.Image)
-}
-
-func scale(ps []ui.Point, f float64) []ui.Point {
-	for i := range ps {
-		ps[i].Y *= f
-	}
-	return ps
-}
-
-// drawCell draws a DARTS cell as a DAG whose every edge is a bundle of
-// len(ops) strands, strand width and opacity = softmax(α) of that op.
-func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, title, caption string, alpha [][]float64, ops []string) {
-	in := g.panel(dst, r, title, caption)
-	area := ui.Rect{X: r.X, Y: in.Y - 0.2*g.layout.U, W: r.W, H: r.Y + r.H - in.Y} // arcs stay below the caption
-	g.layer(sub(dst, area), "cell."+title, area, firstOf(alpha), func(dst *ebiten.Image) { g.drawCellGraph(dst, in, alpha, ops) })
-}
-
-// drawCellGraph draws the cell DAG into in (see drawCell).
-func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, ops []string) {
-	u := g.layout.U
-	const steps = 4
-	nodes := ui.CellNodes(steps, ui.Rect{X: in.X + 0.6*u, Y: in.Y, W: in.W - 1.2*u, H: in.H})
-	edges := ui.CellEdges(steps)
-	var l lines
-	gap := math.Min(0.3*u, in.H/36)
-	for e, ft := range edges {
-		a, b := nodes[ft[0]], nodes[ft[1]]
-		strands := ui.Strands(a, b, ui.EdgeBend(ft[0], ft[1]), gap, len(ops), 12)
-		for k, pts := range strands {
-			p := 1 / float64(len(ops))
-			if e < len(alpha) && k < len(alpha[e]) {
-				p = alpha[e][k]
-			}
-			if alpha == nil {
-				l.add(dst, pts, 1, colBorder, 0.8)
-				continue
-			}
-			l.add(dst, pts, 0.2*u*(0.15+4*p), rgba(ui.OpColors[k%len(ui.OpColors)]), 0.2+0.8*math.Min(1, p*2.5))
-		}
-	}
-	// Concatenation into c_k.
-	out := nodes[len(nodes)-1]
-	for i := 2; i < 2+steps; i++ {
-		l.add(dst, []ui.Point{nodes[i], out}, 0.08*u, colDim, 0.6)
-	}
-	l.flush(dst)
-	rad := 0.85 * u
-	for i, p := range nodes {
-		label := fmt.Sprint(i - 2)
-		switch {
-		case i == 0:
-			label = "k-2"
-		case i == 1:
-			label = "k-1"
-		case i == len(nodes)-1:
-			label = "out"
-		}
-		c := colButton
-		if i < 2 || i == len(nodes)-1 {
-			c = colActive
-		}
-		vector.DrawFilledCircle(dst, float32(p.X), float32(p.Y), float32(rad), c, false)
-		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, false)
-		size := ui.SizeBody
-		if len(label) > 1 {
-			size = ui.SizeCaption * 0.85
-		}
-		g.textCentered(dst, label, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, size, colText)
-	}
-}
-
-func (g *game) drawPhase(dst *ebiten.Image, r ui.Rect) {
-	u := g.layout.U
-	m := &g.model
-	fillRect(dst, r, colPanel)
-	strokeRect(dst, r, 1, colBorder)
-	g.text(dst, g.t("darts.phase")+" · "+g.t(fmt.Sprintf("btn.order%d", g.params.Order)), r.X+0.4*u, r.Y+0.2*u, ui.SizeBody, colText)
-	half := (r.W - 1.2*u) / 2
-	boxes := []struct {
-		key, phase string
-		n          int
-		clr        color.RGBA
-	}{{"darts.phase.w", "w", m.PhaseW, colTrain}, {"darts.phase.a", "alpha", m.PhaseAlpha, colVal}}
-	for i, b := range boxes {
-		box := ui.Rect{X: r.X + 0.4*u + float64(i)*(half+0.4*u), Y: r.Y + 1.4*u, W: half, H: 2.3 * u}
-		active := m.Phase == b.phase
-		if active {
-			fillRect(dst, box, color.RGBA{b.clr.R / 3, b.clr.G / 3, b.clr.B / 3, 255})
-			strokeRect(dst, box, 3, b.clr)
-		} else {
-			strokeRect(dst, box, 1, colBorder)
-		}
-		g.text(dst, g.t(b.key), box.X+0.3*u, box.Y+0.1*u, ui.SizeCaption, colText)
-		g.text(dst, fmt.Sprintf("× %d", b.n), box.X+0.3*u, box.Y+1.1*u, ui.SizeCaption, colDim)
-	}
-}
-
-func (g *game) drawAlpha(dst *ebiten.Image, r ui.Rect, ops []string) {
-	m := &g.model
-	in := g.panel(dst, r, g.t("darts.alpha"), g.t("darts.alpha.cap"))
-	g.layer(dst, "alpha", r.Inset(1), [2]*float64{firstOf(m.AlphaNormal), firstOf(m.AlphaReduce)}, func(dst *ebiten.Image) { g.drawAlphaMap(dst, r, in, ops) })
-}
-
-// drawAlphaMap draws the two heat maps into in and the colour scale in the
-// title row of the panel r. A cell's colour is its deviation from uniform,
-// softmax(α) − 1/K, on a symmetric scale of ±(the largest deviation now):
-// near the start every softmax(α) is ≈ 1/K and an absolute scale is flat.
-func (g *game) drawAlphaMap(dst *ebiten.Image, r, in ui.Rect, ops []string) {
-	u := g.layout.U
-	m := &g.model
-	dev := ui.MaxDeviation(m.AlphaNormal, m.AlphaReduce)
-	var bars lines
-	if m.AlphaNormal != nil {
-		g.drawDeviationScale(dst, &bars, r, dev)
-	}
-	edges := ui.CellEdges(4)
-	labelW := 2.6 * u
-	mapW := (in.W - 2*labelW - 0.8*u) / 2
-	rowH := (in.H - 1.0*u) / float64(len(edges))
-	for c, a := range [][][]float64{m.AlphaNormal, m.AlphaReduce} {
-		x0 := in.X + labelW + float64(c)*(mapW+labelW+0.8*u)
-		colW := mapW / float64(len(ops))
-		for k := range ops { // column keys: the legend's colours
-			bars.rect(dst, x0+float64(k)*colW, in.Y+0.2*u, colW-2, 0.5*u, rgba(ui.OpColors[k%len(ui.OpColors)]))
-		}
-		g.textRight(dst, []string{"N", "R"}[c], x0-0.3*u, in.Y, ui.SizeCaption, colDim)
-		y0 := in.Y + 1.0*u
-		for e, ft := range edges {
-			if rowH >= 0.5*u {
-				g.textRight(dst, fmt.Sprintf("%s→%d", nodeName(ft[0]), ft[1]-2), x0-0.2*u, y0+float64(e)*rowH-0.1*u, math.Min(ui.SizeCaption*0.75, rowH/u), colDim)
-			}
-			for k := range ops {
-				clr := color.RGBA{40, 44, 52, 255}
-				if e < len(a) && k < len(a[e]) && dev > 0 {
-					cr, cg, cb := ui.Diverging((a[e][k] - 1/float64(len(a[e]))) / dev)
-					clr = color.RGBA{cr, cg, cb, 255}
-				}
-				bars.rect(dst, x0+float64(k)*colW, y0+float64(e)*rowH, colW-1, rowH-1, clr)
-			}
-		}
-	}
-	bars.flush(dst)
-}
-
-// drawDeviationScale draws the heat map's colour scale right-aligned in the
-// title row of r: −dev, the gradient, +dev.
-func (g *game) drawDeviationScale(dst *ebiten.Image, bars *lines, r ui.Rect, dev float64) {
-	u := g.layout.U
-	y := r.Y + 0.35*u
-	x := r.X + r.W - 0.4*u
-	hi := fmt.Sprintf("+%.2g", dev)
-	x -= g.texts.get(hi, g.face(ui.SizeCaption), g.frames).adv
-	g.text(dst, hi, x, y, ui.SizeCaption, rgba(ui.DivergingHigh))
-	const n = 24
-	w := 5.0 * u
-	x -= w + 0.3*u
-	for i := range n {
-		cr, cg, cb := ui.Diverging(2*(float64(i)+0.5)/n - 1)
-		bars.rect(dst, x+float64(i)*w/n, y+0.15*u, w/n+0.5, 0.55*u, color.RGBA{cr, cg, cb, 255})
-	}
-	lo := fmt.Sprintf("-%.2g", dev)
-	x -= 0.3 * u
-	g.textRight(dst, lo, x, y, ui.SizeCaption, rgba(ui.DivergingLow))
-	g.textRight(dst, g.t("darts.alpha.scale"), x-g.texts.get(lo, g.face(ui.SizeCaption), g.frames).adv-0.3*u, y, ui.SizeCaption, colDim)
 }
 
 func nodeName(s int) string {
@@ -595,15 +307,8 @@ func (g *game) drawSampleImages(dst *ebiten.Image, in ui.Rect) {
 			c = colBad
 			strokeRect(dst, ui.Rect{X: x, Y: in.Y, W: side, H: side}, 2, colBad)
 		}
-		g.text(dst, className(p.Pred), x, in.Y+side+0.05*u, ui.SizeCaption*0.8, c)
+		g.text(dst, i18n.Class(g.lang(), p.Pred), x, in.Y+side+0.05*u, ui.SizeCaption, c)
 	}
-}
-
-func className(i int) string {
-	if i >= 0 && i < len(cifarClasses) {
-		return cifarClasses[i]
-	}
-	return fmt.Sprint(i)
 }
 
 // ---- RL on NAS-Bench-201 ----
@@ -632,7 +337,7 @@ func (g *game) drawRL(dst *ebiten.Image) {
 		labelW := 3.0 * u
 		colW := (in.W - labelW) / float64(len(nb201Ops))
 		for k, op := range nb201Ops {
-			g.text(dst, shortOp[op], in.X+labelW+float64(k)*colW, in.Y, ui.SizeCaption, rgba(ui.OpColors[k]))
+			g.text(dst, g.opShort(op), in.X+labelW+float64(k)*colW, in.Y, ui.SizeCaption, rgba(ui.OpColors[k]))
 		}
 		full := rowH * 0.8
 		prob := func(e, k int) float64 {
@@ -660,7 +365,12 @@ func (g *game) drawRL(dst *ebiten.Image) {
 					strokeRect(dst, ui.Rect{X: bx - 2, Y: y + rowH*0.1 - 2, W: colW - 0.3*u + 4, H: full + 4}, 3, colText)
 				}
 				if full > 1.2*u {
-					g.text(dst, fmt.Sprintf("%.2f", prob(e, k)), bx+0.1*u, y+rowH*0.1, ui.SizeCaption*0.8, colText)
+					// Ink by the ground under the label: the bar's colour where it reaches the label, else the empty slot.
+					ground := [3]uint8{36, 42, 54}
+					if ty := y + rowH*0.1 + 0.5*u; y+rowH*0.1+full-full*prob(e, k) < ty {
+						ground = ui.OpColors[k]
+					}
+					g.text(dst, fmt.Sprintf("%.2f", prob(e, k)), bx+0.1*u, y+rowH*0.1, ui.SizeCaption, rgba(ui.TextOn(ground)))
 				}
 			}
 		}
@@ -679,6 +389,15 @@ func (g *game) drawRL(dst *ebiten.Image) {
 
 	in = g.panel(dst, l.Panels["best"], g.t("rl.best"), "")
 	y := in.Y
+	if method == "reinforce" { // the update that moves the bars
+		adv := "…"
+		if b, ok := m.Baseline.Last(); ok && m.Arch != "" {
+			adv = fmt.Sprintf("%+.2f", m.Last.Reward-b.Y)
+		}
+		g.text(dst, g.t("rl.update"), in.X, y, ui.SizeBody, colAccent)
+		y += 1.3 * u
+		y += g.paragraph(dst, fmt.Sprintf(g.t("rl.update.cap"), adv), in.X, y, in.W, ui.SizeCaption, colDim) + 0.3*u
+	}
 	if m.BestArch != "" {
 		g.text(dst, fmt.Sprintf("%.2f%%", m.BestReward), in.X, y, ui.SizeTitle, colGood)
 		y += 1.6 * u
@@ -781,11 +500,11 @@ func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
 					if l := m.Labels; l != nil && d < len(l.Choices) && k < len(l.Choices[d]) {
 						op = l.Choices[d][k] // the engine's names for the space's ops
 					}
-					label, clr = shortOp[op], rgba(ui.OpColors[max(0, slices.Index(dartsOps, op))%len(ui.OpColors)])
+					label, clr = g.opShort(op), rgba(ui.OpColors[max(0, slices.Index(dartsOps, op))%len(ui.OpColors)])
 				}
 				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
-				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr) // label and number cached apart
-				g.text(dst, fmt.Sprintf("%.2f", p), box.X+0.15*u+w, box.Y+0.05*u, ui.SizeCaption*0.85, clr)
+				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption, colText) // label and number cached apart
+				g.text(dst, fmt.Sprintf("%.2f", p), box.X+0.15*u+w, box.Y+0.05*u, ui.SizeCaption, colText)
 			}
 		}
 	}
@@ -849,7 +568,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 		c, w, lbl := colBorder, 0.08*u, "?"
 		if e < len(choices) {
 			k := choices[e]
-			c, lbl = rgba(ui.OpColors[k]), shortOp[ops[k%len(ops)]]
+			c, lbl = rgba(ui.OpColors[k]), g.opShort(ops[k%len(ops)])
 			w = 0.22 * u
 			if k == 0 {
 				w = 0.05 * u
@@ -857,7 +576,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 		}
 		l.add(dst, pts, w, c, 1)
 		mid := pts[len(pts)/2]
-		defer g.textCentered(dst, lbl, ui.Rect{X: mid.X - 2*u, Y: mid.Y - 0.9*u, W: 4 * u, H: 0.8 * u}, ui.SizeCaption, c)
+		defer g.chip(dst, lbl, mid.X, mid.Y-0.55*u, c)
 	}
 	l.flush(dst)
 	for i, p := range pos {
@@ -877,22 +596,26 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 	in := g.panel(dst, l.Panels["curves"], g.t("cmp.title"), g.t("cmp.cap"))
 	var ss []plotSeries
 	for _, c := range m.Curves {
-		pts := make([]ui.Point, len(c.X))
+		// From the 10th evaluation on: the first random picks (~86%) would
+		// stretch the axis and squash the part where the methods differ.
+		var pts []ui.Point
 		for i := range c.X {
-			pts[i] = ui.Point{X: float64(c.X[i]), Y: c.Y[i]}
+			if c.X[i] >= ui.CompareFrom || len(c.X) < 2*ui.CompareFrom {
+				pts = append(pts, ui.Point{X: float64(c.X[i]), Y: c.Y[i]})
+			}
 		}
 		ss = append(ss, plotSeries{label: g.t("m." + c.Method), pts: pts, clr: methodColor[c.Method], format: "%.2f%%"})
 	}
 	g.plot(dst, in, ss, g.t("cmp.x"), nil)
 
 	in = g.panel(dst, l.Panels["table"], g.t("cmp.table"), "")
-	cols := []float64{0, 0.5, 0.78}
-	y := in.Y + 0.3*u
-	for i, h := range []string{g.t("cmp.method"), g.t("cmp.acc"), g.t("cmp.cost")} {
+	cols := []float64{0, 0.3, 0.55, 0.78}
+	y := in.Y
+	for i, h := range []string{g.t("cmp.method"), g.t("cmp.acc"), g.t("cmp.cost"), g.t("cmp.runs")} {
 		g.text(dst, h, in.X+cols[i]*in.W, y, ui.SizeCaption, colDim)
 	}
-	y += 1.4 * u
-	vector.StrokeLine(dst, float32(in.X), float32(y-0.3*u), float32(in.X+in.W), float32(y-0.3*u), 1, colBorder, false)
+	y += 1.2 * u
+	vector.StrokeLine(dst, float32(in.X), float32(y-0.1*u), float32(in.X+in.W), float32(y-0.1*u), 1, colBorder, false)
 	for _, c := range m.Curves {
 		g.text(dst, g.t("m."+c.Method), in.X, y, ui.SizeCaption, methodColor[c.Method])
 		acc := "…"
@@ -901,13 +624,10 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 		}
 		g.text(dst, acc, in.X+cols[1]*in.W, y, ui.SizeCaption, colText)
 		g.text(dst, fmt.Sprint(c.Cost), in.X+cols[2]*in.W, y, ui.SizeCaption, colText)
-		y += 1.5 * u
-	}
-	if len(m.Curves) > 0 {
-		y += 0.5 * u
-		g.text(dst, fmt.Sprintf("%s: %d", g.t("cmp.runs"), m.Curves[0].Trials), in.X, y, ui.SizeCaption, colDim)
+		g.text(dst, fmt.Sprint(c.Trials), in.X+cols[3]*in.W, y, ui.SizeCaption, colText)
+		y += 1.1 * u
 	}
 	if m.Text != "" {
-		g.paragraph(dst, m.Text, in.X, in.Y+in.H-2*u, in.W, ui.SizeCaption, colWarning)
+		g.text(dst, m.Text, in.X, in.Y+in.H-1.0*u, ui.SizeCaption, colWarning)
 	}
 }

@@ -34,6 +34,7 @@ func main() {
 	debug.SetGCPercent(10)
 	nn.SetThreads(1) // Go wasm has no threads
 	e := &engine{self: js.Global(), pacer: protocol.NewPacer()}
+	current = e // replica.go
 	ch := js.Global().Get("MessageChannel").New()
 	e.port = ch.Get("port2")
 	ch.Get("port1").Set("onmessage", js.FuncOf(func(js.Value, []js.Value) any {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/wasm/i18n"
 )
 
@@ -29,4 +30,22 @@ func TestFontStringsCoverUI(t *testing.T) {
 	for _, r := range i18n.Runes() {
 		assert.True(t, strings.ContainsRune(have, r), "assets/fonts/strings.txt lacks %q (U+%04X): run assets/fonts/make-subset.sh", r, r)
 	}
+}
+
+// Every op name the engine can send (core/genotype's primitives) and every
+// CIFAR-10 class has a Korean label that is not the English one.
+func TestOpAndClassNamesTranslated(t *testing.T) {
+	for p := genotype.Primitive(0); p.Valid(); p++ {
+		op := p.String()
+		assert.NotEqual(t, "", i18n.Op("en", op), "%s: no short label", op)
+		assert.NotEqual(t, op, i18n.OpLong("en", op), "%s: no name", op)
+		if !strings.ContainsAny(op, "×") && !strings.HasPrefix(op, "conv_7x1") && !strings.HasPrefix(op, "conv_3x1") {
+			assert.NotEqual(t, i18n.Op("en", op), i18n.Op("ko", op), "%s: Korean short label", op)
+		}
+		assert.NotEqual(t, i18n.OpLong("en", op), i18n.OpLong("ko", op), "%s: Korean name", op)
+	}
+	for i := range 10 {
+		assert.NotEqual(t, i18n.Class("en", i), i18n.Class("ko", i), "class %d", i)
+	}
+	assert.Equal(t, "10", i18n.Class("ko", 10))
 }

@@ -1,19 +1,38 @@
 // The search engine's Web Worker: runs engine.wasm (Go, no Ebiten) off the page's
-// thread. The page posts {wasm: ArrayBuffer} first, then JSON command strings;
-// the engine posts JSON snapshot strings back (see wasm/protocol).
+// thread. The page posts {module: WebAssembly.Module} (compiled once for every
+// worker; {wasm: ArrayBuffer} also works) first, then JSON command strings;
+// the engine posts JSON snapshot strings back (see wasm/protocol). Objects
+// {replica: op, rid, arg} are the coordinator's data-parallel rounds
+// (coordinator.js, wasm/engine/replica.go): answered {rid, vec | value | error}.
 importScripts('wasm_exec.js');
 const pending = [];
+let started = false;
+function handle(d) {
+  if (d !== null && typeof d === 'object' && d.replica) {
+    let v;
+    try { v = self.nasReplica(d.replica, d.arg); } catch (err) { v = { error: String(err) }; }
+    if (v instanceof Float32Array) self.postMessage({ rid: d.rid, vec: v }, [v.buffer]);
+    else if (v !== null && typeof v === 'object' && v.error) self.postMessage({ rid: d.rid, error: v.error });
+    else self.postMessage({ rid: d.rid, value: v });
+    return;
+  }
+  self.nasEngine(d);
+}
 self.onmessage = async (e) => {
-  if (e.data && e.data.wasm) {
+  const d = e.data;
+  if (d !== null && typeof d === 'object' && (d.module || d.wasm)) {
     try {
       const go = new Go();
-      const { instance } = await WebAssembly.instantiate(e.data.wasm, go.importObject);
+      const instance = d.module
+        ? await WebAssembly.instantiate(d.module, go.importObject)
+        : (await WebAssembly.instantiate(d.wasm, go.importObject)).instance;
       go.run(instance); // main registers self.nasEngine, posts "ready", then blocks on select{}
-      for (const m of pending.splice(0)) self.nasEngine(m);
+      started = true;
+      for (const m of pending.splice(0)) handle(m);
     } catch (err) {
       self.postMessage(JSON.stringify({ type: 'error', text: 'engine.wasm failed to start: ' + err }));
     }
     return;
   }
-  if (self.nasEngine) self.nasEngine(e.data); else pending.push(e.data);
+  if (started) handle(d); else pending.push(d);
 };

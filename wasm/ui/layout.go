@@ -30,8 +30,15 @@ func Unit(w, h float64) float64 { return math.Min(w/64, h/36) }
 const (
 	SizeTitle   = 1.1
 	SizeBody    = 0.85
-	SizeCaption = 0.72
+	SizeCaption = 0.8
+	// SizeMin is the smallest type drawn: 16 px at 1280×720, readable on a projector.
+	SizeMin = 0.8
 )
+
+// CompareFrom is the first number of architectures evaluated the Compare
+// scene plots: before it every method is a handful of random picks, whose
+// low accuracies would squash the part of the axis where methods differ.
+const CompareFrom = 10
 
 // Button is a clickable control of the top bar.
 type Button struct {
@@ -202,6 +209,8 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	kind := scene
 	if scene == protocol.SceneReplay {
 		l.Panels["replaybar"] = g.r(0, 0, 63.6, 1.8)
+		rb := l.Panels["replaybar"]
+		l.Buttons = append(l.Buttons, Button{"replay.seek", Rect{rb.X + 0.4*u, rb.Y + 0.3*u, rb.W * 0.34, rb.H - 0.6*u}})
 		g.y0 += 1.8 * u
 		content -= 1.8
 		kind = replayOf
@@ -209,17 +218,25 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	c := content
 	switch kind {
 	case protocol.SceneDARTS:
-		cellH := (c - 10.4) / 2 // the genotype panel gets the rest: genotype, stability, why it flips
+		// Left: the two cells (continuous and derived side by side; the op
+		// legend in the first one's title row), below them the genotype's
+		// stability, loss and accuracy. Right: the bilevel step with its
+		// formulas and the α heat maps (14 rows of readable labels); on tall
+		// screens also the validation images.
+		botH := 6.6
+		cellH := (c - botH) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
-		l.Panels["legend"] = g.r(0, 2*cellH, 36, 1.8)
-		l.Panels["genotype"] = g.r(0, 2*cellH+1.8, 36, c-2*cellH-1.8)
-		l.Panels["phase"] = g.r(36, 0, 27.6, 4.2)
-		l.Panels["alpha"] = g.r(36, 4.2, 27.6, c*0.36)
-		rest := c - 4.2 - c*0.36 - 5.6
-		l.Panels["loss"] = g.r(36, 4.2+c*0.36, 13.8, rest)
-		l.Panels["acc"] = g.r(49.8, 4.2+c*0.36, 13.8, rest)
-		l.Panels["samples"] = g.r(36, c-5.6, 27.6, 5.6)
+		l.Panels["genotype"] = g.r(0, 2*cellH, 16, botH)
+		l.Panels["loss"] = g.r(16, 2*cellH, 10, botH)
+		l.Panels["acc"] = g.r(26, 2*cellH, 10, botH)
+		phaseH := 10.0
+		alphaH := min(18.6, c-phaseH)
+		l.Panels["phase"] = g.r(36, 0, 27.6, phaseH)
+		l.Panels["alpha"] = g.r(36, phaseH, 27.6, alphaH)
+		if rest := c - phaseH - alphaH; rest >= 5 {
+			l.Panels["samples"] = g.r(36, phaseH+alphaH, 27.6, rest)
+		}
 	case protocol.SceneRL:
 		l.Panels["controller"] = g.r(0, 0, 31, c*0.58)
 		l.Panels["cell"] = g.r(0, c*0.58, 31, c*0.42)
@@ -228,8 +245,9 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	case protocol.SceneLecture:
 		l.Panels["lecture"] = g.r(0, 0, 63.6, c)
 	case protocol.SceneCompare:
-		l.Panels["curves"] = g.r(0, 0, 39, c)
-		l.Panels["table"] = g.r(39, 0, 24.6, c)
+		// The curves get the width; the table is a strip below them.
+		l.Panels["curves"] = g.r(0, 0, 63.6, c-7.4)
+		l.Panels["table"] = g.r(0, c-7.4, 63.6, 7.4)
 	default: // replay with nothing loaded
 		l.Panels["empty"] = g.r(0, 0, 63.6, c)
 	}

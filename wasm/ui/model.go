@@ -81,6 +81,9 @@ type Model struct {
 	Phase                                string
 	PhaseW, PhaseAlpha                   int // steps of each half of the bilevel problem
 	Preds                                []protocol.Prediction
+	// AlphaSeries[c][e][k] is op k's softmax(α) on edge e of cell c (0
+	// normal, 1 reduce) over steps: the scene's "one edge over time" plot.
+	AlphaSeries [2][][]Series
 
 	// Sampling strategies.
 	Reward, Baseline, Best Series
@@ -171,6 +174,22 @@ func (m *Model) Fold(ev search.Event) {
 	}
 	if ev.AlphaReduce != nil {
 		m.AlphaReduce = ev.AlphaReduce
+	}
+	for c, a := range [2][][]float64{ev.AlphaNormal, ev.AlphaReduce} {
+		if a == nil {
+			continue
+		}
+		if len(m.AlphaSeries[c]) != len(a) {
+			m.AlphaSeries[c] = make([][]Series, len(a))
+		}
+		for e, row := range a {
+			if len(m.AlphaSeries[c][e]) != len(row) {
+				m.AlphaSeries[c][e] = make([]Series, len(row))
+			}
+			for k, p := range row {
+				m.AlphaSeries[c][e][k].Add(x, p)
+			}
+		}
 	}
 	if ev.Ops != nil {
 		m.Ops = ev.Ops

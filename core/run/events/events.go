@@ -102,8 +102,9 @@ var eventKinds = map[string]bool{search.KindStep: true, search.KindEpoch: true, 
 // MaxLine bounds one line of events.jsonl (α matrices make long lines).
 const MaxLine = 16 << 20
 
-// Read reads an events.jsonl: every line one search.Event (unknown
-// fields, blank lines and trailing garbage are errors naming the line), with
+// Read reads an events.jsonl: every line one search.Event (blank lines
+// are skipped; unknown fields and trailing garbage are errors naming the
+// line), with
 // a kind, a method, and per method (epoch, step) never decreasing, no event
 // twice and elapsed time never going back. A last line without its newline
 // that does not parse is the cut of a killed writer: it is dropped and
@@ -128,6 +129,12 @@ func Read(name string, r io.Reader) (evs []search.Event, repaired string, err er
 		}
 		if rerr != nil && !errors.Is(rerr, io.EOF) {
 			return nil, "", fmt.Errorf("%s:%d: %w", name, line, rerr)
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			if rerr != nil {
+				break
+			}
+			continue
 		}
 		ev, perr := parseEvent(b)
 		if perr != nil {
@@ -184,9 +191,6 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 
 func parseEvent(b []byte) (search.Event, error) {
 	var ev search.Event
-	if len(bytes.TrimSpace(b)) == 0 {
-		return ev, errors.New("blank line, want one JSON event per line")
-	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&ev); err != nil {
@@ -196,6 +200,8 @@ func parseEvent(b []byte) (search.Event, error) {
 		return ev, errors.New("more than one JSON value on the line")
 	}
 	switch {
+	case ev.Kind == "":
+		return ev, errors.New(`event has no "kind", want step, epoch, sample or done`)
 	case !eventKinds[ev.Kind]:
 		return ev, fmt.Errorf("kind %q, want step, epoch, sample or done", ev.Kind)
 	case ev.Method == "":

@@ -49,3 +49,45 @@ func TestNB201BeatsRandom(t *testing.T) {
 	assert.GreaterOrEqual(t, bestP, bestR)
 	assert.Greater(t, tau, 0.2)
 }
+
+// TestResume: a search saved after 37 samples and restored into a fresh
+// searcher ends with the same events as an uninterrupted one.
+func TestResume(t *testing.T) {
+	tab, err := nb201.Load()
+	require.NoError(t, err)
+	eval := nb201.Evaluator{Table: tab, Dataset: "cifar100"}
+	cfg := pnas.DefaultConfig(60, 9)
+	run := func(s *pnas.Searcher) (archs []string, preds []float64) {
+		for !s.Done() {
+			ev, err := s.Step()
+			require.NoError(t, err)
+			archs, preds = append(archs, ev.Arch), append(preds, ev.Predicted)
+		}
+		return
+	}
+	whole, err := pnas.New(pnas.NB201{}, eval, cfg)
+	require.NoError(t, err)
+	wantA, wantP := run(whole)
+
+	first, err := pnas.New(pnas.NB201{}, eval, cfg)
+	require.NoError(t, err)
+	var gotA []string
+	var gotP []float64
+	for range 37 {
+		ev, err := first.Step()
+		require.NoError(t, err)
+		gotA, gotP = append(gotA, ev.Arch), append(gotP, ev.Predicted)
+	}
+	b, err := first.MarshalBinary()
+	require.NoError(t, err)
+	second, err := pnas.New(pnas.NB201{}, eval, cfg)
+	require.NoError(t, err)
+	require.NoError(t, second.UnmarshalBinary(b))
+	a, p := run(second)
+	assert.Equal(t, wantA, append(gotA, a...))
+	assert.Equal(t, wantP, append(gotP, p...))
+	assert.Equal(t, whole.Best, second.Best)
+	wt, _ := whole.Tau()
+	st, _ := second.Tau()
+	assert.Equal(t, wt, st)
+}

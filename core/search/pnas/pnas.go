@@ -7,6 +7,7 @@ import (
 
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/sample"
+	"github.com/nasplayground/nas/core/state"
 )
 
 // Method is the method name in events.
@@ -39,6 +40,7 @@ type Searcher struct {
 	space Space
 	eval  sample.Evaluator
 	cfg   Config
+	pcg   *rand.PCG
 	rng   *rand.Rand
 	K     int // beam
 	N1    int // level-1 cells evaluated
@@ -84,11 +86,13 @@ func New(space Space, eval sample.Evaluator, cfg Config) (*Searcher, error) {
 	if k == 0 {
 		k = max(1, (cfg.Samples-min(l1, cfg.Samples/2))/(b-1))
 	}
+	pcg := rand.NewPCG(cfg.Seed, 0x706e6173) // "pnas"
 	return &Searcher{
 		Tracker: sample.NewTracker(Method, space, cfg.Samples),
 		space:   space, eval: eval, cfg: cfg, K: k,
 		N1:   min(l1, max(1, cfg.Samples-k*(b-1))),
-		rng:  rand.New(rand.NewPCG(cfg.Seed, 0x706e6173)), // "pnas"
+		pcg:  pcg,
+		rng:  rand.New(pcg),
 		seen: map[string]bool{},
 	}, nil
 }
@@ -205,4 +209,98 @@ func (s *Searcher) survivors() []int {
 		out = append(out, idx[j])
 	}
 	return out
+}
+
+// state is the checkpoint of a Searcher.
+type pnasState struct {
+	Config             Config
+	Tracker            sample.TrackerState
+	RNG                []byte
+	Level              int
+	Done               bool
+	Queue, Pending     []savedCandidate
+	Cells              [][]int
+	Rewards            []float64
+	Levels             []int
+	HeldPred, HeldMeas []float64
+}
+
+type savedCandidate struct {
+	Cell    []int
+	Pred    float64
+	HasPred bool
+}
+
+func save(cs []candidate) []savedCandidate {
+	out := make([]savedCandidate, len(cs))
+	for i, c := range cs {
+		out[i] = savedCandidate{c.cell, c.pred, c.hasPred}
+	}
+	return out
+}
+
+// MarshalBinary saves the levels, every evaluated cell with its reward, the
+// queued candidates with their predictions, the counters and the RNG; the
+// surrogate is refit from the cells when it is next needed.
+func (s *Searcher) MarshalBinary() ([]byte, error) {
+	rng, err := s.pcg.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	return state.Encode(pnasState{Config: s.cfg, Tracker: s.State(), RNG: rng, Level: s.Level, Done: s.done,
+		Queue: save(s.queue), Pending: save(s.pending), Cells: s.cells, Rewards: s.ys, Levels: s.levels,
+		HeldPred: s.heldPred, HeldMeas: s.heldMeas})
+}
+
+// UnmarshalBinary restores a state saved by MarshalBinary into a searcher
+// built by New with the same configuration and space.
+func (s *Searcher) UnmarshalBinary(b []byte) error {
+	var st pnasState
+	if err := state.Decode(b, Method, &st); err != nil {
+		return err
+	}
+	if st.Config != s.cfg || len(st.Cells) != len(st.Rewards) || len(st.Cells) != len(st.Levels) || len(st.HeldPred) != len(st.HeldMeas) {
+		return fmt.Errorf("pnas: state of %+v with %d cells, this search is %+v", st.Config, len(st.Cells), s.cfg)
+	}
+	if err := s.pcg.UnmarshalBinary(st.RNG); err != nil {
+		return err
+	}
+	load := func(ss []savedCandidate) ([]candidate, error) {
+		out := make([]candidate, len(ss))
+		for i, c := range ss {
+			if err := s.space.Valid(c.Cell); err != nil {
+				return nil, fmt.Errorf("pnas: state: %w", err)
+			}
+			out[i] = candidate{c.Cell, c.Pred, c.HasPred}
+		}
+		return out, nil
+	}
+	var err error
+	if s.queue, err = load(st.Queue); err != nil {
+		return err
+	}
+	if s.pending, err = load(st.Pending); err != nil {
+		return err
+	}
+	s.seen = map[string]bool{}
+	s.cells, s.xs, s.ys, s.levels = nil, nil, st.Rewards, st.Levels
+	for _, c := range st.Cells {
+		if err := s.space.Valid(c); err != nil {
+			return fmt.Errorf("pnas: state: %w", err)
+		}
+		s.cells = append(s.cells, c)
+		s.xs = append(s.xs, s.space.Features(c))
+	}
+	// seen: the cells evaluated, queued or pending. The extensions ranked
+	// below the beam are left out: only cells of the next level, which have
+	// one more block, are generated after this.
+	for _, c := range s.cells {
+		s.seen[key(c)] = true
+	}
+	for _, c := range append(append([]candidate(nil), s.queue...), s.pending...) {
+		s.seen[key(c.cell)] = true
+	}
+	s.Level, s.done, s.heldPred, s.heldMeas = st.Level, st.Done, st.HeldPred, st.HeldMeas
+	s.SetState(st.Tracker)
+	return nil
 }

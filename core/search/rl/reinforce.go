@@ -148,7 +148,7 @@ const stateVersion = 1
 func (s *Searcher) MarshalBinary() ([]byte, error) {
 	for i, w := range s.ctrl.W {
 		if math.IsNaN(w) || math.IsInf(w, 0) {
-			return nil, fmt.Errorf("rl: controller weight %d is %v: the state is not saved", i, w)
+			return nil, &search.NonFiniteError{What: fmt.Sprintf("rl: controller weight %d", i), Value: w, After: true}
 		}
 	}
 	rng, err := s.pcg.MarshalBinary()

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,7 +18,7 @@ import (
 	"github.com/nasplayground/nas/core/model"
 	"github.com/nasplayground/nas/core/nn"
 	"github.com/nasplayground/nas/core/optim"
-	"github.com/nasplayground/nas/core/search/darts"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/core/tensor"
 	"github.com/nasplayground/nas/native/internal/rss"
 )
@@ -95,6 +97,7 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 	mode := fs.String("mode", "both", "both | weight | darts")
 	archGrads := fs.String("arch-grads", "alphas-only", "alphas-only | full (the reference computes the discarded weight gradients)")
 	seed := fs.Uint64("seed", 0, "seed")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed steps to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -108,7 +111,7 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 		return usagef("--iters %d: want >= 1", *iters)
 	}
 	setupKernels(*threads, *portable)
-	b, err := darts.NewBench(*c, *layers, *batch, *size, *classes, *archGrads == "alphas-only", *seed)
+	b, err := run.NewBench(*c, *layers, *batch, *size, *classes, *archGrads == "alphas-only", *seed)
 	if err != nil {
 		return usageError{err}
 	}
@@ -126,6 +129,17 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 			b.ArchStep()
 		}
 		b.WeightStep()
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *mode == "weight" || *mode == "both" {
 		var ts []float64
@@ -155,6 +169,8 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 		di := summarize(ti, *batch)
 		di["arch_median_s"], di["weight_median_s"] = median(ta), median(tw)
 		res["darts_iter"] = di
+		eta := searchETA(25000, *batch, 50, time.Duration(median(ti)*float64(time.Second)))
+		res["eta_search_25k_50ep_h"] = eta.Hours()
 		res["peak_rss_mib_after_darts"] = rss.PeakMiB()
 	}
 	res["peak_rss_mib"] = rss.PeakMiB()
@@ -168,11 +184,22 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 		if di, ok := res["darts_iter"].(map[string]any); ok {
 			fmt.Fprintf(stdout, "  DARTS iter   median %.1f ms (arch %.1f ms, weight %.1f ms) -> %8.1f img/s\n",
 				di["median_s"].(float64)*1e3, di["arch_median_s"].(float64)*1e3, di["weight_median_s"].(float64)*1e3, di["images_per_s"])
+			fmt.Fprintf(stdout, "  ETA of a search over 25k/25k images x 50 epochs at this rate: %.1f h\n", res["eta_search_25k_50ep_h"])
 		}
 		fmt.Fprintf(stdout, "  peak RSS %.0f MiB\n", res["peak_rss_mib"])
 	}
 	printJSON(stdout, res)
 	return nil
+}
+
+// searchETA is how long a DARTS search takes at perIter per iteration (an
+// architecture step on a validation batch and a weight step on a training
+// batch of batch images): ⌈trainImages/batch⌉ iterations an epoch, epochs
+// epochs, the per-epoch evaluation not counted. CIFAR-10 split as DARTS
+// does: 25,000 training and 25,000 validation images, 50 epochs.
+func searchETA(trainImages, batch, epochs int, perIter time.Duration) time.Duration {
+	iters := (trainImages + batch - 1) / batch * epochs
+	return time.Duration(iters) * perIter
 }
 
 func benchSmallCNN(args []string, stdout, stderr io.Writer) error {

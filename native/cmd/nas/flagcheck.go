@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nasplayground/nas/core/data"
 	"github.com/nasplayground/nas/core/genotype"
@@ -17,7 +18,7 @@ import (
 // (parseFlags calls it), before anything is read or allocated:
 //   - every float flag is finite (NaN and ±Inf are rejected) and inside the
 //     range floatRanges gives its name;
-//   - every int flag is >= 0, and the sizes in minInt are >= their minimum;
+//   - every int and duration flag is >= 0, and the sizes in minInt are >= their minimum;
 //   - a network that C, layers and batch describe fits in this machine's memory.
 //
 // Each test is written as "ok(v)" and negated, so NaN, for which every
@@ -39,6 +40,10 @@ func checkFlags(fs *flag.FlagSet) error {
 			lo := minInt[f.Name]
 			if !(v >= lo) {
 				err = usagef("--%s %d: want >= %d", f.Name, v, lo)
+			}
+		case time.Duration:
+			if v < 0 {
+				err = usagef("--%s %v: want a duration >= 0", f.Name, v)
 			}
 		}
 	})
@@ -96,6 +101,7 @@ var floatRanges = map[string]floatRange{
 	"lr":               positive,    // search, train: weight learning rate
 	"lr-min":           nonNegative, // search: end of the cosine schedule
 	"arch-lr":          positive,    // search: α learning rate
+	"ctrl-lr":          nonNegative, // search reinforce/enas: controller learning rate (0 = its default)
 	"momentum":         probability, // train: SGD momentum
 	"weight-decay":     nonNegative, // train
 	"grad-clip":        nonNegative, // train: 0 = off

@@ -37,8 +37,9 @@ type nonFiniteError struct{ error }
 // error to stop the run as a kill would: no checkpoint is written after
 // it); clock replaces time.Now for the checkpoint period.
 var (
-	afterEvent func(ev search.Event) error
-	clock      func() time.Time
+	afterEvent    func(ev search.Event) error
+	clock         func() time.Time
+	notifyContext = signal.NotifyContext
 )
 
 // start builds the run for cfg, or with --resume rebuilds it from the
@@ -100,7 +101,7 @@ func driveRun(r *run.Run, f runFlags, file string, offset int64, log func(search
 		}
 		h.Events, h.Checkpoint = el, filepath.Join(f.out, file)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	o, err := run.Drive(ctx, r, h)
 	if cerr := el.Close(); err == nil {
@@ -195,3 +196,6 @@ func (p *progress) finish() {
 		_ = p.bar.Finish()
 	}
 }
+
+// signalNotify is signal.NotifyContext (notifyContext's production value).
+var signalNotify = signal.NotifyContext

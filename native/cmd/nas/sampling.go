@@ -22,6 +22,7 @@ type nb201JSON struct {
 	BestMean float64   `json:"best_mean"`
 	BestStd  float64   `json:"best_std"`
 	Curve    curveJSON `json:"curve"`
+	Tau      *float64  `json:"tau,omitempty"` // pnas: surrogate's Kendall τ on held-out cells, mean over runs
 }
 
 type curveJSON struct {
@@ -30,8 +31,12 @@ type curveJSON struct {
 }
 
 func toJSON(r nb201.Result) nb201JSON {
-	return nb201JSON{Method: r.Method, Samples: r.Samples, Repeats: r.Repeats, Dataset: r.Dataset,
+	j := nb201JSON{Method: r.Method, Samples: r.Samples, Repeats: r.Repeats, Dataset: r.Dataset,
 		BestMean: r.BestMean, BestStd: r.BestStd, Curve: curveJSON{Mean: r.CurveMean, Std: r.CurveStd}}
+	if r.HasTau {
+		j.Tau = &r.Tau
+	}
+	return j
 }
 
 // searchNB201 runs a comparison on the NAS-Bench-201 table: the events of

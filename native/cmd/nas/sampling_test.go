@@ -25,15 +25,19 @@ func TestSearchNB201JSON(t *testing.T) {
 	code, out, errOut := nas("search", "--space", "nb201", "--method", "all", "--samples", "50", "--repeats", "2", "--json", "--out", dir)
 	require.Equal(t, 0, code, errOut)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	require.Len(t, lines, 3)
-	for i, want := range []string{"random", "evolution", "reinforce"} {
+	require.Len(t, lines, 4)
+	for i, want := range []string{"random", "evolution", "reinforce", "pnas"} {
 		var m map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal([]byte(lines[i]), &m))
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
 		}
-		assert.ElementsMatch(t, []string{"method", "samples", "repeats", "dataset", "best_mean", "best_std", "curve"}, keys)
+		fields := []string{"method", "samples", "repeats", "dataset", "best_mean", "best_std", "curve"}
+		if want == "pnas" {
+			fields = append(fields, "tau") // the surrogate's Kendall τ on held-out cells
+		}
+		assert.ElementsMatch(t, fields, keys)
 		var r nb201JSON
 		require.NoError(t, json.Unmarshal([]byte(lines[i]), &r))
 		assert.Equal(t, want, r.Method)
@@ -55,9 +59,10 @@ func TestSearchNB201JSON(t *testing.T) {
 		assert.Positive(t, st.Size())
 	}
 	evs := readEventFile(t, filepath.Join(dir, "events.jsonl"))
-	assert.Len(t, evs, 150, "first repeat of each method: 3 × 50 samples")
+	assert.Len(t, evs, 200, "first repeat of each method: 4 × 50 samples")
 	assert.Equal(t, "random", evs[0].Method)
 	assert.Equal(t, "reinforce", evs[149].Method)
+	assert.Equal(t, "pnas", evs[199].Method)
 	assert.Equal(t, "nb201", evs[0].Space)
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/tensor"
+	"github.com/nasplayground/nas/native/internal/draw"
 	"github.com/nasplayground/nas/native/internal/fsutil"
 )
 
@@ -67,7 +68,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("search", stderr)
 	var f searchFlags
 	d := run.DefaultConfig()
-	fs.StringVar(&f.method, "method", "darts", "search strategy: darts | reinforce | enas | evolution | random (nb201: a comma list of random, evolution, reinforce, or all)")
+	fs.StringVar(&f.method, "method", "darts", "search strategy: darts | reinforce | enas | evolution | random | pnas (nb201: a comma list of random, evolution, reinforce, pnas, or all)")
 	fs.StringVar(&f.space, "space", "", "search space: darts | nasnet | nb201 (default: the --ops set)")
 	fs.StringVar(&f.ops, "ops", "darts", "operation set of the cell: darts (8 ops) | nasnet (14 ops)")
 	fs.IntVar(&f.order, "order", 1, "DARTS order: 1 (first order) or 2 (unrolled second order)")
@@ -164,7 +165,7 @@ func (f *searchFlags) apply(cfg *run.Config, all bool) error {
 			cfg.Method, cfg.Sampling.Methods = run.CompareMethod, methods
 		default:
 			if _, err := run.Lookup(f.method, space); err != nil || f.method == "train" || f.method == run.CompareMethod {
-				return usagef("--method %q: want darts, reinforce, enas, evolution or random", f.method)
+				return usagef("--method %q: want darts, reinforce, enas, evolution, random or pnas", f.method)
 			}
 			cfg.Method, cfg.Sampling.Methods = f.method, nil
 		}
@@ -339,7 +340,7 @@ func writeGenotypeFiles(dir, text string) error {
 	}
 	for _, cell := range []string{"normal", "reduce"} {
 		for _, format := range []string{"svg", "png"} {
-			b, err := genotype.Draw(g, cell, format)
+			b, err := draw.Cell(g, cell, format)
 			if err != nil {
 				return err
 			}

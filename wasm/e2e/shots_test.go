@@ -1,0 +1,115 @@
+//go:build shots && !js
+
+package e2e
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nasplayground/nas/native/serve"
+)
+
+// browser builds the page, serves it and starts headless Chromium; run
+// returns the tab's context.
+func browser(t *testing.T, d time.Duration) (context.Context, string, func()) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed")
+	}
+	dir := t.TempDir()
+	buildPage(t, dir)
+	require.NoError(t, writeSyntheticDARTS(filepath.Join(dir, "synthetic-darts.jsonl"), 300))
+	srv := serveDir(dir)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	actx, acancel := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", "new"), chromedp.NoSandbox,
+		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	bctx, bcancel := chromedp.NewContext(actx)
+	return bctx, srv.URL, func() { bcancel(); acancel(); cancel(); srv.Close() }
+}
+
+// TestShots saves screenshots for looking at, not checking:
+// NAS_SHOTS=DIR NAS_SHOTS_LIST='name|1280x720|?scene=rl|window.nas.step>=20;…'
+//
+//	go test -tags shots -run Shots -v ./wasm/e2e/
+func TestShots(t *testing.T) {
+	out := os.Getenv("NAS_SHOTS")
+	list := os.Getenv("NAS_SHOTS_LIST")
+	if out == "" || list == "" {
+		t.Skip("set NAS_SHOTS and NAS_SHOTS_LIST")
+	}
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	bctx, base, done := browser(t, 20*time.Minute)
+	defer done()
+	for _, item := range strings.Split(list, ";") {
+		f := strings.SplitN(strings.TrimSpace(item), "|", 4)
+		require.Len(t, f, 4, item)
+		wh := strings.Split(f[1], "x")
+		w, _ := strconv.Atoi(wh[0])
+		h, _ := strconv.Atoi(wh[1])
+		require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(int64(w), int64(h)), chromedp.Navigate(base+"/"+f[2])))
+		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](f[3], chromedp.WithPollingTimeout(4*time.Minute), chromedp.WithPollingInterval(200*time.Millisecond)))
+		if err != nil {
+			t.Errorf("%s: waiting for %s: %v", f[0], f[3], err)
+		}
+		time.Sleep(time.Second)
+		b, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(out, f[0]+".png"), b, 0o644))
+		t.Logf("%s saved", f[0])
+	}
+}
+
+// TestSettleChromium opens the DARTS scene with the defaults and measures the
+// wall time until the derived genotype has stayed unchanged for a whole
+// epoch (window.nas.genotype_settled), as a student would see it:
+//
+//	go test -tags shots -run SettleChromium -v -timeout 40m ./wasm/e2e/
+func TestSettleChromium(t *testing.T) {
+	bctx, base, done := browser(t, 35*time.Minute)
+	defer done()
+	q := os.Getenv("NAS_SETTLE_QUERY")
+	require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(1280, 720), chromedp.Navigate(base+"/"+q)))
+	start := time.Now()
+	for time.Since(start) < 30*time.Minute {
+		s, err := chromedp.Run(bctx, chromedp.Evaluate[map[string]any](`window.nas || {}`))
+		require.NoError(t, err)
+		if v, _ := s["genotype_settled"].(bool); v {
+			t.Logf("settled after %.0f s: step %v epoch %v, %v steps/s, %v images/s, FPS %v", time.Since(start).Seconds(), s["step"], s["epoch"], s["steps_per_s"], s["images_per_s"], s["fps"])
+			return
+		}
+		if int(time.Since(start).Seconds())%60 < 5 {
+			t.Logf("%.0f s: step %v epoch %v stable %v", time.Since(start).Seconds(), s["step"], s["epoch"], s["genotype_stable_steps"])
+		}
+		time.Sleep(5 * time.Second)
+	}
+	t.Errorf("not settled in 30 min")
+}
+
+type server struct {
+	URL   string
+	close func()
+}
+
+func (s server) Close() { s.close() }
+
+func serveDir(dir string) server {
+	srv := httptest.NewServer(serve.Handler(dir))
+	return server{URL: srv.URL, close: srv.Close}
+}
