@@ -279,3 +279,14 @@ func TestReplayEscapes(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "repaired: dropped the cut last line 2")
 }
+
+// Evolution whose population is not smaller than its samples is random
+// search, and says so; the progress of sampling methods counts samples.
+func TestEvolutionWarns(t *testing.T) {
+	code, _, errOut := nas("search", "--space", "nb201", "--method", "evolution", "--samples", "40", "--population", "50", "--tournament", "5")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "nas: warning: evolution: population 50 >= samples 40")
+	code, _, errOut = nas("search", "--space", "nb201", "--method", "evolution", "--samples", "60", "--population", "50", "--tournament", "5")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, errOut, "warning")
+}
