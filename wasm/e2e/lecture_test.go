@@ -69,7 +69,7 @@ func TestLecture(t *testing.T) {
 		chromedp.ExecPath(chromium), chromedp.Flag("headless", "new"), chromedp.NoSandbox,
 		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
 		chromedp.NoFirstRun, chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-renderer-backgrounding", true), chromedp.UserDataDir(t.TempDir()))...)
+		chromedp.Flag("disable-renderer-backgrounding", true))...) // no UserDataDir: see browser_test.go
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()

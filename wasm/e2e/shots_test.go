@@ -38,7 +38,7 @@ func browser(t *testing.T, d time.Duration) (context.Context, string, func()) {
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.UserDataDir(t.TempDir()),
+		// No UserDataDir: chromedp owns the profile and removes it after the browser exits (browser_test.go).
 	)
 	bctx, bcancel := chromedp.NewContext(actx)
 	return bctx, srv.URL, func() { bcancel(); acancel(); cancel(); srv.Close() }
