@@ -63,7 +63,7 @@ func TestLecture(t *testing.T) {
 	shipped, err := ui.ParseReplayIndex("index.json", idx)
 	require.NoError(t, err)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute) // a loaded 2-core box: ~12 min measured
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:0:0],
 		chromedp.ExecPath(chromium), chromedp.Flag("headless", "new"), chromedp.NoSandbox,
@@ -125,14 +125,17 @@ func TestLecture(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/?scene=lecture&step=1&lang=ko")))
 	for n := 1; n <= protocol.LectureSteps; n++ {
 		if n > 1 {
+			// → held down until the page has moved on: Ebiten polls keys once
+			// per frame, and a loaded software-GL frame can outlast a short tap.
 			key := input.DispatchKeyEventParams{Key: "ArrowRight", Code: "ArrowRight", WindowsVirtualKeyCode: 39}
 			down, up := key, key
 			down.Type, up.Type = input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp
 			require.NoError(t, chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-				if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, down); err != nil {
-					return err
-				}
-				time.Sleep(400 * time.Millisecond) // held across frames: Ebiten polls keys once per frame
+				_, err := chromedp.Call(ctx, input.DispatchKeyEvent, down)
+				return err
+			})))
+			waitFor(fmt.Sprintf(`window.nas && window.nas.lecture && window.nas.lecture.step === %d`, n), time.Minute)
+			require.NoError(t, chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 				_, err := chromedp.Call(ctx, input.DispatchKeyEvent, up)
 				return err
 			})))
