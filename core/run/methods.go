@@ -81,6 +81,14 @@ func newDARTS(cfg Config, d Data) (search.Searcher, error) {
 	return &DARTS{s}, nil
 }
 
+// Bench is the DARTS iteration benchmark of `nas bench` (darts.Bench).
+type Bench = darts.Bench
+
+// NewBench builds the supernet benchmark (darts.NewBench).
+func NewBench(c, layers, batch, size, classes int, alphasOnly bool, seed uint64) (*Bench, error) {
+	return darts.NewBench(c, layers, batch, size, classes, alphasOnly, seed)
+}
+
 // Trainer is the train method's step machine.
 type Trainer struct{ *train.Trainer }
 

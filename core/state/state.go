@@ -111,6 +111,14 @@ func readN(r io.Reader, b []byte, n int) ([]byte, error) {
 	return b, nil
 }
 
+// Marshal is Encode after checking that the tensors ts are finite (Finite).
+func Marshal(v any, what string, ts ...[][]float32) ([]byte, error) {
+	if err := Finite(what, ts...); err != nil {
+		return nil, err
+	}
+	return Encode(v)
+}
+
 // Encode returns v as gob bytes (a searcher's MarshalBinary payload).
 func Encode(v any) ([]byte, error) {
 	var buf bytes.Buffer

@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/nasplayground/nas/core/data"
@@ -79,13 +78,10 @@ func (t *Trainer) restore(ck *Checkpoint) error {
 }
 
 // MarshalBinary encodes the training state (core/run's checkpoints); it
-// refuses a state holding NaN or ±Inf.
+// refuses a state holding NaN or ±Inf (a *search.NonFiniteError).
 func (t *Trainer) MarshalBinary() ([]byte, error) {
 	ck := t.Checkpoint()
-	if err := state.Finite("train: weight", ck.Weights, ck.Buffers); err != nil {
-		return nil, err
-	}
-	return state.Encode(ck)
+	return state.Marshal(ck, "train: weight", ck.Weights, ck.Buffers)
 }
 
 // UnmarshalBinary restores a state saved by MarshalBinary into a trainer
@@ -96,18 +92,4 @@ func (t *Trainer) UnmarshalBinary(b []byte) error {
 		return err
 	}
 	return t.restore(ck)
-}
-
-// WriteCheckpoint encodes ck in core/state's format (kind "train").
-func WriteCheckpoint(w io.Writer, ck *Checkpoint) error {
-	return state.Write(w, "train", ck)
-}
-
-// ReadCheckpoint decodes a checkpoint written by WriteCheckpoint.
-func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
-	ck := new(Checkpoint)
-	if err := state.Read(r, "train", ck); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
-	return ck, nil
 }

@@ -1,7 +1,6 @@
 package train_test
 
 import (
-	"bytes"
 	"math"
 	"testing"
 
@@ -176,12 +175,11 @@ func TestResumeEquality(t *testing.T) {
 			_, err := a.Step()
 			require.NoError(t, err)
 		}
-		var buf bytes.Buffer
-		require.NoError(t, train.WriteCheckpoint(&buf, a.Checkpoint()))
-		ck, err := train.ReadCheckpoint(&buf)
+		state, err := a.MarshalBinary()
 		require.NoError(t, err)
-		b, err := train.Resume(ck, trainSet, testSet)
+		b, err := train.New(cfg, trainSet, testSet)
 		require.NoError(t, err)
+		require.NoError(t, b.UnmarshalBinary(state))
 		epochs, steps := run(t, b)
 		require.Len(t, steps, len(refSteps)-min(stop, 3))
 		for i, ev := range steps {
@@ -217,8 +215,9 @@ func TestBadInput(t *testing.T) {
 			assert.ErrorContains(t, err, tc.want)
 		})
 	}
-	_, err := train.ReadCheckpoint(bytes.NewReader([]byte("NASPLAYGROUND-DARTS-CKPT 1\n")))
-	assert.ErrorContains(t, err, "bad header")
+	tr, err := train.New(cfg, trainSet, testSet)
+	require.NoError(t, err)
+	assert.ErrorContains(t, tr.UnmarshalBinary([]byte("NASPLAYGROUND-DARTS-CKPT 1\n")), "train state does not decode")
 }
 
 func TestNaNLossNamesEpochAndStep(t *testing.T) {

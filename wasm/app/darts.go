@@ -68,7 +68,7 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 		}, g.t("stat.step"), &[2]float64{0, 0})
 	}
 	g.mark("plots")
-	if r, ok := l.Panels["samples"]; ok {
+	if r, ok := l.Panels["samples"]; ok && len(m.Preds) > 0 { // hidden where there are no images (recordings)
 		g.drawSamples(dst, r)
 	}
 
@@ -134,8 +134,7 @@ func (g *game) drawGenotype(dst *ebiten.Image, in ui.Rect, ops []string) {
 		line = g.t("darts.geno.settled") + " · " + line
 		clr = colGood
 	}
-	g.text(dst, line, in.X, in.Y, ui.SizeCaption, clr)
-	y := in.Y + 1.2*u
+	y := in.Y + g.paragraph(dst, line, in.X, in.Y, in.W, ui.SizeCaption, clr) + 0.2*u
 	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, 4); len(gaps) > 0 {
 		// One significant digit: the sentence is re-rasterised only when it changes.
 		g.paragraph(dst, fmt.Sprintf(g.t("darts.geno.why"), fmt.Sprintf("%.1g", ui.Median(gaps)), ui.HighlightSteps), in.X, y, in.W, ui.SizeCaption, colDim)
@@ -170,11 +169,12 @@ func scale(ps []ui.Point, f float64) []ui.Point {
 func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, c int, title, caption string, alpha [][]float64, ops []string) {
 	u := g.layout.U
 	in := g.panel(dst, r, title, caption)
-	area := ui.Rect{X: r.X, Y: in.Y - 0.2*u, W: r.W * 0.62, H: r.Y + r.H - in.Y} // arcs stay below the caption
+	const split = 0.56                                                            // continuous | derived
+	area := ui.Rect{X: r.X, Y: in.Y - 0.2*u, W: r.W * split, H: r.Y + r.H - in.Y} // arcs stay below the caption
 	g.layer(sub(dst, area), "cell."+title, area, firstOf(alpha), func(dst *ebiten.Image) {
 		g.drawRelaxedCell(dst, ui.Rect{X: in.X, Y: in.Y, W: area.W - 0.6*u, H: in.H}, alpha, ops)
 	})
-	right := ui.Rect{X: r.X + r.W*0.62, Y: in.Y - 0.2*u, W: r.W * 0.38, H: r.Y + r.H - in.Y}
+	right := ui.Rect{X: r.X + r.W*split, Y: in.Y - 0.2*u, W: r.W * (1 - split), H: r.Y + r.H - in.Y}
 	vector.StrokeLine(dst, float32(right.X), float32(right.Y+0.2*u), float32(right.X), float32(right.Y+right.H-0.3*u), 1, colBorder, false)
 	st := &g.model.Stability
 	var edges []ui.GenoEdge
@@ -191,7 +191,7 @@ func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, c int, title, caption stri
 	key := fmt.Sprint(st.Genotype, changed, g.lang())
 	g.layer(sub(dst, right), "derived."+title, right, key, func(dst *ebiten.Image) {
 		g.text(dst, g.t("darts.derived"), right.X+0.4*u, right.Y+0.1*u, ui.SizeCaption, colDim)
-		g.drawDerivedCell(dst, ui.Rect{X: right.X + 0.3*u, Y: right.Y + 1.2*u, W: right.W - 0.6*u, H: right.H - 1.5*u}, edges, changed, ops)
+		g.drawDerivedCell(dst, ui.Rect{X: right.X + 0.1*u, Y: right.Y + 1.0*u, W: right.W - 0.2*u, H: right.H - 1.1*u}, edges, changed, ops)
 	})
 }
 
@@ -290,20 +290,19 @@ func (g *game) drawDerivedCell(dst *ebiten.Image, r ui.Rect, edges []ui.GenoEdge
 		l.add(dst, []ui.Point{nodes[i], out}, 0.06*u, colDim, 0.6)
 	}
 	l.flush(dst)
-	g.drawNodes(dst, nodes, 0.7*u)
+	g.drawNodes(dst, nodes, 0.6*u)
 	curves := make([][]ui.Point, len(labels))
 	sizes := make([]ui.Point, len(labels))
 	var obstacles []ui.Rect
 	for _, p := range nodes {
-		obstacles = append(obstacles, ui.Rect{X: p.X - 0.7*u, Y: p.Y - 0.7*u, W: 1.4 * u, H: 1.4 * u})
+		obstacles = append(obstacles, ui.Rect{X: p.X - 0.6*u, Y: p.Y - 0.6*u, W: 1.2 * u, H: 1.2 * u})
 	}
 	for i, lb := range labels {
 		curves[i] = lb.curve
-		sizes[i] = ui.Point{X: g.texts.get(lb.s, g.face(ui.SizeMin), g.frames).adv + 0.2*u, Y: 1.0 * u}
+		sizes[i] = ui.Point{X: g.texts.get(lb.s, g.face(ui.SizeMin), g.frames).adv + 0.3*u, Y: 1.05 * u}
 	}
 	for i, box := range ui.PlaceLabels(curves, sizes, obstacles) {
-		fillRect(dst, box, colBG)
-		g.text(dst, labels[i].s, box.X+0.1*u, box.Y, ui.SizeMin, labels[i].clr)
+		g.chip(dst, labels[i].s, box.X+box.W/2, box.Y, labels[i].clr)
 	}
 }
 
@@ -500,4 +499,15 @@ func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, o
 		}
 		g.textCentered(dst, label, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, size, colText)
 	}
+}
+
+// chip draws s centred at (cx, top y) on a filled box of colour bg, in the
+// ink readable on it (ui.TextOn, ≥ 4.5:1).
+func (g *game) chip(dst *ebiten.Image, s string, cx, y float64, bg color.RGBA) ui.Rect {
+	u := g.layout.U
+	w := g.texts.get(s, g.face(ui.SizeMin), g.frames).adv
+	box := ui.Rect{X: cx - w/2 - 0.15*u, Y: y, W: w + 0.3*u, H: 1.05 * u}
+	fillRect(dst, box, bg)
+	g.text(dst, s, box.X+0.15*u, box.Y, ui.SizeMin, rgba(ui.TextOn([3]uint8{bg.R, bg.G, bg.B})))
+	return box
 }

@@ -439,16 +439,25 @@ func (g *game) plot(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel string
 func (g *game) plotNow(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel string, yFixed *[2]float64) {
 	u := g.layout.U
 	// Legend row on top.
-	x := r.X
+	// Legend entries wrap to a new row where the panel is narrow.
+	x, y := r.X, r.Y
 	for _, s := range ss {
-		vector.DrawFilledRect(dst, float32(x), float32(r.Y+0.3*u), float32(0.8*u), float32(0.3*u), s.clr, false)
+		if s.label == "" && s.format == "" {
+			continue
+		}
 		lbl := s.label
 		if n := len(s.pts); n > 0 {
-			lbl += " " + fmt.Sprintf(s.format, s.pts[n-1].Y)
+			lbl = strings.TrimSpace(lbl + " " + fmt.Sprintf(s.format, s.pts[n-1].Y))
 		}
-		x += 1.0*u + g.text(dst, lbl, x+1.0*u, r.Y, ui.SizeCaption, colText) + 0.8*u
+		w := 1.0*u + g.texts.get(lbl, g.face(ui.SizeCaption), g.frames).adv
+		if x > r.X && x+w > r.X+r.W {
+			x, y = r.X, y+1.05*u
+		}
+		vector.DrawFilledRect(dst, float32(x), float32(y+0.3*u), float32(0.8*u), float32(0.3*u), s.clr, false)
+		x += 1.0*u + g.text(dst, lbl, x+1.0*u, y, ui.SizeCaption, colText) + 0.8*u
 	}
-	area := ui.Rect{X: r.X + 3.2*u, Y: r.Y + 1.4*u, W: r.W - 3.4*u, H: r.H - 2.6*u}
+	top := y - r.Y
+	area := ui.Rect{X: r.X + 3.2*u, Y: r.Y + top + 1.4*u, W: r.W - 3.4*u, H: r.H - top - 2.6*u}
 	if area.H < u || area.W < u {
 		return
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/inpututil"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 
 	"github.com/nasplayground/nas/wasm/i18n"
@@ -52,6 +51,8 @@ type game struct {
 	drawN        int                // Draw times recorded since the scene started
 	parts        map[string]float64 // Draw time per section, ms, smoothed (window.nas.draw_parts)
 	partT        time.Time
+	guard        ui.StaleGuard // drops snapshots of a restarted run
+	urlErr       string        // what was wrong with the address's parameters ("" if nothing)
 	lec          lectureState
 	edgeSel      string // the heat-map row followed over time ("edge.C.E"), "" for none
 }
@@ -71,6 +72,7 @@ func (g *game) t(key string) string { return i18n.T(g.params.Lang, key) }
 
 // start (re)starts the current scene's engine from scratch.
 func (g *game) start() {
+	g.guard.Restart(g.model.Step)
 	g.model.Reset()
 	g.drawN = 0
 	g.paused = false
@@ -159,6 +161,7 @@ func (g *game) reset() {
 		return
 	}
 	send(protocol.Command{Cmd: protocol.CmdReset})
+	g.guard.Restart(g.model.Step)
 	g.model.Reset()
 	g.started, g.paused = false, false
 }
@@ -219,6 +222,7 @@ func (g *game) toggleLang() {
 }
 
 func (g *game) press(id string) {
+	g.urlErr = ""
 	switch {
 	case strings.HasPrefix(id, "scene."):
 		g.setScene(strings.TrimPrefix(id, "scene."))
@@ -247,7 +251,7 @@ func (g *game) press(id string) {
 	case strings.HasPrefix(id, "replaycard."):
 		g.loadShipped(strings.TrimPrefix(id, "replaycard."))
 	case strings.HasPrefix(id, "edge."):
-		if g.edgeSel == id {
+		if g.edgeSel == id || id == "edge.none" {
 			g.edgeSel = ""
 		} else {
 			g.edgeSel = id
@@ -358,8 +362,8 @@ func (g *game) Update() error {
 		engineScene = protocol.SceneDARTS // the lecture's live steps show the DARTS search
 	}
 	for _, m := range msgs {
-		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != engineScene) {
-			continue // a late snapshot of the scene we left
+		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != engineScene) || !g.guard.Accept(m) {
+			continue // a late snapshot of the scene we left, or of the run we restarted
 		}
 		g.model.Apply(m)
 		if m.Type == protocol.MsgSnapshot && !m.Running && !m.Done && g.started && !g.paused && m.Step > 0 {
@@ -404,7 +408,7 @@ func (g *game) loadShipped(i string) {
 func (g *game) shippedTitle() string {
 	for _, e := range g.shipped {
 		if e.URL() == g.replayName {
-			return e.Title
+			return e.TitleIn(g.lang())
 		}
 	}
 	return ""
@@ -435,38 +439,25 @@ func (g *game) loadReplay(f replayFile) {
 	g.started = true
 }
 
+// input handles the clicks and keys queued since the last Update.
 func (g *game) input() {
-	keys := []struct {
-		k  ebiten.Key
-		fn func()
-	}{
-		{ebiten.KeySpace, g.togglePause}, {ebiten.KeyS, g.step}, {ebiten.KeyR, g.reset},
-		{ebiten.KeyL, g.toggleLang}, {ebiten.KeyM, g.cycleMethod}, {ebiten.KeyO, g.toggleOrder},
-		{ebiten.KeyEqual, func() { g.speed(2) }}, {ebiten.KeyNumpadAdd, func() { g.speed(2) }},
-		{ebiten.KeyMinus, func() { g.speed(0.5) }}, {ebiten.KeyNumpadSubtract, func() { g.speed(0.5) }},
-		{ebiten.KeyBracketLeft, func() { g.setParam(g.nthLR(0), -1) }}, {ebiten.KeyBracketRight, func() { g.setParam(g.nthLR(0), 1) }},
-		{ebiten.KeySemicolon, func() { g.setParam(g.nthLR(1), -1) }}, {ebiten.KeyQuote, func() { g.setParam(g.nthLR(1), 1) }},
-		{ebiten.KeyComma, func() { g.setParam("seed", -1) }}, {ebiten.KeyPeriod, func() { g.setParam("seed", 1) }},
-		{ebiten.Key1, func() { g.setScene(protocol.SceneDARTS) }}, {ebiten.Key2, func() { g.setScene(protocol.SceneRL) }},
-		{ebiten.Key3, func() { g.setScene(protocol.SceneCompare) }}, {ebiten.Key4, func() { g.setScene(protocol.SceneReplay) }},
-		{ebiten.Key0, func() { g.setScene(protocol.SceneLecture) }},
-		{ebiten.KeyArrowRight, func() { g.lectureGo(1) }}, {ebiten.KeyArrowLeft, func() { g.lectureGo(-1) }},
+	var lrs []string
+	for i := 0; g.nthLR(i) != ""; i++ {
+		lrs = append(lrs, g.nthLR(i))
 	}
-	for _, k := range keys {
-		if inpututil.IsKeyJustPressed(k.k) {
-			k.fn()
+	for _, in := range g.br.takeInputs() {
+		id := ""
+		if in.Key != "" {
+			id = ui.KeyAction(in.Key, lrs)
+		} else {
+			id = g.layout.Click(in.X, in.Y, g.dpr)
+			if bar, ok := g.layout.Button("replay.seek"); ok && id == "replay.seek" && bar.W > 0 {
+				g.seek((in.X*g.dpr - bar.X) / bar.W)
+				continue
+			}
 		}
-	}
-	if inpututil.IsMouseButtonJustReleased(ebiten.MouseButtonLeft) {
-		x, y := ebiten.CursorPosition()
-		if id := g.layout.Hit(float64(x), float64(y)); id != "" && id != "open" {
+		if id != "" && id != "open" {
 			g.press(id)
-		}
-	}
-	for _, id := range inpututil.AppendJustReleasedTouchIDs(nil) {
-		x, y := inpututil.TouchPositionInPreviousTick(id)
-		if b := g.layout.Hit(float64(x), float64(y)); b != "" && b != "open" {
-			g.press(b)
 		}
 	}
 }

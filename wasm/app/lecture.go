@@ -103,7 +103,7 @@ func (g *game) lectureEnter() {
 		}
 	}
 	if st.Widget == lecture.Table && l.runs == nil {
-		l.runs, err = lecture.NewRuns(300, 10, g.params.Seed)
+		l.runs, err = lecture.NewRuns(lecture.TableSamples, lecture.TableRuns, g.params.Seed)
 	}
 	if err != nil {
 		l.err = err.Error()
@@ -186,7 +186,7 @@ func (g *game) lectureUpdate(dt float64) {
 			}
 		}
 		if l.runs != nil && !l.runs.Finished() {
-			if err := l.runs.Advance(6 * time.Millisecond); err != nil {
+			if err := l.runs.Advance(10 * time.Millisecond); err != nil { // the table step draws little: room for search
 				l.err = err.Error()
 			}
 		}
@@ -495,6 +495,9 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 	steps := len(es) / 2
 	in := ui.Rect{X: r.X + 1.2*u, Y: r.Y + 2.2*u, W: r.W - 2.4*u, H: r.H - 3.2*u}
 	nodes := ui.CellNodes(steps, in)
+	for i := 2; i < 2+steps; i++ { // spread the nodes evenly: room for a label on the short first edges
+		nodes[i].X = in.X + (0.2+0.64*float64(i-2)/float64(max(1, steps-1)))*in.W
+	}
 	out := nodes[len(nodes)-1]
 	type lab struct {
 		s string
@@ -509,10 +512,14 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 	l.flush(dst)
 	for k, e := range es {
 		from, to := e.Input, 2+k/2
-		pts := ui.Strands(nodes[from], nodes[to], ui.EdgeBend(from, to), 0, 1, 16)[0]
+		bend := ui.EdgeBend(from, to)
+		t := 0.5 + 0.1*float64(k%2*2-1)        // the two edges of a node label at different spots
+		if k%2 == 1 && es[k-1].Input == from { // both inputs of the node are the same state: bend apart
+			bend, t = -bend-0.18, 0.5
+		}
+		pts := ui.Strands(nodes[from], nodes[to], bend, 0, 1, 16)[0]
 		c := opColorOf(e.Op)
 		arrow(dst, pts, 0.13*u, c)
-		t := 0.5 + 0.12*float64(k%2*2-1) // the two edges of a node label at different spots
 		labs = append(labs, lab{lecture.ShortOp(e.Op), pts[int(t*float64(len(pts)-1))], c})
 	}
 	rad := 0.95 * u
@@ -640,13 +647,15 @@ func (g *game) drawLecRelax(dst *ebiten.Image, w ui.Rect) {
 		}
 		g.text(dst, fmt.Sprintf("%.4f", p), w.X+labW+barW+0.4*u, yy+0.1*u, lecLabel, clr)
 	}
-	y += 8*(bh+0.2*u) + 0.4*u
+	y += 8*(bh+0.2*u) + 0.2*u
+	g.text(dst, fmt.Sprintf(g.t("lec.4.scale"), lo, hi, 1/float64(len(row))), w.X, y, lecLabel, colDim)
+	y += 1.3 * u
 	terms := make([]string, 0, 3)
 	for k := range min(3, len(row)) {
 		terms = append(terms, fmt.Sprintf("%.3f·%s(x)", row[k], i18n.Op(g.params.Lang, m.Ops[k])))
 	}
 	g.text(dst, fmt.Sprintf(g.t("lec.4.sum"), strings.Join(terms, " + ")+" + …"), w.X, y, lecBody, colTrain)
-	y += 1.8 * u
+	y += 1.6 * u
 	g.text(dst, g.t("lec.4.cell"), w.X, y, lecBody, colText)
 	cell := ui.Rect{X: w.X, Y: y + 1.4*u, W: w.W, H: w.Y + w.H - y - 1.4*u}
 	g.drawCellGraph(dst, cell, m.AlphaNormal, m.Ops)
@@ -736,10 +745,10 @@ func (g *game) drawLecDerive(dst *ebiten.Image, w ui.Rect) {
 // 7. The DARTS recurrent cell (PTB), drawn from its genotype.
 func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 	u := g.layout.U
-	es := lecture.DARTSRecurrentV2
+	rc := genotype.DARTS_RNN_V2 // the paper's Figure 6 (quark0/darts rnn DARTS_V2)
 	g.text(dst, g.t("lec.7.cap"), w.X, w.Y, lecBody, colText)
 	area := ui.Rect{X: w.X + 4*u, Y: w.Y + 2*u, W: w.W - 4*u, H: w.H - 2.5*u}
-	ps := lecture.RecurrentNodes(es, area.W, area.H)
+	ps := lecture.RecurrentNodes(rc, area.W, area.H)
 	pt := func(i int) ui.Point { return ui.Point{X: area.X + ps[i][0], Y: area.Y + ps[i][1]} }
 	rad := 1.1 * u
 	out := len(ps) - 1
@@ -750,24 +759,24 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 		arrow(dst, []ui.Point{{X: a.X + 2.8*u, Y: a.Y}, {X: n0.X - rad, Y: n0.Y + (float64(k)*2-1)*0.4*u}}, 0.1*u, colDim)
 		g.text(dst, lbl, a.X, a.Y-0.5*u, lecBody, colText)
 	}
-	acts := map[string]color.RGBA{"tanh": colTrain, "relu": colGood, "sigmoid": colVal, "identity": colText}
+	acts := map[genotype.Activation]color.RGBA{genotype.Tanh: colTrain, genotype.ReLU: colGood, genotype.Sigmoid: colVal, genotype.Identity: colText}
 	type lab struct {
 		s string
 		p ui.Point
 		c color.RGBA
 	}
 	var labs []lab
-	for _, e := range es {
-		a, b := pt(e.From), pt(e.To)
+	for i, e := range rc.Nodes {
+		a, b := pt(e.Input), pt(i+1)
 		dx, dy := b.X-a.X, b.Y-a.Y
 		d := math.Hypot(dx, dy)
 		pa := ui.Point{X: a.X + dx/d*rad, Y: a.Y + dy/d*rad}
 		pb := ui.Point{X: b.X - dx/d*rad, Y: b.Y - dy/d*rad}
-		c := acts[e.Act]
+		c := acts[e.Op]
 		arrow(dst, []ui.Point{pa, pb}, 0.14*u, c)
-		labs = append(labs, lab{e.Act, ui.Point{X: (pa.X + pb.X) / 2, Y: (pa.Y + pb.Y) / 2}, c})
+		labs = append(labs, lab{e.Op.String(), ui.Point{X: (pa.X + pb.X) / 2, Y: (pa.Y + pb.Y) / 2}, c})
 	}
-	for i := 1; i < out; i++ {
+	for _, i := range rc.Concat {
 		a, b := pt(i), pt(out)
 		dx, dy := b.X-a.X, b.Y-a.Y
 		d := math.Hypot(dx, dy)
@@ -789,7 +798,7 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 		fillRect(dst, ui.Rect{X: l.p.X - tw/2 - 0.15*u, Y: l.p.Y - 0.55*u, W: tw + 0.3*u, H: 1.1 * u}, colBG)
 		g.text(dst, l.s, l.p.X-tw/2, l.p.Y-0.5*u, lecLabel, l.c)
 	}
-	g.lec.edges = len(es)
+	g.lec.edges = len(rc.Nodes)
 }
 
 // 8. DARTS Table 1 beside the rows this page measures.

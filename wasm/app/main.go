@@ -23,6 +23,43 @@ type bridge struct {
 	inbox  []protocol.Message
 	replay []replayFile
 	index  *string // replays/index.json as fetched by the page, once
+	inputs []ui.Input
+}
+
+// takeInputs returns and clears the queued clicks and keys.
+func (b *bridge) takeInputs() []ui.Input {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	in := b.inputs
+	b.inputs = nil
+	return in
+}
+
+// listen queues every pointer release and key press from the browser, so
+// none is lost when a frame takes longer than the tap (Ebiten polls the
+// input state once per frame).
+func (b *bridge) listen(win js.Value) {
+	push := func(in ui.Input) {
+		b.mu.Lock()
+		b.inputs = append(b.inputs, in)
+		b.mu.Unlock()
+	}
+	win.Call("addEventListener", "pointerup", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := args[0]
+		if t := e.Get("target"); t.Type() == js.TypeObject && t.Get("tagName").Type() == js.TypeString && t.Get("tagName").String() != "CANVAS" {
+			return nil // the page's own controls (file picker)
+		}
+		push(ui.Input{X: e.Get("clientX").Float(), Y: e.Get("clientY").Float()})
+		return nil
+	}))
+	win.Call("addEventListener", "keydown", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := args[0]
+		if e.Get("repeat").Truthy() || e.Get("ctrlKey").Truthy() || e.Get("metaKey").Truthy() || e.Get("altKey").Truthy() {
+			return nil
+		}
+		push(ui.Input{Key: e.Get("key").String()})
+		return nil
+	}))
 }
 
 type replayFile struct{ name, text string }
@@ -70,8 +107,9 @@ func main() {
 		br.mu.Unlock()
 		return nil
 	}))
+	br.listen(win)
 	g := newGame(p, src, br)
-	g.model.Text = perr
+	g.urlErr = perr // shown over the help line until the first click or key
 	ebiten.SetTPS(ebiten.SyncWithFPS)
 	ebiten.SetWindowTitle("NAS Playground")
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
@@ -124,7 +162,7 @@ func publish(g *game, fps, tps float64) {
 		"scene": g.params.Scene, "method": m.Method, "running": m.Running, "done": m.Done,
 		"step": m.Step, "epoch": m.Epoch, "lang": g.params.Lang, "order": g.params.Order, "seed": g.params.Seed,
 		"rate": g.rate, "events": m.Events, "images_per_s": m.ImagesPerSec, "steps_per_s": m.StepsPerSec,
-		"fps": fps, "tps": tps, "draw_ms": g.drawMS, "layer_redraws": g.layerRedraws, "text_cache": len(g.texts.m), "chrome_cached": g.chrome.valid, "message": m.Text, "genotype": m.Genotype, "frames": g.frames,
+		"fps": fps, "tps": tps, "draw_ms": g.drawMS, "layer_redraws": g.layerRedraws, "text_cache": len(g.texts.m), "chrome_cached": g.chrome.valid, "message": m.Text, "url_error": g.urlErr, "genotype": m.Genotype, "frames": g.frames,
 	}
 	if p, ok := m.TrainLoss.Last(); ok {
 		o["train_loss"] = p.Y

@@ -53,6 +53,11 @@ func (g *game) draw(dst *ebiten.Image) {
 		}
 		g.text(dst, g.t(help), l.Help.X, l.Help.Y, ui.SizeCaption, colDim)
 	}, "title", g.lang(), l.Title, l.Help, g.params.Scene == protocol.SceneLecture)
+	if g.urlErr != "" {
+		r := ui.Rect{X: l.Help.X - 0.2*u, Y: l.Help.Y - 0.15*u, W: l.Help.W + 0.4*u, H: l.Help.H + 0.3*u}
+		fillRect(dst, r, color.RGBA{90, 30, 10, 255})
+		g.text(sub(dst, r), fmt.Sprintf(g.t("url.bad"), g.urlErr), l.Help.X, l.Help.Y, ui.SizeCaption, colText)
+	}
 	for _, s := range protocol.Scenes {
 		g.button(dst, "scene."+s, g.t("scene."+s), g.params.Scene == s)
 	}
@@ -100,7 +105,7 @@ func (g *game) draw(dst *ebiten.Image) {
 			g.text(dst, g.t("replay.pick"), in.X, in.Y, ui.SizeBody, colAccent)
 			for i, e := range g.shipped {
 				if b, ok := g.layout.Button(fmt.Sprint("replaycard.", i)); ok {
-					g.button(dst, fmt.Sprint("replaycard.", i), g.t("sym.run")+" "+e.Title, false)
+					g.button(dst, fmt.Sprint("replaycard.", i), g.t("sym.run")+" "+e.TitleIn(g.lang()), false)
 					g.text(dst, e.URL(), b.X+b.W+0.6*u, b.Y+0.4*u, ui.SizeCaption, colDim)
 					y = b.Y + b.H + 0.8*u
 				}
@@ -187,19 +192,34 @@ func (g *game) drawReplayBar(dst *ebiten.Image) {
 	u := g.layout.U
 	n := len(g.replay.Events)
 	fillRect(dst, r, colPanel)
-	if n == 0 {
+	bar, ok := g.layout.Button("replay.seek")
+	if n == 0 || !ok {
 		return
 	}
-	bar := ui.Rect{X: r.X + 0.4*u, Y: r.Y + 0.5*u, W: r.W * 0.6, H: 0.5 * u}
+	// The timeline: click anywhere on it to jump there (back or forward).
 	fillRect(dst, bar, colButton)
 	fillRect(dst, ui.Rect{X: bar.X, Y: bar.Y, W: bar.W * float64(g.replay.Pos()) / float64(n), H: bar.H}, colActive)
-	x := bar.X + bar.W + 0.8*u
-	x += g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), x, r.Y+0.2*u, ui.SizeCaption, colText)
+	strokeRect(dst, bar, 1, colBorder)
+	x := bar.X + bar.W + 0.6*u
+	x += g.text(dst, fmt.Sprintf("%s %d / %d · %g/s", g.t("replay.pos"), g.replay.Pos(), n, g.replay.Rate), x, r.Y+0.35*u, ui.SizeCaption, colText)
 	name := g.shippedTitle()
 	if name == "" {
 		name = g.replayName
 	}
-	g.text(sub(dst, r), " · "+name, x, r.Y+0.2*u, ui.SizeCaption, colDim)
+	g.text(sub(dst, r), " · "+name, x, r.Y+0.35*u, ui.SizeCaption, colDim)
+}
+
+// seek moves the replay to fraction f of its timeline, refolding the model
+// from the start when moving back.
+func (g *game) seek(f float64) {
+	g.replay.Playing = false
+	reset, evs := g.replay.SeekTo(g.replay.SeekFraction(f))
+	if reset {
+		g.model.Reset()
+	}
+	for _, ev := range evs {
+		g.model.Fold(ev)
+	}
 }
 
 // drawShipped draws the replay scene's buttons for the recordings shipped
@@ -213,7 +233,7 @@ func (g *game) drawShipped(dst *ebiten.Image) {
 		g.textRight(dst, g.t("replay.shipped"), r.X+r.W-0.2*g.layout.U, r.Y+0.15*g.layout.U, ui.SizeCaption, colDim)
 	}, "shipped", r, g.lang())
 	for i, e := range g.shipped {
-		g.button(dst, fmt.Sprint("replays.", i), e.Title, e.URL() == g.replayName)
+		g.button(dst, fmt.Sprint("replays.", i), e.TitleIn(g.lang()), e.URL() == g.replayName)
 	}
 }
 
@@ -345,7 +365,12 @@ func (g *game) drawRL(dst *ebiten.Image) {
 					strokeRect(dst, ui.Rect{X: bx - 2, Y: y + rowH*0.1 - 2, W: colW - 0.3*u + 4, H: full + 4}, 3, colText)
 				}
 				if full > 1.2*u {
-					g.text(dst, fmt.Sprintf("%.2f", prob(e, k)), bx+0.1*u, y+rowH*0.1, ui.SizeCaption*0.8, colText)
+					// Ink by the ground under the label: the bar's colour where it reaches the label, else the empty slot.
+					ground := [3]uint8{36, 42, 54}
+					if ty := y + rowH*0.1 + 0.5*u; y+rowH*0.1+full-full*prob(e, k) < ty {
+						ground = ui.OpColors[k]
+					}
+					g.text(dst, fmt.Sprintf("%.2f", prob(e, k)), bx+0.1*u, y+rowH*0.1, ui.SizeCaption, rgba(ui.TextOn(ground)))
 				}
 			}
 		}
@@ -364,6 +389,15 @@ func (g *game) drawRL(dst *ebiten.Image) {
 
 	in = g.panel(dst, l.Panels["best"], g.t("rl.best"), "")
 	y := in.Y
+	if method == "reinforce" { // the update that moves the bars
+		adv := "…"
+		if b, ok := m.Baseline.Last(); ok && m.Arch != "" {
+			adv = fmt.Sprintf("%+.2f", m.Last.Reward-b.Y)
+		}
+		g.text(dst, g.t("rl.update"), in.X, y, ui.SizeBody, colAccent)
+		y += 1.3 * u
+		y += g.paragraph(dst, fmt.Sprintf(g.t("rl.update.cap"), adv), in.X, y, in.W, ui.SizeCaption, colDim) + 0.3*u
+	}
 	if m.BestArch != "" {
 		g.text(dst, fmt.Sprintf("%.2f%%", m.BestReward), in.X, y, ui.SizeTitle, colGood)
 		y += 1.6 * u
@@ -469,8 +503,8 @@ func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
 					label, clr = g.opShort(op), rgba(ui.OpColors[max(0, slices.Index(dartsOps, op))%len(ui.OpColors)])
 				}
 				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
-				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption*0.85, clr) // label and number cached apart
-				g.text(dst, fmt.Sprintf("%.2f", p), box.X+0.15*u+w, box.Y+0.05*u, ui.SizeCaption*0.85, clr)
+				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption, colText) // label and number cached apart
+				g.text(dst, fmt.Sprintf("%.2f", p), box.X+0.15*u+w, box.Y+0.05*u, ui.SizeCaption, colText)
 			}
 		}
 	}
@@ -542,7 +576,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 		}
 		l.add(dst, pts, w, c, 1)
 		mid := pts[len(pts)/2]
-		defer g.textCentered(dst, lbl, ui.Rect{X: mid.X - 2*u, Y: mid.Y - 0.9*u, W: 4 * u, H: 0.8 * u}, ui.SizeCaption, c)
+		defer g.chip(dst, lbl, mid.X, mid.Y-0.55*u, c)
 	}
 	l.flush(dst)
 	for i, p := range pos {
@@ -562,22 +596,26 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 	in := g.panel(dst, l.Panels["curves"], g.t("cmp.title"), g.t("cmp.cap"))
 	var ss []plotSeries
 	for _, c := range m.Curves {
-		pts := make([]ui.Point, len(c.X))
+		// From the 10th evaluation on: the first random picks (~86%) would
+		// stretch the axis and squash the part where the methods differ.
+		var pts []ui.Point
 		for i := range c.X {
-			pts[i] = ui.Point{X: float64(c.X[i]), Y: c.Y[i]}
+			if c.X[i] >= ui.CompareFrom || len(c.X) < 2*ui.CompareFrom {
+				pts = append(pts, ui.Point{X: float64(c.X[i]), Y: c.Y[i]})
+			}
 		}
 		ss = append(ss, plotSeries{label: g.t("m." + c.Method), pts: pts, clr: methodColor[c.Method], format: "%.2f%%"})
 	}
 	g.plot(dst, in, ss, g.t("cmp.x"), nil)
 
 	in = g.panel(dst, l.Panels["table"], g.t("cmp.table"), "")
-	cols := []float64{0, 0.5, 0.78}
-	y := in.Y + 0.3*u
-	for i, h := range []string{g.t("cmp.method"), g.t("cmp.acc"), g.t("cmp.cost")} {
+	cols := []float64{0, 0.3, 0.55, 0.78}
+	y := in.Y
+	for i, h := range []string{g.t("cmp.method"), g.t("cmp.acc"), g.t("cmp.cost"), g.t("cmp.runs")} {
 		g.text(dst, h, in.X+cols[i]*in.W, y, ui.SizeCaption, colDim)
 	}
-	y += 1.4 * u
-	vector.StrokeLine(dst, float32(in.X), float32(y-0.3*u), float32(in.X+in.W), float32(y-0.3*u), 1, colBorder, false)
+	y += 1.2 * u
+	vector.StrokeLine(dst, float32(in.X), float32(y-0.1*u), float32(in.X+in.W), float32(y-0.1*u), 1, colBorder, false)
 	for _, c := range m.Curves {
 		g.text(dst, g.t("m."+c.Method), in.X, y, ui.SizeCaption, methodColor[c.Method])
 		acc := "…"
@@ -586,13 +624,10 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 		}
 		g.text(dst, acc, in.X+cols[1]*in.W, y, ui.SizeCaption, colText)
 		g.text(dst, fmt.Sprint(c.Cost), in.X+cols[2]*in.W, y, ui.SizeCaption, colText)
-		y += 1.5 * u
-	}
-	if len(m.Curves) > 0 {
-		y += 0.5 * u
-		g.text(dst, fmt.Sprintf("%s: %d", g.t("cmp.runs"), m.Curves[0].Trials), in.X, y, ui.SizeCaption, colDim)
+		g.text(dst, fmt.Sprint(c.Trials), in.X+cols[3]*in.W, y, ui.SizeCaption, colText)
+		y += 1.1 * u
 	}
 	if m.Text != "" {
-		g.paragraph(dst, m.Text, in.X, in.Y+in.H-2*u, in.W, ui.SizeCaption, colWarning)
+		g.text(dst, m.Text, in.X, in.Y+in.H-1.0*u, ui.SizeCaption, colWarning)
 	}
 }

@@ -1,8 +1,6 @@
 package lecture_test
 
 import (
-	"fmt"
-	"github.com/nasplayground/nas/core/run"
 	"math"
 	"strings"
 	"testing"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/nb201"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/wasm/i18n"
 	"github.com/nasplayground/nas/wasm/lecture"
 	"github.com/nasplayground/nas/wasm/protocol"
@@ -42,32 +41,34 @@ func TestStepsHaveTheirTexts(t *testing.T) {
 	assert.Equal(t, len(lecture.Steps)-1, lecture.Clamp(99))
 }
 
-// Stepped a budget at a time, the runs give what run.CompareResults gives.
+// Stepped a budget at a time with the methods taking turns, the runs give
+// what core/run's comparison gives run after run.
 func TestRunsMatchCompare(t *testing.T) {
-	const samples, repeats, seed = 40, 3, 5
-	r, err := lecture.NewRuns(samples, repeats, seed)
+	r, err := lecture.NewRuns(40, 3, 5)
 	require.NoError(t, err)
-	calls := 0
 	for !r.Finished() {
-		require.NoError(t, r.Advance(time.Nanosecond)) // about one step per call
-		calls++
+		require.NoError(t, r.Advance(time.Nanosecond))
 	}
-	assert.Greater(t, calls, repeats*len(run.CompareMethods), "a tiny budget returns within a run")
-	cfg := lecture.CompareConfig(samples, repeats, seed)
-	cfg.Sampling.Interleave = false // the CLI's order: the results do not depend on it
-	want, err := run.CompareResults(cfg)
+	cfg := run.DefaultConfig()
+	cfg.Method, cfg.Space, cfg.Dataset, cfg.Seed = run.CompareMethod, "nb201", "cifar10", 5
+	cfg.Sampling.Samples, cfg.Sampling.Repeats = 40, 3
+	c, err := run.NewCompare(cfg)
 	require.NoError(t, err)
+	for !c.Done() {
+		_, err := c.Step()
+		require.NoError(t, err)
+	}
+	want := c.Results()
 	rows := r.Rows()
 	require.Len(t, rows, len(want))
 	for i, w := range want {
 		assert.Equal(t, w.Method, rows[i].Method)
-		assert.Equal(t, repeats, rows[i].Done)
+		assert.Equal(t, 3, rows[i].Done)
 		assert.InDelta(t, w.BestMean, rows[i].Mean, 1e-9, w.Method)
 		assert.InDelta(t, w.BestStd, rows[i].Std, 1e-9, w.Method)
-		assert.Equal(t, samples, rows[i].Samples)
 	}
 	_, err = lecture.NewRuns(0, 1, 1)
-	assert.ErrorContains(t, err, "0 samples")
+	assert.Error(t, err)
 }
 
 // What the controller widget shows is what the core controller did: log p(a)
@@ -115,31 +116,21 @@ func TestControllerDemo(t *testing.T) {
 	}
 }
 
-// The recurrent cell is quark0/darts rnn/genotypes.py DARTS_V2, and its
-// drawing runs left to right.
-func TestRecurrentCell(t *testing.T) {
-	es := lecture.DARTSRecurrentV2
-	var b strings.Builder
-	for i, e := range es {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "('%s', %d)", e.Act, e.From)
-		assert.Equal(t, i+1, e.To)
-		assert.Less(t, e.From, e.To)
-	}
-	assert.Equal(t, "('sigmoid', 0), ('relu', 1), ('relu', 1), ('identity', 1), ('tanh', 2), ('sigmoid', 5), ('tanh', 3), ('relu', 5)", b.String())
-	ps := lecture.RecurrentNodes(es, 600, 300)
-	require.Len(t, ps, len(es)+2)
-	for _, e := range es {
-		assert.Less(t, ps[e.From][0], ps[e.To][0], "edge %d→%d points right", e.From, e.To)
+// The recurrent cell's drawing runs left to right: every edge points right,
+// h_t is rightmost, no two states share a place.
+func TestRecurrentLayout(t *testing.T) {
+	r := genotype.DARTS_RNN_V2
+	ps := lecture.RecurrentNodes(r, 600, 300)
+	require.Len(t, ps, len(r.Nodes)+2)
+	for i, e := range r.Nodes {
+		assert.Less(t, ps[e.Input][0], ps[i+1][0], "edge %d→%d points right", e.Input, i+1)
 	}
 	for i, p := range ps {
-		assert.True(t, p[0] > 0 && p[0] < 600 && p[1] > 0 && p[1] < 300, "node %d inside the box: %v", i, p)
+		assert.True(t, p[0] > 0 && p[0] < 600 && p[1] > 0 && p[1] < 300, "state %d inside the box: %v", i, p)
 		if i < len(ps)-1 {
 			assert.Less(t, p[0], ps[len(ps)-1][0], "h_t is rightmost")
 			for j := range i {
-				assert.NotEqual(t, ps[j], p, "nodes %d and %d overlap", j, i)
+				assert.NotEqual(t, ps[j], p, "states %d and %d overlap", j, i)
 			}
 		}
 	}

@@ -35,6 +35,11 @@ const (
 	SizeMin = 0.8
 )
 
+// CompareFrom is the first number of architectures evaluated the Compare
+// scene plots: before it every method is a handful of random picks, whose
+// low accuracies would squash the part of the axis where methods differ.
+const CompareFrom = 10
+
 // Button is a clickable control of the top bar.
 type Button struct {
 	ID   string // scene.darts … scene.replay, lang, run, step, reset, order, method, open; per control key k: k-, val.k, k+; replays.i, replaycard.i (AddReplayChoices)
@@ -204,6 +209,8 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	kind := scene
 	if scene == protocol.SceneReplay {
 		l.Panels["replaybar"] = g.r(0, 0, 63.6, 1.8)
+		rb := l.Panels["replaybar"]
+		l.Buttons = append(l.Buttons, Button{"replay.seek", Rect{rb.X + 0.4*u, rb.Y + 0.3*u, rb.W * 0.34, rb.H - 0.6*u}})
 		g.y0 += 1.8 * u
 		content -= 1.8
 		kind = replayOf
@@ -220,11 +227,11 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		cellH := (c - botH) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
-		l.Panels["genotype"] = g.r(0, 2*cellH, 17.4, botH)
-		l.Panels["loss"] = g.r(17.4, 2*cellH, 9.3, botH)
-		l.Panels["acc"] = g.r(26.7, 2*cellH, 9.3, botH)
-		phaseH := 9.4
-		alphaH := min(19.2, c-phaseH)
+		l.Panels["genotype"] = g.r(0, 2*cellH, 16, botH)
+		l.Panels["loss"] = g.r(16, 2*cellH, 10, botH)
+		l.Panels["acc"] = g.r(26, 2*cellH, 10, botH)
+		phaseH := 10.0
+		alphaH := min(18.6, c-phaseH)
 		l.Panels["phase"] = g.r(36, 0, 27.6, phaseH)
 		l.Panels["alpha"] = g.r(36, phaseH, 27.6, alphaH)
 		if rest := c - phaseH - alphaH; rest >= 5 {
@@ -238,8 +245,9 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	case protocol.SceneLecture:
 		l.Panels["lecture"] = g.r(0, 0, 63.6, c)
 	case protocol.SceneCompare:
-		l.Panels["curves"] = g.r(0, 0, 39, c)
-		l.Panels["table"] = g.r(39, 0, 24.6, c)
+		// The curves get the width; the table is a strip below them.
+		l.Panels["curves"] = g.r(0, 0, 63.6, c-7.4)
+		l.Panels["table"] = g.r(0, c-7.4, 63.6, 7.4)
 	default: // replay with nothing loaded
 		l.Panels["empty"] = g.r(0, 0, 63.6, c)
 	}

@@ -61,8 +61,17 @@ func (r *Replay) Rewind() { r.pos = 0 }
 
 // ReplayEntry is one recording shipped with the page: replays/File, shown as Title.
 type ReplayEntry struct {
-	File  string `json:"file"`
-	Title string `json:"title"`
+	File    string `json:"file"`
+	Title   string `json:"title"`
+	TitleKo string `json:"title_ko,omitempty"` // the Korean title; Title if empty
+}
+
+// TitleIn returns the entry's title in lang.
+func (e ReplayEntry) TitleIn(lang string) string {
+	if lang == "ko" && e.TitleKo != "" {
+		return e.TitleKo
+	}
+	return e.Title
 }
 
 // URL returns the entry's address relative to the page.

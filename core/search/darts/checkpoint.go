@@ -3,7 +3,6 @@ package darts
 import (
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/nasplayground/nas/core/data"
@@ -105,13 +104,10 @@ func (s *Search) restore(ck *Checkpoint) error {
 }
 
 // MarshalBinary encodes the search state (core/run's checkpoints); it refuses
-// a state holding NaN or ±Inf.
+// a state holding NaN or ±Inf (a *search.NonFiniteError).
 func (s *Search) MarshalBinary() ([]byte, error) {
 	ck := s.Checkpoint()
-	if err := state.Finite("darts: weight", ck.Weights, ck.Alphas, ck.Buffers); err != nil {
-		return nil, err
-	}
-	return state.Encode(ck)
+	return state.Marshal(ck, "darts: weight", ck.Weights, ck.Alphas, ck.Buffers)
 }
 
 // UnmarshalBinary restores a state saved by MarshalBinary into a search built
@@ -122,18 +118,4 @@ func (s *Search) UnmarshalBinary(b []byte) error {
 		return err
 	}
 	return s.restore(ck)
-}
-
-// WriteCheckpoint encodes ck in core/state's format (kind "darts").
-func WriteCheckpoint(w io.Writer, ck *Checkpoint) error {
-	return state.Write(w, "darts", ck)
-}
-
-// ReadCheckpoint decodes a checkpoint written by WriteCheckpoint.
-func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
-	ck := new(Checkpoint)
-	if err := state.Read(r, "darts", ck); err != nil {
-		return nil, fmt.Errorf("darts: %w", err)
-	}
-	return ck, nil
 }

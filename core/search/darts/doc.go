@@ -4,5 +4,7 @@
 // (α on a validation batch, then w on a training batch), first order or with
 // the unrolled second-order gradient (eq. 7-8, finite-difference Hessian-vector
 // product). Mirrors quark0/darts cnn/train_search.py and architect.py.
-// Imports: core/model, nn, optim, data, genotype, search.
+// Non-finite losses or gradients stop a step before its update
+// (search.NonFiniteError). Imports: core/model, nn, optim, data, genotype,
+// metric, state, search (never core/train or core/internal).
 package darts

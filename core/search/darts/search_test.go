@@ -1,7 +1,7 @@
 package darts
 
 import (
-	"bytes"
+	"math"
 	"testing"
 
 	"github.com/nasplayground/nas/core/internal/kernels"
@@ -92,12 +92,11 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 		part, err := New(cfg, ds)
 		require.NoError(t, err)
 		run(t, part, stopAt)
-		var buf bytes.Buffer
-		require.NoError(t, WriteCheckpoint(&buf, part.Checkpoint()))
-		ck, err := ReadCheckpoint(&buf)
+		b, err := part.MarshalBinary()
 		require.NoError(t, err)
-		resumed, err := Resume(ck, ds)
+		resumed, err := New(cfg, ds)
 		require.NoError(t, err)
+		require.NoError(t, resumed.UnmarshalBinary(b))
 		run(t, resumed, 1000)
 
 		assert.Equal(t, full.Net.AlphaNormal.Value.Data, resumed.Net.AlphaNormal.Value.Data, "stop at %d", stopAt)
@@ -120,14 +119,19 @@ func TestSecondOrderRuns(t *testing.T) {
 }
 
 func TestBadCheckpoint(t *testing.T) {
-	_, err := ReadCheckpoint(bytes.NewReader([]byte("hello")))
-	assert.ErrorContains(t, err, "bad header")
-	var buf bytes.Buffer
 	s, err := New(tinyConfig(), synthetic(64, 8, 2))
 	require.NoError(t, err)
-	require.NoError(t, WriteCheckpoint(&buf, s.Checkpoint()))
-	_, err = ReadCheckpoint(bytes.NewReader(buf.Bytes()[:buf.Len()/2]))
-	assert.ErrorContains(t, err, "checkpoint is cut")
+	assert.ErrorContains(t, s.UnmarshalBinary([]byte("hello")), "darts state does not decode")
+	b, err := s.MarshalBinary()
+	require.NoError(t, err)
+	assert.Error(t, s.UnmarshalBinary(b[:len(b)/2]))
+	other, err := New(func() Config { c := tinyConfig(); c.C = 6; return c }(), synthetic(64, 8, 2))
+	require.NoError(t, err)
+	assert.ErrorContains(t, other.UnmarshalBinary(b), "values, want")
+	s.Net.AlphaNormal.Value.Data[3] = float32(math.Inf(1))
+	_, err = s.MarshalBinary()
+	var nf *search.NonFiniteError
+	assert.ErrorAs(t, err, &nf, "a non-finite state is not saved")
 }
 
 func TestConfigErrors(t *testing.T) {

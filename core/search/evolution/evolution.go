@@ -6,6 +6,7 @@ import (
 
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/sample"
+	"github.com/nasplayground/nas/core/state"
 )
 
 // Method is the method name in events.
@@ -96,8 +97,8 @@ func (s *Searcher) Step() (search.Event, error) {
 	return s.Record(search.Event{Choices: c, Reward: r, Message: msg}), nil
 }
 
-// state is the gob checkpoint of a Searcher.
-type state struct {
+// saved is the gob checkpoint of a Searcher.
+type saved struct {
 	Config     Config
 	Tracker    sample.TrackerState
 	RNG        []byte
@@ -110,14 +111,14 @@ func (s *Searcher) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sample.Encode(state{Config: s.cfg, Tracker: s.State(), RNG: rng, Population: s.pop})
+	return state.Encode(saved{Config: s.cfg, Tracker: s.State(), RNG: rng, Population: s.pop})
 }
 
 // UnmarshalBinary restores a state saved by MarshalBinary into a searcher
 // built by New with the same configuration.
 func (s *Searcher) UnmarshalBinary(b []byte) error {
-	var st state
-	if err := sample.Decode(b, Method, &st); err != nil {
+	var st saved
+	if err := state.Decode(b, Method, &st); err != nil {
 		return err
 	}
 	if st.Config != s.cfg {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/sample"
+	"github.com/nasplayground/nas/core/state"
 )
 
 // Method is the method name in events.
@@ -211,7 +212,7 @@ func (s *Searcher) survivors() []int {
 }
 
 // state is the checkpoint of a Searcher.
-type state struct {
+type pnasState struct {
 	Config             Config
 	Tracker            sample.TrackerState
 	RNG                []byte
@@ -246,7 +247,7 @@ func (s *Searcher) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sample.Encode(state{Config: s.cfg, Tracker: s.State(), RNG: rng, Level: s.Level, Done: s.done,
+	return state.Encode(pnasState{Config: s.cfg, Tracker: s.State(), RNG: rng, Level: s.Level, Done: s.done,
 		Queue: save(s.queue), Pending: save(s.pending), Cells: s.cells, Rewards: s.ys, Levels: s.levels,
 		HeldPred: s.heldPred, HeldMeas: s.heldMeas})
 }
@@ -254,8 +255,8 @@ func (s *Searcher) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary restores a state saved by MarshalBinary into a searcher
 // built by New with the same configuration and space.
 func (s *Searcher) UnmarshalBinary(b []byte) error {
-	var st state
-	if err := sample.Decode(b, Method, &st); err != nil {
+	var st pnasState
+	if err := state.Decode(b, Method, &st); err != nil {
 		return err
 	}
 	if st.Config != s.cfg || len(st.Cells) != len(st.Rewards) || len(st.Cells) != len(st.Levels) || len(st.HeldPred) != len(st.HeldMeas) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/sample"
+	"github.com/nasplayground/nas/core/state"
 )
 
 // Method is the method name in events.
@@ -39,8 +40,8 @@ func (s *Searcher) Step() (search.Event, error) {
 	return s.Record(search.Event{Choices: c, Reward: r}), nil
 }
 
-// state is the gob checkpoint of a Searcher.
-type state struct {
+// saved is the gob checkpoint of a Searcher.
+type saved struct {
 	Tracker sample.TrackerState
 	RNG     []byte
 }
@@ -51,13 +52,13 @@ func (s *Searcher) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sample.Encode(state{Tracker: s.State(), RNG: rng})
+	return state.Encode(saved{Tracker: s.State(), RNG: rng})
 }
 
 // UnmarshalBinary restores a state saved by MarshalBinary.
 func (s *Searcher) UnmarshalBinary(b []byte) error {
-	var st state
-	if err := sample.Decode(b, Method, &st); err != nil {
+	var st saved
+	if err := state.Decode(b, Method, &st); err != nil {
 		return err
 	}
 	if err := s.pcg.UnmarshalBinary(st.RNG); err != nil {

@@ -1,8 +1,6 @@
 package sample
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 	"math/rand/v2"
 )
@@ -89,20 +87,4 @@ func Mutate(s Space, parent []int, rng *rand.Rand) ([]int, error) {
 		}
 	}
 	return nil, fmt.Errorf("%s: no valid mutation in %d tries", s.Name(), maxTries)
-}
-
-// Encode returns v as gob bytes (a searcher's MarshalBinary payload).
-func Encode(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	err := gob.NewEncoder(&buf).Encode(v)
-	return buf.Bytes(), err
-}
-
-// Decode decodes gob bytes written by Encode into v; method names the
-// searcher in errors.
-func Decode(b []byte, method string, v any) error {
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(v); err != nil {
-		return fmt.Errorf("%s: state does not decode: %w", method, err)
-	}
-	return nil
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/nasplayground/nas/core/model"
 	"github.com/nasplayground/nas/core/nn"
 	"github.com/nasplayground/nas/core/optim"
-	"github.com/nasplayground/nas/core/search/darts"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/core/tensor"
 	"github.com/nasplayground/nas/native/internal/rss"
 )
@@ -111,7 +111,7 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 		return usagef("--iters %d: want >= 1", *iters)
 	}
 	setupKernels(*threads, *portable)
-	b, err := darts.NewBench(*c, *layers, *batch, *size, *classes, *archGrads == "alphas-only", *seed)
+	b, err := run.NewBench(*c, *layers, *batch, *size, *classes, *archGrads == "alphas-only", *seed)
 	if err != nil {
 		return usageError{err}
 	}

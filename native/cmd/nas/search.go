@@ -18,6 +18,7 @@ import (
 	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/tensor"
+	"github.com/nasplayground/nas/native/internal/draw"
 	"github.com/nasplayground/nas/native/internal/fsutil"
 )
 
@@ -339,7 +340,7 @@ func writeGenotypeFiles(dir, text string) error {
 	}
 	for _, cell := range []string{"normal", "reduce"} {
 		for _, format := range []string{"svg", "png"} {
-			b, err := genotype.Draw(g, cell, format)
+			b, err := draw.Cell(g, cell, format)
 			if err != nil {
 				return err
 			}
