@@ -97,6 +97,7 @@ var table = map[string][2]string{
 	"m.random":              {"random search", "무작위 탐색"},
 	"m.reinforce":           {"REINFORCE", "REINFORCE"},
 	"m.evolution":           {"regularized evolution", "정규화 진화"},
+	"m.pnas":                {"PNAS (progressive, surrogate)", "PNAS (점진적, 대리 모델)"},
 	"m.enas":                {"ENAS", "ENAS"},
 	"m.darts":               {"DARTS", "DARTS"},
 	"replay.empty":          {"You can also open an events.jsonl written by `nas search` (Open button above, or ?replay=URL).", "`nas search`가 쓴 events.jsonl을 직접 열 수도 있습니다 (위의 열기 버튼 또는 ?replay=URL)."},
