@@ -496,7 +496,7 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 	in := ui.Rect{X: r.X + 1.2*u, Y: r.Y + 2.2*u, W: r.W - 2.4*u, H: r.H - 3.2*u}
 	nodes := ui.CellNodes(steps, in)
 	for i := 2; i < 2+steps; i++ { // spread the nodes evenly: room for a label on the short first edges
-		nodes[i].X = in.X + (0.2+0.64*float64(i-2)/float64(max(1, steps-1)))*in.W
+		nodes[i].X = in.X + (0.3+0.55*float64(i-2)/float64(max(1, steps-1)))*in.W
 	}
 	out := nodes[len(nodes)-1]
 	type lab struct {
@@ -858,8 +858,9 @@ func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
 			g.text(dst, g.t("lec.8.loading"), x(1), y, lecLabel, colDim)
 		case r.err != "":
 			g.text(dst, r.err, x(1), y, lecLabel, colWarning)
-		default:
-			g.text(dst, fmt.Sprintf("%.1f (%s)", 100*r.valAcc, g.t("lec.8.recacc")), x(1), y, lecLabel, colText)
+		default: // what the number is, then the number: a search network's accuracy, not a final test error
+			g.text(dst, g.t("lec.8.recacc"), x(0)+0.8*u, y, lecLabel, colDim)
+			g.text(dst, fmt.Sprintf("%.1f", 100*r.valAcc), x(1), y, lecLabel, colText)
 			g.text(dst, fmt.Sprintf(g.t("lec.8.cpu"), r.secs), x(3), y, lecLabel, colText)
 			rows++
 		}
