@@ -223,7 +223,7 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		// stability, loss and accuracy. Right: the bilevel step with its
 		// formulas and the α heat maps (14 rows of readable labels); on tall
 		// screens also the validation images.
-		botH := 6.6
+		botH := 7.6
 		cellH := (c - botH) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
