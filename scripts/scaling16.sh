@@ -9,7 +9,8 @@
 # adds a few runs of an older build for a before/after. Results: one JSON line
 # per run in $OUT/scaling.jsonl (label, 1-minute load before the run, the
 # bench's JSON), the machine in $OUT/machine.txt, a log in $OUT/log.txt, CPU
-# profiles of the 16-thread runs of bin/nas in $OUT/*.prof.
+# profiles of bin/nas's 16-thread runs (and the reduced config's
+# 1-thread run) in $OUT/*.prof.
 #
 #   OUT=/tmp/s16 scripts/scaling16.sh          # or: scripts/scaling16.sh DIR
 set -u
@@ -36,14 +37,14 @@ run() {
 	line=$(timeout 240 "$bin" bench darts "$@" --json 2>>"$OUT/log.txt" | tail -n 1)
 	[ -n "$line" ] || line=null
 	echo "{\"label\":\"$label\",\"args\":\"$*\",\"load1\":$la,\"wall_s\":$(($(date +%s) - start)),\"result\":$line}" >>"$OUT/scaling.jsonl"
-	echo "$(date -u +%T) $label [$*] load=$la: $(echo "$line" | grep -o '"images_per_s":[0-9.]*' | tr '\n' ' ')" | tee -a "$OUT/log.txt"
+	echo "$(date -u +%T) $label [$*] load=$la: $(echo "$line" | grep -o '"images_per_s": *[0-9.]*' | tr '\n' ' ')" | tee -a "$OUT/log.txt"
 }
 
 R="--C 8 --layers 5 --size 16 --batch 32 --iters 5 --warmup 2"
 D="--mode darts --iters 2 --warmup 1"
 for t in $THREADS; do
 	p=""
-	[ "$t" = 16 ] && p="--cpuprofile $OUT/reduced16.prof"
+	case $t in 1 | 16) p="--cpuprofile $OUT/reduced$t.prof" ;; esac
 	run reduced "$NAS" $R --threads "$t" $p
 done
 if [ -n "$BASE" ]; then

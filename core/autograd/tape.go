@@ -3,6 +3,7 @@ package autograd
 import (
 	"fmt"
 
+	"github.com/nasplayground/nas/core/internal/kernels"
 	"github.com/nasplayground/nas/core/tensor"
 )
 
@@ -59,7 +60,7 @@ func (t *Tape) Alloc(shape ...int) *tensor.Tensor {
 // AllocZero is Alloc with the buffer cleared.
 func (t *Tape) AllocZero(shape ...int) *tensor.Tensor {
 	b := t.Alloc(shape...)
-	b.Zero()
+	kernels.Clear(b.Data)
 	return b
 }
 

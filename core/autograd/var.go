@@ -1,6 +1,9 @@
 package autograd
 
-import "github.com/nasplayground/nas/core/tensor"
+import (
+	"github.com/nasplayground/nas/core/internal/kernels"
+	"github.com/nasplayground/nas/core/tensor"
+)
 
 // Var is a tensor in a computation: a leaf (a parameter, an input, α) or the
 // output of an op recorded on a Tape.
@@ -56,9 +59,7 @@ func (v *Var) Data() []float32 { return v.Value.Data }
 func (v *Var) GradBuf() *tensor.Tensor {
 	if v.aliased { // someone else accumulates: give v its own gradient, scale·alias
 		g := v.tape.Alloc(v.Value.Shape...)
-		for i, d := range v.Grad.Data {
-			g.Data[i] = v.gradScale * d
-		}
+		kernels.ScaleInto(g.Data, v.Grad.Data, v.gradScale)
 		v.Grad, v.aliased = g, false
 	}
 	if v.Grad == nil {

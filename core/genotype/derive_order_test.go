@@ -27,3 +27,15 @@ func TestDeriveNoneNotFirst(t *testing.T) {
 	assert.Equal(t, want, g.Normal)
 	assert.Equal(t, want, g.Reduce)
 }
+
+// Every activation prints its reference name, none (value 0) included, and
+// out-of-range values print as Activation(n) (a gremlins survivor: a bound
+// check `a <= 0` would print none as Activation(0)).
+func TestActivationNames(t *testing.T) {
+	want := []string{"none", "tanh", "relu", "sigmoid", "identity"}
+	for i, a := range genotype.RecurrentOps {
+		assert.Equal(t, want[i], a.String())
+	}
+	assert.Equal(t, "Activation(-1)", genotype.Activation(-1).String())
+	assert.Equal(t, "Activation(5)", genotype.Activation(5).String())
+}

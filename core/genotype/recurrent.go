@@ -34,6 +34,40 @@ func (a Activation) String() string {
 	return activationNames[a]
 }
 
+// MarshalText implements encoding.TextMarshaler (JSON map keys, values).
+func (a Activation) MarshalText() ([]byte, error) {
+	if a < 0 || a >= numActivations {
+		return nil, fmt.Errorf("genotype: invalid recurrent op %d", int(a))
+	}
+	return []byte(a.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (a *Activation) UnmarshalText(b []byte) error {
+	v, err := ParseActivation(string(b))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
+
+// RecurrentInfo summarises a recurrent cell for `nas genotype info`.
+type RecurrentInfo struct {
+	Nodes  int                `json:"nodes"`
+	Ops    map[Activation]int `json:"ops"`
+	Concat []int              `json:"concat"`
+}
+
+// Info returns the node count, op counts and concat of r.
+func (r Recurrent) Info() RecurrentInfo {
+	ri := RecurrentInfo{Nodes: len(r.Nodes), Ops: map[Activation]int{}, Concat: slices.Clone(r.Concat)}
+	for _, e := range r.Nodes {
+		ri.Ops[e.Op]++
+	}
+	return ri
+}
+
 // ParseActivation returns the activation called s.
 func ParseActivation(s string) (Activation, error) {
 	for a, n := range activationNames {

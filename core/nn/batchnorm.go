@@ -67,6 +67,7 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 		}
 		coef[ci], coef[c+ci] = scale, shift
 	}
+	sums.release()
 	kernels.Parallel(n, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for ci := 0; ci < c; ci++ {
@@ -126,6 +127,7 @@ func BatchNorm(tp *autograd.Tape, x, gamma, beta *autograd.Var, st *BNStats, tra
 				k3[2*c+ci] = float32(float64(k) * (bb*float64(is)*float64(mu) - a))
 			}
 		}
+		part.release()
 		if dx == nil {
 			return
 		}

@@ -225,19 +225,23 @@ func Crop(tp *autograd.Tape, x *autograd.Var, top, left int) *autograd.Var {
 	n, c, h, w := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
 	oh, ow := h-top, w-left
 	y := tp.Alloc(n, c, oh, ow)
-	for p := 0; p < n*c; p++ {
-		for r := 0; r < oh; r++ {
-			copy(y.Data[(p*oh+r)*ow:(p*oh+r+1)*ow], x.Data()[(p*h+r+top)*w+left:(p*h+r+top)*w+w])
+	kernels.Parallel(n, func(_, lo, hi int) {
+		for p := lo * c; p < hi*c; p++ {
+			for r := 0; r < oh; r++ {
+				copy(y.Data[(p*oh+r)*ow:(p*oh+r+1)*ow], x.Data()[(p*h+r+top)*w+left:(p*h+r+top)*w+w])
+			}
 		}
-	}
+	})
 	return tp.Record("Crop", y, func(dy *tensor.Tensor) {
 		// forward: y = x[top:, left:]  →  dx[top:, left:] += dy
 		dx := x.GradBuf().Data
-		for p := 0; p < n*c; p++ {
-			for r := 0; r < oh; r++ {
-				kernels.Add(dy.Data[(p*oh+r)*ow:(p*oh+r+1)*ow], dx[(p*h+r+top)*w+left:(p*h+r+top)*w+w])
+		kernels.Parallel(n, func(_, lo, hi int) {
+			for p := lo * c; p < hi*c; p++ {
+				for r := 0; r < oh; r++ {
+					kernels.Add(dy.Data[(p*oh+r)*ow:(p*oh+r+1)*ow], dx[(p*h+r+top)*w+left:(p*h+r+top)*w+w])
+				}
 			}
-		}
+		})
 	}, x)
 }
 

@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"sync"
+
 	"github.com/nasplayground/nas/core/autograd"
 	"github.com/nasplayground/nas/core/internal/kernels"
 	"github.com/nasplayground/nas/core/tensor"
@@ -83,6 +85,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 	pw.Release()
 	tp.Free(scratch)
 	stats := bnInPlace(tp, y, st, training, sums)
+	sums.release()
 
 	var self *autograd.Var
 	return tp.RecordScalable("ReLUSepBN", y, func(dy *tensor.Tensor) {
@@ -118,9 +121,12 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		acc := newSlotAcc(buf, per)
 		pwT := kernels.NewPointwise(wpw.Data(), f, c, true) // dd = Wᵀ·dz
 		kernels.Parallel(n, func(wk, lo, hi int) {
-			b := acc.slot(wk) // clears the accumulators and the planes' borders
+			b := acc.mark(wk)
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
 			d, dz, dd, planes := b[:c*ohw], b[c*ohw:(c+f)*ohw], b[(c+f)*ohw:(2*c+f)*ohw], b[(2*c+f)*ohw:]
+			clear(accD)
+			clear(accP)
+			clear(planes)
 			for i := lo; i < hi; i++ {
 				xi := x.Data()[i*c*hw : (i+1)*c*hw]
 				bnGradImage(dz, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
@@ -200,6 +206,7 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 		}
 	})
 	stats := bnInPlace(tp, y, st, training, sums)
+	sums.release()
 	var self *autograd.Var
 	return tp.RecordScalable("PoolBN", y, func(dy *tensor.Tensor) {
 		if !x.RequiresGrad() {
@@ -255,7 +262,22 @@ func newBNSums(n, c int, training bool) *bnSums {
 	if !training {
 		return nil
 	}
-	return &bnSums{c: c, part: make([]float64, n*c*2)}
+	b, _ := bnSumsPool.Get().(*bnSums)
+	if b == nil || cap(b.part) < n*c*2 {
+		b = &bnSums{part: make([]float64, n*c*2)}
+	}
+	b.c, b.part = c, b.part[:n*c*2]
+	return b
+}
+
+// bnSumsPool recycles the sums of ops that ran (two per BN, every step).
+var bnSumsPool sync.Pool
+
+// release hands b back for reuse (b may be nil).
+func (b *bnSums) release() {
+	if b != nil {
+		bnSumsPool.Put(b)
+	}
 }
 
 // add records the sums of image i, yi (C×HW).
@@ -335,6 +357,7 @@ func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bo
 		}
 		coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci] = float32(is), float32(kx), float32(k0)
 	}
+	sums.release()
 	return coef
 }
 

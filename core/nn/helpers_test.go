@@ -10,10 +10,10 @@ import (
 // Gradient-check settings (autograd.CheckGrad): Richardson-extrapolated
 // central differences with steps 1e-2 and 5e-3 (inputs are kept ≥ 0.1 from
 // ReLU kinks and ≥ 0.02 apart under max-pool, so no step crosses a kink).
-// Measured on every case here, the honest errors are ≤ 2.2e-3 (element) and
-// ≤ 6.3e-4 (norm): float32 rounding of the forward. A backward scaled by
-// 1.01 gives norm ≈ 1e-2, so gradNormTol fails it with margin on both sides
-// (scripts/gradscale.sh proves it op by op).
+// Measured on all 105 cases, portable and SIMD kernels alike, the honest
+// errors are ≤ 2.2e-3 (element) and ≤ 6.9e-4 (norm): float32 rounding of the
+// forward. A backward scaled by 1.01 gives norm ≈ 1e-2, so gradNormTol fails
+// it with margin on both sides (scripts/gradscale.sh proves it op by op).
 const (
 	gradEps     = 1e-2
 	gradTol     = 1e-2

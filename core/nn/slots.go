@@ -23,10 +23,16 @@ func newSlotAcc(t *tensor.Tensor, per int) *slotAcc {
 // slot returns slot wk's part, cleared, and marks it as run. Call it once per
 // chunk (Parallel's slot index is the chunk's).
 func (a *slotAcc) slot(wk int) []float32 {
-	a.ran[wk] = true
-	s := a.buf[wk*a.per : (wk+1)*a.per]
+	s := a.mark(wk)
 	clear(s)
 	return s
+}
+
+// mark is slot without the clearing, for a part that holds scratch beside
+// the sums: the chunk clears its accumulators itself.
+func (a *slotAcc) mark(wk int) []float32 {
+	a.ran[wk] = true
+	return a.buf[wk*a.per : (wk+1)*a.per]
 }
 
 // addTo adds elements [off, off+len(dst)) of the slots that ran to dst, in

@@ -29,6 +29,13 @@ func (c Config) Validate() error {
 	return nil
 }
 
+// NumParams returns the weights of a model of c, closed form:
+// V·H (embedding, tied to the decoder) + V (decoder bias) + 2H·2H (W0 over
+// [x, h_{t−1}]) + Steps·H·2H (one projection per node).
+func (c Config) NumParams() int {
+	return c.Vocab*c.Hidden + c.Vocab + 2*c.Hidden*2*c.Hidden + c.Steps*c.Hidden*2*c.Hidden
+}
+
 // Model is rnn/model.py RNNModel with one DARTS cell: an embedding (V, H),
 // the cell's input projection W0 (split as W0x and W0h, the rows of
 // [x, h_{t−1}]·W0 for x and for h_{t−1}), one projection per node, and a

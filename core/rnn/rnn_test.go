@@ -13,8 +13,9 @@ import (
 )
 
 const (
-	gradEps = 1e-3
-	gradTol = 1e-2
+	gradEps  = 1e-3
+	gradTol  = 1e-2
+	modelTol = 0.1 // TestModelGrad, see there
 )
 
 func param(rng *tensor.RNG, lo, hi float32, shape ...int) *autograd.Var {
@@ -90,7 +91,14 @@ func TestModelGrad(t *testing.T) {
 				l, _ := m.Loss(tp, in, tg, 4, h0)
 				return l
 			}, wrt, gradEps, 4)
-			assert.Less(t, res.MaxErr, gradTol, "%v", res)
+			// The whole unrolled model has ReLU and tanh/sigmoid chains whose
+			// kinks and float32 rounding the element measure of the tightened
+			// autograd.CheckGrad (relative, floored at 20% of a leaf's largest
+			// gradient) sees at a few per cent on the smallest gradients
+			// (measured 0.058 and 0.025 at eps 1e-3). The ops themselves are
+			// checked tightly above; here 0.1 (the old measure was absolute
+			// for gradients below 1: any error under 1e-2 passed).
+			assert.Less(t, res.MaxErr, modelTol, "%v", res)
 		})
 	}
 }
@@ -107,6 +115,7 @@ func TestParamCount(t *testing.T) {
 	m, err := rnn.New(rnn.Config{Vocab: v, Hidden: h}, &g, tensor.NewRNG(1))
 	require.NoError(t, err)
 	assert.Equal(t, want, m.NumParams())
+	assert.Equal(t, want, m.Cfg.NumParams())
 	// search sizes (train_search.py: emsize = nhid = 300) with α apart
 	s, err := rnn.New(rnn.Config{Vocab: v, Hidden: 300, Steps: steps}, nil, tensor.NewRNG(1))
 	require.NoError(t, err)

@@ -52,7 +52,9 @@ func TestCompareMatchesStrategies(t *testing.T) {
 	}
 	for _, interleave := range []bool{false, true} {
 		cfg := compareConfig(samples, repeats)
+		cfg.Sampling.Methods = []string{"random", "evolution", "reinforce"} // computed above
 		cfg.Sampling.Interleave = interleave
+		cfg.Sampling.Methods = []string{"random", "evolution", "reinforce"} // the strategies rebuilt above (pnas has its own tests)
 		r, err := run.New(cfg, run.Data{})
 		require.NoError(t, err)
 		assert.Equal(t, 3*samples*repeats, r.Total())
@@ -61,7 +63,7 @@ func TestCompareMatchesStrategies(t *testing.T) {
 		c := r.Searcher.(*run.Compare)
 		res := c.Results()
 		require.Len(t, res, 3)
-		for i, m := range run.CompareMethods {
+		for i, m := range cfg.Sampling.Methods {
 			assert.Equal(t, m, res[i].Method)
 			for k := range samples {
 				col := make([]float64, repeats)
@@ -126,6 +128,7 @@ func TestDriveCheckpointsAndResumes(t *testing.T) {
 func TestRegistry(t *testing.T) {
 	assert.Subset(t, run.Methods(), []string{"compare", "darts", "enas", "evolution", "random", "reinforce", "train"})
 	assert.Subset(t, run.MethodsOn(run.SpaceNB201), []string{"compare", "evolution", "random", "reinforce"})
+	assert.Subset(t, run.CompareMethods, []string{"random", "evolution", "reinforce"})
 	assert.NotContains(t, run.MethodsOn(run.SpaceNB201), "darts")
 	_, err := run.Lookup("darts", run.SpaceNB201)
 	assert.ErrorContains(t, err, "runs on space darts or nasnet")

@@ -46,8 +46,9 @@ func loadavg() string {
 
 // TestPagePerf measures a first load (bytes through the DevTools protocol,
 // time to first frame and to the first DARTS step) and runs the page's DARTS
-// with 1, 2 and 4 engine workers: each trains (its training loss falls), and
-// 1 and 2 workers give close losses after the same steps. Speeds are logged
+// with 1 and 2 (and with NAS_E2E_PERF=1 also 4) engine workers: each trains
+// (its training loss falls), 1 and 2 workers give close losses after the same
+// steps, and pause / single steps / resume work with 2. Speeds are logged
 // with the load average, never asserted (a shared 2-core box).
 func TestPagePerf(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
@@ -63,7 +64,7 @@ func TestPagePerf(t *testing.T) {
 	srv := httptest.NewServer(serve.Handler(dir)) // what `nas serve` serves
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute) // a safety net: waits fail on a stalled page, not a slow one
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromium),
@@ -103,14 +104,16 @@ func TestPagePerf(t *testing.T) {
 		return v
 	}
 	waitFor := func(expr string, d time.Duration) {
-		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(100*time.Millisecond)))
+		err := waitUntil(bctx, expr, d) // d: how long the page may show no progress
 		require.NoError(t, err, "waiting for %s", expr)
 	}
 	const steps = 4 // w halves compared between 1 and 2 workers
 	run := func(workers int) map[int]float64 {
 		require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(1280, 720),
 			chromedp.Navigate(srv.URL+"/?workers="+strconv.Itoa(workers))))
-		waitFor(`window.nasFirstStepMs > 0 && window.nasFirstFrameMs > 0`, 3*time.Minute)
+		waitFor(`window.nasFirstFrameMs > 0`, 3*time.Minute)
+		t.Logf("%d worker(s): at the first frame the engine says %q", workers, eval2str(bctx, t, `String(window.nas.engine)`))
+		waitFor(`window.nasFirstStepMs > 0`, 3*time.Minute)
 		assert.Equal(t, float64(workers), eval(`window.nas.workers`))
 		t.Logf("%d worker(s): first frame %.1f s, first DARTS step done by the engine %.1f s and shown by the app %.1f s after navigation (%.1f s after the first frame); load %s",
 			workers, eval(`window.nasFirstFrameMs`)/1000, eval(`window.nasEngineFirstStepMs`)/1000, eval(`window.nasFirstStepMs`)/1000,
@@ -145,6 +148,24 @@ func TestPagePerf(t *testing.T) {
 	assert.LessOrEqual(t, total, 8e6, "a first load transfers at most 8 MB")
 
 	two := run(2)
+	// The coordinator's controls with 2 workers: pause stops the search, two
+	// single steps (an α and a w half) advance it by one iteration, resume
+	// continues it.
+	send := func(cmd string) {
+		_, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(window.nasSend('{"cmd":"`+cmd+`"}'), true)`))
+		require.NoError(t, err)
+	}
+	send("pause")
+	waitFor(`window.nas.running === false`, 3*time.Minute)
+	paused := eval(`window.nas.step`)
+	send("step")
+	send("step")
+	waitFor(`window.nas.step >= `+strconv.Itoa(int(paused)+1), 3*time.Minute)
+	time.Sleep(2 * time.Second)
+	assert.Equal(t, paused+1, eval(`window.nas.step`), "two single steps while paused are one iteration")
+	assert.Equal(t, 0.0, eval(`window.nas.running ? 1 : 0`))
+	send("resume")
+	waitFor(`window.nas.running === true && window.nas.step >= `+strconv.Itoa(int(paused)+2), 3*time.Minute)
 	// The same seed draws the same batches; the first weights are the same.
 	// Two workers normalise BN per 8-image shard instead of per 16-image
 	// batch (PyTorch DataParallel's rule), a small perturbation of each
@@ -172,7 +193,11 @@ func TestPagePerf(t *testing.T) {
 	assert.GreaterOrEqual(t, compared, 2, "losses of at least two common steps")
 	// Each trains: the mean training loss of its last two recorded w halves
 	// is below that of its first two (per-batch losses are noisy).
-	for i, ls := range []map[int]float64{one, two, run(4)} {
+	runs := []map[int]float64{one, two}
+	if os.Getenv("NAS_E2E_PERF") != "" { // the 4-worker figure for a closing note (~2 min more)
+		runs = append(runs, run(4))
+	}
+	for i, ls := range runs {
 		var ks []int
 		for k := range ls {
 			ks = append(ks, k)
@@ -183,4 +208,10 @@ func TestPagePerf(t *testing.T) {
 		first, last := (ls[ks[0]]+ls[ks[1]])/2, (ls[ks[n-2]]+ls[ks[n-1]])/2
 		assert.Less(t, last, first, "run %d: the training loss falls (steps %d..%d)", i, ks[0], ks[n-1])
 	}
+}
+
+func eval2str(ctx context.Context, t *testing.T, expr string) string {
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	require.NoError(t, err, expr)
+	return v
 }

@@ -33,7 +33,7 @@ func init() {
 	// nasReplica(op, arg) is called by worker.js for the coordinator:
 	//   "start", {cmd: JSON start command, shard, shards} → "" or an error
 	//   "partial" → Float32Array (this replica's partial of the round)
-	//   "apply", Float32Array (the sum) → "" or an error
+	//   "apply", Float32Array (the sum) → {done: the step is complete, over: the search is}
 	//   "snapshot", running (bool) → posts a snapshot (worker 0)
 	//   "command", location.search → the app's first start command (JSON) or ""
 	js.Global().Set("nasReplica", js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -128,7 +128,7 @@ func replicaOp(op string, arg js.Value) (any, error) {
 				rep.post(e, !rep.r.Done())
 			}
 		}
-		return js.ValueOf(map[string]any{"done": done}), nil
+		return js.ValueOf(map[string]any{"done": done, "over": rep.r.Done()}), nil
 	case "snapshot":
 		if rep.r != nil && rep.r.Shard == 0 {
 			running := arg.Truthy() && !rep.r.Done()

@@ -53,7 +53,9 @@ function nasEngines(n, toApp, status) {
       }
       const res = await all('apply', Float32Array.from(acc));
       if (!dp || dp.gen !== g) return false;
-      if (res[0].value && res[0].value.done) return true;
+      const v = res[0].value || {};
+      if (v.over) { dp.running = false; dp.queued = 0; dp.over = true; }
+      if (v.done) return true;
     }
   }
   async function loop(g) {
@@ -68,16 +70,31 @@ function nasEngines(n, toApp, status) {
         if (!(await step(g))) return;
         dp.steps++;
       }
-      if (dp && dp.gen === g) await all('snapshot', false);
+      if (dp && dp.gen === g && !dp.over) await all('snapshot', false);
     } catch (e) {
       fail(String(e.message || e));
     } finally {
       if (dp && dp.gen === g) dp.busy = false;
     }
   }
+  async function single(g) {
+    dp.busy = true;
+    try {
+      while (dp && dp.gen === g && !dp.running && dp.queued > 0) {
+        dp.queued--;
+        if (!(await step(g))) return;
+      }
+      if (dp && dp.gen === g) {
+        dp.busy = false;
+        if (dp.running) loop(g); else if (!dp.over) await all('snapshot', false);
+      }
+    } catch (e) {
+      fail(String(e.message || e));
+    }
+  }
   async function startDP(json, c) {
     const g = ++gen;
-    dp = { gen: g, running: false, rate: c.rate || 0, t0: performance.now(), steps: 0, busy: false };
+    dp = { gen: g, running: false, rate: c.rate || 0, t0: performance.now(), steps: 0, busy: false, queued: 0 };
     status('building the search on ' + n + ' workers…');
     try {
       await Promise.all(workers.map((w, k) => request(w, 'start', { cmd: json, shard: k, shards: n })
@@ -107,14 +124,9 @@ function nasEngines(n, toApp, status) {
     if (!dp) { workers[0].postMessage(json); return; }
     switch (c.cmd) {
       case 'pause': dp.running = false; if (!dp.busy) all('snapshot', false); break;
-      case 'resume': dp.running = true; dp.t0 = performance.now(); dp.steps = 0; loop(dp.gen); break;
-      case 'step':
-        if (!dp.running && !dp.busy) {
-          const g = dp.gen;
-          dp.busy = true;
-          step(g).then(() => { if (dp && dp.gen === g) { dp.busy = false; return all('snapshot', false); } })
-            .catch((e) => fail(String(e.message || e)));
-        }
+      case 'resume': if (dp.over) break; dp.running = true; dp.queued = 0; dp.t0 = performance.now(); dp.steps = 0; loop(dp.gen); break;
+      case 'step': // one half while paused; steps asked for while one runs queue up
+        if (!dp.running && !dp.over) { dp.queued++; if (!dp.busy) single(dp.gen); }
         break;
       case 'rate': dp.rate = c.rate || 0; dp.t0 = performance.now(); dp.steps = 0; break;
       case 'reset': dp = null; gen++; workers[0].postMessage(json); break;

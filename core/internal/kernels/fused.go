@@ -11,13 +11,15 @@ import (
 // folded back.
 
 // DepthwiseReLU is Depthwise on max(x, 0) for one image x (C×H×W), without
-// writing the rectified copy anywhere but the per-channel planar scratch.
+// writing the rectified copy anywhere but the per-channel planar scratch:
+//
+//	y[c][oh][ow] = Σ_kh,kw w[c][kh][kw] · max(x[c][oh*SH−PH+kh*DH][ow*SW−PW+kw*DW], 0)
 func DepthwiseReLU(x, w []float32, c int, g Geom, y []float32) {
 	depthwisePlanar(corrImpl, x, w, c, g, y, true)
 }
 
 // deinterleaveReLU2Impl, when the CPU has one, vectorises the stride-2
-// layout of a rectified row (fast_amd64.go).
+// layout of a rectified row (planar_amd64.go).
 var deinterleaveReLU2Impl func(x, e, o []float32) int
 
 // rowsReLUImpl and rowsMaskedAddImpl, when the CPU has them, run the
@@ -28,7 +30,7 @@ var (
 )
 
 // interleaveMaskedAdd2Impl, when the CPU has one, vectorises the stride-2
-// masked fold-back (fast_amd64.go).
+// masked fold-back (planar_amd64.go).
 var interleaveMaskedAdd2Impl func(e, o, x, dx []float32) int
 
 // PlanarLen returns the length of one channel's plane in the layout that
@@ -39,7 +41,11 @@ func PlanarLen(g Geom) int { return planFor(g).bufLen }
 // PlanarLen(g) floats for the depthwise kernels below, so the backward pass
 // of a fused unit lays an image out once for both of its uses. Only image
 // positions are written: clear planes once before its first use (the padding
-// stays zero).
+// stays zero). With the plane split into SH·SW phase planes of the padded
+// image (Hp = H+2PH rows of Wp = W+2PW), each of PH′×PW′ = ⌈Hp/SH⌉×⌈Wp/SW⌉:
+//
+//	planes[c·PlanarLen + (ph·SW+pw)·PH′·PW′ + (ih+PH)/SH·PW′ + (iw+PW)/SW] = max(x[c][ih][iw], 0)
+//	    where ph = (ih+PH) mod SH, pw = (iw+PW) mod SW
 func PlanarReLU(x []float32, c int, g Geom, planes []float32) {
 	p := planFor(g)
 	hw, bl := g.H*g.W, p.bufLen
@@ -48,7 +54,10 @@ func PlanarReLU(x []float32, c int, g Geom, planes []float32) {
 	}
 }
 
-// DepthwisePlanes is Depthwise on planes written by PlanarReLU.
+// DepthwisePlanes is Depthwise on planes written by PlanarReLU, that is
+// DepthwiseReLU on the image the planes hold:
+//
+//	y[c][oh][ow] = Σ_kh,kw w[c][kh][kw] · max(x[c][oh*SH−PH+kh*DH][ow*SW−PW+kw*DW], 0)
 func DepthwisePlanes(planes, w []float32, c int, g Geom, y []float32) {
 	p := planFor(g)
 	s := getScratch(p.l)
@@ -64,7 +73,12 @@ func DepthwisePlanes(planes, w []float32, c int, g Geom, y []float32) {
 // DepthwisePlanesBackward accumulates the gradients of the depthwise
 // convolution of max(x, 0) for one image, given its planes (PlanarReLU):
 // dw += the tap correlations of the planes with dy, and
-// dx += [x > 0] · (the adjoint convolution of dy). dx or dw may be nil.
+// dx += [x > 0] · (the adjoint convolution of dy). dx or dw may be nil:
+//
+//	dw[c][kh][kw] += max(x[c][ih][iw], 0) · dy[c][oh][ow]
+//	dx[c][ih][iw] += [x[c][ih][iw] > 0] · w[c][kh][kw] · dy[c][oh][ow]
+//
+// with ih = oh*SH−PH+kh*DH, iw = ow*SW−PW+kw*DW inside the image.
 func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 	p := planFor(g)
 	s := getPlanarScratch(p, true)
@@ -186,10 +200,11 @@ func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 	}
 }
 
-// GemmNTDot adds C += A·Bᵀ: c[i·ldc+j] += Σ_{p<k} a[i·lda+p]·b[j·ldb+p] for
-// i < m, j < n, as dot products over rows read in place (no packing): the
-// weight gradient of a 1×1 convolution with few channels and a long image
-// axis, where packing both operands costs as much as the product.
+// GemmNTDot adds C += A·Bᵀ as dot products over rows read in place (no
+// packing): the weight gradient of a 1×1 convolution with few channels and a
+// long image axis, where packing both operands costs as much as the product.
+//
+//	c[i·ldc+j] += Σ_{p<k} a[i·lda+p]·b[j·ldb+p]    for i < m, j < n
 func GemmNTDot(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	flatDot(m, n, k, a, lda, b, rowOffsets(n, ldb), c, ldc)
 }
@@ -212,7 +227,9 @@ func rowOffsets(n, ld int) []int {
 
 // MaxPoolValues is MaxPool without the argmax (a fused pool unit's forward:
 // its backward recomputes the argmax image by image). Same values, NaN and
-// −Inf windows included.
+// −Inf windows included:
+//
+//	y[c][oh][ow] = max_{kh,kw inside} x[c][oh*SH−PH+kh*DH][ow*SW−PW+kw*DW]
 func MaxPoolValues(x []float32, c int, g Geom, y []float32) {
 	if g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PH == 0 && g.PW == 0 && g.DH == 1 && g.DW == 1 {
 		s := getArgScratch(c * g.OH() * g.OW())
@@ -260,7 +277,9 @@ func NewPointwise(w []float32, f, c int, transpose bool) *Pointwise {
 
 // Apply sets y (M×n, rows n apart) = A·x for x (K×n, rows n apart). Give x
 // PointwiseSlack floats past its K·n (scratch) and the last columns run as
-// fast as the others.
+// fast as the others. With A = w (f×c) or wᵀ as prepared:
+//
+//	y[i·n+j] = Σ_{p<K} A[i][p] · x[p·n+j]    for i < M, j < n
 func (p *Pointwise) Apply(x []float32, n int, y []float32) {
 	boff := rowOffsets(p.A.k, n)
 	if p.A.ap != nil && fastOn && pointwiseFast != nil {
@@ -273,7 +292,7 @@ func (p *Pointwise) Apply(x []float32, n int, y []float32) {
 // PointwiseSlack is how far past its end Pointwise.Apply may read x.
 const PointwiseSlack = flatNR
 
-// pointwiseFast is Apply's SIMD driver (pointwise_amd64.go), when the CPU has one.
+// pointwiseFast is Apply's SIMD driver (fused_amd64.go), when the CPU has one.
 var pointwiseFast func(A *flatA, x []float32, boff []int, n int, y []float32)
 
 // Release returns the prepared buffers to the scratch pool.

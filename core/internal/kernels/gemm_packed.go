@@ -183,47 +183,6 @@ func packBT(pan []float32, nr, cols int, b []float32, ldb, p0, kc, j0 int) {
 // packBT8Impl is packBT8Generic or a SIMD 8×8-transposing version.
 var packBT8Impl = packBT8Generic
 
-// packBT8Generic transposes 8 rows of b (kc each, ldb apart) into the first
-// 8 columns of a panel: pan[p*nr+j] = b[j*ldb+p], j < 8.
-func packBT8Generic(pan []float32, nr int, b []float32, ldb, kc int) {
-	s0, s1 := b[:kc], b[ldb:ldb+kc]
-	s2, s3 := b[2*ldb:2*ldb+kc], b[3*ldb:3*ldb+kc]
-	s4, s5 := b[4*ldb:4*ldb+kc], b[5*ldb:5*ldb+kc]
-	s6, s7 := b[6*ldb:6*ldb+kc], b[7*ldb:7*ldb+kc]
-	for p := range s0 {
-		d := pan[p*nr : p*nr+8 : p*nr+8]
-		d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
-		d[4], d[5], d[6], d[7] = s4[p], s5[p], s6[p], s7[p]
-	}
-}
-
-// kernelGeneric is the portable 4×4 micro-kernel (16 scalar accumulators); it
-// lets the packed driver be tested on every platform.
-func kernelGeneric(kc int, a, b, c []float32, ldc int) {
-	a, b = a[:4*kc], b[:4*kc]
-	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 float32
-	for p := 0; p < kc; p++ {
-		ap, bp := a[4*p:4*p+4], b[4*p:4*p+4]
-		b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-		a0 := ap[0]
-		c00, c01, c02, c03 = c00+a0*b0, c01+a0*b1, c02+a0*b2, c03+a0*b3
-		a1 := ap[1]
-		c10, c11, c12, c13 = c10+a1*b0, c11+a1*b1, c12+a1*b2, c13+a1*b3
-		a2 := ap[2]
-		c20, c21, c22, c23 = c20+a2*b0, c21+a2*b1, c22+a2*b2, c23+a2*b3
-		a3 := ap[3]
-		c30, c31, c32, c33 = c30+a3*b0, c31+a3*b1, c32+a3*b2, c33+a3*b3
-	}
-	r := c[0:4]
-	r[0], r[1], r[2], r[3] = r[0]+c00, r[1]+c01, r[2]+c02, r[3]+c03
-	r = c[ldc : ldc+4]
-	r[0], r[1], r[2], r[3] = r[0]+c10, r[1]+c11, r[2]+c12, r[3]+c13
-	r = c[2*ldc : 2*ldc+4]
-	r[0], r[1], r[2], r[3] = r[0]+c20, r[1]+c21, r[2]+c22, r[3]+c23
-	r = c[3*ldc : 3*ldc+4]
-	r[0], r[1], r[2], r[3] = r[0]+c30, r[1]+c31, r[2]+c32, r[3]+c33
-}
-
 // testGemms lists every packed GEMM this CPU can run, for the tests.
 var testGemms = map[string]*packedGemm{}
 

@@ -188,39 +188,17 @@ func (p *planar) gatherDx(corr corrFunc, wc, q, dbuf, ws []float32) {
 	}
 }
 
-// Corr computes the flat correlation out[j] = Σ_t w[t]·in[j+off[t]] for j in
-// [0, len(out)), taps summed in order from zero (one rounding per multiply
-// and per add: the fast and generic versions agree exactly).
+// Corr computes the flat correlation, taps summed in order from zero (one
+// rounding per multiply and per add: the fast and generic versions agree
+// exactly):
+//
+//	out[j] = Σ_{t<len(w)} w[t]·in[j+off[t]]    for j < len(out)
 func Corr(out, in, w []float32, off []int) { corrImpl(out, in, w, off) }
 
 // corrFunc is the signature of Corr's implementations.
 type corrFunc func(out, in, w []float32, off []int)
 
 var corrImpl corrFunc = corrGeneric
-
-func corrGeneric(out, in, w []float32, off []int) {
-	n := len(out)
-	w = w[:len(off)]
-	j := 0
-	for ; j+8 <= n; j += 8 {
-		var s0, s1, s2, s3, s4, s5, s6, s7 float32
-		for t, o := range off {
-			wt := w[t]
-			x := in[j+o : j+o+8]
-			s0 += float32(wt * x[0])
-			s1 += float32(wt * x[1])
-			s2 += float32(wt * x[2])
-			s3 += float32(wt * x[3])
-			s4 += float32(wt * x[4])
-			s5 += float32(wt * x[5])
-			s6 += float32(wt * x[6])
-			s7 += float32(wt * x[7])
-		}
-		o := out[j : j+8]
-		o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = s0, s1, s2, s3, s4, s5, s6, s7
-	}
-	corrTail(out, in, w, off, j)
-}
 
 // corrTail is Corr for the flat outputs from j on, one at a time.
 func corrTail(out, in, w []float32, off []int, j int) {
@@ -353,25 +331,13 @@ func getArgScratch(n int) *[]int32 {
 	return &a
 }
 
-// MaxTaps computes out[j] = max_t in[j+off[t]] and arg[j] = the first t
-// reaching it (strictly greater wins), for j in [0, len(out)).
+// MaxTaps computes the maximum over the taps and the first tap reaching it
+// (strictly greater wins):
+//
+//	out[j] = max_t in[j+off[t]];  arg[j] = min{t : in[j+off[t]] = out[j]}    for j < len(out)
 func MaxTaps(out []float32, arg []int32, in []float32, off []int) { maxTapsImpl(out, arg, in, off) }
 
 var maxTapsImpl = maxTapsGeneric
-
-func maxTapsGeneric(out []float32, arg []int32, in []float32, off []int) {
-	arg = arg[:len(out)]
-	o0 := off[0]
-	for j := range out {
-		best, bt := in[j+o0], int32(0)
-		for t := 1; t < len(off); t++ {
-			if v := in[j+off[t]]; v > best {
-				best, bt = v, int32(t)
-			}
-		}
-		out[j], arg[j] = best, bt
-	}
-}
 
 // maxPoolSlow is one output of MaxPool checking every tap against the image
 // bounds (the first inside tap wins unless a later one is greater).
@@ -478,7 +444,9 @@ func Im2colFlat(x []float32, c int, g Geom, col []float32) {
 }
 
 // Col2imFlat is the adjoint of Im2colFlat: dx (C×H×W) += the image part of
-// Σ_rows dcol scattered back to the padded planes.
+// Σ_rows dcol scattered back to the padded planes:
+//
+//	padded_c[j + kh·DH·(W+2PW) + kw·DW] += dcol[(c·KH+kh)·KW+kw][j]    for j < n′; dx[c] += the image part of padded_c
 func Col2imFlat(dcol []float32, c int, g Geom, dx []float32) {
 	p := planFor(g)
 	s := getPlanarScratch(p, false)
@@ -495,7 +463,9 @@ func Col2imFlat(dcol []float32, c int, g Geom, dx []float32) {
 }
 
 // ExtractFlat copies rows planes of flat outputs (n′ = FlatCols(g) apart)
-// into y (rows×OH×OW).
+// into y (rows×OH×OW), dropping the junk columns:
+//
+//	y[r][oh][ow] = yflat[r·n′ + oh·(W+2PW) + ow]
 func ExtractFlat(yflat []float32, rows int, g Geom, y []float32) {
 	p := planFor(g)
 	ohw := p.oh * p.ow
@@ -505,7 +475,9 @@ func ExtractFlat(yflat []float32, rows int, g Geom, y []float32) {
 }
 
 // SpreadFlat is the adjoint layout of ExtractFlat: dyflat (rows×n′) gets dy
-// (rows×OH×OW) with zero junk columns.
+// (rows×OH×OW) with zero junk columns:
+//
+//	dyflat[r·n′ + oh·(W+2PW) + ow] = dy[r][oh][ow];  every other element 0
 func SpreadFlat(dy []float32, rows int, g Geom, dyflat []float32) {
 	p := planFor(g)
 	ohw, ow, pcw := p.oh*p.ow, p.ow, p.pcw

@@ -4,7 +4,7 @@ package kernels
 
 import "simd/archsimd"
 
-// flatKernel4x24 and flatDot4x3 are in kernel_amd64.s (AVX2+FMA).
+// flatKernel4x24 and flatDot4x3 are in gemm_amd64.s (AVX2+FMA).
 //
 //go:noescape
 func flatKernel4x24(k int, a, b *float32, boff *int, c *float32, ldc int)

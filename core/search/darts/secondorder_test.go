@@ -32,6 +32,8 @@ import (
 // weigh differently; the weight optimiser state has momentum buffers m.
 type unrollCase struct {
 	train, val  LossFn
+	xt, xv      *tensor.Tensor // the batches the two losses read
+	yt, yv      []int32
 	m           [][]float32
 	eta, mu, wd float64
 	weights     []*autograd.Var
@@ -74,13 +76,12 @@ func newUnrollCase(t *testing.T) *unrollCase {
 		data.NewLoader(ds, 4, false, data.Augment{}, 0).Next(x, y)
 		return tensor.FromData(x, 4, 3, 8, 8), y
 	}
-	loss := func(x *tensor.Tensor, y []int32) LossFn {
-		return func(tp *autograd.Tape) *autograd.Var { return nn.CrossEntropy(tp, forward(tp, x), y) }
-	}
-	xt, yt := batch(3)
-	xv, yv := batch(4)
-	c := &unrollCase{train: loss(xt, yt), val: loss(xv, yv), eta: 0.2, mu: 0.9, wd: 0.05,
+	c := &unrollCase{eta: 0.2, mu: 0.9, wd: 0.05,
 		weights: append(append([]*autograd.Var{w0}, convs...), gamma, beta, lw, lb), alp: []*autograd.Var{A, B}}
+	c.xt, c.yt = batch(3)
+	c.xv, c.yv = batch(4)
+	c.train = func(tp *autograd.Tape) *autograd.Var { return nn.CrossEntropy(tp, forward(tp, c.xt), c.yt) }
+	c.val = func(tp *autograd.Tape) *autograd.Var { return nn.CrossEntropy(tp, forward(tp, c.xv), c.yv) }
 	for _, w := range c.weights {
 		m := tensor.New(w.Value.Shape...)
 		rng.Normal(m, 0, 0.5)

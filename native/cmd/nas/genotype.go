@@ -11,6 +11,8 @@ import (
 
 	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/model"
+	"github.com/nasplayground/nas/core/rnn"
+	"github.com/nasplayground/nas/native/internal/draw"
 	"github.com/nasplayground/nas/native/internal/fsutil"
 )
 
@@ -66,9 +68,14 @@ func genotypeInfo(args []string, stdout, stderr io.Writer) error {
 	arg := fs.String("genotype", "", "genotype: a name, DARTS text, or a file")
 	c := fs.Int("C", 36, "initial channels of the evaluation network")
 	layers := fs.Int("layers", 20, "cells of the evaluation network")
+	vocab := fs.Int("vocab", 10000, "recurrent cells: words of the language model (PTB: 10000)")
+	hidden := fs.Int("hidden", 850, "recurrent cells: embedding and hidden size (rnn/train.py: 850)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if r, err := genotype.ResolveRecurrent(*arg); err == nil {
+		return recurrentInfo(r, *vocab, *hidden, *asJSON, stdout)
 	}
 	g, err := resolveGenotype(*arg)
 	if err != nil {
@@ -146,7 +153,7 @@ func genotypeDerive(args []string, stdout, stderr io.Writer) error {
 
 func genotypeDraw(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("genotype draw", stderr)
-	arg := fs.String("genotype", "", "genotype: a name, DARTS text, or a file")
+	arg := fs.String("genotype", "", "genotype: a name (DARTS_V2, DARTS_RNN_V2, ...), DARTS text, or a file")
 	format := fs.String("format", "", "svg, png or dot (default: from the --out extension, else svg)")
 	cell := fs.String("cell", "both", "normal, reduce or both (both writes OUT_normal.EXT and OUT_reduce.EXT)")
 	out := fs.String("out", "", "output file")
@@ -155,10 +162,6 @@ func genotypeDraw(args []string, stdout, stderr io.Writer) error {
 	}
 	if *out == "" {
 		return usagef("--out is required")
-	}
-	g, err := resolveGenotype(*arg)
-	if err != nil {
-		return err
 	}
 	ext := filepath.Ext(*out)
 	if *format == "" {
@@ -170,6 +173,24 @@ func genotypeDraw(args []string, stdout, stderr io.Writer) error {
 	*format = strings.ToLower(*format)
 	if *format != "svg" && *format != "png" && *format != "dot" {
 		return usagef("--format %q, want svg, png or dot", *format)
+	}
+	if r, err := genotype.ResolveRecurrent(*arg); err == nil { // one drawing: the recurrent cell (Figure 6 of DARTS)
+		if dir := filepath.Dir(*out); !isDir(dir) {
+			return usagef("--out %s: folder %s does not exist", *out, dir)
+		}
+		b, err := draw.Recurrent(r, *format)
+		if err != nil {
+			return usageError{err}
+		}
+		if err := fsutil.WriteFile(*out, b); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, *out)
+		return nil
+	}
+	g, err := resolveGenotype(*arg)
+	if err != nil {
+		return err
 	}
 	targets := map[string]string{*cell: *out}
 	switch *cell {
@@ -190,7 +211,7 @@ func genotypeDraw(args []string, stdout, stderr io.Writer) error {
 		if !ok {
 			continue
 		}
-		b, err := genotype.Draw(g, name, *format)
+		b, err := draw.Cell(g, name, *format)
 		if err != nil {
 			return usageError{err}
 		}
@@ -233,4 +254,35 @@ func genotypeList(args []string, stdout, stderr io.Writer) error {
 func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
+}
+
+// recurrentInfoJSON is `nas genotype info --json` of a recurrent cell.
+type recurrentInfoJSON struct {
+	Genotype string `json:"genotype"`
+	Kind     string `json:"kind"` // recurrent
+	genotype.RecurrentInfo
+	Vocab  int `json:"vocab"`
+	Hidden int `json:"hidden"`
+	Params int `json:"params"` // language model of rnn/model.py at these sizes
+}
+
+func recurrentInfo(r genotype.Recurrent, vocab, hidden int, asJSON bool, stdout io.Writer) error {
+	if vocab < 2 || hidden < 1 {
+		return usagef("--vocab %d --hidden %d: want vocab >= 2, hidden >= 1", vocab, hidden)
+	}
+	ri := r.Info()
+	p := rnn.Config{Vocab: vocab, Hidden: hidden, Steps: len(r.Nodes)}.NumParams()
+	if asJSON {
+		return json.NewEncoder(stdout).Encode(recurrentInfoJSON{Genotype: r.String(), Kind: "recurrent", RecurrentInfo: ri,
+			Vocab: vocab, Hidden: hidden, Params: p})
+	}
+	fmt.Fprintln(stdout, r.String())
+	fmt.Fprintf(stdout, "recurrent cell: %d nodes, concat %v (h_t is their mean)\n", ri.Nodes, ri.Concat)
+	for _, op := range genotype.RecurrentOps {
+		if n := ri.Ops[op]; n > 0 {
+			fmt.Fprintf(stdout, "  %-14s %d\n", op, n)
+		}
+	}
+	fmt.Fprintf(stdout, "language model, %d words, embedding = hidden = %d: %d params (%.2f M)\n", vocab, hidden, p, float64(p)/1e6)
+	return nil
 }

@@ -232,3 +232,29 @@ func TestGenotypeDrawMissingFolder(t *testing.T) {
 	_, err := os.Stat(dir)
 	assert.True(t, os.IsNotExist(err), "nothing created")
 }
+
+// TestGenotypeRecurrent: info --json of DARTS_RNN_V2 (ops, the parameter
+// count of the reference's PTB model) and its drawing.
+func TestGenotypeRecurrent(t *testing.T) {
+	code, out, errOut := nas("genotype", "info", "--genotype", "DARTS_RNN_V2", "--json")
+	require.Equal(t, 0, code, errOut)
+	var info recurrentInfoJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &info))
+	assert.Equal(t, genotype.DARTS_RNN_V2.String(), info.Genotype)
+	assert.Equal(t, "recurrent", info.Kind)
+	assert.Equal(t, 8, info.Nodes)
+	assert.Equal(t, map[genotype.Activation]int{genotype.Sigmoid: 2, genotype.ReLU: 3, genotype.Identity: 1, genotype.Tanh: 2}, info.Ops)
+	// V·H + V + 2H·2H + 8·H·2H at V = 10000, H = 850 (the "23M" of DARTS Table 2)
+	assert.Equal(t, 10000*850+10000+1700*1700+8*850*1700, info.Params)
+
+	dir := t.TempDir()
+	for _, ext := range []string{"svg", "png", "dot"} {
+		path := filepath.Join(dir, "rnn."+ext)
+		code, out, errOut = nas("genotype", "draw", "--genotype", "DARTS_RNN_V2", "--out", path)
+		require.Equal(t, 0, code, errOut)
+		assert.Equal(t, path+"\n", out)
+		st, err := os.Stat(path)
+		require.NoError(t, err)
+		assert.Positive(t, st.Size())
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/tensor"
+	"github.com/nasplayground/nas/native/internal/draw"
 	"github.com/nasplayground/nas/native/internal/fsutil"
 )
 
@@ -124,7 +125,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		}
 		ds.Train = train
 	}
-	r, offset, err := start(cfg, ds, f.runFlags, checkpointFile, func(c *run.Config) error { return f.apply(c, false) })
+	r, offset, err := start(cfg, ds, f.runFlags, checkpointFile, func(c *run.Config) error { return f.apply(c, false) }, stderr)
 	if err != nil {
 		return err
 	}
@@ -339,7 +340,7 @@ func writeGenotypeFiles(dir, text string) error {
 	}
 	for _, cell := range []string{"normal", "reduce"} {
 		for _, format := range []string{"svg", "png"} {
-			b, err := genotype.Draw(g, cell, format)
+			b, err := draw.Cell(g, cell, format)
 			if err != nil {
 				return err
 			}

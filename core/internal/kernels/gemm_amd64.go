@@ -103,3 +103,70 @@ func kernelAVX512(kc int, a, b, c []float32, ldc int) {
 	archsimd.LoadFloat32x16Slice(r31).Add(c31).StoreSlice(r31)
 	archsimd.ClearAVXUpperBits()
 }
+
+// packBT8AVX2 is packBT8Generic with 8×8 register transposes (two rounds
+// of VSHUFPS within 128-bit lanes, then VPERM2F128 across them); exact.
+func packBT8AVX2(pan []float32, nr int, b []float32, ldb, kc int) {
+	_ = b[7*ldb+kc-1]
+	p := 0
+	for ; p+8 <= kc; p += 8 {
+		r0 := archsimd.LoadFloat32x8Slice(b[p:])
+		r1 := archsimd.LoadFloat32x8Slice(b[ldb+p:])
+		r2 := archsimd.LoadFloat32x8Slice(b[2*ldb+p:])
+		r3 := archsimd.LoadFloat32x8Slice(b[3*ldb+p:])
+		r4 := archsimd.LoadFloat32x8Slice(b[4*ldb+p:])
+		r5 := archsimd.LoadFloat32x8Slice(b[5*ldb+p:])
+		r6 := archsimd.LoadFloat32x8Slice(b[6*ldb+p:])
+		r7 := archsimd.LoadFloat32x8Slice(b[7*ldb+p:])
+		// per lane: s01 = {r0[0] r0[1] r1[0] r1[1]}, s01h = {r0[2] r0[3] r1[2] r1[3]}, ...
+		s01, s01h := r0.SelectFromPairGrouped(0, 1, 4, 5, r1), r0.SelectFromPairGrouped(2, 3, 6, 7, r1)
+		s23, s23h := r2.SelectFromPairGrouped(0, 1, 4, 5, r3), r2.SelectFromPairGrouped(2, 3, 6, 7, r3)
+		s45, s45h := r4.SelectFromPairGrouped(0, 1, 4, 5, r5), r4.SelectFromPairGrouped(2, 3, 6, 7, r5)
+		s67, s67h := r6.SelectFromPairGrouped(0, 1, 4, 5, r7), r6.SelectFromPairGrouped(2, 3, 6, 7, r7)
+		// t_c (rows 0-3) and u_c (rows 4-7): column c in the low lane, c+4 in the high lane
+		t0, t1 := s01.SelectFromPairGrouped(0, 2, 4, 6, s23), s01.SelectFromPairGrouped(1, 3, 5, 7, s23)
+		t2, t3 := s01h.SelectFromPairGrouped(0, 2, 4, 6, s23h), s01h.SelectFromPairGrouped(1, 3, 5, 7, s23h)
+		u0, u1 := s45.SelectFromPairGrouped(0, 2, 4, 6, s67), s45.SelectFromPairGrouped(1, 3, 5, 7, s67)
+		u2, u3 := s45h.SelectFromPairGrouped(0, 2, 4, 6, s67h), s45h.SelectFromPairGrouped(1, 3, 5, 7, s67h)
+		d := pan[p*nr:]
+		t0.Select128FromPair(0, 2, u0).StoreSlice(d[0:8])
+		t1.Select128FromPair(0, 2, u1).StoreSlice(d[nr : nr+8])
+		t2.Select128FromPair(0, 2, u2).StoreSlice(d[2*nr : 2*nr+8])
+		t3.Select128FromPair(0, 2, u3).StoreSlice(d[3*nr : 3*nr+8])
+		t0.Select128FromPair(1, 3, u0).StoreSlice(d[4*nr : 4*nr+8])
+		t1.Select128FromPair(1, 3, u1).StoreSlice(d[5*nr : 5*nr+8])
+		t2.Select128FromPair(1, 3, u2).StoreSlice(d[6*nr : 6*nr+8])
+		t3.Select128FromPair(1, 3, u3).StoreSlice(d[7*nr : 7*nr+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	if p < kc {
+		packBT8Generic(pan[p*nr:], nr, b[p:], ldb, kc-p)
+	}
+}
+
+// kernel6x16FMA is in gemm_amd64.s (AVX2+FMA). archsimd's MulAdd only has
+// the 213 form, whose result overwrites a multiplicand: the compiler then adds
+// a register copy per FMA and a move per accumulator per iteration, which caps
+// the archsimd kernels at about half the FMA rate (measured); this one keeps
+// 12 accumulators in place.
+//
+//go:noescape
+func kernel6x16FMA(kc int, a, b, c *float32, ldc int, acc int)
+
+// kernelAVX2Asm is the 6×16 microKernel around kernel6x16FMA.
+func kernelAVX2Asm(kc int, a, b, c []float32, ldc int) {
+	if kc <= 0 {
+		return
+	}
+	_, _, _ = a[6*kc-1], b[16*kc-1], c[5*ldc+15]
+	kernel6x16FMA(kc, &a[0], &b[0], &c[0], ldc, 1)
+}
+
+// kernelAVX2AsmSet is kernelAVX2Asm overwriting the tile instead of adding to it.
+func kernelAVX2AsmSet(kc int, a, b, c []float32, ldc int) {
+	if kc <= 0 {
+		return
+	}
+	_, _, _ = a[6*kc-1], b[16*kc-1], c[5*ldc+15]
+	kernel6x16FMA(kc, &a[0], &b[0], &c[0], ldc, 0)
+}

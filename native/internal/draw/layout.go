@@ -1,10 +1,12 @@
-package genotype
+package draw
 
 import (
 	"fmt"
 	"image/color"
 	"math"
 	"sort"
+
+	"github.com/nasplayground/nas/core/genotype"
 )
 
 // A cell diagram is laid out once (layout) and painted by two back ends, SVG
@@ -13,6 +15,47 @@ import (
 type pt struct{ x, y float64 }
 
 type box struct{ x, y, w, h float64 } // top-left corner and size
+
+// rowNeighbours returns, for a label box that reaches into the band of the
+// middle row (the intermediate nodes and the output), the row's nodes
+// nearest to its left and to its right (-1 where none), and ok = false when
+// the label lies outside the band. A label there reads as the edge between
+// those two nodes.
+func rowNeighbours(d *diagram, lab box) (left, right int, ok bool) {
+	left, right = -1, -1
+	mid := d.nodes[len(d.nodes)-1].box // the output sits on the middle row
+	if lab.y > mid.y+mid.h || lab.y+lab.h < mid.y {
+		return left, right, false
+	}
+	for s := 2; s < len(d.nodes); s++ {
+		b := d.nodes[s].box
+		if b.x+b.w <= lab.x+lab.w/2 && (left < 0 || b.x > d.nodes[left].box.x) {
+			left = s
+		}
+		if b.x >= lab.x+lab.w/2 && (right < 0 || b.x < d.nodes[right].box.x) {
+			right = s
+		}
+	}
+	return left, right, true
+}
+
+// misread reports whether a label of edge e placed at lab reads as another
+// edge: it sits in the middle row between two nodes that are not both the
+// edge's ends (an edge from an input may have no node on its left).
+func misread(d *diagram, e *edge, lab box) bool {
+	left, right, in := rowNeighbours(d, lab)
+	if !in {
+		return false
+	}
+	return right != e.to || !(left == e.from || left < 0 && e.from < 2)
+}
+
+// boxDist returns the gap between boxes b and c (0 when they touch or overlap).
+func boxDist(b, c box) float64 {
+	dx := math.Max(0, math.Max(c.x-(b.x+b.w), b.x-(c.x+c.w)))
+	dy := math.Max(0, math.Max(c.y-(b.y+b.h), b.y-(c.y+c.h)))
+	return math.Hypot(dx, dy)
+}
 
 func (b box) overlap(c box) float64 {
 	dx := math.Min(b.x+b.w, c.x+c.w) - math.Max(b.x, c.x)
@@ -30,10 +73,11 @@ type node struct {
 }
 
 type edge struct {
-	label string     // op name, "" for concat edges
-	pts   []pt       // flattened curve, source port to target tip
-	color color.RGBA // line and label colour
-	lab   box        // label background, if label != ""
+	from, to int        // states joined
+	label    string     // op name, "" for concat edges
+	pts      []pt       // flattened curve, source port to target tip
+	color    color.RGBA // line and label colour
+	lab      box        // label background, if label != ""
 }
 
 type diagram struct {
@@ -66,6 +110,10 @@ const (
 	maxSteps = 64   // beyond this a diagram is not useful
 	noLabel  = ""   // concat edges carry no label
 	outLabel = "c_{k}"
+	// labelClear is the gap kept between a label and any node that is not an
+	// end of its edge: a label beside a node, between two nodes of a row,
+	// reads as the edge that joins them.
+	labelClear = 8.0
 )
 
 var (
@@ -80,52 +128,113 @@ var (
 )
 
 // opColor colours an edge by the family of its op.
-func opColor(p Primitive) color.RGBA {
+func opColor(p genotype.Primitive) color.RGBA {
 	switch p {
-	case SepConv3x3, SepConv5x5, SepConv7x7:
+	case genotype.SepConv3x3, genotype.SepConv5x5, genotype.SepConv7x7:
 		return color.RGBA{0x1f, 0x5f, 0xb4, 0xff}
-	case DilConv3x3, DilConv5x5:
+	case genotype.DilConv3x3, genotype.DilConv5x5:
 		return color.RGBA{0x8a, 0x3f, 0xb0, 0xff}
-	case MaxPool3x3, MaxPool5x5, MaxPool7x7, AvgPool3x3:
+	case genotype.MaxPool3x3, genotype.MaxPool5x5, genotype.MaxPool7x7, genotype.AvgPool3x3:
 		return color.RGBA{0x1e, 0x8a, 0x2e, 0xff}
-	case SkipConnect:
+	case genotype.SkipConnect:
 		return color.RGBA{0x55, 0x55, 0x55, 0xff}
-	case None:
+	case genotype.None:
 		return color.RGBA{0xbb, 0xbb, 0xbb, 0xff}
 	}
 	return color.RGBA{0xc0, 0x30, 0x30, 0xff}
 }
 
-func stateLabel(s int) string {
-	switch s {
-	case 0:
-		return "c_{k-2}"
-	case 1:
-		return "c_{k-1}"
+// actColor colours a recurrent edge by its activation.
+func actColor(a genotype.Activation) color.RGBA {
+	switch a {
+	case genotype.Tanh:
+		return color.RGBA{0x1f, 0x5f, 0xb4, 0xff}
+	case genotype.ReLU:
+		return color.RGBA{0xc0, 0x30, 0x30, 0xff}
+	case genotype.Sigmoid:
+		return color.RGBA{0x8a, 0x3f, 0xb0, 0xff}
 	}
-	return fmt.Sprint(s - 2)
+	return color.RGBA{0x55, 0x55, 0x55, 0xff} // identity
+}
+
+// graph is what layout draws: states in order (labels[0] and labels[1] the
+// two inputs, drawn above and below the first column; the last label the
+// output), each later state one column right of the previous, and the links.
+type graph struct {
+	title  string
+	labels []string
+	links  []link
+}
+
+// link is one edge of a graph: from state, to state, its label (noLabel for
+// concat and input edges) and colour.
+type link struct {
+	from, to int
+	label    string
+	color    color.RGBA
+	way      []pt
+}
+
+// cellGraph is the graph of one cell of g: c_{k-2}, c_{k-1}, nodes 0.., c_{k}.
+func cellGraph(g genotype.Genotype, cell string) (graph, error) {
+	if err := g.Validate(); err != nil {
+		return graph{}, err
+	}
+	es, concat, err := g.Cell(cell)
+	if err != nil {
+		return graph{}, err
+	}
+	steps := len(es) / 2
+	if steps > maxSteps {
+		return graph{}, fmt.Errorf("draw: %s cell has %d nodes, too many to draw (max %d)", cell, steps, maxSteps)
+	}
+	gr := graph{title: cell + " cell"}
+	for s := range 2 + steps {
+		gr.labels = append(gr.labels, genotype.StateLabel(s))
+	}
+	gr.labels = append(gr.labels, outLabel)
+	out := 2 + steps
+	for k, e := range es {
+		gr.links = append(gr.links, link{from: e.Input, to: 2 + k/2, label: e.Op.String(), color: opColor(e.Op)})
+	}
+	for _, c := range concat {
+		gr.links = append(gr.links, link{from: c, to: out, label: noLabel, color: colConcat})
+	}
+	return gr, nil
+}
+
+// recurrentGraph is the recurrent cell as Figure 6 of the DARTS paper draws
+// it: x_{t} and h_{t-1} into node 0, node i+1 from node j through its
+// activation, the concat nodes into h_{t}.
+func recurrentGraph(r genotype.Recurrent) graph {
+	gr := graph{title: "recurrent cell", labels: []string{"x_{t}", "h_{t-1}"}}
+	for i := range len(r.Nodes) + 1 {
+		gr.labels = append(gr.labels, fmt.Sprint(i))
+	}
+	gr.labels = append(gr.labels, "h_{t}")
+	out := len(gr.labels) - 1
+	gr.links = append(gr.links, link{from: 0, to: 2, label: noLabel, color: colConcat}, link{from: 1, to: 2, label: noLabel, color: colConcat})
+	for i, e := range r.Nodes {
+		gr.links = append(gr.links, link{from: 2 + e.Input, to: 3 + i, label: e.Op.String(), color: actColor(e.Op)})
+	}
+	for _, c := range r.Concat {
+		gr.links = append(gr.links, link{from: 2 + c, to: out, label: noLabel, color: colConcat})
+	}
+	return gr
 }
 
 func textWidth(s string) float64 { return float64(len(s)) * charW }
 
-// layout places the states of one cell left to right: c_{k-2} and c_{k-1} in
-// the first column, each intermediate node one column right of its rightmost
-// input, c_{k} last; edges are smooth curves that go around the boxes of the
-// columns they cross.
-func layout(g Genotype, cell string) (*diagram, error) {
-	if err := g.Validate(); err != nil {
-		return nil, err
+// layout places the states left to right: the two inputs in the first
+// column, each further state one column right of the previous, the output
+// last; edges are smooth curves that go around the boxes of the columns they
+// cross.
+func layout(gr graph) (*diagram, error) {
+	if len(gr.labels) > maxSteps+3 {
+		return nil, fmt.Errorf("draw: %d states, too many to draw", len(gr.labels))
 	}
-	es, concat, err := g.Cell(cell)
-	if err != nil {
-		return nil, err
-	}
-	steps := len(es) / 2
-	if steps > maxSteps {
-		return nil, fmt.Errorf("genotype: %s cell has %d nodes, too many to draw (max %d)", cell, steps, maxSteps)
-	}
-	nStates := 2 + steps
-	out := nStates // index of c_{k}
+	out := len(gr.labels) - 1 // index of the output
+	nStates := out
 	// Column 0 holds c_{k-2} (above) and c_{k-1} (below); node i has column
 	// 1+i and c_{k} the last one, all on the middle line, so edges between
 	// distant states arc above or below the nodes in between.
@@ -140,18 +249,15 @@ func layout(g Genotype, cell string) (*diagram, error) {
 	}
 
 	widest := 0.0
-	for _, e := range es {
-		widest = max(widest, textWidth(e.Op.String()))
+	for _, l := range gr.links {
+		widest = max(widest, textWidth(l.label))
 	}
 	gap := max(colGapMn, widest+labelGap)
-	d := &diagram{title: cell + " cell"}
+	d := &diagram{title: gr.title}
 	d.nodes = make([]node, nStates+1)
 	colW := make([]float64, nCols)
 	for s := range rank {
-		lab := outLabel
-		if s < out {
-			lab = stateLabel(s)
-		}
+		lab := gr.labels[s]
 		w := max(textWidth(lab)+2*nodePadX, nodeH)
 		colW[rank[s]] = max(colW[rank[s]], w)
 		d.nodes[s].label = lab
@@ -167,19 +273,7 @@ func layout(g Genotype, cell string) (*diagram, error) {
 	}
 
 	// Edges, shortest span first so that they take the inner routing channels.
-	type link struct {
-		from, to int
-		label    string
-		color    color.RGBA
-		way      []pt
-	}
-	var links []link
-	for k, e := range es {
-		links = append(links, link{from: e.Input, to: 2 + k/2, label: e.Op.String(), color: opColor(e.Op)})
-	}
-	for _, c := range concat {
-		links = append(links, link{from: c, to: out, label: noLabel, color: colConcat})
-	}
+	links := append([]link(nil), gr.links...)
 	sort.SliceStable(links, func(i, j int) bool {
 		return rank[links[i].to]-rank[links[i].from] < rank[links[j].to]-rank[links[j].from]
 	})
@@ -305,11 +399,12 @@ func layout(g Genotype, cell string) (*diagram, error) {
 		ps := []pt{{a.x + a.w, a.y + a.h/2 + outPort[li]}}
 		ps = append(ps, l.way...)
 		ps = append(ps, pt{b.x - arrowLen, b.y + b.h/2 + inPort[li]})
-		d.edges = append(d.edges, edge{label: l.label, pts: curve(ps), color: l.color})
+		d.edges = append(d.edges, edge{from: l.from, to: l.to, label: l.label, pts: curve(ps), color: l.color})
 	}
 
 	// Labels: the spot along each edge that overlaps the fewest nodes, earlier
-	// labels and other edges' lines, preferring the middle of the edge.
+	// labels and other edges' lines, keeps labelClear from the nodes the edge
+	// does not join, preferring the middle of the edge.
 	var taken []box
 	for _, n := range d.nodes {
 		taken = append(taken, n.box)
@@ -321,13 +416,21 @@ func layout(g Genotype, cell string) (*diagram, error) {
 		}
 		w, h := textWidth(e.label)+2*labelPad, fontSize+2*labelPad
 		best, bestCost := box{}, math.Inf(1)
-		for k := 3; k <= 17; k++ {
+		for k := 1; k <= 19; k++ {
 			t := float64(k) / 20
 			p := along(e.pts, t)
 			c := box{p.x - w/2, p.y - h/2, w, h}
 			cost := 40 * math.Abs(t-0.5)
 			for _, o := range taken {
 				cost += 100 * c.overlap(o)
+			}
+			for s, n := range d.nodes {
+				if gap := boxDist(c, n.box); s != e.from && s != e.to && gap < labelClear {
+					cost += 1e5 * (1 + labelClear - gap)
+				}
+			}
+			if misread(d, e, c) {
+				cost += 1e6 // all but forbidden
 			}
 			for j, o := range d.edges {
 				if j == i {

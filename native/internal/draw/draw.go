@@ -1,4 +1,9 @@
-package genotype
+// Package draw renders cell diagrams of genotypes (DARTS/NASNet cells and
+// the DARTS recurrent cell, after quark0/darts visualize.py and Figure 6 of
+// the paper) as SVG text and as PNG through a small rasteriser
+// (golang.org/x/image/vector and Go Mono), for the front ends that write
+// files. Graphviz text stays in core/genotype (genotype.DOT).
+package draw
 
 import (
 	"bytes"
@@ -6,7 +11,7 @@ import (
 	"html"
 	"image"
 	"image/color"
-	"image/draw"
+	stddraw "image/draw"
 	"image/png"
 	"math"
 	"strings"
@@ -17,90 +22,99 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 	"golang.org/x/image/vector"
+
+	"github.com/nasplayground/nas/core/genotype"
 )
 
-// DOT returns the cell ("normal" or "reduce") as a Graphviz digraph in the
-// style of quark0/darts cnn/visualize.py: c_{k-2}, c_{k-1}, nodes 0..steps-1
-// and c_{k}, edges labelled with their op, concat edges into c_{k}.
-func DOT(g Genotype, cell string) string {
-	es, concat, err := g.Cell(cell)
-	if err != nil {
-		return fmt.Sprintf("// %v\n", err)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "digraph %s {\n", cell)
-	b.WriteString("  rankdir=LR;\n  bgcolor=white;\n")
-	b.WriteString("  node [style=\"rounded,filled\", shape=rect, align=center, fontname=\"helvetica\", fontsize=20, height=0.5, width=0.5, penwidth=2];\n")
-	b.WriteString("  edge [fontname=\"times\", fontsize=20];\n")
-	b.WriteString("  \"c_{k-2}\" [fillcolor=darkseagreen2];\n  \"c_{k-1}\" [fillcolor=darkseagreen2];\n")
-	steps := len(es) / 2
-	for i := 0; i < steps; i++ {
-		fmt.Fprintf(&b, "  \"%d\" [fillcolor=lightblue];\n", i)
-	}
-	for k, e := range es {
-		fmt.Fprintf(&b, "  \"%s\" -> \"%d\" [label=\"%s\", fillcolor=gray];\n", stateLabel(e.Input), k/2, e.Op)
-	}
-	b.WriteString("  \"c_{k}\" [fillcolor=palegoldenrod];\n")
-	for _, c := range concat {
-		fmt.Fprintf(&b, "  \"%s\" -> \"c_{k}\" [fillcolor=gray];\n", stateLabel(c))
-	}
-	b.WriteString("}\n")
-	return b.String()
-}
-
-// SVG draws the cell ("normal" or "reduce") left to right on a white
-// background. It returns nil if the genotype is invalid or cell unknown.
-func SVG(g Genotype, cell string) []byte {
-	d, err := layout(g, cell)
-	if err != nil {
-		return nil
-	}
-	c := &svgCanvas{}
-	fmt.Fprintf(&c.b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f">`+"\n", d.w, d.h, d.w, d.h)
-	paint(c, d)
-	c.b.WriteString("</svg>\n")
-	return c.b.Bytes()
-}
-
-// PNG draws the cell as SVG does, rasterised at 2 pixels per SVG unit.
-func PNG(g Genotype, cell string) ([]byte, error) {
-	d, err := layout(g, cell)
-	if err != nil {
-		return nil, err
-	}
-	face, err := monoFace(fontSize * pngScale)
-	if err != nil {
-		return nil, err
-	}
-	img := image.NewRGBA(image.Rect(0, 0, int(math.Ceil(d.w*pngScale)), int(math.Ceil(d.h*pngScale))))
-	paint(&pngCanvas{img: img, face: face}, d)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil, fmt.Errorf("genotype: png: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// Draw renders the cell in format "svg", "png" or "dot".
-func Draw(g Genotype, cell, format string) ([]byte, error) {
+// Cell renders the cell ("normal" or "reduce") of g in format "svg", "png"
+// or "dot" (genotype.DOT).
+func Cell(g genotype.Genotype, cell, format string) ([]byte, error) {
 	if _, _, err := g.Cell(cell); err != nil {
 		return nil, err
 	}
-	switch strings.ToLower(format) {
-	case "dot":
+	if strings.ToLower(format) == "dot" {
 		if err := g.Validate(); err != nil {
 			return nil, err
 		}
-		return []byte(DOT(g, cell)), nil
+		return []byte(genotype.DOT(g, cell)), nil
+	}
+	gr, err := cellGraph(g, cell)
+	if err != nil {
+		return nil, err
+	}
+	return render(gr, format)
+}
+
+// Recurrent renders the recurrent cell r in format "svg", "png" or "dot",
+// laid out as Figure 6 of the DARTS paper: x_t and h_{t−1} feed node 0 (the
+// gated s₀), each node reads one earlier node through its activation, and
+// h_t averages the concat nodes.
+func Recurrent(r genotype.Recurrent, format string) ([]byte, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	gr := recurrentGraph(r)
+	if strings.ToLower(format) == "dot" {
+		return []byte(dot(gr)), nil
+	}
+	return render(gr, format)
+}
+
+// render lays gr out and paints it as SVG or PNG.
+func render(gr graph, format string) ([]byte, error) {
+	d, err := layout(gr)
+	if err != nil {
+		return nil, err
+	}
+	switch strings.ToLower(format) {
 	case "svg":
-		if _, err := layout(g, cell); err != nil {
+		c := &svgCanvas{}
+		fmt.Fprintf(&c.b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f">`+"\n", d.w, d.h, d.w, d.h)
+		paint(c, d)
+		c.b.WriteString("</svg>\n")
+		return c.b.Bytes(), nil
+	case "png":
+		face, err := monoFace(fontSize * pngScale)
+		if err != nil {
 			return nil, err
 		}
-		return SVG(g, cell), nil
-	case "png":
-		return PNG(g, cell)
+		img := image.NewRGBA(image.Rect(0, 0, int(math.Ceil(d.w*pngScale)), int(math.Ceil(d.h*pngScale))))
+		paint(&pngCanvas{img: img, face: face}, d)
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			return nil, fmt.Errorf("draw: png: %w", err)
+		}
+		return buf.Bytes(), nil
 	}
-	return nil, fmt.Errorf("genotype: unknown drawing format %q (want svg, png or dot)", format)
+	return nil, fmt.Errorf("draw: unknown drawing format %q (want svg, png or dot)", format)
+}
+
+// dot returns gr as a Graphviz digraph in the style of genotype.DOT.
+func dot(gr graph) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "digraph %q {\n  rankdir=LR;\n  bgcolor=white;\n", gr.title)
+	b.WriteString("  node [style=\"rounded,filled\", shape=rect, align=center, fontname=\"helvetica\", fontsize=20, height=0.5, width=0.5, penwidth=2];\n")
+	b.WriteString("  edge [fontname=\"times\", fontsize=20];\n")
+	out := len(gr.labels) - 1
+	for s, l := range gr.labels {
+		fill := "lightblue"
+		switch {
+		case s < 2:
+			fill = "darkseagreen2"
+		case s == out:
+			fill = "palegoldenrod"
+		}
+		fmt.Fprintf(&b, "  %q [fillcolor=%s];\n", l, fill)
+	}
+	for _, l := range gr.links {
+		if l.label == noLabel {
+			fmt.Fprintf(&b, "  %q -> %q [fillcolor=gray];\n", gr.labels[l.from], gr.labels[l.to])
+			continue
+		}
+		fmt.Fprintf(&b, "  %q -> %q [label=%q, fillcolor=gray];\n", gr.labels[l.from], gr.labels[l.to], l.label)
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
 
 // canvas is what paint needs from a back end; coordinates are layout units.
@@ -201,7 +215,7 @@ var (
 func monoFace(size float64) (font.Face, error) {
 	monoOnce.Do(func() { monoFont, monoErr = opentype.Parse(gomono.TTF) })
 	if monoErr != nil {
-		return nil, fmt.Errorf("genotype: font: %w", monoErr)
+		return nil, fmt.Errorf("draw: font: %w", monoErr)
 	}
 	return opentype.NewFace(monoFont, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
 }
@@ -218,7 +232,7 @@ func (p *pngCanvas) fill(poly []pt, c color.RGBA) {
 		return
 	}
 	z := vector.NewRasterizer(b.Dx(), b.Dy())
-	z.DrawOp = draw.Over
+	z.DrawOp = stddraw.Over
 	for i, q := range poly {
 		x, y := float32(q.x*pngScale-float64(b.Min.X)), float32(q.y*pngScale-float64(b.Min.Y))
 		if i == 0 {

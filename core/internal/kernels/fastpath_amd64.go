@@ -1,0 +1,57 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+package kernels
+
+import "simd/archsimd"
+
+var (
+	gemmAVX2     = &packedGemm{mr: 6, nr: 16, mc: 96, kc: 256, nc: 2048, kern: kernelAVX2Asm, set: kernelAVX2AsmSet}
+	gemmAVX2SIMD = &packedGemm{mr: 4, nr: 16, mc: 128, kc: 256, nc: 2048, kern: kernelAVX2}
+	gemmAVX512   = &packedGemm{mr: 4, nr: 32, mc: 128, kc: 256, nc: 2048, kern: kernelAVX512}
+)
+
+func init() {
+	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
+		testGemms["avx2-asm"], testGemms["avx2-archsimd"] = gemmAVX2, gemmAVX2SIMD
+	}
+	if archsimd.X86.AVX512() {
+		testGemms["avx512-archsimd"] = gemmAVX512
+	}
+	switch {
+	case archsimd.X86.AVX512():
+		fastName = "avx512"
+		// GEMM keeps the AVX2 assembly kernel: it runs at ~peak FMA rate here,
+		// while archsimd kernels lose about half to register copies (see
+		// gemm_amd64.go); gemmAVX512 stays a test/benchmark candidate.
+		fastInstall = func() { install(gemmAVX2, dotAVX512, axpyAVX512) }
+	case archsimd.X86.AVX2() && archsimd.X86.FMA():
+		fastName = "avx2"
+		fastInstall = func() { install(gemmAVX2, dotAVX2, axpyAVX2) }
+	}
+	SetFastPath(true)
+}
+
+// install points the dispatch variables at one fast kernel set.
+func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float32, x, y []float32)) {
+	gemmNNImpl = func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		g.gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
+	}
+	gemmNTImpl = func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		g.gemm(false, true, m, n, k, a, lda, b, ldb, beta, c, ldc)
+	}
+	gemmTNImpl = func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		g.gemm(true, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
+	}
+	addImpl, dotImpl, axpyImpl = addAVX2, dot, axpy
+	packBT8Impl = packBT8AVX2
+	corrImpl, dotTapsImpl, maxTapsImpl = corrAVX2, dotTapsAVX2, maxTapsAVX2
+	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
+	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotAVX2, affine2AVX2, sumDotBlocksAVX2
+	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
+	rowsReLUImpl, rowsMaskedAddImpl = rowsReLUAVX2, rowsMaskedAddAVX2
+	interleaveMaskedAdd2Impl = interleaveMaskedAdd2AVX2
+	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y, false) }
+	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
+		depthwiseBackwardPlanar(corrAVX2, dotTapsAVX2, x, w, dy, c, g, dx, dw)
+	}
+}

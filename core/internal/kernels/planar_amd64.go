@@ -1,0 +1,247 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+package kernels
+
+import (
+	"math"
+	"simd/archsimd"
+)
+
+// The AVX2 kernels of the planar layout (planar.go); the assembly ones are
+// in planar_amd64.s.
+
+// corr64 is in planar_amd64.s: Corr over blocks of 64 flat outputs, rounding
+// exactly as corrGeneric.
+//
+//go:noescape
+func corr64(blocks int, out, in, w *float32, off *int, taps int)
+
+// dotTaps8 is in planar_amd64.s: the tap dots of DotTaps for 8 taps over the
+// first n8 (a positive multiple of 8) positions, left as 8 lanes per tap.
+//
+//go:noescape
+func dotTaps8(n8 int, in *float32, off *int, q *float32, lanes *float32)
+
+// corrAVX2 is corrGeneric on Float32x8, 32 flat outputs per pass held in
+// four registers across all taps (Mul then Add: exact vs corrGeneric).
+func corrAVX2(out, in, w []float32, off []int) {
+	n := len(out)
+	w = w[:len(off)]
+	if n < 16 {
+		corrTail(out, in, w, off, 0)
+		return
+	}
+	j := 0
+	if nb := n / 64; nb > 0 && len(off) > 0 {
+		// every read in[j+off[t]+i], j+i < 64·nb, must be inside in
+		maxOff := 0
+		for _, o := range off {
+			if o < 0 {
+				maxOff = -1
+				break
+			}
+			maxOff = max(maxOff, o)
+		}
+		if maxOff >= 0 && 64*nb+maxOff <= len(in) {
+			corr64(nb, &out[0], &in[0], &w[0], &off[0], len(off))
+			j = 64 * nb
+		}
+	}
+	for ; j+32 <= n; j += 32 {
+		var s0, s1, s2, s3 archsimd.Float32x8
+		for t, o := range off {
+			wt := archsimd.BroadcastFloat32x8(w[t])
+			x := in[j+o : j+o+32]
+			s0 = s0.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x)))
+			s1 = s1.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x[8:])))
+			s2 = s2.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x[16:])))
+			s3 = s3.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x[24:])))
+		}
+		o := out[j : j+32]
+		s0.StoreSlice(o)
+		s1.StoreSlice(o[8:])
+		s2.StoreSlice(o[16:])
+		s3.StoreSlice(o[24:])
+	}
+	for ; j+8 <= n; j += 8 {
+		var s0 archsimd.Float32x8
+		for t, o := range off {
+			s0 = s0.Add(archsimd.BroadcastFloat32x8(w[t]).Mul(archsimd.LoadFloat32x8Slice(in[j+o:])))
+		}
+		s0.StoreSlice(out[j : j+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	corrTail(out, in, w, off, j)
+}
+
+// deinterleaveReLU2AVX2 writes max(x[j], 0) for the even j of row x to e
+// and for the odd j to o (len(x) = 2·len(e) or 2·len(e)−1 ≤ 2·len(o)+1),
+// 16 columns per step: the stride-2 planar layout of a rectified row. It
+// returns how many leading columns of x it handled (a multiple of 16).
+func deinterleaveReLU2AVX2(x, e, o []float32) int {
+	perm := archsimd.LoadInt32x8(&pool2x2Perm).AsUint32x8()
+	var zero archsimd.Float32x8
+	j := 0
+	for ; j+16 <= len(x) && j/2+8 <= len(e) && j/2+8 <= len(o); j += 16 {
+		a, b := archsimd.LoadFloat32x8Slice(x[j:j+8]), archsimd.LoadFloat32x8Slice(x[j+8:j+16])
+		a, b = a.Masked(a.Greater(zero)), b.Masked(b.Greater(zero))
+		a.SelectFromPairGrouped(0, 2, 4, 6, b).Permute(perm).StoreSlice(e[j/2 : j/2+8])
+		a.SelectFromPairGrouped(1, 3, 5, 7, b).Permute(perm).StoreSlice(o[j/2 : j/2+8])
+	}
+	archsimd.ClearAVXUpperBits()
+	return j
+}
+
+// rowsReLUAVX2 copies max(x, 0) of rows of w floats (x rows w apart) to
+// dst rows pitch apart, for the rows of pos: dst[pos[r] + i] for i < w.
+// One call per plane instead of one per row (rows of 8–32 floats).
+func rowsReLUAVX2(x, dst []float32, pos []int, w, pad int) {
+	var zero archsimd.Float32x8
+	w8 := w &^ 7
+	for r, rp := range pos {
+		xr, dr := x[r*w:r*w+w], dst[rp+pad:rp+pad+w]
+		i := 0
+		for ; i < w8; i += 8 {
+			v := archsimd.LoadFloat32x8Slice(xr[i : i+8])
+			v.Masked(v.Greater(zero)).StoreSlice(dr[i : i+8])
+		}
+		for ; i < w; i++ {
+			v := xr[i]
+			dr[i] = math.Float32frombits(math.Float32bits(v) & posMask(v))
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// rowsMaskedAddAVX2 is the adjoint of rowsReLUAVX2's copy with the ReLU
+// mask: dx row r [i] += src[pos[r]+pad+i] where x row r [i] > 0.
+func rowsMaskedAddAVX2(src, x, dx []float32, pos []int, w, pad int) {
+	var zero archsimd.Float32x8
+	w8 := w &^ 7
+	for r, rp := range pos {
+		xr, dr, sr := x[r*w:r*w+w], dx[r*w:r*w+w], src[rp+pad:rp+pad+w]
+		i := 0
+		for ; i < w8; i += 8 {
+			m := archsimd.LoadFloat32x8Slice(xr[i : i+8]).Greater(zero)
+			d := archsimd.LoadFloat32x8Slice(sr[i : i+8]).Masked(m)
+			archsimd.LoadFloat32x8Slice(dr[i : i+8]).Add(d).StoreSlice(dr[i : i+8])
+		}
+		for ; i < w; i++ {
+			dr[i] += math.Float32frombits(math.Float32bits(sr[i]) & posMask(xr[i]))
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// interleavePerm puts [e0,e1,o0,o1,e2,e3,o2,o3] in the order e0,o0,e1,o1,….
+var interleavePerm = [8]int32{0, 2, 1, 3, 4, 6, 5, 7}
+
+// interleaveMaskedAdd2AVX2 is the adjoint of deinterleaveReLU2AVX2:
+// dx[j] += (j even ? e[j/2] : o[j/2]) where x[j] > 0, 16 columns per step.
+// It returns how many leading columns it handled (a multiple of 16).
+func interleaveMaskedAdd2AVX2(e, o, x, dx []float32) int {
+	perm := archsimd.LoadInt32x8(&interleavePerm).AsUint32x8()
+	var zero archsimd.Float32x8
+	j := 0
+	for ; j+16 <= len(x) && j+16 <= len(dx) && j/2+8 <= len(e) && j/2+8 <= len(o); j += 16 {
+		ev, ov := archsimd.LoadFloat32x8Slice(e[j/2:j/2+8]), archsimd.LoadFloat32x8Slice(o[j/2:j/2+8])
+		lo := ev.SelectFromPairGrouped(0, 1, 4, 5, ov) // [e0 e1 o0 o1 | e4 e5 o4 o5]
+		hi := ev.SelectFromPairGrouped(2, 3, 6, 7, ov) // [e2 e3 o2 o3 | e6 e7 o6 o7]
+		v0 := lo.Select128FromPair(0, 2, hi).Permute(perm)
+		v1 := lo.Select128FromPair(1, 3, hi).Permute(perm)
+		m0 := archsimd.LoadFloat32x8Slice(x[j : j+8]).Greater(zero)
+		m1 := archsimd.LoadFloat32x8Slice(x[j+8 : j+16]).Greater(zero)
+		archsimd.LoadFloat32x8Slice(dx[j : j+8]).Add(v0.Masked(m0)).StoreSlice(dx[j : j+8])
+		archsimd.LoadFloat32x8Slice(dx[j+8 : j+16]).Add(v1.Masked(m1)).StoreSlice(dx[j+8 : j+16])
+	}
+	archsimd.ClearAVXUpperBits()
+	return j
+}
+
+// dotTapsAVX2 is DotTaps four taps at a time, sharing each load of q
+// (FMA accumulators: agrees with dotTapsGeneric to rounding).
+func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
+	n := len(q)
+	acc = acc[:len(off)]
+	if n < 16 {
+		dotTapsGeneric(in, off, q, acc)
+		return
+	}
+	t := 0
+	if n8 := n &^ 7; n8 > 0 {
+		var lanes [64]float32
+		for ; t+8 <= len(off); t += 8 {
+			for _, o := range off[t : t+8] {
+				_ = in[o : o+n] // bounds: every tap's run is inside in
+			}
+			dotTaps8(n8, &in[0], &off[t], &q[0], &lanes[0])
+			for k := 0; k < 8; k++ {
+				var a float32
+				for _, v := range lanes[8*k : 8*k+8] {
+					a += v
+				}
+				x := in[off[t+k]:]
+				for j := n8; j < n; j++ {
+					a += x[j] * q[j]
+				}
+				acc[t+k] += a
+			}
+		}
+	}
+	for ; t+4 <= len(off); t += 4 {
+		x0, x1, x2, x3 := in[off[t]:off[t]+n], in[off[t+1]:off[t+1]+n], in[off[t+2]:off[t+2]+n], in[off[t+3]:off[t+3]+n]
+		var s0, s1, s2, s3 archsimd.Float32x8
+		j := 0
+		for ; j+8 <= n; j += 8 {
+			qv := archsimd.LoadFloat32x8Slice(q[j:])
+			s0 = archsimd.LoadFloat32x8Slice(x0[j:]).MulAdd(qv, s0)
+			s1 = archsimd.LoadFloat32x8Slice(x1[j:]).MulAdd(qv, s1)
+			s2 = archsimd.LoadFloat32x8Slice(x2[j:]).MulAdd(qv, s2)
+			s3 = archsimd.LoadFloat32x8Slice(x3[j:]).MulAdd(qv, s3)
+		}
+		var l0, l1, l2, l3 [8]float32
+		s0.Store(&l0)
+		s1.Store(&l1)
+		s2.Store(&l2)
+		s3.Store(&l3)
+		archsimd.ClearAVXUpperBits()
+		var a0, a1, a2, a3 float32
+		for k := 0; k < 8; k++ {
+			a0, a1, a2, a3 = a0+l0[k], a1+l1[k], a2+l2[k], a3+l3[k]
+		}
+		for ; j < n; j++ {
+			a0 += x0[j] * q[j]
+			a1 += x1[j] * q[j]
+			a2 += x2[j] * q[j]
+			a3 += x3[j] * q[j]
+		}
+		acc[t], acc[t+1], acc[t+2], acc[t+3] = acc[t]+a0, acc[t+1]+a1, acc[t+2]+a2, acc[t+3]+a3
+	}
+	for ; t < len(off); t++ {
+		acc[t] += dotAVX2(in[off[t]:off[t]+n], q)
+	}
+}
+
+// maxTapsAVX2 is maxTapsGeneric on Float32x8 with the winning tap kept in an
+// Int32x8 (strict Greater then Merge: the same first-wins ties, exact).
+func maxTapsAVX2(out []float32, arg []int32, in []float32, off []int) {
+	n := len(out)
+	arg = arg[:n]
+	j := 0
+	for ; j+8 <= n; j += 8 {
+		best := archsimd.LoadFloat32x8Slice(in[j+off[0]:])
+		var bt archsimd.Int32x8
+		for t := 1; t < len(off); t++ {
+			v := archsimd.LoadFloat32x8Slice(in[j+off[t]:])
+			m := v.Greater(best)
+			best = v.Merge(best, m)
+			bt = archsimd.BroadcastInt32x8(int32(t)).Merge(bt, m)
+		}
+		best.StoreSlice(out[j:])
+		bt.StoreSlice(arg[j:])
+	}
+	archsimd.ClearAVXUpperBits()
+	if j < n {
+		maxTapsGeneric(out[j:], arg[j:], in[j:], off)
+	}
+}

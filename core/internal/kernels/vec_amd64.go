@@ -1,0 +1,265 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+package kernels
+
+import "simd/archsimd"
+
+// The AVX2 and AVX-512 element-wise kernels of vec.go (fastpath_amd64.go
+// installs them); each computes its generic twin in vec_generic.go.
+
+// addAVX2 is Add (y += x) on Float32x8, 32 floats per pass; exact like
+// addGeneric. Col2imFlat folds every tap's column row in with it.
+func addAVX2(x, y []float32) {
+	n := len(x)
+	y = y[:n]
+	i := 0
+	for ; i+32 <= n; i += 32 {
+		y0, y1, y2, y3 := y[i:i+8], y[i+8:i+16], y[i+16:i+24], y[i+24:i+32]
+		archsimd.LoadFloat32x8Slice(y0).Add(archsimd.LoadFloat32x8Slice(x[i:])).StoreSlice(y0)
+		archsimd.LoadFloat32x8Slice(y1).Add(archsimd.LoadFloat32x8Slice(x[i+8:])).StoreSlice(y1)
+		archsimd.LoadFloat32x8Slice(y2).Add(archsimd.LoadFloat32x8Slice(x[i+16:])).StoreSlice(y2)
+		archsimd.LoadFloat32x8Slice(y3).Add(archsimd.LoadFloat32x8Slice(x[i+24:])).StoreSlice(y3)
+	}
+	for ; i+8 <= n; i += 8 {
+		y0 := y[i : i+8]
+		archsimd.LoadFloat32x8Slice(y0).Add(archsimd.LoadFloat32x8Slice(x[i:])).StoreSlice(y0)
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; i < n; i++ {
+		y[i] += x[i]
+	}
+}
+
+// dotAVX2 is Dot with four Float32x8 accumulators (lanes added at the end).
+func dotAVX2(x, y []float32) float32 {
+	n := len(x)
+	y = y[:n]
+	if n < 16 { // short rows (depthwise): the scalar loop, no AVX state to clear
+		return dotGeneric(x, y)
+	}
+	var s0, s1, s2, s3 archsimd.Float32x8
+	i := 0
+	for ; i+32 <= n; i += 32 {
+		s0 = archsimd.LoadFloat32x8Slice(x[i:]).MulAdd(archsimd.LoadFloat32x8Slice(y[i:]), s0)
+		s1 = archsimd.LoadFloat32x8Slice(x[i+8:]).MulAdd(archsimd.LoadFloat32x8Slice(y[i+8:]), s1)
+		s2 = archsimd.LoadFloat32x8Slice(x[i+16:]).MulAdd(archsimd.LoadFloat32x8Slice(y[i+16:]), s2)
+		s3 = archsimd.LoadFloat32x8Slice(x[i+24:]).MulAdd(archsimd.LoadFloat32x8Slice(y[i+24:]), s3)
+	}
+	for ; i+8 <= n; i += 8 {
+		s0 = archsimd.LoadFloat32x8Slice(x[i:]).MulAdd(archsimd.LoadFloat32x8Slice(y[i:]), s0)
+	}
+	var lanes [8]float32
+	s0.Add(s1).Add(s2.Add(s3)).Store(&lanes)
+	archsimd.ClearAVXUpperBits()
+	var s float32
+	for _, v := range lanes {
+		s += v
+	}
+	for ; i < n; i++ {
+		s += x[i] * y[i]
+	}
+	return s
+}
+
+// axpyAVX2 is Axpy on Float32x8; Mul then Add (no FMA), so it rounds exactly
+// like axpyGeneric.
+func axpyAVX2(a float32, x, y []float32) {
+	n := len(x)
+	y = y[:n]
+	if n < 16 {
+		axpyGeneric(a, x, y)
+		return
+	}
+	av := archsimd.BroadcastFloat32x8(a)
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		y0, y1 := y[i:i+8], y[i+8:i+16]
+		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y0)).StoreSlice(y0)
+		archsimd.LoadFloat32x8Slice(x[i+8:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y1)).StoreSlice(y1)
+	}
+	for ; i+8 <= n; i += 8 {
+		y0 := y[i : i+8]
+		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y0)).StoreSlice(y0)
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; i < n; i++ {
+		y[i] += a * x[i]
+	}
+}
+
+// dotAVX512 is Dot with four Float32x16 accumulators.
+func dotAVX512(x, y []float32) float32 {
+	n := len(x)
+	y = y[:n]
+	if n < 16 {
+		return dotGeneric(x, y)
+	}
+	var s0, s1, s2, s3 archsimd.Float32x16
+	i := 0
+	for ; i+64 <= n; i += 64 {
+		s0 = archsimd.LoadFloat32x16Slice(x[i:]).MulAdd(archsimd.LoadFloat32x16Slice(y[i:]), s0)
+		s1 = archsimd.LoadFloat32x16Slice(x[i+16:]).MulAdd(archsimd.LoadFloat32x16Slice(y[i+16:]), s1)
+		s2 = archsimd.LoadFloat32x16Slice(x[i+32:]).MulAdd(archsimd.LoadFloat32x16Slice(y[i+32:]), s2)
+		s3 = archsimd.LoadFloat32x16Slice(x[i+48:]).MulAdd(archsimd.LoadFloat32x16Slice(y[i+48:]), s3)
+	}
+	for ; i+16 <= n; i += 16 {
+		s0 = archsimd.LoadFloat32x16Slice(x[i:]).MulAdd(archsimd.LoadFloat32x16Slice(y[i:]), s0)
+	}
+	var lanes [16]float32
+	s0.Add(s1).Add(s2.Add(s3)).Store(&lanes)
+	archsimd.ClearAVXUpperBits()
+	var s float32
+	for _, v := range lanes {
+		s += v
+	}
+	for ; i < n; i++ {
+		s += x[i] * y[i]
+	}
+	return s
+}
+
+// axpyAVX512 is Axpy on Float32x16 (Mul then Add: exact vs axpyGeneric).
+func axpyAVX512(a float32, x, y []float32) {
+	n := len(x)
+	y = y[:n]
+	if n < 16 {
+		axpyGeneric(a, x, y)
+		return
+	}
+	av := archsimd.BroadcastFloat32x16(a)
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		y0 := y[i : i+16]
+		archsimd.LoadFloat32x16Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16Slice(y0)).StoreSlice(y0)
+	}
+	for ; i+8 <= n; i += 8 {
+		y0 := y[i : i+8]
+		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av.GetLo()).Add(archsimd.LoadFloat32x8Slice(y0)).StoreSlice(y0)
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; i < n; i++ {
+		y[i] += a * x[i]
+	}
+}
+
+// reluAVX2 is reluGeneric on Float32x8 (lanes > 0 kept, others zeroed).
+func reluAVX2(dst, src []float32) {
+	n := len(src)
+	dst = dst[:n]
+	var zero archsimd.Float32x8
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		v := archsimd.LoadFloat32x8Slice(src[i:])
+		v.Masked(v.Greater(zero)).StoreSlice(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	reluGeneric(dst[i:], src[i:])
+}
+
+// reluBackwardAVX2 is reluBackwardGeneric on Float32x8.
+func reluBackwardAVX2(y, dy, dx []float32) {
+	n := len(y)
+	dy, dx = dy[:n], dx[:n]
+	var zero archsimd.Float32x8
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		m := archsimd.LoadFloat32x8Slice(y[i:]).Greater(zero)
+		d := archsimd.LoadFloat32x8Slice(dy[i:]).Masked(m)
+		archsimd.LoadFloat32x8Slice(dx[i:]).Add(d).StoreSlice(dx[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	reluBackwardGeneric(y[i:], dy[i:], dx[i:])
+}
+
+// affineAVX2 is affineGeneric on Float32x8 (Mul then Add: exact).
+func affineAVX2(dst, src []float32, a, b float32) {
+	n := len(src)
+	dst = dst[:n]
+	av, bv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		archsimd.LoadFloat32x8Slice(src[i:]).Mul(av).Add(bv).StoreSlice(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	affineGeneric(dst[i:], src[i:], a, b)
+}
+
+// addAffine2AVX2 is addAffine2Generic on Float32x8 (same rounding order).
+func addAffine2AVX2(dst, x, y []float32, a, b, c float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	av, bv, cv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b), archsimd.BroadcastFloat32x8(c)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		s := archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y[i:]).Mul(bv)).Add(cv)
+		archsimd.LoadFloat32x8Slice(dst[i:]).Add(s).StoreSlice(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	addAffine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+}
+
+// sumDotAVX2 is SumDot four lanes wide in float64 (float32 loads widened
+// with VCVTPS2PD; products of two float32 are exact in float64), two
+// accumulator pairs: the generic result up to summation order.
+func sumDotAVX2(x, y []float32) (s, d float64) {
+	n := len(x)
+	y = y[:n]
+	var s0, s1, d0, d1 archsimd.Float64x4
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x0, x1 := archsimd.LoadFloat32x4Slice(x[i:]).ConvertToFloat64(), archsimd.LoadFloat32x4Slice(x[i+4:]).ConvertToFloat64()
+		y0, y1 := archsimd.LoadFloat32x4Slice(y[i:]).ConvertToFloat64(), archsimd.LoadFloat32x4Slice(y[i+4:]).ConvertToFloat64()
+		s0, s1 = s0.Add(x0), s1.Add(x1)
+		d0, d1 = x0.MulAdd(y0, d0), x1.MulAdd(y1, d1)
+	}
+	var ls, ld [4]float64
+	s0.Add(s1).Store(&ls)
+	d0.Add(d1).Store(&ld)
+	archsimd.ClearAVXUpperBits()
+	ts, td := sumDotGeneric(x[i:], y[i:])
+	return ((ls[0] + ls[1]) + (ls[2] + ls[3])) + ts, ((ld[0] + ld[1]) + (ld[2] + ld[3])) + td
+}
+
+// sumDotBlocksAVX2 is SumDotBlocks: four float32 accumulator pairs (FMA for
+// the products) over blocks of 128, each block's lanes added in float64.
+func sumDotBlocksAVX2(x, y []float32) (s, d float64) {
+	n := len(x)
+	y = y[:n]
+	i := 0
+	var ls, ld [8]float32
+	for i+32 <= n {
+		end := min(i+128, n&^31)
+		var s0, s1, s2, s3, d0, d1, d2, d3 archsimd.Float32x8
+		for ; i < end; i += 32 {
+			x0, x1 := archsimd.LoadFloat32x8Slice(x[i:i+8]), archsimd.LoadFloat32x8Slice(x[i+8:i+16])
+			x2, x3 := archsimd.LoadFloat32x8Slice(x[i+16:i+24]), archsimd.LoadFloat32x8Slice(x[i+24:i+32])
+			s0, s1, s2, s3 = s0.Add(x0), s1.Add(x1), s2.Add(x2), s3.Add(x3)
+			d0 = x0.MulAdd(archsimd.LoadFloat32x8Slice(y[i:i+8]), d0)
+			d1 = x1.MulAdd(archsimd.LoadFloat32x8Slice(y[i+8:i+16]), d1)
+			d2 = x2.MulAdd(archsimd.LoadFloat32x8Slice(y[i+16:i+24]), d2)
+			d3 = x3.MulAdd(archsimd.LoadFloat32x8Slice(y[i+24:i+32]), d3)
+		}
+		s0.Add(s1).Add(s2.Add(s3)).Store(&ls)
+		d0.Add(d1).Add(d2.Add(d3)).Store(&ld)
+		for k := range ls {
+			s += float64(ls[k])
+			d += float64(ld[k])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+	ts, td := sumDotGeneric(x[i:], y[i:])
+	return s + ts, d + td
+}
+
+// affine2AVX2 is affine2Generic on Float32x8 (same rounding).
+func affine2AVX2(dst, x, y []float32, a, b, c float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	av, bv, cv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b), archsimd.BroadcastFloat32x8(c)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y[i:]).Mul(bv)).Add(cv).StoreSlice(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	affine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+}
