@@ -37,7 +37,7 @@ run() {
 	line=$(timeout 240 "$bin" bench darts "$@" --json 2>>"$OUT/log.txt" | tail -n 1)
 	[ -n "$line" ] || line=null
 	echo "{\"label\":\"$label\",\"args\":\"$*\",\"load1\":$la,\"wall_s\":$(($(date +%s) - start)),\"result\":$line}" >>"$OUT/scaling.jsonl"
-	echo "$(date -u +%T) $label [$*] load=$la: $(echo "$line" | grep -o '"images_per_s":[0-9.]*' | tr '\n' ' ')" | tee -a "$OUT/log.txt"
+	echo "$(date -u +%T) $label [$*] load=$la: $(echo "$line" | grep -o '"images_per_s": *[0-9.]*' | tr '\n' ' ')" | tee -a "$OUT/log.txt"
 }
 
 R="--C 8 --layers 5 --size 16 --batch 32 --iters 5 --warmup 2"

@@ -129,6 +129,7 @@ func TestDriveCheckpointsAndResumes(t *testing.T) {
 func TestRegistry(t *testing.T) {
 	assert.Subset(t, run.Methods(), []string{"compare", "darts", "enas", "evolution", "random", "reinforce", "train"})
 	assert.Subset(t, run.MethodsOn(run.SpaceNB201), []string{"compare", "evolution", "random", "reinforce"})
+	assert.Subset(t, run.CompareMethods, []string{"random", "evolution", "reinforce"})
 	assert.NotContains(t, run.MethodsOn(run.SpaceNB201), "darts")
 	_, err := run.Lookup("darts", run.SpaceNB201)
 	assert.ErrorContains(t, err, "runs on space darts or nasnet")

@@ -125,7 +125,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		}
 		ds.Train = train
 	}
-	r, offset, err := start(cfg, ds, f.runFlags, checkpointFile, func(c *run.Config) error { return f.apply(c, false) })
+	r, offset, err := start(cfg, ds, f.runFlags, checkpointFile, func(c *run.Config) error { return f.apply(c, false) }, stderr)
 	if err != nil {
 		return err
 	}

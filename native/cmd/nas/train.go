@@ -174,7 +174,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		trainSet = trainSet.Subset(idx)
 	}
 	nn.SetThreads(f.threads)
-	r, offset, err := start(f.config(), run.Data{Train: trainSet, Test: testSet}, f.runFlags, trainCheckpointFile, f.given)
+	r, offset, err := start(f.config(), run.Data{Train: trainSet, Test: testSet}, f.runFlags, trainCheckpointFile, f.given, stderr)
 	if err != nil {
 		return err
 	}
