@@ -63,7 +63,7 @@ func TestLecture(t *testing.T) {
 	shipped, err := ui.ParseReplayIndex("index.json", idx)
 	require.NoError(t, err)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute) // a loaded 2-core box: ~12 min measured
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute) // a safety net: waits fail on a stalled page, not a slow one
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:0:0],
 		chromedp.ExecPath(chromium), chromedp.Flag("headless", "new"), chromedp.NoSandbox,
@@ -80,7 +80,7 @@ func TestLecture(t *testing.T) {
 		return s
 	}
 	waitFor := func(expr string, d time.Duration) {
-		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(100*time.Millisecond)))
+		err := waitUntil(bctx, expr, d) // d: how long the page may show no progress
 		msg, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`JSON.stringify(window.nas && window.nas.lecture) + " " + (window.nas && window.nas.message)`))
 		require.NoError(t, err, "waiting for %s; window.nas.lecture = %s", expr, msg)
 	}

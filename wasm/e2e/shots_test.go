@@ -64,7 +64,7 @@ func TestShots(t *testing.T) {
 		w, _ := strconv.Atoi(wh[0])
 		h, _ := strconv.Atoi(wh[1])
 		require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(int64(w), int64(h)), chromedp.Navigate(base+"/"+f[2])))
-		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](f[3], chromedp.WithPollingTimeout(4*time.Minute), chromedp.WithPollingInterval(200*time.Millisecond)))
+		err := waitUntil(bctx, f[3], 4*time.Minute)
 		if err != nil {
 			t.Errorf("%s: waiting for %s: %v", f[0], f[3], err)
 		}
