@@ -13,6 +13,7 @@ import (
 	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/evolution"
+	"github.com/nasplayground/nas/core/search/pnas"
 	"github.com/nasplayground/nas/core/search/random"
 	"github.com/nasplayground/nas/core/search/rl"
 )
@@ -39,8 +40,10 @@ func TestCompareMatchesStrategies(t *testing.T) {
 		rc.Controller.Hidden = 16
 		evo, err := evolution.New(nb201.Space{}, eval, ec)
 		require.NoError(t, err)
+		pn, err := pnas.New(pnas.NB201{}, eval, pnas.DefaultConfig(samples, seed))
+		require.NoError(t, err)
 		for name, s := range map[string]search.Searcher{"random": random.New(nb201.Space{}, eval, samples, seed),
-			"evolution": evo, "reinforce": rl.New(nb201.Space{}, eval, rc)} {
+			"evolution": evo, "reinforce": rl.New(nb201.Space{}, eval, rc), "pnas": pn} {
 			var curve []float64
 			for !s.Done() {
 				ev, err := s.Step()
@@ -52,18 +55,16 @@ func TestCompareMatchesStrategies(t *testing.T) {
 	}
 	for _, interleave := range []bool{false, true} {
 		cfg := compareConfig(samples, repeats)
-		cfg.Sampling.Methods = []string{"random", "evolution", "reinforce"} // computed above
 		cfg.Sampling.Interleave = interleave
-		cfg.Sampling.Methods = []string{"random", "evolution", "reinforce"} // the strategies rebuilt above (pnas has its own tests)
 		r, err := run.New(cfg, run.Data{})
 		require.NoError(t, err)
-		assert.Equal(t, 3*samples*repeats, r.Total())
+		assert.Equal(t, len(run.CompareMethods)*samples*repeats, r.Total())
 		_, err = run.Drive(context.Background(), r, run.Hooks{})
 		require.NoError(t, err)
 		c := r.Searcher.(*run.Compare)
 		res := c.Results()
-		require.Len(t, res, 3)
-		for i, m := range cfg.Sampling.Methods {
+		require.Len(t, res, len(run.CompareMethods))
+		for i, m := range run.CompareMethods {
 			assert.Equal(t, m, res[i].Method)
 			for k := range samples {
 				col := make([]float64, repeats)
