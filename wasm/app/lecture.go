@@ -804,7 +804,7 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 // 8. DARTS Table 1 beside the rows this page measures.
 func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
 	u := g.layout.U
-	cols := []float64{0, 0.28, 0.47, 0.58, 0.70} // fractions of the width
+	cols := []float64{0, 0.31, 0.48, 0.58, 0.70} // fractions of the width
 	x := func(i int) float64 { return w.X + cols[i]*w.W }
 	lh := 1.25 * u
 	y := w.Y

@@ -90,8 +90,8 @@ var lectureTable = map[string][2]string{
 	"lec.7.cap":     {"DARTS_V2 recurrent cell (quark0/darts rnn/genotypes.py)", "DARTS_V2 순환 셀 (quark0/darts rnn/genotypes.py)"},
 
 	"lec.8.title": {"How the methods compare", "방법들의 비교"},
-	"lec.8.text": {"Published results on CIFAR-10: similar error, but the search cost fell from thousands of GPU-days to a few. Below, rows this page measures itself: three strategies on the NAS-Bench-201 table (cost counted in table look-ups) and the recorded DARTS searches shipped with the page (cost in CPU seconds).",
-		"CIFAR-10에서 발표된 결과: 오류율은 비슷하지만 탐색 비용은 수천 GPU-일에서 몇 GPU-일로 줄었습니다. 아래는 이 페이지가 직접 측정한 행입니다: NAS-Bench-201 표 위의 세 전략 (비용은 표 조회 횟수)과 페이지에 담긴 DARTS 탐색 기록 (비용은 CPU 초)."},
+	"lec.8.text": {"Published results on CIFAR-10: similar error, but the search cost fell from thousands of GPU-days to a few. Below, rows this page measures itself: the search strategies on the NAS-Bench-201 table (cost counted in table look-ups) and the recorded DARTS searches shipped with the page (cost in CPU seconds).",
+		"CIFAR-10에서 발표된 결과: 오류율은 비슷하지만 탐색 비용은 수천 GPU-일에서 몇 GPU-일로 줄었습니다. 아래는 이 페이지가 직접 측정한 행입니다: NAS-Bench-201 표 위의 탐색 전략들 (비용은 표 조회 횟수)과 페이지에 담긴 DARTS 탐색 기록 (비용은 CPU 초)."},
 	"lec.8.pub":       {"Published (DARTS, Liu et al., ICLR 2019, Table 1; all with cutout)", "발표된 결과 (DARTS, Liu et al., ICLR 2019, 표 1; 모두 cutout 사용)"},
 	"lec.8.method":    {"Method", "방법"},
 	"lec.8.err":       {"Test error %", "테스트 오류율 %"},

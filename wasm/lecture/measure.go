@@ -15,8 +15,8 @@ type Measured struct {
 	Samples    int // architectures evaluated per run: the search cost, counted in table look-ups
 }
 
-// Runs steps core/run's NAS-Bench-201 comparison (random, REINFORCE,
-// evolution; the methods take turns) a time budget at a time, a frame's
+// Runs steps core/run's NAS-Bench-201 comparison (run.CompareMethods: random,
+// evolution, REINFORCE, PNAS; the methods take turns) a time budget at a time, a frame's
 // worth in the page.
 type Runs struct {
 	c                *run.Compare
