@@ -6,7 +6,8 @@
 # Exits 1 if any mutant survives.
 #
 # LIST lines (tab-separated; # comments): name, file, exact text, replacement,
-# package, -run regexp. The exact text must occur once in the file.
+# package, -run regexp. The exact text must occur once in the file; \n and \t
+# in the text and the replacement stand for a newline and a tab.
 set -euo pipefail
 list=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,8 @@ survived=0
 printf '%-34s %-8s %s\n' mutant result 'first failing test'
 while IFS=$'\t' read -r name file from to pkg run; do
 	[[ -z "$name" || "$name" == \#* ]] && continue
+	from=$(printf '%b' "$from")
+	to=$(printf '%b' "$to")
 	rm -rf "$scratch/m" && mkdir -p "$scratch/m"
 	cp -r "$root/go.mod" "$root/go.sum" "$root/core" "$scratch/m/"
 	n=$(FROM="$from" perl -0ne 'my $c = () = /\Q$ENV{FROM}\E/g; print $c' "$scratch/m/$file")

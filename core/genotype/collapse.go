@@ -27,9 +27,9 @@ func Collapse(g Genotype) string {
 	}
 	switch {
 	case skips >= MaxSkips:
-		return fmt.Sprintf("collapse: the normal cell has %d of %d edges skip_connect (DARTS+ stops at %d): parameter-free ops are taking over; stop earlier (--early-stop) or regularise the search", skips, len(g.Normal), MaxSkips)
+		return fmt.Sprintf("collapse: the normal cell has %d of %d edges skip_connect (DARTS+ stops at %d): parameter-free ops are taking over; stop the search earlier (DARTS+ early stopping) or regularise it", skips, len(g.Normal), MaxSkips)
 	case 2*free > len(g.Normal):
-		return fmt.Sprintf("collapse: %d of %d normal-cell edges are parameter-free (pools, skip_connect): the cell will train poorly; stop earlier (--early-stop) or regularise the search", free, len(g.Normal))
+		return fmt.Sprintf("collapse: %d of %d normal-cell edges are parameter-free (pools, skip_connect): the cell will train poorly; stop the search earlier (DARTS+ early stopping) or regularise it", free, len(g.Normal))
 	}
 	return ""
 }

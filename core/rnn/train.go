@@ -3,7 +3,9 @@ package rnn
 import (
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nasplayground/nas/core/autograd"
 	"github.com/nasplayground/nas/core/data"
@@ -199,4 +201,17 @@ func (t *Trainer) Perplexity(ids []int32, batch int) float64 {
 	}
 	t.tp.Reset()
 	return math.Exp(total / float64(n))
+}
+
+// WriteToyPTB writes a tiny corpus in the PTB layout into dir (two sentences
+// repeated 40 times in ptb.valid.txt and ptb.test.txt), for tests and demos
+// of the recurrent cell that must not depend on the real text.
+func WriteToyPTB(dir string) error {
+	text := strings.Repeat("the cat sat on the mat\na dog ran to the cat\n", 40)
+	for _, name := range []string{"ptb.valid.txt", "ptb.test.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return fmt.Errorf("rnn: %w", err)
+		}
+	}
+	return nil
 }

@@ -2,10 +2,12 @@ package run
 
 import (
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 
 	"github.com/nasplayground/nas/core/genotype"
+	"github.com/nasplayground/nas/core/rnn"
 	"github.com/nasplayground/nas/core/search/child"
 	"github.com/nasplayground/nas/core/search/darts"
 	"github.com/nasplayground/nas/core/train"
@@ -21,9 +23,10 @@ type Config struct {
 	Seed    uint64 `json:"seed"`
 	Threads int    `json:"-"` // kernel workers, set once by the front end (nn.SetThreads); not part of a run's identity
 
-	DARTS    darts.Config `json:"darts"`
-	Train    train.Config `json:"train"`
-	Sampling Sampling     `json:"sampling"`
+	DARTS    darts.Config  `json:"darts"`
+	Train    train.Config  `json:"train"`
+	Sampling Sampling      `json:"sampling"`
+	RNN      rnn.RunConfig `json:"rnn"` // darts-rnn: the recurrent cell on the PTB text
 }
 
 // Sampling configures the sampling methods (reinforce, enas, evolution,
@@ -50,7 +53,8 @@ type Sampling struct {
 func DefaultConfig() Config {
 	return Config{Method: "darts", Space: "darts", Dataset: "cifar10", Seed: 2,
 		DARTS: darts.DefaultConfig(), Train: train.DefaultConfig(),
-		Sampling: Sampling{Samples: 500, Repeats: 1, Population: 100, Tournament: 25, Child: child.DefaultConfig()}}
+		Sampling: Sampling{Samples: 500, Repeats: 1, Population: 100, Tournament: 25, Child: child.DefaultConfig()},
+		RNN:      rnn.DefaultRunConfig(filepath.Join("..", "shared", "data", "ptb"))}
 }
 
 // Diff lists the fields of b that differ from a (a: the checkpoint's), as
@@ -58,13 +62,13 @@ func DefaultConfig() Config {
 // (threads, history sizes) and the parts of other methods are ignored.
 func Diff(a, b Config) []string {
 	var out []string
-	part := map[string]string{"darts": "DARTS", "train": "Train"}
+	part := map[string]string{"darts": "DARTS", "train": "Train", rnn.Method: "RNN"}
 	keep := func(name string) bool {
 		switch name {
-		case "DARTS", "Train":
+		case "DARTS", "Train", "RNN":
 			return part[a.Method] == name
 		case "Sampling":
-			return a.Method != "darts" && a.Method != "train"
+			return a.Method != "darts" && a.Method != "train" && a.Method != rnn.Method
 		case "Threads", "History":
 			return false
 		}

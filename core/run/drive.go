@@ -50,7 +50,15 @@ const (
 	Finished    Stop = iota // the budget is spent
 	Limit                   // MaxIterations reached
 	Interrupted             // the context was cancelled
+	Stopped                 // OnEvent returned a StopRun (an early-stopping rule)
 )
+
+// StopRun, returned by Hooks.OnEvent, ends the run early as a success (an
+// early-stopping rule such as DARTS+'s): the state is saved and Drive
+// returns Outcome{Stop: Stopped, Reason: Reason} without error.
+type StopRun struct{ Reason string }
+
+func (s StopRun) Error() string { return "run stopped: " + s.Reason }
 
 // Outcome is what Drive did.
 type Outcome struct {
@@ -58,6 +66,7 @@ type Outcome struct {
 	Iterations int    // iterations of this call
 	Saved      bool   // a checkpoint was written last
 	Err        string // the failure, when Drive returns an error
+	Reason     string // Stopped: the StopRun's reason
 }
 
 // EndsIteration reports whether ev ends an iteration: a sample, a training
@@ -133,6 +142,10 @@ func Drive(ctx context.Context, r *Run, h Hooks) (Outcome, error) {
 				p.ETA = time.Duration(float64(now().Sub(start)) / float64(done) * float64(max(0, total-p.Iterations)))
 			}
 			if err := h.OnEvent(ev, p); err != nil {
+				if sr := (StopRun{}); errors.As(err, &sr) {
+					out.Stop, out.Reason = Stopped, sr.Reason
+					return out, save()
+				}
 				h.Events.Flush()
 				return out, err
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/evolution"
+	"github.com/nasplayground/nas/core/search/pnas"
 	"github.com/nasplayground/nas/core/search/random"
 	"github.com/nasplayground/nas/core/search/rl"
 )
@@ -39,8 +40,10 @@ func TestCompareMatchesStrategies(t *testing.T) {
 		rc.Controller.Hidden = 16
 		evo, err := evolution.New(nb201.Space{}, eval, ec)
 		require.NoError(t, err)
+		pn, err := pnas.New(pnas.NB201{}, eval, pnas.DefaultConfig(samples, seed))
+		require.NoError(t, err)
 		for name, s := range map[string]search.Searcher{"random": random.New(nb201.Space{}, eval, samples, seed),
-			"evolution": evo, "reinforce": rl.New(nb201.Space{}, eval, rc)} {
+			"evolution": evo, "reinforce": rl.New(nb201.Space{}, eval, rc), "pnas": pn} {
 			var curve []float64
 			for !s.Done() {
 				ev, err := s.Step()
@@ -55,12 +58,12 @@ func TestCompareMatchesStrategies(t *testing.T) {
 		cfg.Sampling.Interleave = interleave
 		r, err := run.New(cfg, run.Data{})
 		require.NoError(t, err)
-		assert.Equal(t, 3*samples*repeats, r.Total())
+		assert.Equal(t, len(run.CompareMethods)*samples*repeats, r.Total())
 		_, err = run.Drive(context.Background(), r, run.Hooks{})
 		require.NoError(t, err)
 		c := r.Searcher.(*run.Compare)
 		res := c.Results()
-		require.Len(t, res, 3)
+		require.Len(t, res, len(run.CompareMethods))
 		for i, m := range run.CompareMethods {
 			assert.Equal(t, m, res[i].Method)
 			for k := range samples {
@@ -126,6 +129,7 @@ func TestDriveCheckpointsAndResumes(t *testing.T) {
 func TestRegistry(t *testing.T) {
 	assert.Subset(t, run.Methods(), []string{"compare", "darts", "enas", "evolution", "random", "reinforce", "train"})
 	assert.Subset(t, run.MethodsOn(run.SpaceNB201), []string{"compare", "evolution", "random", "reinforce"})
+	assert.Subset(t, run.CompareMethods, []string{"random", "evolution", "reinforce"})
 	assert.NotContains(t, run.MethodsOn(run.SpaceNB201), "darts")
 	_, err := run.Lookup("darts", run.SpaceNB201)
 	assert.ErrorContains(t, err, "runs on space darts or nasnet")

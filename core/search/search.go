@@ -77,6 +77,7 @@ type Event struct {
 	Elapsed      float64 `json:"elapsed_s,omitempty"`    // since the search started
 	StepSeconds  float64 `json:"step_s,omitempty"`       // wall time of this step
 	Message      string  `json:"message,omitempty"`      // free text, e.g. "resumed from epoch 3"
+	Warning      string  `json:"warning,omitempty"`      // DARTS epoch: the collapse warning of its genotype (genotype.Collapse)
 }
 
 // Snapshot is copied plain data a view can draw without touching the searcher.

@@ -295,7 +295,7 @@ func (g *game) drawDerivedCell(dst *ebiten.Image, r ui.Rect, edges []ui.GenoEdge
 	sizes := make([]ui.Point, len(labels))
 	var obstacles []ui.Rect
 	for _, p := range nodes {
-		obstacles = append(obstacles, ui.Rect{X: p.X - 0.6*u, Y: p.Y - 0.6*u, W: 1.2 * u, H: 1.2 * u})
+		obstacles = append(obstacles, ui.Rect{X: p.X - 0.7*u, Y: p.Y - 0.7*u, W: 1.4 * u, H: 1.4 * u})
 	}
 	for i, lb := range labels {
 		curves[i] = lb.curve

@@ -457,7 +457,7 @@ func (g *game) plotNow(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel str
 		x += 1.0*u + g.text(dst, lbl, x+1.0*u, y, ui.SizeCaption, colText) + 0.8*u
 	}
 	top := y - r.Y
-	area := ui.Rect{X: r.X + 3.2*u, Y: r.Y + top + 1.4*u, W: r.W - 3.4*u, H: r.H - top - 2.6*u}
+	area := ui.Rect{X: r.X + 3.2*u, Y: r.Y + top + 1.3*u, W: r.W - 3.4*u, H: r.H - top - 2.3*u}
 	if area.H < u || area.W < u {
 		return
 	}

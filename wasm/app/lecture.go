@@ -496,7 +496,7 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 	in := ui.Rect{X: r.X + 1.2*u, Y: r.Y + 2.2*u, W: r.W - 2.4*u, H: r.H - 3.2*u}
 	nodes := ui.CellNodes(steps, in)
 	for i := 2; i < 2+steps; i++ { // spread the nodes evenly: room for a label on the short first edges
-		nodes[i].X = in.X + (0.2+0.64*float64(i-2)/float64(max(1, steps-1)))*in.W
+		nodes[i].X = in.X + (0.3+0.55*float64(i-2)/float64(max(1, steps-1)))*in.W
 	}
 	out := nodes[len(nodes)-1]
 	type lab struct {
@@ -804,13 +804,13 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 // 8. DARTS Table 1 beside the rows this page measures.
 func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
 	u := g.layout.U
-	cols := []float64{0, 0.30, 0.50, 0.63, 0.82} // fractions of the width
+	cols := []float64{0, 0.28, 0.47, 0.58, 0.70} // fractions of the width
 	x := func(i int) float64 { return w.X + cols[i]*w.W }
 	lh := 1.25 * u
 	y := w.Y
 	g.text(dst, g.t("lec.8.pub"), w.X, y, lecLabel, colAccent)
 	y += lh + 0.2*u
-	heads := []string{g.t("lec.8.method"), g.t("lec.8.err"), g.t("lec.8.params"), g.t("lec.8.cost") + " (" + g.t("lec.8.unit") + ")", g.t("lec.8.kind")}
+	heads := []string{g.t("lec.8.method"), g.t("lec.8.err"), g.t("lec.8.params"), g.t("lec.8.unit"), g.t("lec.8.kind")}
 	for i, h := range heads {
 		g.text(dst, h, x(i), y, lecLabel, colDim)
 	}
@@ -834,10 +834,13 @@ func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
 	y += lh
 	if g.lec.runs != nil {
 		for _, m := range g.lec.runs.Rows() {
-			g.text(dst, g.t("m."+m.Method)+" (NB201)", x(0), y, lecLabel, colText)
+			g.text(dst, g.t("m."+m.Method), x(0), y, lecLabel, colText) // the column header says NB201
 			acc := "…"
-			if m.Done > 0 {
+			switch {
+			case m.Done > 1:
 				acc = fmt.Sprintf("%.2f ± %.2f", m.Mean, m.Std)
+			case m.Done == 1:
+				acc = fmt.Sprintf("%.2f", m.Mean)
 			}
 			g.text(dst, acc, x(1), y, lecLabel, colText)
 			g.text(dst, fmt.Sprintf(g.t("lec.8.runs"), m.Done, m.Runs), x(2), y, lecLabel, colDim)
@@ -855,8 +858,9 @@ func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
 			g.text(dst, g.t("lec.8.loading"), x(1), y, lecLabel, colDim)
 		case r.err != "":
 			g.text(dst, r.err, x(1), y, lecLabel, colWarning)
-		default:
-			g.text(dst, fmt.Sprintf("%.1f (%s)", 100*r.valAcc, g.t("lec.8.recacc")), x(1), y, lecLabel, colText)
+		default: // what the number is, then the number: a search network's accuracy, not a final test error
+			g.text(dst, g.t("lec.8.recacc"), x(0)+0.8*u, y, lecLabel, colDim)
+			g.text(dst, fmt.Sprintf("%.1f", 100*r.valAcc), x(1), y, lecLabel, colText)
 			g.text(dst, fmt.Sprintf(g.t("lec.8.cpu"), r.secs), x(3), y, lecLabel, colText)
 			rows++
 		}

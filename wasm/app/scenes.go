@@ -587,7 +587,7 @@ func (g *game) drawNB201Cell(dst *ebiten.Image, r ui.Rect, choices []int) {
 
 // ---- Compare ----
 
-var methodColor = map[string]color.RGBA{"random": {170, 170, 170, 255}, "reinforce": colTrain, "evolution": colVal}
+var methodColor = map[string]color.RGBA{"random": {170, 170, 170, 255}, "reinforce": colTrain, "evolution": colVal, "pnas": {204, 121, 167, 255}} // pnas pink: apart from evolution's orange
 
 func (g *game) drawCompare(dst *ebiten.Image) {
 	l := &g.layout

@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -61,4 +62,22 @@ func TestBrowserExitsBeforeProfileRemoval(t *testing.T) {
 	assert.ErrorIs(t, proc.Signal(syscall.Signal(0)), os.ErrProcessDone, "chromium still runs after the allocator's cancel")
 	_, err = os.Stat(profile)
 	assert.True(t, os.IsNotExist(err), "profile %s still there after the allocator's cancel", profile)
+}
+
+// No browser test gives Chromium a profile folder of its own (UserDataDir):
+// a folder the test owns is removed by its cleanup whether or not Chromium
+// has finished writing to it. TestBrowserExitsBeforeProfileRemoval shows that
+// chromedp's own folder is gone, with the browser, when acancel returns.
+func TestNoTestOwnedBrowserProfile(t *testing.T) {
+	files, err := filepath.Glob("*_test.go")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for i, line := range strings.Split(string(b), "\n") {
+			code, _, _ := strings.Cut(line, "//")
+			assert.NotContains(t, code, "chromedp."+"UserDataDir(", "%s:%d", f, i+1) // split: this line must not match itself
+		}
+	}
 }

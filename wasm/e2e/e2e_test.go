@@ -120,7 +120,7 @@ func TestPage(t *testing.T) {
 	srv := httptest.NewServer(serve.Handler(dir)) // what `nas serve` serves
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute) // a safety net: waits fail on a stalled page, not a slow one
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromium),
@@ -153,7 +153,7 @@ func TestPage(t *testing.T) {
 		require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(w, h), chromedp.Navigate(srv.URL+"/"+query)))
 	}
 	waitFor := func(expr string, d time.Duration) {
-		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(100*time.Millisecond)))
+		err := waitUntil(bctx, expr, d) // d: how long the page may show no progress
 		require.NoError(t, err, "waiting for %s; window.nas = %+v", expr, read())
 	}
 

@@ -63,13 +63,13 @@ func TestLecture(t *testing.T) {
 	shipped, err := ui.ParseReplayIndex("index.json", idx)
 	require.NoError(t, err)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute) // a safety net: waits fail on a stalled page, not a slow one
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:0:0],
 		chromedp.ExecPath(chromium), chromedp.Flag("headless", "new"), chromedp.NoSandbox,
 		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
 		chromedp.NoFirstRun, chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-renderer-backgrounding", true), chromedp.UserDataDir(t.TempDir()))...)
+		chromedp.Flag("disable-renderer-backgrounding", true))...) // no UserDataDir: see browser_test.go
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()
@@ -80,7 +80,7 @@ func TestLecture(t *testing.T) {
 		return s
 	}
 	waitFor := func(expr string, d time.Duration) {
-		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(100*time.Millisecond)))
+		err := waitUntil(bctx, expr, d) // d: how long the page may show no progress
 		msg, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`JSON.stringify(window.nas && window.nas.lecture) + " " + (window.nas && window.nas.message)`))
 		require.NoError(t, err, "waiting for %s; window.nas.lecture = %s", expr, msg)
 	}
@@ -125,14 +125,17 @@ func TestLecture(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/?scene=lecture&step=1&lang=ko")))
 	for n := 1; n <= protocol.LectureSteps; n++ {
 		if n > 1 {
+			// → held down until the page has moved on: Ebiten polls keys once
+			// per frame, and a loaded software-GL frame can outlast a short tap.
 			key := input.DispatchKeyEventParams{Key: "ArrowRight", Code: "ArrowRight", WindowsVirtualKeyCode: 39}
 			down, up := key, key
 			down.Type, up.Type = input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp
 			require.NoError(t, chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-				if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, down); err != nil {
-					return err
-				}
-				time.Sleep(400 * time.Millisecond) // held across frames: Ebiten polls keys once per frame
+				_, err := chromedp.Call(ctx, input.DispatchKeyEvent, down)
+				return err
+			})))
+			waitFor(fmt.Sprintf(`window.nas && window.nas.lecture && window.nas.lecture.step === %d`, n), time.Minute)
+			require.NoError(t, chromedp.Do(bctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 				_, err := chromedp.Call(ctx, input.DispatchKeyEvent, up)
 				return err
 			})))

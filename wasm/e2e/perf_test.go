@@ -64,7 +64,7 @@ func TestPagePerf(t *testing.T) {
 	srv := httptest.NewServer(serve.Handler(dir)) // what `nas serve` serves
 	defer srv.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute) // a safety net: waits fail on a stalled page, not a slow one
 	defer cancel()
 	actx, acancel := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromium),
@@ -104,7 +104,7 @@ func TestPagePerf(t *testing.T) {
 		return v
 	}
 	waitFor := func(expr string, d time.Duration) {
-		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(d), chromedp.WithPollingInterval(100*time.Millisecond)))
+		err := waitUntil(bctx, expr, d) // d: how long the page may show no progress
 		require.NoError(t, err, "waiting for %s", expr)
 	}
 	const steps = 4 // w halves compared between 1 and 2 workers

@@ -38,7 +38,7 @@ func browser(t *testing.T, d time.Duration) (context.Context, string, func()) {
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.UserDataDir(t.TempDir()),
+		// No UserDataDir: chromedp owns the profile and removes it after the browser exits (browser_test.go).
 	)
 	bctx, bcancel := chromedp.NewContext(actx)
 	return bctx, srv.URL, func() { bcancel(); acancel(); cancel(); srv.Close() }
@@ -64,7 +64,7 @@ func TestShots(t *testing.T) {
 		w, _ := strconv.Atoi(wh[0])
 		h, _ := strconv.Atoi(wh[1])
 		require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(int64(w), int64(h)), chromedp.Navigate(base+"/"+f[2])))
-		_, err := chromedp.Run(bctx, chromedp.Poll[chromedp.Void](f[3], chromedp.WithPollingTimeout(4*time.Minute), chromedp.WithPollingInterval(200*time.Millisecond)))
+		err := waitUntil(bctx, f[3], 4*time.Minute)
 		if err != nil {
 			t.Errorf("%s: waiting for %s: %v", f[0], f[3], err)
 		}

@@ -27,8 +27,8 @@ var table = map[string][2]string{
 	"btn.open":   {"Open events.jsonl", "events.jsonl 열기"},
 	"btn.method": {"Method", "방법"},
 
-	"help.keys": {"space run/pause · s step · r reset · 1-4 scenes · m method · o order · -/+ speed · , . seed · [ ] lr · ; ' 2nd lr · l 한국어",
-		"스페이스 실행/정지 · s 한 단계 · r 초기화 · 1-4 장면 · m 방법 · o 차수 · -/+ 속도 · , . 시드 · [ ] 학습률 · ; ' 둘째 학습률 · l English"},
+	"help.keys": {"space run/pause · s step · r reset · 0-4 scenes · m method · o order · -/+ speed · , . seed · [ ] lr · ; ' 2nd lr · l 한국어",
+		"스페이스 실행/정지 · s 한 단계 · r 초기화 · 0-4 장면 · m 방법 · o 차수 · -/+ 속도 · , . 시드 · [ ] 학습률 · ; ' 둘째 학습률 · l English"},
 
 	"ctl.rate":    {"speed", "속도"},
 	"ctl.seed":    {"seed", "시드"},
@@ -54,7 +54,7 @@ var table = map[string][2]string{
 	"darts.geno.stable":     {"Unchanged for %[1]d steps · %[2]d of %[3]d edges changed %[4]s", "%[1]d 단계 동안 변화 없음 · %[4]s %[3]d개 중 %[2]d개 엣지가 바뀜"},
 	"darts.geno.epoch":      {"in the last epoch (%d steps)", "지난 에폭(%d 단계) 동안"},
 	"darts.geno.start":      {"since the start", "시작 이후"},
-	"darts.geno.why":        {"Why it flips: an edge's two strongest ops differ by only %s in softmax(α) (median), so a tiny α step swaps them. Highlighted: changed in the last %d steps.", "왜 바뀌나: 엣지의 가장 강한 두 연산은 softmax(α)로 %s(중앙값)밖에 차이 나지 않아 작은 α 갱신에도 뒤바뀝니다. 강조: 최근 %d 단계 안에 바뀐 엣지."},
+	"darts.geno.why":        {"Why it flips: an edge's top two ops differ by only %s (median), so a small α step swaps them; red: changed in the last %d steps.", "왜 바뀌나: 엣지의 상위 두 연산 차이가 %s(중앙값)뿐이라 작은 α 갱신에도 뒤바뀝니다; 빨강: 최근 %d 단계 안에 바뀜."},
 	"darts.samples":         {"Validation images: the network's guess (green right, red wrong)", "검증 이미지: 네트워크의 예측 (초록 정답, 빨강 오답)"},
 	"darts.nodata":          {"Waiting for the DARTS engine…", "DARTS 엔진을 기다리는 중…"},
 	"darts.legend":          {"Candidate ops", "후보 연산"},
@@ -97,6 +97,7 @@ var table = map[string][2]string{
 	"m.random":              {"random search", "무작위 탐색"},
 	"m.reinforce":           {"REINFORCE", "REINFORCE"},
 	"m.evolution":           {"regularized evolution", "정규화 진화"},
+	"m.pnas":                {"PNAS (progressive, surrogate)", "PNAS (점진적, 대리 모델)"},
 	"m.enas":                {"ENAS", "ENAS"},
 	"m.darts":               {"DARTS", "DARTS"},
 	"replay.empty":          {"You can also open an events.jsonl written by `nas search` (Open button above, or ?replay=URL).", "`nas search`가 쓴 events.jsonl을 직접 열 수도 있습니다 (위의 열기 버튼 또는 ?replay=URL)."},

@@ -104,7 +104,7 @@ var lectureTable = map[string][2]string{
 	"lec.8.runs":      {"%d/%d runs", "%d/%d회"},
 	"lec.8.lookups":   {"%d look-ups", "조회 %d회"},
 	"lec.8.rec":       {"recording %s", "기록 %s"},
-	"lec.8.recacc":    {"search-net val acc. %", "탐색 네트워크 검증 정확도 %"},
+	"lec.8.recacc":    {"search-net val acc. %", "탐색망 검증 정확도 %"},
 	"lec.8.cpu":       {"%.0f CPU s", "CPU %.0f초"},
 	"lec.8.loading":   {"loading…", "불러오는 중…"},
 	"lec.8.rl":        {"RL", "강화학습"},

@@ -44,14 +44,14 @@ func TestStepsHaveTheirTexts(t *testing.T) {
 // Stepped a budget at a time with the methods taking turns, the runs give
 // what core/run's comparison gives run after run.
 func TestRunsMatchCompare(t *testing.T) {
-	r, err := lecture.NewRuns(40, 3, 5)
+	r, err := lecture.NewRuns(20, 2, 5)
 	require.NoError(t, err)
 	for !r.Finished() {
 		require.NoError(t, r.Advance(time.Nanosecond))
 	}
 	cfg := run.DefaultConfig()
 	cfg.Method, cfg.Space, cfg.Dataset, cfg.Seed = run.CompareMethod, "nb201", "cifar10", 5
-	cfg.Sampling.Samples, cfg.Sampling.Repeats = 40, 3
+	cfg.Sampling.Samples, cfg.Sampling.Repeats = 20, 2
 	c, err := run.NewCompare(cfg)
 	require.NoError(t, err)
 	for !c.Done() {
@@ -63,7 +63,7 @@ func TestRunsMatchCompare(t *testing.T) {
 	require.Len(t, rows, len(want))
 	for i, w := range want {
 		assert.Equal(t, w.Method, rows[i].Method)
-		assert.Equal(t, 3, rows[i].Done)
+		assert.Equal(t, 2, rows[i].Done)
 		assert.InDelta(t, w.BestMean, rows[i].Mean, 1e-9, w.Method)
 		assert.InDelta(t, w.BestStd, rows[i].Std, 1e-9, w.Method)
 	}
@@ -82,7 +82,7 @@ func TestControllerDemo(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, d.Edges, 6)
 	require.Len(t, d.Ops, 5)
-	for n := 1; n <= 40; n++ {
+	for n := 1; n <= 20; n++ {
 		s, err := d.Step()
 		require.NoError(t, err)
 		require.Equal(t, n, s.N)

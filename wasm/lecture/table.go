@@ -14,7 +14,7 @@ type Published struct {
 	ParamsM  float64
 	GPUDays  float64
 	Search   string // i18n key suffix of the search method: rl, evolution, smbo, random, gradient
-	Cite     string // where the numbers are from
+	Cite     string // the row's paper (first author, year); the numbers are DARTS Table 1's
 }
 
 // Table1 is DARTS (Liu et al., ICLR 2019) Table 1, the rows the chapter
@@ -23,13 +23,13 @@ type Published struct {
 // wrote 1800). Checked against reproductions of the table in later papers
 // (Li & Talwalkar 2019, Table 5; NAS surveys), not typed from memory.
 var Table1 = []Published{
-	{"NASNet-A", 2.65, 0, 3.3, 2000, "rl", "Zoph et al. 2018"},
-	{"AmoebaNet-A", 3.34, 0.06, 3.2, 3150, "evolution", "Real et al. 2019"},
-	{"PNAS", 3.41, 0.09, 3.2, 225, "smbo", "Liu et al. 2018"},
-	{"ENAS", 2.89, 0, 4.6, 0.5, "rl", "Pham et al. 2018"},
-	{"Random search", 3.29, 0.15, 3.2, 4, "random", "Liu et al. 2019"},
-	{"DARTS (1st order)", 3.00, 0.14, 3.3, 1.5, "gradient", "Liu et al. 2019"},
-	{"DARTS (2nd order)", 2.76, 0.09, 3.3, 4, "gradient", "Liu et al. 2019"},
+	{"NASNet-A", 2.65, 0, 3.3, 2000, "rl", "Zoph 2018"},
+	{"AmoebaNet-A", 3.34, 0.06, 3.2, 3150, "evolution", "Real 2019"},
+	{"PNAS", 3.41, 0.09, 3.2, 225, "smbo", "Liu 2018"},
+	{"ENAS", 2.89, 0, 4.6, 0.5, "rl", "Pham 2018"},
+	{"Random search", 3.29, 0.15, 3.2, 4, "random", "DARTS"},
+	{"DARTS (1st order)", 3.00, 0.14, 3.3, 1.5, "gradient", "DARTS"},
+	{"DARTS (2nd order)", 2.76, 0.09, 3.3, 4, "gradient", "DARTS"},
 }
 
 // ErrText formats a test error with its spread, e.g. "2.76 ± 0.09".

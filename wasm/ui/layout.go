@@ -223,7 +223,7 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		// stability, loss and accuracy. Right: the bilevel step with its
 		// formulas and the α heat maps (14 rows of readable labels); on tall
 		// screens also the validation images.
-		botH := 6.6
+		botH := 7.6
 		cellH := (c - botH) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
@@ -246,8 +246,8 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		l.Panels["lecture"] = g.r(0, 0, 63.6, c)
 	case protocol.SceneCompare:
 		// The curves get the width; the table is a strip below them.
-		l.Panels["curves"] = g.r(0, 0, 63.6, c-7.4)
-		l.Panels["table"] = g.r(0, c-7.4, 63.6, 7.4)
+		l.Panels["curves"] = g.r(0, 0, 63.6, c-8.6)
+		l.Panels["table"] = g.r(0, c-8.6, 63.6, 8.6)
 	default: // replay with nothing loaded
 		l.Panels["empty"] = g.r(0, 0, 63.6, c)
 	}

@@ -50,6 +50,14 @@ func TestSettle(t *testing.T) {
 		var st ui.GenoStability
 		start := time.Now()
 		limit := 30 * time.Minute
+		if v := os.Getenv("NAS_SETTLE_MINUTES"); v != "" {
+			m, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			limit = time.Duration(m * float64(time.Minute))
+		}
+		settled, longest, step := false, 0, 0
 		for !d.Done() && time.Since(start) < limit {
 			ev, err := d.Step()
 			if err != nil {
@@ -58,13 +66,23 @@ func TestSettle(t *testing.T) {
 			if ev.Genotype == "" || ev.Phase != search.PhaseAlpha {
 				continue
 			}
+			prev := st.LastChange
 			st.Observe(ev.Step, ev.Genotype)
+			if st.LastChange != prev {
+				longest = max(longest, st.LastChange-prev)
+			}
+			step = ev.Step
 			if st.StableSteps(ev.Step) >= perEpoch {
+				settled = true
 				t.Logf("arch_lr %g: settled at step %d (epoch %.2f; unchanged since step %d), %.0f s wall, %.2f steps/s",
 					lr, ev.Step, float64(ev.Step)/float64(perEpoch), st.LastChange, time.Since(start).Seconds(), float64(ev.Step)/time.Since(start).Seconds())
 				t.Logf("  %s", ev.Genotype)
 				break
 			}
+		}
+		if !settled {
+			t.Logf("arch_lr %g: not settled after %.0f s: step %d (epoch %.2f), longest unchanged stretch %d steps (an epoch is %d)",
+				lr, time.Since(start).Seconds(), step, float64(step)/float64(perEpoch), max(longest, st.StableSteps(step)), perEpoch)
 		}
 	}
 }

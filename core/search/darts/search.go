@@ -350,6 +350,9 @@ func (s *Search) endEpoch() (search.Event, error) {
 		ev.TrainLoss, ev.TrainAcc = s.epochLoss/float64(s.epochN), s.epochAcc/float64(s.epochN)
 	}
 	s.fillAlphas(&ev)
+	if g, err := s.Genotype(); err == nil {
+		ev.Warning = genotype.Collapse(g)
+	}
 	ev.Classes = s.classes()
 	s.epochs = append(s.epochs, ev)
 	s.last = ev

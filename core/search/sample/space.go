@@ -3,6 +3,8 @@ package sample
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/nasplayground/nas/core/state"
 )
 
 // Space is a discrete architecture space sampled decision by decision.
@@ -88,3 +90,10 @@ func Mutate(s Space, parent []int, rng *rand.Rand) ([]int, error) {
 	}
 	return nil, fmt.Errorf("%s: no valid mutation in %d tries", s.Name(), maxTries)
 }
+
+// Encode returns v as gob bytes (a searcher's MarshalBinary payload; state.Encode).
+func Encode(v any) ([]byte, error) { return state.Encode(v) }
+
+// Decode decodes gob bytes written by Encode into v; method names the
+// searcher in errors (state.Decode).
+func Decode(b []byte, method string, v any) error { return state.Decode(b, method, v) }

@@ -99,6 +99,7 @@ var (
 var floatRanges = map[string]floatRange{
 	"train-portion":    fraction,    // search: w's share of the training set
 	"lr":               positive,    // search, train: weight learning rate
+	"train-lr":         positive,    // search --then-train: the evaluation's learning rate
 	"lr-min":           nonNegative, // search: end of the cosine schedule
 	"arch-lr":          positive,    // search: α learning rate
 	"ctrl-lr":          nonNegative, // search reinforce/enas: controller learning rate (0 = its default)
@@ -113,7 +114,8 @@ var floatRanges = map[string]floatRange{
 
 // minInt is the smallest value of the int flags that are sizes; every other
 // int flag (limits, threads, counts where 0 means "off" or "all") is >= 0.
-var minInt = map[string]int{"C": 1, "layers": 1, "batch": 1, "epochs": 1, "size": 1, "classes": 1}
+var minInt = map[string]int{"C": 1, "layers": 1, "batch": 1, "epochs": 1, "size": 1, "classes": 1,
+	"train-C": 1, "train-layers": 1, "train-batch": 1, "train-epochs": 1}
 
 func checkFloat(name string, v float64) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -46,13 +46,15 @@ var (
 // checkpoint in --out: flags given on the command line are applied onto the
 // checkpoint's configuration by given, and contradictions are an error unless
 // --override. It returns the events.jsonl length to continue from (-1: new).
-func start(cfg run.Config, d run.Data, f runFlags, file string, given func(*run.Config) error) (*run.Run, int64, error) {
+func start(cfg run.Config, d run.Data, f runFlags, file string, given func(*run.Config) error, stderr io.Writer) (*run.Run, int64, error) {
 	if !f.resume {
 		r, err := run.New(cfg, d)
 		if err != nil {
 			return nil, -1, usageError{err}
 		}
-		warn(r)
+		for _, w := range r.Warnings {
+			fmt.Fprintln(stderr, "nas: warning:", w)
+		}
 		return r, -1, nil
 	}
 	if f.out == "" {
@@ -71,13 +73,6 @@ func start(cfg run.Config, d run.Data, f runFlags, file string, given func(*run.
 		return nil, -1, usagef("--resume: %v", err)
 	}
 	return r, ck.Events, nil
-}
-
-// warn prints the run's warnings on stderr.
-func warn(r *run.Run) {
-	for _, w := range r.Warnings {
-		fmt.Fprintln(os.Stderr, "nas: warning:", w)
-	}
 }
 
 // driveRun runs r through run.Drive with the CLI's events file, checkpoint

@@ -1,17 +1,22 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/rnn"
-	"github.com/nasplayground/nas/core/tensor"
+	"github.com/nasplayground/nas/core/run"
+	"github.com/nasplayground/nas/core/run/events"
+	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/native/internal/fsutil"
 )
 
@@ -38,7 +43,7 @@ func runRNN(args []string, stdout, stderr io.Writer) error {
 
 // rnnJSON is the final --json line of `nas rnn train|search`.
 type rnnJSON struct {
-	Method    string  `json:"method"` // darts (search) | train
+	Method    string  `json:"method"` // darts-rnn (search) | train
 	Space     string  `json:"space"`  // rnn
 	TrainText string  `json:"train_text"`
 	EvalText  string  `json:"eval_text"`
@@ -51,9 +56,9 @@ type rnnJSON struct {
 	Seconds   float64 `json:"elapsed_s"`
 }
 
-func rnnRun(search bool, args []string, stdout, stderr io.Writer) error {
+func rnnRun(searching bool, args []string, stdout, stderr io.Writer) error {
 	name := "rnn train"
-	if search {
+	if searching {
 		name = "rnn search"
 	}
 	fs := newFlags(name, stderr)
@@ -70,7 +75,7 @@ func rnnRun(search bool, args []string, stdout, stderr io.Writer) error {
 	maxTokens := fs.Int("max-tokens", 0, "use only the first N training tokens (0: all)")
 	evalTokens := fs.Int("eval-tokens", 4000, "evaluate on the first N tokens of the evaluation text (0: all)")
 	seed := fs.Uint64("seed", 1, "seed")
-	out := fs.String("out", "", "folder for genotype.txt and log.jsonl")
+	out := fs.String("out", "", "folder for genotype.txt and events.jsonl (one event per validation)")
 	asJSON := fs.Bool("json", false, "print one JSON line at the end")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -78,104 +83,85 @@ func rnnRun(search bool, args []string, stdout, stderr io.Writer) error {
 	switch {
 	case *hidden < 1 || *nodes < 1 || *batch < 1 || *bptt < 1 || *iters < 1:
 		return usagef("--hidden, --nodes, --batch, --bptt, --iters: want >= 1")
-	case *maxTokens < 0 || *evalTokens < 0:
-		return usagef("--max-tokens, --eval-tokens: want >= 0")
 	}
-	corpus, err := rnn.LoadPTB(*dir)
-	if err != nil {
-		return usagef("--data %s: %v (want the folder of ptb.valid.txt and ptb.test.txt)", *dir, err)
-	}
-	train, eval := corpus.Train, corpus.Eval
-	if *maxTokens > 0 && *maxTokens < len(train) {
-		train = train[:*maxTokens]
-	}
-	if *evalTokens > 0 && *evalTokens < len(eval) {
-		eval = eval[:*evalTokens]
-	}
-	var g *genotype.Recurrent
-	if !search {
-		r, err := genotype.ResolveRecurrent(*arg)
-		if err != nil {
+	cfg := run.DefaultConfig()
+	cfg.Method, cfg.Space, cfg.Seed = rnn.Method, run.SpaceRNN, *seed
+	rc := rnn.DefaultRunConfig(*dir)
+	rc.Hidden, rc.Nodes, rc.Iters, rc.EvalEvery, rc.EvalTokens, rc.MaxTokens, rc.Seed = *hidden, *nodes, *iters, max(1, *iters/10), *evalTokens, *maxTokens, *seed
+	rc.Train.Batch, rc.Train.BPTT, rc.Train.LR, rc.Train.Clip, rc.Train.ArchLR = *batch, *bptt, *lr, *clip, *archLR
+	if !searching {
+		if _, err := genotype.ResolveRecurrent(*arg); err != nil {
 			return usageError{err}
 		}
-		g = &r
+		rc.Genotype = *arg
 	}
-	m, err := rnn.New(rnn.Config{Vocab: corpus.Vocab.Len(), Hidden: *hidden, Steps: *nodes}, g, tensor.NewRNG(*seed))
+	cfg.RNN = rc
+	r, err := run.New(cfg, run.Data{})
 	if err != nil {
-		return usageError{err}
+		return usagef("%v", err)
 	}
-	cfg := rnn.DefaultTrainConfig()
-	cfg.Batch, cfg.BPTT, cfg.LR, cfg.Clip, cfg.ArchLR = *batch, *bptt, *lr, *clip, *archLR
-	tr, err := rnn.NewTrainer(m, cfg, train)
-	if err != nil {
-		return usageError{err}
-	}
+	s := r.Searcher.(*rnn.Searcher)
+	var h run.Hooks
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return fmt.Errorf("--out %s: %w", *out, err)
 		}
+		el, err := events.Open(filepath.Join(*out, "events.jsonl"), 0)
+		if err != nil {
+			return err
+		}
+		defer el.Close()
+		h.Events, h.Log = el, func(ev search.Event) bool { return ev.Kind == search.KindEpoch }
 	}
-	evalBatch := min(10, max(1, len(eval)/(2*cfg.BPTT)))
 	start := time.Now()
-	before := tr.Perplexity(eval, evalBatch)
-	var what string
-	if g != nil {
-		what = "train " + g.String()
-	} else {
-		what = fmt.Sprintf("DARTS search of the %d-node recurrent cell (first order; α on the last %.0f%% of the training text)", *nodes, 100*cfg.ArchPortion)
-	}
+	before := s.Perplexity()
 	if !*asJSON {
-		fmt.Fprintf(stdout, "%s\ntext: %s trains (%d tokens), %s evaluates (%d tokens); vocabulary %d; %d params; H=%d, batch %d, bptt %d\n",
-			what, corpus.TrainName, len(train), corpus.EvalName, len(eval), corpus.Vocab.Len(), m.NumParams(), *hidden, *batch, *bptt)
+		what := "train " + s.GenotypeText()
+		if searching {
+			what = fmt.Sprintf("DARTS search of the %d-node recurrent cell (first order; α on the last %.0f%% of the training text)", *nodes, 100*rc.Train.ArchPortion)
+		}
+		tokens := len(s.Corpus.Train)
+		if *maxTokens > 0 {
+			tokens = min(tokens, *maxTokens)
+		}
+		fmt.Fprintf(stdout, "%s\ntext: %s trains (%d tokens), %s evaluates; vocabulary %d; %d params; H=%d, batch %d, bptt %d\n",
+			what, s.Corpus.TrainName, tokens, s.Corpus.EvalName,
+			s.Corpus.Vocab.Len(), s.T.M.NumParams(), *hidden, *batch, *bptt)
 		fmt.Fprintf(stdout, "step 0: val ppl %.1f\n", before)
 	}
-	var log []byte
-	every := max(1, *iters/10)
 	ppl := before
-	for k := 1; k <= *iters; k++ {
-		loss, err := tr.Step()
-		if err != nil {
-			return err
+	h.OnEvent = func(ev search.Event, _ run.Progress) error {
+		if ev.Kind != search.KindEpoch {
+			return nil
 		}
-		if k%every == 0 || k == *iters {
-			ppl = tr.Perplexity(eval, evalBatch)
-			line := map[string]any{"step": k, "train_loss": loss, "val_ppl": ppl, "elapsed_s": time.Since(start).Seconds()}
-			if search {
-				r, err := m.Derive()
-				if err != nil {
-					return err
-				}
-				line["genotype"] = r.String()
-			}
-			b, _ := json.Marshal(line)
-			log = append(append(log, b...), '\n')
-			if !*asJSON {
-				fmt.Fprintf(stdout, "step %d/%d: train loss %.3f (ppl %.1f) | val ppl %.1f | %.0fs\n", k, *iters, loss, math.Exp(loss), ppl, time.Since(start).Seconds())
-			}
+		ppl = math.Exp(ev.ValLoss)
+		if !*asJSON {
+			fmt.Fprintf(stdout, "step %d/%d: train loss %.3f (ppl %.1f) | val ppl %.1f | %.0fs\n", ev.Step, *iters, ev.TrainLoss, math.Exp(ev.TrainLoss), ppl, time.Since(start).Seconds())
 		}
+		return nil
 	}
-	res := rnnJSON{Method: "train", Space: "rnn", TrainText: corpus.TrainName, EvalText: corpus.EvalName, Steps: *iters,
-		Params: m.NumParams(), PplBefore: before, PplAfter: ppl, Seconds: time.Since(start).Seconds()}
-	if search {
-		r, err := m.Derive()
-		if err != nil {
-			return err
-		}
-		res.Method, res.Genotype = "darts", r.String()
-	} else {
-		res.Genotype = g.String()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	o, err := run.Drive(ctx, r, h)
+	if err != nil {
+		return err
+	}
+	if o.Stop == run.Interrupted {
+		return interruptedError{fmt.Sprintf("interrupted at step %d", r.Iterations())}
+	}
+	res := rnnJSON{Method: "train", Space: run.SpaceRNN, TrainText: s.Corpus.TrainName, EvalText: s.Corpus.EvalName, Steps: r.Iterations(),
+		Params: s.T.M.NumParams(), PplBefore: before, PplAfter: ppl, Genotype: r.Genotype(), Seconds: time.Since(start).Seconds()}
+	if searching {
+		res.Method = rnn.Method
 	}
 	if *out != "" {
 		if err := fsutil.WriteFile(filepath.Join(*out, "genotype.txt"), []byte(res.Genotype+"\n")); err != nil {
-			return err
-		}
-		if err := fsutil.WriteFile(filepath.Join(*out, "log.jsonl"), log); err != nil {
 			return err
 		}
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
 	}
-	fmt.Fprintf(stdout, "val ppl %.1f → %.1f on %s\n%s\n", before, ppl, corpus.EvalName, res.Genotype)
+	fmt.Fprintf(stdout, "val ppl %.1f → %.1f on %s\n%s\n", before, ppl, s.Corpus.EvalName, res.Genotype)
 	return nil
 }

@@ -259,3 +259,34 @@ func TestExitCodes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 50, ck.Config.Sampling.Samples)
 }
+
+// nas replay prints fields read from a file with control characters
+// escaped, so a recording cannot drive the terminal.
+func TestReplayEscapes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	body := `{"kind":"sample","method":"random\u001b[2J","step":1,"epoch":0,"best_arch":"\u001b]0;pwned\u0007","elapsed_s":1}` + "\n"
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
+	code, out, errOut := nas("replay", "--events", path, "--follow", "--speed", "0")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, out, "\x1b")
+	assert.NotContains(t, out, "\x07")
+	assert.Contains(t, out, `random\x1b[2J`)
+	assert.Contains(t, out, `\x1b]0;pwned\x07`)
+
+	// A file cut by a kill is repaired with a note, the same rule as the page's.
+	require.NoError(t, os.WriteFile(path, []byte(body+`{"kind":"sample","meth`), 0o644))
+	code, _, errOut = nas("replay", "--events", path)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "repaired: dropped the cut last line 2")
+}
+
+// Evolution whose population is not smaller than its samples is random
+// search, and says so; the progress of sampling methods counts samples.
+func TestEvolutionWarns(t *testing.T) {
+	code, _, errOut := nas("search", "--space", "nb201", "--method", "evolution", "--samples", "40", "--population", "50", "--tournament", "5")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "nas: warning: evolution: population 50 >= samples 40")
+	code, _, errOut = nas("search", "--space", "nb201", "--method", "evolution", "--samples", "60", "--population", "50", "--tournament", "5")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, errOut, "warning")
+}

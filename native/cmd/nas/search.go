@@ -37,6 +37,7 @@ type searchFlags struct {
 	samples, repeats, childEpochs, childSteps     int
 	population, tournament                        int
 	plot                                          string
+	tt                                            *thenTrain // --then-train, --train-*, --early-stop (thentrain.go)
 }
 
 // runFlags are the flags of a run that `nas search` and `nas train` share:
@@ -98,6 +99,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&f.weightSharing, "weight-sharing", false, "random: evaluate children with shared supernet weights")
 	fs.StringVar(&f.plot, "plot", "", "nb201: write the comparison plot (PNG) here (default: --out/compare.png)")
 	f.define(fs, "events.jsonl, genotype.txt/json, cell diagrams, checkpoint.bin (nb201: results.json, compare.png)")
+	f.tt = defineThenTrain(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -113,6 +115,9 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	if err := f.apply(&cfg, true); err != nil {
 		return err
 	}
+	if err := f.tt.prepare(&f, cfg); err != nil {
+		return err
+	}
 	nn.SetThreads(f.threads)
 	if f.dryRun && cfg.Method == "darts" {
 		return dartsDryRun(cfg, f, stdout)
@@ -125,17 +130,17 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		}
 		ds.Train = train
 	}
-	r, offset, err := start(cfg, ds, f.runFlags, checkpointFile, func(c *run.Config) error { return f.apply(c, false) })
+	r, offset, err := start(cfg, ds, f.runFlags, checkpointFile, func(c *run.Config) error { return f.apply(c, false) }, stderr)
 	if err != nil {
 		return err
 	}
 	switch {
 	case r.Config.Method == "darts":
-		return searchDARTS(r, f, offset, stdout, stderr)
+		return searchThenTrain(r, f, offset, stdout, stderr, searchDARTS)
 	case r.Config.Method == run.CompareMethod:
 		return searchNB201(r, f, offset, stdout)
 	}
-	return searchMicro(r, f, offset, stdout, stderr)
+	return searchThenTrain(r, f, offset, stdout, stderr, searchMicro)
 }
 
 // checkpointFile is the checkpoint in the --out folder of `nas search`.
@@ -274,7 +279,10 @@ func searchDARTS(r *run.Run, f searchFlags, offset int64, stdout, stderr io.Writ
 			if err := writeGenotypeFiles(f.out, ev.Genotype); err != nil {
 				return err
 			}
-			return reportEpoch(stdout, prog, f.jsonOut, f.metrics, ev)
+			if err := reportEpoch(stdout, prog, f.jsonOut, f.metrics, ev); err != nil {
+				return err
+			}
+			return f.tt.epoch(r, ev, prog, stderr) // collapse warning, --early-stop
 		}
 		return nil
 	})

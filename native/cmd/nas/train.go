@@ -58,6 +58,7 @@ type trainFlags struct {
 	cutout                          bool
 	cutoutLen, trainLimit           int
 	dryRun, json                    bool
+	trained                         *run.Run // the run trainLoop drove (nas search --then-train reads it)
 }
 
 func parseTrainFlags(args []string, stderr io.Writer) (*trainFlags, error) {
@@ -159,6 +160,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return f.train(stdout, stderr)
+}
+
+// train is `nas train` once its flags are parsed (also `nas search --then-train`).
+func (f *trainFlags) train(stdout, stderr io.Writer) error {
 	if f.dryRun {
 		return trainDryRun(f, stdout)
 	}
@@ -174,7 +180,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		trainSet = trainSet.Subset(idx)
 	}
 	nn.SetThreads(f.threads)
-	r, offset, err := start(f.config(), run.Data{Train: trainSet, Test: testSet}, f.runFlags, trainCheckpointFile, f.given)
+	r, offset, err := start(f.config(), run.Data{Train: trainSet, Test: testSet}, f.runFlags, trainCheckpointFile, f.given, stderr)
 	if err != nil {
 		return err
 	}
@@ -248,6 +254,7 @@ func loadTrainData(name, dir string) (trainSet, testSet *data.Dataset, err error
 func trainLoop(r *run.Run, f *trainFlags, offset int64, stdout io.Writer) error {
 	tr := r.Searcher.(*run.Trainer)
 	cfg := tr.Config()
+	f.trained = r
 	bar := newProgress(stdout, r, "train", f.json || f.metrics == "katib")
 	o, err := driveRun(r, f.runFlags, trainCheckpointFile, offset, nil, func(ev search.Event, p run.Progress) error {
 		if ev.Kind == search.KindStep {
