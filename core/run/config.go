@@ -32,13 +32,14 @@ type Config struct {
 // Sampling configures the sampling methods (reinforce, enas, evolution,
 // random) and NB201 comparisons.
 type Sampling struct {
-	Samples       int      `json:"samples"`    // architectures per run
-	Repeats       int      `json:"repeats"`    // compare: runs per method, seeds Seed+r
-	Methods       []string `json:"methods"`    // compare: subset of CompareMethods (empty: all)
-	Population    int      `json:"population"` // evolution P
-	Tournament    int      `json:"tournament"` // evolution S
-	CtrlLR        float64  `json:"ctrl_lr"`    // REINFORCE/ENAS controller Adam lr (0: rl default)
-	Hidden        int      `json:"hidden"`     // controller LSTM size (0: rl default)
+	Samples       int      `json:"samples"`           // architectures per run
+	Repeats       int      `json:"repeats"`           // compare: runs per method, seeds Seed+r
+	Methods       []string `json:"methods"`           // compare: subset of CompareMethods (empty: all)
+	Population    int      `json:"population"`        // evolution P
+	Tournament    int      `json:"tournament"`        // evolution S
+	CtrlLR        float64  `json:"ctrl_lr"`           // REINFORCE/ENAS controller Adam lr (0: rl default)
+	Entropy       float64  `json:"entropy,omitempty"` // REINFORCE entropy bonus β (0: rl default 1e-4)
+	Hidden        int      `json:"hidden"`            // controller LSTM size (0: rl default)
 	WeightSharing bool     `json:"weight_sharing"`
 	// Interleave (compare, the page) lets the methods take turns sample by
 	// sample within a repeat and labels the events "compare".

@@ -162,6 +162,9 @@ func rlConfig(sc Sampling, seed uint64) rl.Config {
 	if sc.Hidden > 0 {
 		rc.Controller.Hidden = sc.Hidden
 	}
+	if sc.Entropy > 0 {
+		rc.EntropyWeight = sc.Entropy
+	}
 	return rc
 }
 
