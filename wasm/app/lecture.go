@@ -228,6 +228,8 @@ func (g *game) lectureReady() bool {
 		return false
 	}
 	switch w := g.lecCur(); {
+	case w.Widget == lecture.Derive: // the last frame drew the derived cell (α can arrive after the draw)
+		return len(g.model.AlphaNormal) == 14 && len(g.model.Ops) == 8 && l.edges > 0
 	case w.DARTS:
 		return len(g.model.AlphaNormal) == 14 && len(g.model.Ops) == 8
 	case w.Widget == lecture.Controller:
