@@ -81,3 +81,21 @@ func TestNoTestOwnedBrowserProfile(t *testing.T) {
 		}
 	}
 }
+
+// chromiumFlags are the exec allocator options of every page test: headless
+// Chromium drawing WebGL through SwiftShader, no network chatter, no throttling
+// of a page in the background, and no UserDataDir — chromedp makes the profile
+// folder itself and removes it only after the browser and the children still
+// using it have exited (a t.TempDir() profile was removed by the test's cleanup
+// while Chromium still wrote it: "unlinkat …/Default: directory not empty"
+// failed a passing run under load).
+func chromiumFlags(chromium string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", "new"), chromedp.NoSandbox,
+		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-renderer-backgrounding", true),
+	}
+}

@@ -122,19 +122,7 @@ func TestPage(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute) // a safety net: waits fail on a stalled page, not a slow one
 	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", "new"), chromedp.NoSandbox,
-		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-renderer-backgrounding", true),
-		// No UserDataDir: chromedp makes the profile folder itself and removes
-		// it only after the browser has exited and it has killed the children
-		// still using it (crashpad, zygote). A t.TempDir() here was removed by
-		// the test's cleanup while Chromium still wrote its profile: "unlinkat
-		// …/Default: directory not empty" failed a passing test under load.
-	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, chromiumFlags(chromium)...)
 	defer acancel() // cancels, then waits for the browser's exit and the profile's removal
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()

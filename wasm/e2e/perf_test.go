@@ -66,14 +66,7 @@ func TestPagePerf(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute) // a safety net: waits fail on a stalled page, not a slow one
 	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", "new"), chromedp.NoSandbox,
-		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-renderer-backgrounding", true),
-	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, chromiumFlags(chromium)...)
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()

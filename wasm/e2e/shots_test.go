@@ -31,15 +31,7 @@ func browser(t *testing.T, d time.Duration) (context.Context, string, func()) {
 	require.NoError(t, writeSyntheticDARTS(filepath.Join(dir, "synthetic-darts.jsonl"), 300))
 	srv := serveDir(dir)
 	ctx, cancel := context.WithTimeout(context.Background(), d)
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", "new"), chromedp.NoSandbox,
-		chromedp.Flag("use-angle", "swiftshader"), chromedp.Flag("enable-unsafe-swiftshader", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-timer-throttling", true), chromedp.Flag("disable-renderer-backgrounding", true),
-		// No UserDataDir: chromedp owns the profile and removes it after the browser exits (browser_test.go).
-	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, chromiumFlags(chromium)...)
 	bctx, bcancel := chromedp.NewContext(actx)
 	return bctx, srv.URL, func() { bcancel(); acancel(); cancel(); srv.Close() }
 }
