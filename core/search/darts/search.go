@@ -306,14 +306,16 @@ func (s *Search) Elapsed() float64 { return s.elapsedPrev + time.Since(s.started
 
 func (s *Search) fillAlphas(ev *search.Event) {
 	wn, wr := s.Net.OpWeights()
+	// Derive before round (which rounds in place): the event's genotype is
+	// then the one Genotype() returns, not one of rounded near-ties.
+	if g, err := genotype.Derive(wn, wr, s.ops, s.cfg.Steps); err == nil {
+		ev.Genotype = g.String()
+		ev.Normal, ev.Reduce = search.Edges(g)
+	}
 	ev.AlphaNormal, ev.AlphaReduce = round(wn), round(wr)
 	ev.Ops = make([]string, len(s.ops))
 	for i, p := range s.ops {
 		ev.Ops[i] = p.String()
-	}
-	if g, err := genotype.Derive(wn, wr, s.ops, s.cfg.Steps); err == nil {
-		ev.Genotype = g.String()
-		ev.Normal, ev.Reduce = search.Edges(g)
 	}
 }
 
