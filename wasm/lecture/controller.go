@@ -2,7 +2,7 @@ package lecture
 
 import (
 	"github.com/nasplayground/nas/core/nb201"
-	"github.com/nasplayground/nas/core/search/rl"
+	"github.com/nasplayground/nas/core/run"
 )
 
 // Sample is one REINFORCE step as the lecture shows it: the controller's
@@ -22,11 +22,13 @@ type Sample struct {
 // Advantage returns R − b.
 func (s Sample) Advantage() float64 { return s.Reward - s.Baseline }
 
-// ControllerDemo drives core's REINFORCE searcher (rl.Searcher) on the
+// ControllerDemo drives core's REINFORCE searcher (run.Controller) on the
 // NAS-Bench-201 table, one sample at a time, and reveals the sample's
 // decisions one by one as the controller emits them.
 type ControllerDemo struct {
-	s       *rl.Searcher
+	s       run.Controller
+	best    float64 // best reward so far, and its cell
+	bestArc string
 	last    Sample
 	history []float64 // rewards
 	base    []float64 // baselines after each update
@@ -44,14 +46,12 @@ const DemoLR = 1e-3
 
 // NewControllerDemo returns a demo seeded with seed.
 func NewControllerDemo(seed uint64) (*ControllerDemo, error) {
-	tab, err := nb201.Load()
+	s, err := run.NewController(1<<30, DemoLR, seed)
 	if err != nil {
 		return nil, err
 	}
-	cfg := rl.DefaultConfig(1<<30, seed)
-	cfg.LR = DemoLR
 	sp := nb201.Space{}
-	d := &ControllerDemo{s: rl.New(sp, nb201.Evaluator{Table: tab, Dataset: "cifar10"}, cfg), Ops: sp.ChoiceLabels(0), Edges: sp.DecisionLabels()}
+	d := &ControllerDemo{s: s, Ops: sp.ChoiceLabels(0), Edges: sp.DecisionLabels()}
 	return d, nil
 }
 
@@ -66,7 +66,8 @@ func (d *ControllerDemo) Step() (Sample, error) {
 		b = ev.Reward
 	}
 	d.last = Sample{N: ev.Step, Probs: ev.Probs, Choices: ev.Choices, Arch: ev.Arch, Reward: ev.Reward,
-		Baseline: b, LogP: ev.LogProb, LogPNew: d.s.Controller().LogProb(ev.Choices)}
+		Baseline: b, LogP: ev.LogProb, LogPNew: d.s.LogProb(ev.Choices)}
+	d.best, d.bestArc = ev.Best, ev.BestArch
 	d.history = append(d.history, ev.Reward)
 	d.base = append(d.base, ev.Baseline)
 	d.Shown = 0
@@ -83,7 +84,7 @@ func (d *ControllerDemo) Rewards() []float64 { return d.history }
 func (d *ControllerDemo) Baselines() []float64 { return d.base }
 
 // Best returns the best reward so far and its cell.
-func (d *ControllerDemo) Best() (float64, string) { return d.s.Best, d.s.BestArch }
+func (d *ControllerDemo) Best() (float64, string) { return d.best, d.bestArc }
 
 // Baseline returns the baseline after the latest update.
 func (d *ControllerDemo) Baseline() float64 { return d.s.Baseline() }

@@ -82,6 +82,10 @@ func (s *Searcher) Controller() *Controller { return s.ctrl }
 // Baseline returns the current moving-average baseline.
 func (s *Searcher) Baseline() float64 { return s.baseline }
 
+// LogProb returns the controller's current log p(choices): after a Step, the
+// log-probability of that step's sample under the updated controller.
+func (s *Searcher) LogProb(choices []int) float64 { return s.ctrl.LogProb(choices) }
+
 // Step samples an architecture, evaluates it and takes one REINFORCE step:
 // adv = R - b (b is the average of the previous rewards; the first sample sets
 // b = R), loss = -adv·Σ log p - β·entropy, then b ← decay·b + (1-decay)·R.
