@@ -63,6 +63,32 @@ type nasState struct {
 	} `json:"curves"`
 }
 
+// pageTest skips a browser test where Chromium is missing or under -short,
+// and returns Chromium's path and a folder holding the page built like
+// `make wasm`.
+func pageTest(t *testing.T) (chromium, dir string) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed (apt-get install -y chromium): skipping the browser test")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the browser test")
+	}
+	dir = t.TempDir()
+	buildPage(t, dir)
+	return chromium, dir
+}
+
+// shotsDir returns NAS_E2E_SHOTS (made if missing) or a temporary folder.
+func shotsDir(t *testing.T) string {
+	shots := os.Getenv("NAS_E2E_SHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+	return shots
+}
+
 // buildPage builds the page into dir exactly like `make wasm`.
 func buildPage(t *testing.T, dir string) {
 	t.Helper()
@@ -102,20 +128,8 @@ func copyFile(t *testing.T, from, to string) {
 }
 
 func TestPage(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed (apt-get install -y chromium): skipping the browser test")
-	}
-	if testing.Short() {
-		t.Skip("-short: skipping the browser test")
-	}
-	shots := os.Getenv("NAS_E2E_SHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	require.NoError(t, os.MkdirAll(shots, 0o755))
-	dir := t.TempDir()
-	buildPage(t, dir)
+	chromium, dir := pageTest(t)
+	shots := shotsDir(t)
 	require.NoError(t, writeSyntheticDARTS(filepath.Join(dir, "synthetic-darts.jsonl"), 300))
 	srv := httptest.NewServer(serve.Handler(dir)) // what `nas serve` serves
 	defer srv.Close()

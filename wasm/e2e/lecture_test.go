@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -43,20 +42,8 @@ type lectureState struct {
 // waits until its widget has its data, checks that data, and screenshots it;
 // then walks the steps with the → key in Korean at 1920×1080.
 func TestLecture(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed (apt-get install -y chromium): skipping the browser test")
-	}
-	if testing.Short() {
-		t.Skip("-short: skipping the browser test")
-	}
-	shots := os.Getenv("NAS_E2E_SHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	require.NoError(t, os.MkdirAll(shots, 0o755))
-	dir := t.TempDir()
-	buildPage(t, dir)
+	chromium, dir := pageTest(t)
+	shots := shotsDir(t)
 	srv := httptest.NewServer(serve.Handler(dir))
 	defer srv.Close()
 	idx, err := os.ReadFile("../static/replays/index.json")

@@ -51,15 +51,7 @@ func loadavg() string {
 // steps, and pause / single steps / resume work with 2. Speeds are logged
 // with the load average, never asserted (a shared 2-core box).
 func TestPagePerf(t *testing.T) {
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not installed (apt-get install -y chromium): skipping the browser test")
-	}
-	if testing.Short() {
-		t.Skip("-short: skipping the browser test")
-	}
-	dir := t.TempDir()
-	buildPage(t, dir)
+	chromium, dir := pageTest(t)
 	precompress(t, dir)
 	srv := httptest.NewServer(serve.Handler(dir)) // what `nas serve` serves
 	defer srv.Close()
@@ -86,7 +78,7 @@ func TestPagePerf(t *testing.T) {
 			wire[urls[e.RequestID]] += e.EncodedDataLength
 		}
 	}))
-	_, err = chromedp.Call(bctx, network.Enable, network.EnableParams{})
+	_, err := chromedp.Call(bctx, network.Enable, network.EnableParams{})
 	require.NoError(t, err)
 	_, err = chromedp.Call(bctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
 	require.NoError(t, err)
