@@ -110,6 +110,15 @@ func TestPagePerf(t *testing.T) {
 		time.Sleep(3 * time.Second)
 		i1, dt := eval(`window.nasImages`), time.Since(t0).Seconds()
 		t.Logf("%d worker(s): DARTS %.1f images/s over %.0f s (page's search: batch 16, C=4, 3 cells); load %s", workers, (i1-i0)/dt, dt, loadavg())
+		// Drawing while the search runs, at both projector sizes: Draw is the
+		// mean of the last 30 frames, so let 60 new frames pass at each size.
+		for _, sz := range [][2]int64{{1280, 720}, {1920, 1080}} {
+			require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(sz[0], sz[1])))
+			f0 := eval(`window.nas.frames`)
+			waitFor(`window.nas.frames >= `+strconv.Itoa(int(f0)+60), 3*time.Minute)
+			t.Logf("%d worker(s), %dx%d: Draw %.1f ms per frame, FPS %.1f, step %.0f; load %s",
+				workers, sz[0], sz[1], eval(`window.nas.draw_ms`), eval(`window.nas.fps`), eval(`window.nas.step`), loadavg())
+		}
 		losses, err := chromedp.Run(bctx, chromedp.Evaluate[map[string]float64](`window.nasTrainLoss`))
 		require.NoError(t, err)
 		out := map[int]float64{}
