@@ -3,6 +3,7 @@
 package ui_test
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nasplayground/nas/assets/demo"
+	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/darts"
 	"github.com/nasplayground/nas/wasm/ui"
@@ -24,6 +26,14 @@ import (
 // browser does:
 //
 //	go test -tags 'settle noasm' -run Settle -v -timeout 60m ./wasm/ui/
+//
+// NAS_SETTLE_WD (α's weight decay), NAS_SETTLE_BATCH, NAS_SETTLE_PORTION
+// (w's share of the demo set), NAS_SETTLE_STEPS (intermediate nodes) and
+// NAS_SETTLE_OPS (op set) vary the configuration; NAS_SETTLE_MINUTES bounds
+// each run. Besides the time to settle it logs what changed between
+// consecutive genotypes (an edge's op on the same input, or the node's
+// chosen input) and the final mean softmax(α) per op, which tell why a
+// configuration does not settle.
 func TestSettle(t *testing.T) {
 	lrs := os.Getenv("NAS_SETTLE_LRS")
 	if lrs == "" {
@@ -42,6 +52,17 @@ func TestSettle(t *testing.T) {
 		cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs = 4, 3, 16, 50
 		cfg.Threads, cfg.Augment, cfg.EvalBatch, cfg.ValLimit = 1, false, 100, 200
 		cfg.Seed, cfg.ArchLR = 1, lr
+		envFloat(t, "NAS_SETTLE_WD", &cfg.ArchWD)            // α's weight decay
+		envFloat(t, "NAS_SETTLE_PORTION", &cfg.TrainPortion) // the w share of the demo set
+		if v := os.Getenv("NAS_SETTLE_OPS"); v != "" {
+			cfg.Ops = v
+		}
+		steps := float64(cfg.Steps)
+		envFloat(t, "NAS_SETTLE_STEPS", &steps) // intermediate nodes per cell
+		cfg.Steps = int(steps)
+		batch := float64(cfg.Batch)
+		envFloat(t, "NAS_SETTLE_BATCH", &batch)
+		cfg.Batch = int(batch)
 		d, err := darts.New(cfg, train)
 		if err != nil {
 			t.Fatal(err)
@@ -58,6 +79,9 @@ func TestSettle(t *testing.T) {
 			limit = time.Duration(m * float64(time.Minute))
 		}
 		settled, longest, step := false, 0, 0
+		var prevG genotype.Genotype
+		var lastEv search.Event
+		flips := map[string]int{} // what changed between consecutive genotypes
 		for !d.Done() && time.Since(start) < limit {
 			ev, err := d.Step()
 			if err != nil {
@@ -66,7 +90,15 @@ func TestSettle(t *testing.T) {
 			if ev.Genotype == "" || ev.Phase != search.PhaseAlpha {
 				continue
 			}
+			lastEv = ev
 			prev := st.LastChange
+			if g, err := genotype.Parse(ev.Genotype); err == nil {
+				if prevG.Normal != nil {
+					countFlips(flips, "normal", prevG.Normal, g.Normal)
+					countFlips(flips, "reduce", prevG.Reduce, g.Reduce)
+				}
+				prevG = g
+			}
 			st.Observe(ev.Step, ev.Genotype)
 			if st.LastChange != prev {
 				longest = max(longest, st.LastChange-prev)
@@ -80,9 +112,60 @@ func TestSettle(t *testing.T) {
 				break
 			}
 		}
+		logOpWeights(t, "normal", lastEv.Ops, lastEv.AlphaNormal)
+		logOpWeights(t, "reduce", lastEv.Ops, lastEv.AlphaReduce)
+		t.Logf("  changes by kind (cell/op: same input, other op; cell/input: another input chosen): %v", flips)
 		if !settled {
 			t.Logf("arch_lr %g: not settled after %.0f s: step %d (epoch %.2f), longest unchanged stretch %d steps (an epoch is %d)",
 				lr, time.Since(start).Seconds(), step, float64(step)/float64(perEpoch), max(longest, st.StableSteps(step)), perEpoch)
 		}
 	}
+}
+
+// envFloat sets *v from the environment variable name when it is set.
+func envFloat(t *testing.T, name string, v *float64) {
+	if s := os.Getenv(name); s != "" {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		*v = f
+	}
+}
+
+// countFlips adds to flips, per edge slot of a cell, whether its op changed
+// on the same input or its input changed.
+func countFlips(flips map[string]int, cell string, a, b []genotype.Edge) {
+	for i := range min(len(a), len(b)) {
+		switch {
+		case a[i].Input != b[i].Input:
+			flips[cell+"/input"]++
+		case a[i].Op != b[i].Op:
+			flips[cell+"/op"]++
+		}
+	}
+}
+
+// logOpWeights logs each op's mean softmax(α) over a cell's edges and how
+// often it is an edge's strongest op.
+func logOpWeights(t *testing.T, cell string, ops []string, w [][]float64) {
+	if len(w) == 0 {
+		return
+	}
+	mean, top := make([]float64, len(ops)), make([]int, len(ops))
+	for _, row := range w {
+		best := 0
+		for j, v := range row {
+			mean[j] += v / float64(len(w))
+			if v > row[best] {
+				best = j
+			}
+		}
+		top[best]++
+	}
+	var b strings.Builder
+	for j, op := range ops {
+		fmt.Fprintf(&b, " %s %.3f (top on %d)", op, mean[j], top[j])
+	}
+	t.Logf("  %s cell, mean softmax(α) over %d edges:%s", cell, len(w), b.String())
 }
