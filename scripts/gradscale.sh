@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# gradscale.sh: proves that the gradient-check suite (core/nn Test*Grad) sees a
-# 1% error in any op's backward. In a scratch copy of the module, a hook in
-# autograd.Tape.Record wraps the backward of one op (by its recorded name) so
-# that the gradient it adds to one input (or to all of them) is scaled by
-# FACTOR (default 1.01); the suite is then run once per (op, input) and must
-# fail. The real tree is not touched. Prints a table; exits 1 if any scaled
-# backward that the suite exercises goes unnoticed.
+# gradscale.sh: proves that the gradient-check suites (the Test*Grad tests of
+# core/nn, core/rnn and core/train) see a 1% error in any op's backward. In a
+# scratch copy of the module, a hook in autograd.Tape.Record wraps the backward
+# of one op (by its recorded name) so that the gradient it adds to one input
+# (or to all of them) is scaled by FACTOR (default 1.01); every suite that
+# records the op is then run once per (op, input), and one of them must fail.
+# The real tree is not touched. Prints a table; exits 1 if any scaled backward
+# that a suite exercises goes unnoticed.
 #
 #   scripts/gradscale.sh [FACTOR]
 set -euo pipefail
@@ -72,26 +73,40 @@ func gradScaleHook(name string, backward func(dy *tensor.Tensor), inputs []*Var)
 }
 GO
 gofmt -w core/autograd/gradscale_hook.go
-go test -c -o nn.test ./core/nn
-
-suite='^Test(Conv2D|Pool|Op|Block|ReLUSepBN|PoolBN)Grad$'
+# The gradient-check suites, one test binary per package that records ops.
+suites=(
+	"./core/nn ^Test(Conv2D|Pool|Op|Block|ReLUSepBN|PoolBN)Grad\$"
+	"./core/rnn ^Test(Highway|EmbeddingMean|Model)Grad\$"
+	"./core/train ^TestAddScaledGrad\$"
+)
+for s in "${suites[@]}"; do
+	pkg=${s%% *}
+	go test -c -o "$(basename "$pkg").test" "$pkg"
+done
 ops=$(grep -rhoE 'Record(Transient|Scalable)?\("[A-Za-z0-9]+"' core --include=*.go --exclude=*_test.go | sed -E 's/.*\("(.*)"/\1/' | sort -u)
 ops="$ops MixedNode WeightedSum" # recorded as op[len("nn."):]
 missed=0
 printf '%-14s %-6s %-10s %s\n' op input suite 'failing tests (max norm err)'
 for op in $ops; do
 	for in in -1 0 1 2 3; do
-		hit=$scratch/hit; rm -f "$hit"
-		out=$(NAS_GRADSCALE_OP=$op NAS_GRADSCALE_IN=$in NAS_GRADSCALE_FACTOR=$factor NAS_GRADSCALE_HIT=$hit \
-			./nn.test -test.run "$suite" 2>&1) && rc=0 || rc=$?
+		# every suite that records the op runs; the op is caught if one fails
+		hit=$scratch/hit; out="" rc=0 ran=0
+		for s in "${suites[@]}"; do
+			rm -f "$hit"
+			o=$(NAS_GRADSCALE_OP=$op NAS_GRADSCALE_IN=$in NAS_GRADSCALE_FACTOR=$factor NAS_GRADSCALE_HIT=$hit \
+				"./$(basename "${s%% *}").test" -test.run "${s#* }" 2>&1) && r=0 || r=$?
+			[ -e "$hit" ] || continue
+			ran=1 out="$out$o"$'\n'
+			[ $r -eq 0 ] || rc=$r
+		done
 		label=$in; [ "$in" = -1 ] && label=all
-		if [ ! -e "$hit" ]; then
+		if [ $ran = 0 ]; then
 			[ "$in" = -1 ] && printf '%-14s %-6s %-10s\n' "$op" "$label" "not run"
 			continue
 		fi
 		if [ $rc -ne 0 ]; then
-			fails=$(echo "$out" | grep -oE -- '--- FAIL: [A-Za-z0-9]+Grad/[^ ]+' | sed 's/--- FAIL: //' | wc -l)
-			first=$(echo "$out" | grep -oE -- '--- FAIL: [A-Za-z0-9]+Grad/[^ ]+' | head -1 | sed 's/--- FAIL: //')
+			fails=$(echo "$out" | grep -oE -- '--- FAIL: Test[A-Za-z0-9]+Grad(/[^ ]+)?' | sed 's/--- FAIL: //' | wc -l)
+			first=$(echo "$out" | grep -oE -- '--- FAIL: Test[A-Za-z0-9]+Grad(/[^ ]+)?' | head -1 | sed 's/--- FAIL: //')
 			err=$(echo "$out" | grep -oE 'norm err [0-9.e+-]+' | awk '{print $3}' | sort -g | tail -1)
 			printf '%-14s %-6s %-10s %s cases, e.g. %s (norm err up to %s)\n' "$op" "$label" caught "$fails" "$first" "$err"
 		else

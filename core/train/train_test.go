@@ -231,3 +231,16 @@ func TestNaNLossNamesEpochAndStep(t *testing.T) {
 	_, err = tr.Step()
 	assert.EqualError(t, err, "train: training loss is NaN at epoch 1 step 3 (w phase); the update was not applied")
 }
+
+// TestAddScaledGrad checks the backward of the loss sum a + w·b that adds
+// the auxiliary head's loss (train.py: loss += auxiliary_weight·loss_aux)
+// against central differences, for the reference's weight 0.4 and others.
+func TestAddScaledGrad(t *testing.T) {
+	for _, w := range []float64{0.4, 1, -2.5} {
+		a := autograd.Param(tensor.FromData([]float32{0.7}, 1), "a")
+		b := autograd.Param(tensor.FromData([]float32{-1.3}, 1), "b")
+		res := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return train.AddScaled(tp, a, b, w) },
+			[]*autograd.Var{a, b}, 1e-2, 3)
+		assert.Less(t, res.MaxErr, 1e-2, "w = %g: %v", w, res)
+	}
+}
