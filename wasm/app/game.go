@@ -41,13 +41,11 @@ type game struct {
 	w, h         float64
 	dpr          float64
 	frames       int
-	started      bool             // a start command was sent for the current scene
-	paused       bool             // the user paused the current scene's run
-	run          protocol.Command // the start command of the current scene's engine run (Cmd "" if none)
-	waiting      bool             // see ui.SceneState.Waiting
-	// kept holds the scenes not on screen as they were left (model, run,
-	// controls); the engine keeps their runs parked (protocol.Runs).
-	kept map[string]*ui.SceneState
+	started      bool                      // a start command was sent for the current scene
+	paused       bool                      // the user paused the current scene's run
+	run          protocol.Command          // the start command of the current scene's engine run (Cmd "" if none)
+	waiting      bool                      // see ui.SceneState.Waiting
+	kept         map[string]*ui.SceneState // the scenes not on screen as they were left; the engine keeps their runs parked (protocol.Runs)
 	last         time.Time
 	thumbs       thumbCache
 	chrome       chrome
