@@ -41,8 +41,11 @@ type game struct {
 	w, h         float64
 	dpr          float64
 	frames       int
-	started      bool // a start command was sent for the current scene
-	paused       bool
+	started      bool                      // a start command was sent for the current scene
+	paused       bool                      // the user paused the current scene's run
+	run          protocol.Command          // the start command of the current scene's engine run (Cmd "" if none)
+	waiting      bool                      // see ui.SceneState.Waiting
+	kept         map[string]*ui.SceneState // the scenes not on screen as they were left; the engine keeps their runs parked (protocol.Runs)
 	last         time.Time
 	thumbs       thumbCache
 	chrome       chrome
@@ -58,7 +61,7 @@ type game struct {
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
-	g := &game{params: p, src: src, br: br, faces: map[float64]*text.GoTextFace{}, wraps: map[wrapKey][]string{}, dpr: 1}
+	g := &game{params: p, src: src, br: br, faces: map[float64]*text.GoTextFace{}, wraps: map[wrapKey][]string{}, dpr: 1, kept: map[string]*ui.SceneState{}}
 	g.rate = p.EffectiveRate()
 	g.replay.Rate = protocol.DefaultRate(protocol.SceneReplay)
 	if p.Scene == protocol.SceneReplay && p.Rate > 0 {
@@ -77,6 +80,7 @@ func (g *game) start() {
 	g.drawN = 0
 	g.paused = false
 	g.started = true
+	g.run = protocol.Command{}
 	if g.params.Scene == protocol.SceneLecture {
 		g.lec.dartsOn = false // model reset: start the lecture's DARTS search again if a step needs it
 		g.lectureEnter()
@@ -89,24 +93,69 @@ func (g *game) start() {
 	}
 	c := g.params.StartCommand()
 	c.Rate = g.rate
+	g.startRun(c)
+}
+
+// startRun sends c, the start command of a new run for the scene on screen
+// (the lecture's DARTS steps call it too), and records it as the scene's run.
+func (g *game) startRun(c protocol.Command) {
+	g.run, g.waiting = c, true
 	send(c)
 }
 
+// setScene shows scene s. The scene left keeps its state and its run waits,
+// paused, in the engine; a scene shown before comes back as it was left and
+// its run continues where it was (resumed if it was running), unless a
+// setting that defines the run changed meanwhile: then it starts anew.
 func (g *game) setScene(s string) {
 	if s == g.params.Scene && g.started {
 		return
 	}
-	if g.params.Scene != protocol.SceneReplay {
+	if g.run.Cmd != "" {
 		send(protocol.Command{Cmd: protocol.CmdPause})
 	}
-	g.params.Scene = s
-	g.params.Rate = 0
+	g.kept[g.params.Scene] = &ui.SceneState{Model: g.model, Guard: g.guard, Run: g.run, Started: g.started,
+		Paused: g.paused, Waiting: g.waiting, Rate: g.rate, URLRate: g.params.Rate}
+	st := g.kept[s]
+	delete(g.kept, s)
+	if st == nil {
+		st = &ui.SceneState{}
+		st.Rate = protocol.DefaultRate(s) // EffectiveRate with no ?rate=
+	}
+	g.model, g.guard, g.run, g.started, g.paused, g.waiting = st.Model, st.Guard, st.Run, st.Started, st.Paused, st.Waiting
+	g.params.Scene, g.params.Rate, g.rate = s, st.URLRate, st.Rate
 	if s != protocol.SceneReplay {
 		g.params.Replay = "" // a reload shows this scene, not the recording
 	}
-	g.rate = g.params.EffectiveRate()
 	setURL(g.params)
-	g.start()
+	g.drawN = 0
+	want := g.params.StartCommand()
+	switch {
+	case !g.started, g.run.Cmd != "" && !st.Keeps(want):
+		g.start()
+	case s == protocol.SceneReplay: // the recording and its position are kept in g.replay
+	case s == protocol.SceneLecture:
+		if g.run.Cmd != "" {
+			g.keepRun(want)
+			g.waiting = !g.paused
+		}
+		g.lectureEnter() // its DARTS steps resume the lecture's run (unless paused), the others keep it paused
+	case g.run.Cmd != "":
+		g.keepRun(want)
+		if !g.paused && !g.model.Done {
+			g.waiting = true
+			send(protocol.Command{Cmd: protocol.CmdResume})
+		}
+	default:
+		g.start()
+	}
+}
+
+// keepRun makes the engine's current run the parked run of the scene on
+// screen again (want: its start command), as it was left.
+func (g *game) keepRun(want protocol.Command) {
+	want.Keep, want.Rate = true, g.rate
+	send(want)
 }
 
 func (g *game) togglePause() {
@@ -130,6 +179,7 @@ func (g *game) togglePause() {
 	if g.paused {
 		send(protocol.Command{Cmd: protocol.CmdPause})
 	} else {
+		g.waiting = true
 		send(protocol.Command{Cmd: protocol.CmdResume})
 	}
 }
@@ -163,7 +213,7 @@ func (g *game) reset() {
 	send(protocol.Command{Cmd: protocol.CmdReset})
 	g.guard.Restart(g.model.Step)
 	g.model.Reset()
-	g.started, g.paused = false, false
+	g.started, g.paused, g.run = false, false, protocol.Command{}
 }
 
 // speed multiplies the rate by f; for DARTS, "unlimited" sits above 1000/s.
@@ -357,16 +407,21 @@ func (g *game) Update() error {
 			g.shippedErr = err.Error()
 		}
 	}
-	engineScene := g.params.Scene
-	if engineScene == protocol.SceneLecture {
-		engineScene = protocol.SceneDARTS // the lecture's live steps show the DARTS search
-	}
 	for _, m := range msgs {
-		if g.params.Scene == protocol.SceneReplay || (m.Scene != "" && m.Scene != engineScene) || !g.guard.Accept(m) {
-			continue // a late snapshot of the scene we left, or of the run we restarted
+		if m.Scene != "" && m.Scene != g.params.Scene { // a scene not on screen: its last events before the pause
+			if st := g.kept[m.Scene]; st != nil {
+				st.Fold(m)
+			}
+			continue
+		}
+		if g.params.Scene == protocol.SceneReplay || !g.guard.Accept(m) {
+			continue // a late snapshot of the run we restarted
 		}
 		g.model.Apply(m)
-		if m.Type == protocol.MsgSnapshot && !m.Running && !m.Done && g.started && !g.paused && m.Step > 0 {
+		if m.Running || m.Type == protocol.MsgError {
+			g.waiting = false
+		}
+		if g.started && ui.StoppedByItself(m, g.paused, g.waiting) {
 			g.paused = true
 		}
 	}
@@ -421,8 +476,7 @@ func (g *game) loadReplay(f replayFile) {
 	}
 	evs, err := ui.ParseEvents(f.name, strings.NewReader(f.text))
 	if g.params.Scene != protocol.SceneReplay {
-		g.params.Scene = protocol.SceneReplay
-		g.params.Rate = 0
+		g.setScene(protocol.SceneReplay) // the scene left keeps its search
 	}
 	g.replayName = f.name
 	if f.name != g.params.Replay { // a local file has no URL

@@ -75,11 +75,9 @@ func (g *game) lectureEnter() {
 	st := g.lecCur()
 	if st.DARTS && !l.dartsOn {
 		g.model.Reset()
-		p := g.params
-		p.Scene = protocol.SceneDARTS
-		c := p.StartCommand()
+		c := g.params.StartCommand() // the lecture's own DARTS run: the DARTS scene's waits apart
 		c.Rate = 0
-		send(c)
+		g.startRun(c)
 		l.dartsOn = true
 	}
 	if st.DARTS {

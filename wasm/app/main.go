@@ -164,6 +164,18 @@ func publish(g *game, fps, tps float64) {
 		"rate": g.rate, "events": m.Events, "images_per_s": m.ImagesPerSec, "steps_per_s": m.StepsPerSec,
 		"fps": fps, "tps": tps, "draw_ms": g.drawMS, "layer_redraws": g.layerRedraws, "text_cache": len(g.texts.m), "chrome_cached": g.chrome.valid, "message": m.Text, "url_error": g.urlErr, "genotype": m.Genotype, "frames": g.frames,
 	}
+	if pts := m.TrainLoss.All(); len(pts) > 0 {
+		o["curve_points"], o["curve_first_step"] = len(pts), pts[0].X
+	}
+	if a := m.AlphaSeries[0]; len(a) > 0 && len(a[0]) > 0 {
+		o["alpha_points"] = len(a[0][0].All())
+	}
+	o["preds"] = len(m.Preds)
+	kept := map[string]any{} // the scenes not on screen, as they wait
+	for s, st := range g.kept {
+		kept[s] = map[string]any{"step": st.Model.Step, "running": st.Model.Running, "events": st.Model.Events}
+	}
+	o["kept"] = kept
 	if p, ok := m.TrainLoss.Last(); ok {
 		o["train_loss"] = p.Y
 		a, _ := m.TrainAcc.Last()

@@ -53,7 +53,7 @@ func config(c protocol.Command) (run.Config, error) {
 		ch.LR = c.LR
 	}
 	switch c.Scene {
-	case protocol.SceneDARTS:
+	case protocol.SceneDARTS, protocol.SceneLecture: // the lecture's live steps run a DARTS search of their own
 		cfg.Method, cfg.Space = "darts", run.SpaceDARTS
 	case protocol.SceneRL:
 		if !slices.Contains(protocol.RLMethods, c.Method) {

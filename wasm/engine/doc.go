@@ -5,6 +5,8 @@
 // protocol.Command JSON strings, builds the run with core/run (the registry
 // the CLI uses) and steps it in ~10 ms slices
 // (yielding to the worker's event loop between slices with a MessageChannel
-// ping) and posts protocol.Message JSON snapshots every ~100 ms.
+// ping) and posts protocol.Message JSON snapshots every ~100 ms. It keeps one
+// run per scene (protocol.Runs): only the current scene's steps; a start with
+// keep brings a parked one back where it was.
 // Imports: core/run, core/nn, assets/demo, wasm/protocol; never ebiten (it panics in a Worker).
 package main

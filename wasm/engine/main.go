@@ -13,27 +13,33 @@ import (
 	"github.com/nasplayground/nas/wasm/protocol"
 )
 
+// search is what the engine keeps of one scene's run.
+type search struct {
+	s         *run.Run
+	labels    *protocol.Labels // the rl scene's space
+	lastPreds time.Time
+	rep       *run.Replica // this worker's share of a data-parallel DARTS run (replica.go), nil alone
+	lastPost  time.Time    // replica mode: worker 0's last snapshot
+}
+
 // engine is the worker's state; every field is touched only from JS callbacks,
 // which Go's wasm runs one at a time.
 type engine struct {
 	self      js.Value
 	port      js.Value // MessageChannel port2: postMessage schedules the next slice
 	timer     js.Func
-	cmd       protocol.Command
-	s         *run.Run
-	labels    *protocol.Labels // the rl scene's space
-	pacer     *protocol.Pacer
-	running   bool
+	runs      protocol.Runs[*search] // one run per scene; the current one steps
 	scheduled bool
-	lastPreds time.Time
 }
+
+type slot = protocol.Slot[*search]
 
 func main() {
 	// Keep the worker's memory flat: the search's buffers are reused every step,
 	// so collect the little garbage early instead of letting the heap double.
 	debug.SetGCPercent(10)
 	nn.SetThreads(1) // Go wasm has no threads
-	e := &engine{self: js.Global(), pacer: protocol.NewPacer()}
+	e := &engine{self: js.Global()}
 	current = e // replica.go
 	ch := js.Global().Get("MessageChannel").New()
 	e.port = ch.Get("port2")
@@ -63,59 +69,82 @@ func (e *engine) post(m protocol.Message) {
 	e.self.Call("postMessage", string(b))
 }
 
-func (e *engine) fail(err error) {
-	e.running = false
-	e.post(protocol.Message{Type: protocol.MsgError, Scene: e.cmd.Scene, Method: e.cmd.Method, Text: err.Error()})
+// fail stops sl (if any) and reports err for command c's scene.
+func (e *engine) fail(sl *slot, c protocol.Command, err error) {
+	if sl != nil {
+		sl.Running = false
+		c = sl.Cmd
+	}
+	e.post(protocol.Message{Type: protocol.MsgError, Scene: c.Scene, Method: c.Method, Text: err.Error()})
+}
+
+// newSearch builds the run for a start command.
+func newSearch(c protocol.Command) (*search, error) {
+	s, err := build(c)
+	if err != nil {
+		return nil, err
+	}
+	return &search{s: s, labels: labels(s)}, nil
 }
 
 func (e *engine) handle(raw string) {
 	c, err := protocol.DecodeCommand([]byte(raw))
 	if err != nil {
-		e.fail(err)
+		e.fail(e.runs.Current(), c, err)
 		return
 	}
-	switch c.Cmd {
-	case protocol.CmdStart:
-		e.cmd = c
-		e.s, e.labels = nil, nil
-		e.pacer = protocol.NewPacer()
-		e.pacer.SetRate(c.Rate)
-		s, err := build(c)
+	if c.Cmd == protocol.CmdStart {
+		_, parked, kept, err := e.runs.Start(c, newSearch)
+		if parked != nil {
+			e.snapshot(parked, false) // the events it stepped since its last snapshot
+		}
 		if err != nil {
-			e.fail(err)
+			e.fail(nil, c, err)
 			return
 		}
-		e.s, e.labels, e.lastPreds = s, labels(s), time.Time{}
-		e.running = true
-		e.schedule(0)
+		if !kept { // a kept run waits, as parked, for the page's resume
+			e.schedule(0)
+		}
+		return
+	}
+	sl := e.runs.Current()
+	switch c.Cmd {
 	case protocol.CmdPause:
-		e.running = false
-		e.pacer.Idle()
-		e.snapshot()
+		if sl == nil {
+			return
+		}
+		sl.Running = false
+		sl.Pacer.Idle()
+		e.snapshot(sl, false)
 	case protocol.CmdResume:
-		if e.s != nil && !e.s.Done() {
-			e.running = true
-			e.pacer.SetRate(e.pacer.Rate)
+		if sl != nil && !sl.Run.s.Done() {
+			sl.Running = true
+			sl.Pacer.SetRate(sl.Pacer.Rate)
 			e.schedule(0)
 		}
 	case protocol.CmdStep:
-		e.running = false
-		if e.s != nil && !e.s.Done() {
-			ev, err := e.s.Step()
+		if sl == nil {
+			return
+		}
+		sl.Running = false
+		if !sl.Run.s.Done() {
+			ev, err := sl.Run.s.Step()
 			if err != nil {
-				e.fail(err)
+				e.fail(sl, c, err)
 				return
 			}
-			e.pacer.Add(ev)
+			sl.Pacer.Add(ev)
 		}
-		e.snapshot()
+		e.snapshot(sl, false)
 	case protocol.CmdReset:
-		e.running = false
-		e.s = nil
-		e.pacer = protocol.NewPacer()
-		e.post(protocol.Message{Type: protocol.MsgSnapshot, Scene: e.cmd.Scene, Method: e.cmd.Method})
+		scene := e.runs.Scene()
+		e.runs.Drop()
+		e.post(protocol.Message{Type: protocol.MsgSnapshot, Scene: scene})
 	case protocol.CmdRate:
-		e.pacer.SetRate(c.Rate)
+		if sl != nil {
+			sl.Cmd.Rate = c.Rate
+			sl.Pacer.SetRate(c.Rate)
+		}
 	}
 }
 
@@ -131,45 +160,46 @@ func (e *engine) schedule(wait time.Duration) {
 	e.port.Call("postMessage", nil)
 }
 
+// tick steps the current scene's run for one slice; parked runs wait.
 func (e *engine) tick() {
-	if !e.running || e.s == nil {
+	sl := e.runs.Current()
+	if sl == nil || !sl.Running {
 		return
 	}
-	post, wait, err := e.pacer.Slice(e.s.Step, e.s.Done)
+	s := sl.Run.s
+	post, wait, err := sl.Pacer.Slice(s.Step, s.Done)
 	if err != nil {
-		e.fail(err)
+		e.fail(sl, sl.Cmd, err)
 		return
 	}
-	if e.s.Done() {
-		e.running = false
+	if s.Done() {
+		sl.Running = false
 		post = true
 	}
 	if post {
-		e.snapshot()
+		e.snapshot(sl, sl.Running)
 	}
-	if e.running {
+	if sl.Running {
 		e.schedule(wait)
 	}
 }
 
-func (e *engine) snapshot() {
-	m := protocol.Message{Type: protocol.MsgSnapshot, Scene: e.cmd.Scene, Method: e.cmd.Method, Running: e.running}
-	m.Events, m.Dropped = e.pacer.Flush()
-	m.StepsPerSec, m.ImagesPerSec = e.pacer.Rates()
-	if e.s != nil {
-		snap := e.s.Snapshot()
-		m.Step, m.Epoch, m.Last, m.Done = snap.Step, snap.Epoch, snap.Last, e.s.Done()
-		if n := len(m.Events); n > 0 {
-			m.Last = m.Events[n-1]
-		}
+// snapshot posts sl's state and the events since its last snapshot.
+func (e *engine) snapshot(sl *slot, running bool) {
+	m := protocol.Message{Type: protocol.MsgSnapshot, Scene: sl.Cmd.Scene, Method: sl.Cmd.Method, Running: running}
+	m.Events, m.Dropped = sl.Pacer.Flush()
+	m.StepsPerSec, m.ImagesPerSec = sl.Pacer.Rates()
+	r := sl.Run
+	snap := r.s.Snapshot()
+	m.Step, m.Epoch, m.Last, m.Done = snap.Step, snap.Epoch, snap.Last, r.s.Done()
+	if n := len(m.Events); n > 0 {
+		m.Last = m.Events[n-1]
 	}
-	if e.s != nil {
-		m.Curves = curves(e.s)
-		if time.Since(e.lastPreds) > time.Second {
-			m.Preds = predictions(e.s, 8)
-			e.lastPreds = time.Now()
-		}
+	m.Curves = curves(r.s)
+	if time.Since(r.lastPreds) > time.Second {
+		m.Preds = predictions(r.s, 8)
+		r.lastPreds = time.Now()
 	}
-	m.Labels = e.labels // every snapshot: the page may have reset its model
+	m.Labels = r.labels // every snapshot: the page may have reset its model
 	e.post(m)
 }

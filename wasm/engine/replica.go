@@ -18,23 +18,19 @@ import (
 // snapshots.
 var current *engine
 
-// replica is this worker's share of a data-parallel DARTS search (see
-// run.Replica): the page's coordinator (wasm/static/coordinator.js) drives
-// the rounds, sums the partial vectors and hands every worker the same sum.
-// Worker 0 posts the snapshots the app sees, as in the single-worker mode.
-type replicaState struct {
-	r        *run.Replica
-	lastPost time.Time
-}
-
-var rep replicaState
-
+// The replica mode: this worker's share of a data-parallel DARTS search (see
+// run.Replica), one per scene that runs DARTS (the DARTS scene, the
+// lecture), kept in the scene's slot beside the run it wraps. The page's
+// coordinator (wasm/static/coordinator.js) drives the rounds, sums the
+// partial vectors and hands every worker the same sum. Worker 0 posts the
+// snapshots the app sees, as in the single-worker mode.
 func init() {
 	// nasReplica(op, arg) is called by worker.js for the coordinator:
-	//   "start", {cmd: JSON start command, shard, shards} → "" or an error
-	//   "partial" → Float32Array (this replica's partial of the round)
-	//   "apply", Float32Array (the sum) → {done: the step is complete, over: the search is}
-	//   "snapshot", running (bool) → posts a snapshot (worker 0)
+	//   "start", {cmd: JSON start command, shard, shards} → "kept" (cmd.keep and the
+	//       scene's replica was kept), "built" or an error
+	//   "partial", scene → Float32Array (this replica's partial of the round)
+	//   "apply", {scene, sum: Float32Array} → {done: the step is complete, over: the search is}
+	//   "snapshot", {scene, running} → posts a snapshot (worker 0)
 	//   "command", location.search → the app's first start command (JSON) or ""
 	js.Global().Set("nasReplica", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		op := args[0].String()
@@ -50,6 +46,15 @@ func init() {
 	}))
 }
 
+// replicaOf returns scene's replica.
+func (e *engine) replicaOf(scene string) (*slot, error) {
+	sl := e.runs.Get(scene)
+	if sl == nil || sl.Run.rep == nil {
+		return nil, fmt.Errorf("engine: no replica started for scene %q", scene)
+	}
+	return sl, nil
+}
+
 func replicaOp(op string, arg js.Value) (any, error) {
 	e := current
 	if e == nil {
@@ -61,26 +66,35 @@ func replicaOp(op string, arg js.Value) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.Scene != protocol.SceneDARTS {
-			return nil, fmt.Errorf("engine: replicas run the DARTS scene, not %q", c.Scene)
+		shard, shards := arg.Get("shard").Int(), arg.Get("shards").Int()
+		buildReplica := func(c protocol.Command) (*search, error) {
+			s, err := newSearch(c)
+			if err != nil {
+				return nil, err
+			}
+			if s.rep, err = run.NewReplica(s.s, shard, shards); err != nil {
+				return nil, err
+			}
+			return s, nil
 		}
-		rn, err := build(c)
+		sl, parked, kept, err := e.runs.Start(c, buildReplica)
+		if parked != nil && shard == 0 { // worker 0 posts the snapshots
+			e.snapshot(parked, false)
+		}
+		if err == nil && kept && (sl.Run.rep == nil || sl.Run.rep.Shard != shard || sl.Run.rep.Shards != shards) {
+			c.Keep = false // a run of the single-worker mode: build the replica
+			sl, _, kept, err = e.runs.Start(c, buildReplica)
+		}
 		if err != nil {
 			return nil, err
 		}
-		r, err := run.NewReplica(rn, arg.Get("shard").Int(), arg.Get("shards").Int())
-		if err != nil {
-			return nil, err
+		// The engine's own loop stays idle: the coordinator steps the replica.
+		sl.Running = false
+		if kept {
+			return "kept", nil
 		}
-		rep = replicaState{r: r, lastPost: time.Now()}
-		// The engine's own loop stays idle (running is false but while a
-		// snapshot is built, so a pending tick never steps); its snapshot code
-		// serves worker 0.
-		e.running = false
-		e.cmd, e.s, e.labels = c, rn, nil
-		e.pacer = protocol.NewPacer()
-		e.lastPreds = time.Time{}
-		return "", nil
+		sl.Run.lastPost = time.Now()
+		return "built", nil
 	case "command":
 		// The start command the app will send for the page's URL (the app
 		// builds it the same way), so the coordinator can start the search
@@ -95,10 +109,11 @@ func replicaOp(op string, arg js.Value) (any, error) {
 		}
 		return string(b), nil
 	case "partial":
-		if rep.r == nil {
-			return nil, errors.New("engine: no replica started")
+		sl, err := e.replicaOf(arg.String())
+		if err != nil {
+			return nil, err
 		}
-		p, err := rep.r.Partial()
+		p, err := sl.Run.rep.Partial()
 		if err != nil {
 			return nil, err
 		}
@@ -109,43 +124,44 @@ func replicaOp(op string, arg js.Value) (any, error) {
 		}
 		return out, nil
 	case "apply":
-		if rep.r == nil {
-			return nil, errors.New("engine: no replica started")
-		}
-		n := arg.Get("length").Int()
-		sum := make([]float32, n)
-		if n > 0 {
-			u8 := js.Global().Get("Uint8Array").New(arg.Get("buffer"), arg.Get("byteOffset"), 4*n)
-			js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&sum[0])), 4*n), u8)
-		}
-		ev, done, err := rep.r.Apply(sum)
+		sl, err := e.replicaOf(arg.Get("scene").String())
 		if err != nil {
 			return nil, err
 		}
-		if done && rep.r.Shard == 0 {
-			e.pacer.Add(ev)
-			if time.Since(rep.lastPost) >= e.pacer.PostEvery || rep.r.Done() {
-				rep.post(e, !rep.r.Done())
+		v := arg.Get("sum")
+		n := v.Get("length").Int()
+		sum := make([]float32, n)
+		if n > 0 {
+			u8 := js.Global().Get("Uint8Array").New(v.Get("buffer"), v.Get("byteOffset"), 4*n)
+			js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&sum[0])), 4*n), u8)
+		}
+		r := sl.Run.rep
+		ev, done, err := r.Apply(sum)
+		if err != nil {
+			return nil, err
+		}
+		if done && r.Shard == 0 {
+			sl.Pacer.Add(ev)
+			if time.Since(sl.Run.lastPost) >= sl.Pacer.PostEvery || r.Done() {
+				sl.Run.lastPost = time.Now()
+				e.snapshot(sl, !r.Done())
 			}
 		}
-		return js.ValueOf(map[string]any{"done": done, "over": rep.r.Done()}), nil
+		return js.ValueOf(map[string]any{"done": done, "over": r.Done()}), nil
 	case "snapshot":
-		if rep.r != nil && rep.r.Shard == 0 {
-			running := arg.Truthy() && !rep.r.Done()
+		sl, err := e.replicaOf(arg.Get("scene").String())
+		if err != nil {
+			return nil, err
+		}
+		if r := sl.Run.rep; r.Shard == 0 {
+			running := arg.Get("running").Truthy() && !r.Done()
 			if !running {
-				e.pacer.Idle()
+				sl.Pacer.Idle()
 			}
-			rep.post(e, running)
+			sl.Run.lastPost = time.Now()
+			e.snapshot(sl, running)
 		}
 		return "", nil
 	}
-	return nil, fmt.Errorf("engine: replica op %q, want start|partial|apply|snapshot", op)
-}
-
-// post sends worker 0's snapshot through the engine's own snapshot code.
-func (r *replicaState) post(e *engine, running bool) {
-	r.lastPost = time.Now()
-	e.running = running
-	e.snapshot()
-	e.running = false
+	return nil, fmt.Errorf("engine: replica op %q, want start|partial|apply|snapshot|command", op)
 }

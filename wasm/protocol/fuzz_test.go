@@ -45,12 +45,14 @@ func FuzzParseParams(f *testing.F) {
 
 // FuzzDecodeCommand: a message from the UI never panics the engine's decoder;
 // what it accepts is a known command with a finite rate >= 0, and encodes back
-// to a message that decodes to the same Command.
+// to a message that decodes to the same Command; it asks for the same run as
+// itself at any other rate or keep, and for another run with another seed.
 func FuzzDecodeCommand(f *testing.F) {
 	for _, m := range []string{`{"cmd":"start","scene":"darts","seed":3,"lr":0.025,"arch_lr":0.003,"rate":0,"order":2}`,
 		`{"cmd":"rate","rate":12.5}`, `{"cmd":"pause"}`, `{"cmd":"bogus"}`, `{"cmd":"rate","rate":-1}`,
 		`{"cmd":"step"}garbage`, `{"cmd":"start","repeats":3,"samples":100,"method":"compare","space":"nb201"}`,
-		`{"cmd":"start","seed":-1}`, `{"cmd":"rate","rate":1e999}`, `[]`, `null`} {
+		`{"cmd":"start","seed":-1}`, `{"cmd":"rate","rate":1e999}`, `[]`, `null`,
+		`{"cmd":"start","scene":"darts","method":"darts","seed":1,"keep":true}`, `{"cmd":"start","keep":"yes"}`} {
 		f.Add([]byte(m))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -73,6 +75,15 @@ func FuzzDecodeCommand(f *testing.F) {
 		back, err := protocol.DecodeCommand(re)
 		if err != nil || !reflect.DeepEqual(c, back) {
 			t.Fatalf("round trip via %s: %v\n%+v\n%+v", re, err, c, back)
+		}
+		other := c
+		other.Cmd, other.Rate, other.Keep = protocol.CmdStart, c.Rate+1, !c.Keep
+		if !protocol.SameRun(c, c) || !protocol.SameRun(c, other) {
+			t.Fatalf("%+v is not the same run as itself at rate %g, keep %v", c, other.Rate, other.Keep)
+		}
+		other.Seed++
+		if protocol.SameRun(c, other) {
+			t.Fatalf("%+v is the same run as with seed %d", c, other.Seed)
 		}
 	})
 }

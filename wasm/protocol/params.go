@@ -170,11 +170,12 @@ func (p Params) EffectiveRate() float64 {
 	return DefaultRate(p.Scene)
 }
 
-// StartCommand returns the start command for the scene in p.
+// StartCommand returns the start command for the scene in p (for the replay
+// scene, which has no engine run, one without a method).
 func (p Params) StartCommand() Command {
 	c := Command{Cmd: CmdStart, Scene: p.Scene, Seed: p.Seed, LR: p.LR, ArchLR: p.ArchLR, CtrlLR: p.CtrlLR, Rate: p.EffectiveRate(), Order: p.Order}
 	switch p.Scene {
-	case SceneDARTS:
+	case SceneDARTS, SceneLecture: // the lecture's live steps: a DARTS search of its own, parked apart from the DARTS scene's
 		c.Method, c.Space, c.CtrlLR = "darts", "darts", 0
 	case SceneRL:
 		c.Method, c.Space = p.Method, "nb201"

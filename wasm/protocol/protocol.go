@@ -9,7 +9,7 @@ import (
 
 // Scenes of the page, in the order of the keyboard shortcuts 0-4.
 const (
-	SceneLecture = "lecture" // the guided lecture (wasm/lecture); no engine of its own
+	SceneLecture = "lecture" // the guided lecture (wasm/lecture); its live steps run a DARTS search of their own
 	SceneDARTS   = "darts"
 	SceneRL      = "rl"
 	SceneCompare = "compare"
@@ -22,13 +22,14 @@ var Scenes = []string{SceneLecture, SceneDARTS, SceneRL, SceneCompare, SceneRepl
 // LectureSteps is the number of steps of the lecture scene (?step=1..LectureSteps).
 const LectureSteps = 8
 
-// Commands the UI sends to the engine.
+// Commands the UI sends to the engine. The engine keeps one run per scene
+// (Runs); start selects the scene, the other commands act on its run.
 const (
-	CmdStart  = "start"  // (re)build the searcher from the Command's fields and run
+	CmdStart  = "start"  // make the Command's scene current and run a new search for it (Keep: or continue its own)
 	CmdPause  = "pause"  // stop stepping, keep state
 	CmdResume = "resume" // continue stepping
 	CmdStep   = "step"   // one Step while paused, then post a snapshot
-	CmdReset  = "reset"  // drop the searcher; the next start begins from scratch
+	CmdReset  = "reset"  // drop the scene's searcher; the next start begins from scratch
 	CmdRate   = "rate"   // change Rate only
 )
 
@@ -46,6 +47,9 @@ type Command struct {
 	Rate    float64 `json:"rate,omitempty"`    // steps per second, 0 = as fast as possible
 	Repeats int     `json:"repeats,omitempty"` // compare scene: runs per method
 	Samples int     `json:"samples,omitempty"` // compare scene: samples per run
+	// Keep (start): continue the scene's parked run, as it was, if a start
+	// for the same run (SameRun) built it; otherwise start anew.
+	Keep bool `json:"keep,omitempty"`
 }
 
 // Messages the engine posts to the UI.
@@ -87,7 +91,7 @@ type Labels struct {
 // since the previous snapshot (oldest first), at most MaxEvents of them.
 type Message struct {
 	Type         string         `json:"type"`
-	Scene        string         `json:"scene,omitempty"`
+	Scene        string         `json:"scene,omitempty"` // the scene whose run this is (the UI keeps one model per scene)
 	Method       string         `json:"method,omitempty"`
 	Running      bool           `json:"running"`
 	Done         bool           `json:"done,omitempty"`

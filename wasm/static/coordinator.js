@@ -3,13 +3,17 @@
 // relays between them and the app: the app sends JSON commands (send) and
 // receives JSON snapshot strings (toApp), whatever the number of workers.
 //
-// With n = 1, or for any scene but DARTS, worker 0 runs the search alone as it
-// always did. DARTS with n > 1 runs data-parallel (core/search/darts
-// Replica): every worker builds the same search and takes its shard of each
-// batch; each round here collects the workers' partial vectors (the shard's
-// share of the batch-mean gradient, BN statistics deltas, loss, accuracy),
-// sums them in float64 in worker order, and hands every worker the same sum,
-// so the replicas stay identical. Worker 0 posts the snapshots.
+// The engine keeps one run per scene (protocol.Runs): a start command selects
+// its scene, and the run of the scene left waits, parked, until a start with
+// keep brings it back. With n = 1, or for any method but DARTS, worker 0 runs
+// the current scene's search alone as it always did. DARTS with n > 1 runs
+// data-parallel (core/search/darts Replica): every worker builds the same
+// search and takes its shard of each batch; each round here collects the
+// workers' partial vectors (the shard's share of the batch-mean gradient, BN
+// statistics deltas, loss, accuracy), sums them in float64 in worker order,
+// and hands every worker the same sum, so the replicas stay identical. Worker
+// 0 posts the snapshots. Each scene running DARTS (the DARTS scene, the
+// lecture) has its own replicas in every worker and its own state here.
 'use strict';
 function nasEngines(n, toApp, status) {
   const workers = [];
@@ -17,14 +21,21 @@ function nasEngines(n, toApp, status) {
   let rid = 0;
   let ready = 0;
   const queue = []; // commands before every worker is ready
-  let dp = null; // the data-parallel run: {gen, running, rate, t0, steps, busy}
-  let gen = 0;
+  // The data-parallel runs by scene: {scene, ready (promise: built or kept), running,
+  // rate, t0, steps, queued (single steps asked for), tell (a snapshot is owed),
+  // over (the search is), dead (replaced or reset), busy (pump runs)}.
+  const runs = new Map();
+  let cur = null; // the current scene's data-parallel run; null: worker 0 runs it alone
   let speculative = null; // the start command sent ahead of the app
   let holding = true; // commands queue until every worker is ready
 
-  function fail(text) {
-    dp = null;
-    toApp(JSON.stringify({ type: 'error', scene: 'darts', method: 'darts', text }));
+  function fail(d, text) {
+    if (d) {
+      d.dead = true;
+      if (runs.get(d.scene) === d) runs.delete(d.scene);
+      if (cur === d) cur = null;
+    }
+    toApp(JSON.stringify({ type: 'error', scene: d ? d.scene : undefined, method: 'darts', text }));
   }
   function request(w, op, arg) {
     return new Promise((resolve) => {
@@ -39,74 +50,93 @@ function nasEngines(n, toApp, status) {
       return rs;
     });
   }
-  // One data-parallel step (one or more rounds). Returns false when a newer
-  // command replaced this run.
-  async function step(g) {
+  // One data-parallel step of d (one or more rounds). Returns false when d
+  // was replaced or reset: its replicas are gone, the round is dropped. A
+  // parked run finishes its round.
+  async function step(d) {
     for (;;) {
-      const parts = await all('partial');
-      if (!dp || dp.gen !== g) return false;
+      const parts = await all('partial', d.scene);
+      if (d.dead) return false;
       const len = parts[0].vec.length;
       const acc = new Float64Array(len);
       for (const p of parts) {
         const v = p.vec;
         for (let i = 0; i < len; i++) acc[i] += v[i];
       }
-      const res = await all('apply', Float32Array.from(acc));
-      if (!dp || dp.gen !== g) return false;
+      const res = await all('apply', { scene: d.scene, sum: Float32Array.from(acc) });
+      if (d.dead) return false;
       const v = res[0].value || {};
-      if (v.over) { dp.running = false; dp.queued = 0; dp.over = true; }
+      if (v.over) { d.running = false; d.queued = 0; d.over = true; }
       if (v.done) return true;
     }
   }
-  async function loop(g) {
-    if (dp.busy) return;
-    dp.busy = true;
+  // pump steps d while it runs (at its rate), its queued single steps while
+  // it is paused, and posts the snapshot owed when it stops; one pump per run
+  // at a time, and a command that changes d while a round is in flight is
+  // seen when the round ends.
+  async function pump(d) {
+    if (d.busy) return;
+    d.busy = true;
     try {
-      while (dp && dp.gen === g && dp.running) {
-        if (dp.rate > 0) {
-          const wait = dp.t0 + (dp.steps * 1000) / dp.rate - performance.now();
-          if (wait > 0) { await new Promise((r) => setTimeout(r, wait)); continue; }
+      if (!(await d.ready)) return;
+      while (!d.dead) {
+        if (d.running) {
+          if (d.rate > 0) {
+            const wait = d.t0 + (d.steps * 1000) / d.rate - performance.now();
+            if (wait > 0) { await new Promise((r) => setTimeout(r, wait)); continue; }
+          }
+          if (!(await step(d))) return;
+          d.steps++;
+          if (!d.running) d.tell = true;
+        } else if (d.queued > 0 && !d.over) {
+          d.queued--;
+          if (!(await step(d))) return;
+          d.tell = true;
+        } else if (d.tell && !d.over) {
+          d.tell = false;
+          await all('snapshot', { scene: d.scene, running: false });
+        } else {
+          return;
         }
-        if (!(await step(g))) return;
-        dp.steps++;
       }
-      if (dp && dp.gen === g && !dp.over) await all('snapshot', false);
     } catch (e) {
-      fail(String(e.message || e));
+      fail(d, String(e.message || e));
     } finally {
-      if (dp && dp.gen === g) dp.busy = false;
+      d.busy = false;
     }
   }
-  async function single(g) {
-    dp.busy = true;
-    try {
-      while (dp && dp.gen === g && !dp.running && dp.queued > 0) {
-        dp.queued--;
-        if (!(await step(g))) return;
-      }
-      if (dp && dp.gen === g) {
-        dp.busy = false;
-        if (dp.running) loop(g); else if (!dp.over) await all('snapshot', false);
-      }
-    } catch (e) {
-      fail(String(e.message || e));
-    }
+  function pause(d) {
+    d.running = false;
+    d.tell = true;
+    pump(d);
   }
-  async function startDP(json, c) {
-    const g = ++gen;
-    dp = { gen: g, running: false, rate: c.rate || 0, t0: performance.now(), steps: 0, busy: false, queued: 0 };
-    status('building the search on ' + n + ' workers…');
-    try {
-      await Promise.all(workers.map((w, k) => request(w, 'start', { cmd: json, shard: k, shards: n })
-        .then((r) => { if (r.error) throw new Error(r.error); })));
-    } catch (e) {
-      fail(String(e.message || e));
+  // A data-parallel start: a new run on every worker, or with keep the
+  // scene's parked run, which every worker confirms it still holds.
+  function startDP(json, c) {
+    const old = runs.get(c.scene);
+    const ask = () => Promise.all(workers.map((w, k) => request(w, 'start', { cmd: json, shard: k, shards: n })
+      .then((r) => { if (r.error) throw new Error(r.error); return r.value; })));
+    if (c.keep && old && !old.dead) {
+      cur = old;
+      old.rate = c.rate || 0; old.t0 = performance.now(); old.steps = 0;
+      old.ready = ask().then((kinds) => {
+        if (kinds.every((k) => k === 'kept')) return true;
+        fail(old, 'engine: the workers did not all keep the ' + c.scene + ' search; press reset');
+        return false;
+      }, (e) => { fail(old, String(e.message || e)); return false; });
       return;
     }
-    if (!dp || dp.gen !== g) return;
-    status('computing the first step…');
-    dp.running = true;
-    loop(g);
+    if (old) old.dead = true;
+    const d = { scene: c.scene, running: true, rate: c.rate || 0, t0: performance.now(), steps: 0,
+      queued: 0, tell: false, over: false, dead: false, busy: false };
+    runs.set(c.scene, d);
+    cur = d;
+    status('building the search on ' + n + ' workers…');
+    d.ready = ask().then(() => {
+      if (!d.dead) status('computing the first step…');
+      return true;
+    }, (e) => { fail(d, String(e.message || e)); return false; });
+    pump(d);
   }
   function send(json, ahead) {
     if (holding) { queue.push(json); return; }
@@ -115,21 +145,22 @@ function nasEngines(n, toApp, status) {
     if (c.cmd === 'start' && !ahead && json === speculative) { speculative = null; return; }
     if (c.cmd === 'start') {
       if (!ahead) speculative = null;
-      if (n > 1 && c.scene === 'darts') { startDP(json, c); return; }
-      dp = null;
-      gen++;
+      if (cur && cur.scene !== c.scene) pause(cur); // parked: it finishes its round and waits
+      cur = null;
+      if (n > 1 && c.method === 'darts') { startDP(json, c); return; }
       workers[0].postMessage(json);
       return;
     }
-    if (!dp) { workers[0].postMessage(json); return; }
+    if (!cur) { workers[0].postMessage(json); return; }
+    const d = cur;
     switch (c.cmd) {
-      case 'pause': dp.running = false; if (!dp.busy) all('snapshot', false); break;
-      case 'resume': if (dp.over) break; dp.running = true; dp.queued = 0; dp.t0 = performance.now(); dp.steps = 0; loop(dp.gen); break;
+      case 'pause': pause(d); break;
+      case 'resume': if (d.over) break; d.running = true; d.queued = 0; d.t0 = performance.now(); d.steps = 0; pump(d); break;
       case 'step': // one half while paused; steps asked for while one runs queue up
-        if (!dp.running && !dp.over) { dp.queued++; if (!dp.busy) single(dp.gen); }
+        if (!d.running && !d.over) { d.queued++; pump(d); }
         break;
-      case 'rate': dp.rate = c.rate || 0; dp.t0 = performance.now(); dp.steps = 0; break;
-      case 'reset': dp = null; gen++; workers[0].postMessage(json); break;
+      case 'rate': d.rate = c.rate || 0; d.t0 = performance.now(); d.steps = 0; break;
+      case 'reset': d.dead = true; runs.delete(d.scene); cur = null; workers[0].postMessage(json); break;
       default: workers[0].postMessage(json);
     }
   }
@@ -165,7 +196,7 @@ function nasEngines(n, toApp, status) {
         }
         toApp(d);
       };
-      w.onerror = (e) => fail('The search engine worker failed: ' + e.message);
+      w.onerror = (e) => fail(null, 'The search engine worker failed: ' + e.message);
       w.postMessage({ module });
       workers.push(w);
     }

@@ -224,3 +224,46 @@ func (m *Model) Fold(ev search.Event) {
 func (m *Model) IsDARTS() bool {
 	return m.AlphaNormal != nil || m.Method == "darts" || m.Space == "darts" && m.Arch == ""
 }
+
+// SceneState is what the page keeps of a scene while another one shows: the
+// model its engine snapshots fold into (curves, α and their history, the
+// genotype's stability, validation images), the guard against a restarted
+// run's late snapshots, the start command of the engine run it shows, and its
+// controls. Coming back, the page restores it and the engine continues the
+// same run (protocol.Runs), so a switch of scene loses nothing.
+type SceneState struct {
+	Model   Model
+	Guard   StaleGuard
+	Run     protocol.Command // the start command of the scene's engine run; Cmd "" when it has none
+	Started bool             // the scene was set up (its run started, its recording loaded)
+	Paused  bool             // its run was paused by the user
+	Waiting bool             // its run was (re)started or resumed and no snapshot has said it runs yet
+	Rate    float64          // its stepping rate (0: unlimited)
+	URLRate float64          // its ?rate= value (0: the scene's default)
+}
+
+// Keeps reports whether coming back to the scene continues its run: it has
+// one, and want, the start command the page's settings ask for now, is for
+// the same run. A setting that defines the run (order, seed, a learning rate,
+// the RL method) changed while the scene was away starts it anew.
+func (s *SceneState) Keeps(want protocol.Command) bool {
+	return s.Started && s.Run.Cmd == protocol.CmdStart && protocol.SameRun(s.Run, want)
+}
+
+// Fold folds a snapshot or error of the scene's run into its model while the
+// scene is not on screen (the last events before a pause, the end of a
+// data-parallel round in flight), unless it is of a run restarted since.
+func (s *SceneState) Fold(m protocol.Message) {
+	if s.Guard.Accept(m) {
+		s.Model.Apply(m)
+	}
+}
+
+// StoppedByItself reports whether snapshot m, of the scene on screen, says
+// its run stopped without the page asking (an error stopped it, a
+// data-parallel run ended) while the page shows it running: then the page
+// shows it paused. Not when the run is done (shown as done), nor while
+// waiting: m may then predate the page's start or resume.
+func StoppedByItself(m protocol.Message, paused, waiting bool) bool {
+	return m.Type == protocol.MsgSnapshot && !m.Running && !m.Done && !paused && !waiting && m.Step > 0
+}

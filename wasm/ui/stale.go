@@ -13,7 +13,16 @@ type StaleGuard struct {
 }
 
 // Restart records that the run was restarted when the page had seen step.
-func (s *StaleGuard) Restart(step int) { s.on, s.from = step > 0, step }
+// A second restart before the new run's first snapshot (Reset clears the
+// model, then the next frame starts the run: Restart(0)) keeps dropping the
+// old run's snapshots.
+func (s *StaleGuard) Restart(step int) {
+	if s.on {
+		s.from = max(s.from, step)
+		return
+	}
+	s.on, s.from = step > 0, step
+}
 
 // Accept reports whether m belongs to the current run.
 func (s *StaleGuard) Accept(m protocol.Message) bool {

@@ -49,3 +49,28 @@ func TestStaleGuardFromZero(t *testing.T) {
 	g.Restart(0)
 	assert.True(t, g.Accept(snap(5, 5)))
 }
+
+// Reset at step 18 clears the model and the next frame starts the new run
+// (a second Restart, at step 0): the old run's snapshots still in flight
+// (steps 18-19) are dropped, so the new curve starts at the new run's first
+// step (the page showed a curve starting at step 18, e2e
+// TestSceneSwitchKeepsSearch).
+func TestStaleGuardResetThenStart(t *testing.T) {
+	var g StaleGuard
+	var m Model
+	m.Apply(snap(17, 17))
+	m.Apply(snap(18, 18))
+	g.Restart(m.Step) // reset
+	m.Reset()
+	g.Restart(m.Step) // start, a frame later
+	m.Reset()
+	for _, msg := range []protocol.Message{snap(19, 19), snap(1, 1), snap(2, 2)} {
+		if g.Accept(msg) {
+			m.Apply(msg)
+		}
+	}
+	pts := m.TrainLoss.All()
+	if assert.Len(t, pts, 2) {
+		assert.Equal(t, 1.0, pts[0].X)
+	}
+}
