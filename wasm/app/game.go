@@ -421,7 +421,8 @@ func (g *game) Update() error {
 		if m.Running || m.Type == protocol.MsgError {
 			g.waiting = false
 		}
-		if g.started && ui.StoppedByItself(m, g.paused, g.waiting) {
+		parked := g.params.Scene == protocol.SceneLecture && g.lec.parked
+		if g.started && ui.StoppedByItself(m, g.paused || parked, g.waiting) {
 			g.paused = true
 		}
 	}

@@ -38,6 +38,7 @@ type lectureState struct {
 	runs     *lecture.Runs
 	err      string
 	dartsOn  bool                // a DARTS search was started for the lecture
+	parked   bool                // the page paused it: the step on screen is not a DARTS step
 	recs     map[string]recorded // shipped recordings by URL
 	recAsked bool
 	drawn    int // 1 + the step whose widget the last frame drew
@@ -86,12 +87,17 @@ func (g *game) lectureEnter() {
 			rate = 3 // slow enough to read which half runs
 		}
 		send(protocol.Command{Cmd: protocol.CmdRate, Rate: rate})
+		l.parked = false
 		if g.paused {
 			send(protocol.Command{Cmd: protocol.CmdPause})
 		} else {
+			g.waiting = true // the stopped snapshot of the pause below may still come
 			send(protocol.Command{Cmd: protocol.CmdResume})
 		}
 	} else if l.dartsOn {
+		// Not the user's pause: the run stopping is not "stopped by itself",
+		// and the next DARTS step resumes it (4 → 3 → 4 left it paused).
+		l.parked = true
 		send(protocol.Command{Cmd: protocol.CmdPause})
 	}
 	var err error

@@ -159,7 +159,7 @@ func openFile() {
 func publish(g *game, fps, tps float64) {
 	m := &g.model
 	o := map[string]any{
-		"scene": g.params.Scene, "method": m.Method, "running": m.Running, "done": m.Done,
+		"scene": g.params.Scene, "method": m.Method, "running": m.Running, "paused": g.paused, "done": m.Done,
 		"step": m.Step, "epoch": m.Epoch, "lang": g.params.Lang, "order": g.params.Order, "seed": g.params.Seed,
 		"rate": g.rate, "events": m.Events, "images_per_s": m.ImagesPerSec, "steps_per_s": m.StepsPerSec,
 		"fps": fps, "tps": tps, "draw_ms": g.drawMS, "layer_redraws": g.layerRedraws, "text_cache": len(g.texts.m), "chrome_cached": g.chrome.valid, "message": m.Text, "url_error": g.urlErr, "genotype": m.Genotype, "frames": g.frames,

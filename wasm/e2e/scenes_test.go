@@ -178,6 +178,17 @@ func TestSceneSwitchKeepsSearch(t *testing.T) {
 				press("0", "Digit0")
 				waitFor(`window.nas.scene === "lecture" && window.nas.lecture.step === 4 && window.nas.lecture.ready`, time.Minute)
 				assert.GreaterOrEqual(t, read().Step, lec, "the lecture's search came back where it was")
+				// A step without a DARTS widget parks the lecture's search (the
+				// page's pause, not the user's); the next DARTS step resumes it:
+				// 4 → 3 → 4 used to leave it paused.
+				press("ArrowLeft", "ArrowLeft")
+				waitFor(`window.nas.lecture.step === 3 && window.nas.running === false`, 2*time.Minute)
+				paused, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`window.nas.paused`))
+				require.NoError(t, err)
+				assert.False(t, paused, "leaving a DARTS step is not a pause by the user")
+				press("ArrowRight", "ArrowRight")
+				at4 := read().Step
+				waitFor(fmt.Sprintf(`window.nas.lecture.step === 4 && window.nas.running && window.nas.step > %d`, at4), 4*time.Minute)
 				press("1", "Digit1")
 				waitFor(`window.nas.scene === "darts" && window.nas.running`, 2*time.Minute)
 				t.Logf("lecture: its own search at step %d, the DARTS scene's at %d", lec, read().Step)
