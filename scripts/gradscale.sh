@@ -76,7 +76,7 @@ gofmt -w core/autograd/gradscale_hook.go
 # The gradient-check suites, one test binary per package that records ops.
 suites=(
 	"./core/nn ^Test(Conv2D|Pool|Op|Block|ReLUSepBN|PoolBN)Grad\$"
-	"./core/rnn ^Test(Highway|EmbeddingMean|Model)Grad\$"
+	"./core/rnn ^Test(Highway|EmbeddingMean|View|Model)Grad\$"
 	"./core/train ^TestAddScaledGrad\$"
 )
 for s in "${suites[@]}"; do

@@ -60,6 +60,16 @@ func TestEmbeddingMeanGrad(t *testing.T) {
 	assert.Less(t, res.MaxErr, gradTol, "%v", res)
 }
 
+// TestViewGrad checks the reshape that wraps the search cell's batch norm
+// ((N, H) viewed as (N, H, 1, 1) and back): the model check's 0.1 tolerance
+// would not see a 1% error in it.
+func TestViewGrad(t *testing.T) {
+	x := param(tensor.NewRNG(9), -1, 1, 2, 3)
+	res := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return rnn.View(tp, x, 3, 2, 1) },
+		[]*autograd.Var{x}, gradEps, 4)
+	assert.Less(t, res.MaxErr, gradTol, "%v", res)
+}
+
 // TestModelGrad checks the whole language-model loss, unrolled over 3 steps,
 // against every weight of the fixed DARTS_RNN_V2 model and of the search
 // model (α included).
