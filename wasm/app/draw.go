@@ -55,10 +55,12 @@ func (g *game) face(units float64) *text.GoTextFace {
 // an atlas) and drawn tinted afterwards: shaping and rasterising glyphs was
 // most of Draw's CPU time in wasm.
 func (g *game) text(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) float64 {
-	e := g.texts.get(s, g.face(size), g.frames)
+	f := g.face(size)
+	e := g.texts.get(s, f, g.frames)
 	if e.img == nil {
 		return e.adv
 	}
+	g.record(dst, s, ui.Rect{X: math.Round(x), Y: math.Round(y), W: e.adv, H: float64(e.img.Bounds().Dy() - 2*textPad)}, f.Size)
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(math.Round(x)-textPad, math.Round(y)-textPad)
 	op.ColorScale.ScaleWithColor(clr)
@@ -219,6 +221,11 @@ func (c *chrome) add(parts ...any) {
 // being rebuilt; afterwards the cached image already holds its pixels.
 func (g *game) static(dst *ebiten.Image, fn func(dst *ebiten.Image), sig ...any) {
 	g.chrome.add(sig...)
+	if auditing() { // every frame in full, drawn once (see textAudit)
+		g.chrome.add(g.frames)
+		fn(dst)
+		return
+	}
 	if g.chrome.valid {
 		return
 	}
@@ -256,6 +263,10 @@ func (g *game) layer(dst *ebiten.Image, name string, r ui.Rect, key any, fn func
 	}
 	b := image.Rect(int(math.Floor(r.X)), int(math.Floor(r.Y)), int(math.Ceil(r.X+r.W)), int(math.Ceil(r.Y+r.H)))
 	if b.Empty() {
+		return
+	}
+	if auditing() {
+		fn(dst)
 		return
 	}
 	l := g.layers[name]
@@ -325,9 +336,8 @@ func (g *game) panel(dst *ebiten.Image, r ui.Rect, title, caption string) ui.Rec
 		if g.chrome.valid {
 			capH = g.paragraphHeight(caption, r.W-0.8*u, ui.SizeCaption)
 		}
-		y += capH
 	}
-	return ui.Rect{X: r.X + 0.4*u, Y: y + 0.2*u, W: r.W - 0.8*u, H: r.Y + r.H - y - 0.5*u}
+	return ui.PanelInner(r, u, title != "", capH)
 }
 
 // paragraphHeight is the height paragraph uses for s, from the wrap cache.
