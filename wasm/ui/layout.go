@@ -222,8 +222,10 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		// legend in the first one's title row), below them the genotype's
 		// stability, loss and accuracy. Right: the bilevel step with its
 		// formulas and the α heat maps (14 rows of readable labels); on tall
-		// screens also the validation images.
-		botH := 7.6
+		// screens also the validation images. botH holds the genotype's two
+		// paragraphs whole (TestGenotypeTextFits); the cells keep room for
+		// the derived cell's labels (TestDerivedCellLabelsApart).
+		botH := 8.0
 		cellH := (c - botH) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
