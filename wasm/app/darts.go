@@ -74,15 +74,21 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 	}
 
 	if m.Text != "" || m.AlphaNormal == nil {
+		// What the engine does meanwhile, or what went wrong, in a box over
+		// the genotype panel's content, as tall as the words need.
 		msg := g.t("darts.nodata")
-		if m.Text != "" {
-			msg += " " + m.Text
+		for _, s := range []string{g.engineStatus(), m.Text} {
+			if s != "" {
+				msg += " " + s
+			}
 		}
 		r := l.Panels["genotype"]
-		box := ui.Rect{X: r.X + 0.4*u, Y: r.Y + r.H - 2.2*u, W: r.W - 0.8*u, H: 1.8 * u}
+		w := r.W - 1.4*u
+		h := g.paragraphHeight(msg, w, ui.SizeCaption) + 0.4*u
+		box := ui.Rect{X: r.X + 0.4*u, Y: max(r.Y+1.6*u, r.Y+r.H-0.4*u-h), W: r.W - 0.8*u, H: h}
 		fillRect(dst, box, color.RGBA{60, 30, 10, 255})
 		strokeRect(dst, box, 2, colWarning)
-		g.textCentered(dst, msg, box, ui.SizeBody, colWarning)
+		g.paragraph(sub(dst, box), msg, box.X+0.3*u, box.Y+0.2*u, w, ui.SizeCaption, colWarning)
 	}
 }
 
@@ -332,7 +338,7 @@ func (g *game) drawPhase(dst *ebiten.Image, r ui.Rect) {
 
 func (g *game) drawAlpha(dst *ebiten.Image, r ui.Rect, ops []string) {
 	m := &g.model
-	in := g.panel(dst, r, g.t("darts.alpha"), "")
+	in := g.panel(dst, r, g.t("darts.alpha")+" · "+g.t("darts.edge.hint"), "") // a row opens its edge's weights over time in the accuracy panel
 	hm := ui.HeatMapIn(in, g.layout.U, 2.6, len(ui.CellEdges(4)), len(ops))
 	g.layout.Buttons = append(g.layout.Buttons, hm.Buttons()...)
 	g.layer(dst, "alpha", r.Inset(1), [4]any{firstOf(m.AlphaNormal), firstOf(m.AlphaReduce), g.edgeSel, g.lang()}, func(dst *ebiten.Image) { g.drawAlphaMap(dst, r, hm, ops) })

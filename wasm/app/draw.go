@@ -9,11 +9,13 @@ import (
 	"image/color"
 	"math"
 	"strings"
+	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
+	"github.com/nasplayground/nas/wasm/i18n"
 	"github.com/nasplayground/nas/wasm/ui"
 )
 
@@ -184,7 +186,7 @@ func (g *game) wrapped(s string, width, size float64) []string {
 
 // paragraph draws s wrapped to width and returns the height used.
 func (g *game) paragraph(dst *ebiten.Image, s string, x, y, width, size float64, clr color.Color) float64 {
-	lh := size * g.layout.U * 1.25
+	lh := ui.LineHeight(max(size, ui.SizeMin), g.layout.U) // the face never goes under SizeMin, nor do its lines
 	lines := g.wrapped(s, width, size)
 	for i, l := range lines {
 		g.text(dst, l, x, y+float64(i)*lh, size, clr)
@@ -348,7 +350,7 @@ func (g *game) paragraphHeight(s string, width, size float64) float64 {
 		lines = ui.Wrap(s, width, g.measure(f))
 		g.wraps[wrapKey{s, math.Round(width), f.Size}] = lines
 	}
-	return float64(len(lines)) * size * g.layout.U * 1.25
+	return float64(len(lines)) * ui.LineHeight(max(size, ui.SizeMin), g.layout.U)
 }
 
 // lines batches antialiased polylines with per-vertex colour into few draw calls.
@@ -561,4 +563,19 @@ func (g *game) button(dst *ebiten.Image, id, label string, active bool) {
 		return
 	}
 	g.textCentered(dst, label, r, ui.SizeBody, colText)
+}
+
+// engineStatus returns what the engine worker does before its first step,
+// in the page's language ("" once it steps): index.html keeps the line in
+// window.nas.engine and hides its own box once the page draws.
+func (g *game) engineStatus() string {
+	v := js.Global().Get("nas")
+	if v.Type() != js.TypeObject {
+		return ""
+	}
+	e := v.Get("engine")
+	if e.Type() != js.TypeString || e.String() == "stepping" {
+		return ""
+	}
+	return i18n.Engine(g.lang(), e.String())
 }

@@ -49,3 +49,12 @@ func TestOpAndClassNamesTranslated(t *testing.T) {
 	}
 	assert.Equal(t, "10", i18n.Class("ko", 10))
 }
+
+// The engine's status lines (index.html, coordinator.js) are shown in the
+// page's language; an unknown line (an error) as it is.
+func TestEngineStatus(t *testing.T) {
+	assert.Equal(t, "엔진을 컴파일하는 중…", i18n.Engine("ko", "compiling…"))
+	assert.Equal(t, "building the search…", i18n.Engine("en", "building the search on 3 workers…"))
+	assert.Equal(t, i18n.T("ko", "engine.first"), i18n.Engine("ko", "loading data, computing the first step…"))
+	assert.Equal(t, "The search engine failed: x", i18n.Engine("ko", "The search engine failed: x"))
+}
