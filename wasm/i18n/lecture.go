@@ -112,6 +112,9 @@ var lectureTable = map[string][2]string{
 	"lec.8.smbo":      {"SMBO", "SMBO"},
 	"lec.8.random":    {"random", "무작위"},
 	"lec.8.gradient":  {"gradient", "경사 기반"},
+	"lec.8.m.random":  {"Random search", "무작위 탐색"},
+	"lec.8.m.darts1":  {"DARTS (1st order)", "DARTS (1차 근사)"},
+	"lec.8.m.darts2":  {"DARTS (2nd order)", "DARTS (2차 근사)"},
 }
 
 func init() {

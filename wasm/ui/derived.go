@@ -50,11 +50,12 @@ type DerivedCell struct {
 // LayoutDerivedCell lays out the discrete cell of edges (each node's chosen
 // inputs, GenoEdge) of a 4-step cell in r, u the layout unit: the states as
 // CellNodes, each edge a curve, each label (labelSizes[i] = {w, h}) placed
-// by PlaceLabels clear of the states and of the other labels, inside r.
+// by PlaceLabels clear of the states, of the keepOut boxes (the title) and
+// of the other labels, inside r.
 func LayoutDerivedCell(r Rect, u float64, edges []GenoEdge, labelSizes []Point, keepOut []Rect) DerivedCell {
 	const steps = 4
 	d := DerivedCell{Rad: 0.7 * u}
-	d.Nodes = CellNodes(steps, Rect{X: r.X + 0.7*u, Y: r.Y + 0.2*u, W: r.W - 1.4*u, H: r.H - 0.4*u})
+	d.Nodes = CellNodes(steps, Rect{X: r.X + 0.7*u, Y: r.Y + 0.6*u, W: r.W - 1.4*u, H: r.H - 0.8*u}) // c_{k-2} below the title
 	obstacles := append([]Rect(nil), keepOut...)
 	for _, p := range d.Nodes {
 		obstacles = append(obstacles, Rect{p.X - d.Rad, p.Y - d.Rad, 2 * d.Rad, 2 * d.Rad})
@@ -69,7 +70,7 @@ func LayoutDerivedCell(r Rect, u float64, edges []GenoEdge, labelSizes []Point, 
 		}
 		sizes = append(sizes, labelSizes[min(i, len(labelSizes)-1)])
 	}
-	d.Labels = PlaceLabels(d.Curves, sizes, obstacles, r)
+	d.Labels = PlaceLabels(d.Curves, sizes, obstacles, r, LabelGap*u)
 	return d
 }
 
@@ -78,4 +79,6 @@ func LayoutDerivedCell(r Rect, u float64, edges []GenoEdge, labelSizes []Point, 
 const (
 	ChipPad = 0.3
 	ChipH   = 1.05
+	// LabelGap is the free space between two labels of a cell drawing, in units.
+	LabelGap = 0.25
 )

@@ -14,7 +14,9 @@ import (
 
 	"github.com/nasplayground/nas/assets/fonts"
 	"github.com/nasplayground/nas/core/genotype"
+	"github.com/nasplayground/nas/core/run"
 	"github.com/nasplayground/nas/wasm/i18n"
+	"github.com/nasplayground/nas/wasm/lecture"
 	"github.com/nasplayground/nas/wasm/protocol"
 	"github.com/nasplayground/nas/wasm/ui"
 )
@@ -64,9 +66,16 @@ func (ts *typeset) measure(size, u float64) func(string) float64 {
 	return func(s string) float64 { return ts.width(s, size, u) }
 }
 
-// paragraphH is the height the page's paragraph takes for s wrapped to width.
+// paragraphH is the height the page's paragraph takes for s wrapped to
+// width; a word wider than width (on a line of its own, running out) panics.
 func (ts *typeset) paragraphH(s string, width, size, u float64) float64 {
-	return float64(len(ui.Wrap(s, width, ts.measure(size, u)))) * ui.LineHeight(size, u)
+	lines := ui.Wrap(s, width, ts.measure(size, u))
+	for _, l := range lines {
+		if w := ts.width(l, size, u); w > width {
+			panic(fmt.Sprintf("%q is %.0f px wide, more than %.0f", l, w, width))
+		}
+	}
+	return float64(len(lines)) * ui.LineHeight(size, u)
 }
 
 // dartsGenotypes are the cells the derived-cell test draws: the published
@@ -132,6 +141,9 @@ func TestDerivedCellLabelsApart(t *testing.T) {
 						title := ui.DerivedTitle(area, u, ts.width(i18n.T(lang, "darts.derived"), ui.SizeCaption, u))
 						d := ui.LayoutDerivedCell(area, u, edges, sizes, []ui.Rect{title})
 						ok := true
+						for i, p := range d.Nodes {
+							ok = ok && assert.False(t, title.Overlaps(ui.Rect{X: p.X - d.Rad, Y: p.Y - d.Rad, W: 2 * d.Rad, H: 2 * d.Rad}), "state %d on the title", i)
+						}
 						for i, b := range d.Labels {
 							ok = ok && assert.False(t, b.Overlaps(title), "%s cell of genotype %d: label %d on the title", name, gi, i)
 							ok = ok && assert.True(t, inside(b, area), "%s cell of genotype %d: label %d %v outside %v", name, gi, i, b, area)
@@ -139,7 +151,7 @@ func TestDerivedCellLabelsApart(t *testing.T) {
 								ok = ok && assert.False(t, b.Overlaps(ui.Rect{X: p.X - d.Rad, Y: p.Y - d.Rad, W: 2 * d.Rad, H: 2 * d.Rad}), "%s cell of genotype %d: label %d on a state", name, gi, i)
 							}
 							for j := range i {
-								ok = ok && assert.False(t, b.Overlaps(d.Labels[j]), "%s cell of genotype %d (%v): labels %d and %d overlap", name, gi, edges, i, j)
+								ok = ok && assert.False(t, b.Inset(-ui.LabelGap*u/2).Overlaps(d.Labels[j].Inset(-ui.LabelGap*u/2)), "%s cell of genotype %d (%v): labels %d and %d closer than the gap", name, gi, edges, i, j)
 							}
 						}
 						if !ok {
@@ -175,6 +187,68 @@ func TestGenotypeTextFits(t *testing.T) {
 				h := ts.paragraphH(line, in.W, ui.SizeCaption, u) + 0.2*u + ts.paragraphH(why, in.W, ui.SizeCaption, u)
 				t.Logf("%gx%g %s %d/%d: %.0f of %.0f px", sz[0], sz[1], lang, c.stable, c.epoch, h, in.H)
 				assert.LessOrEqual(t, h, in.H, "%gx%g %s: %q + %q need %.0f px, the panel has %.0f", sz[0], sz[1], lang, line, why, h, in.H)
+			}
+		}
+	}
+}
+
+// The lecture's comparison table (step 8) fits its widget with its columns
+// apart, at both screen sizes and in both languages, with the longest cells
+// a finished run writes ("파라미터 M" ran into "GPU-일" in Korean).
+func TestLectureTableFits(t *testing.T) {
+	ts := newTypeset(t)
+	const size, gap, indent = 0.8, 0.8, 0.8 // lecLabel, the column gap and the recording indent in wasm/app/lecture.go
+	for _, sz := range screens {
+		for _, lang := range langs {
+			l := ui.ComputeLayout(protocol.SceneLecture, "", "", sz[0], sz[1])
+			u := l.U
+			_, w := ui.LectureAreas(l.Panels["lecture"], u)
+			rows := [][]string{lecture.PublishedHead(lang), lecture.MeasuredHead(lang)}
+			for _, p := range lecture.Table1 {
+				rows = append(rows, p.Cells(lang))
+			}
+			for _, m := range run.CompareMethods {
+				rows = append(rows, lecture.Measured{Method: m, Mean: 94.37, Std: 0.25, Runs: lecture.TableRuns, Done: lecture.TableRuns, Samples: lecture.TableSamples}.Cells(lang))
+			}
+			var widths [][]float64
+			for _, r := range rows {
+				ws := make([]float64, len(r))
+				for c, s := range r {
+					ws[c] = ts.width(s, size, u)
+				}
+				widths = append(widths, ws)
+			}
+			rec := lecture.RecordingCells(lang, 0.355, 31890)
+			ws := []float64{ts.width(rec[0], size, u) + indent*u}
+			for _, s := range rec[1:] {
+				ws = append(ws, ts.width(s, size, u))
+			}
+			widths = append(widths, ws)
+			tw := ui.TableWidth(widths, gap*u)
+			assert.LessOrEqual(t, tw, w.W, "%gx%g %s: the table needs %.0f px, the widget has %.0f", sz[0], sz[1], lang, tw, w.W)
+			for _, s := range []string{i18n.T(lang, "lec.8.pub"), i18n.T(lang, "lec.8.ours")} {
+				assert.LessOrEqual(t, ts.width(s, size, u), w.W, "%s: %q", lang, s)
+			}
+		}
+	}
+}
+
+// Every lecture step's title, text and formula fit the text column, at both
+// screen sizes and in both languages.
+func TestLectureTextFits(t *testing.T) {
+	ts := newTypeset(t)
+	const title, body, formula = 1.35, 0.9, 1.0 // lecTitle, lecBody, lecFormula in wasm/app/lecture.go
+	for _, sz := range screens {
+		for _, lang := range langs {
+			l := ui.ComputeLayout(protocol.SceneLecture, "", "", sz[0], sz[1])
+			u := l.U
+			tc, _ := ui.LectureAreas(l.Panels["lecture"], u)
+			for i, st := range lecture.Steps {
+				h := ts.paragraphH(lecture.Title(lang, i), tc.W, title, u) + 0.6*u + ts.paragraphH(i18n.T(lang, lecture.Key(i, "text")), tc.W, body, u)
+				if st.Formula {
+					h += 0.8*u + ts.paragraphH(i18n.T(lang, lecture.Key(i, "formula")), tc.W, formula, u)
+				}
+				assert.LessOrEqual(t, h, tc.H, "%gx%g %s step %d: %.0f px of text, the column has %.0f", sz[0], sz[1], lang, i+1, h, tc.H)
 			}
 		}
 	}

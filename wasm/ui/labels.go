@@ -28,13 +28,14 @@ var labelShifts = func() []Point {
 
 // PlaceLabels places one w×h label on each polyline of curves (sizes[i] =
 // {w, h}) inside bounds: centred on a point of its curve, or beside it, where
-// it overlaps neither an obstacle (the cell's nodes) nor another label. Each
+// it overlaps no obstacle (the cell's nodes) and comes no closer than gap to
+// another label (two labels side by side read as two). Each
 // label takes the first free spot of labelSpots, on its line, else beside it
 // (labelShifts); when the labels placed in order leave an overlap, the
 // rotations of that order and of its reverse are tried, and the placement
 // with the least overlapping area wins. The derived cell's op names stay
 // readable where edges crowd and where the names are long (Korean).
-func PlaceLabels(curves [][]Point, sizes []Point, obstacles []Rect, bounds Rect) []Rect {
+func PlaceLabels(curves [][]Point, sizes []Point, obstacles []Rect, bounds Rect, gap float64) []Rect {
 	n := len(curves)
 	var best []Rect
 	bestCost := math.Inf(1)
@@ -47,7 +48,7 @@ func PlaceLabels(curves [][]Point, sizes []Point, obstacles []Rect, bounds Rect)
 				order = append(order, (2*n-1-try+n-k)%n)
 			}
 		}
-		out, cost := placeInOrder(curves, sizes, obstacles, bounds, order)
+		out, cost := placeInOrder(curves, sizes, obstacles, bounds, gap, order, bestCost)
 		if cost < bestCost {
 			best, bestCost = out, cost
 		}
@@ -59,10 +60,12 @@ func PlaceLabels(curves [][]Point, sizes []Point, obstacles []Rect, bounds Rect)
 }
 
 // placeInOrder places the labels greedily in order and returns them with the
-// area they overlap (each other, the obstacles, outside bounds).
-func placeInOrder(curves [][]Point, sizes []Point, obstacles []Rect, bounds Rect, order []int) ([]Rect, float64) {
+// area they overlap (each other with gap pixels around each, the obstacles,
+// outside bounds); it gives up once that area reaches limit (a better order
+// is known).
+func placeInOrder(curves [][]Point, sizes []Point, obstacles []Rect, bounds Rect, gap float64, order []int, limit float64) ([]Rect, float64) {
 	out := make([]Rect, len(curves))
-	taken := append([]Rect(nil), obstacles...)
+	var placed []Rect // the labels so far
 	total := 0.0
 	for _, i := range order {
 		pts := curves[i]
@@ -80,7 +83,7 @@ func placeInOrder(curves [][]Point, sizes []Point, obstacles []Rect, bounds Rect
 				f := t*float64(len(pts)-1) - float64(k)
 				cx, cy := p.X+f*(q.X-p.X)+sh.X*w, p.Y+f*(q.Y-p.Y)+sh.Y*h
 				r := Rect{cx - w/2, cy - h/2, w, h}
-				cost := overlapArea(r, taken) + w*h - area(intersect(r, bounds))
+				cost := overlapArea(r, obstacles) + overlapArea(r.Inset(-gap), placed) + w*h - area(intersect(r, bounds))
 				if cost < pickCost {
 					pick, pickCost = r, cost
 				}
@@ -90,8 +93,10 @@ func placeInOrder(curves [][]Point, sizes []Point, obstacles []Rect, bounds Rect
 			}
 		}
 		out[i] = pick
-		taken = append(taken, pick)
-		total += pickCost
+		placed = append(placed, pick)
+		if total += pickCost; total >= limit {
+			return nil, total
+		}
 	}
 	return out, total
 }
@@ -114,3 +119,4 @@ func intersect(a, b Rect) Rect {
 }
 
 func area(r Rect) float64 { return r.W * r.H }
+
