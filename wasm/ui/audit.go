@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -21,7 +22,8 @@ type TextBox struct {
 // cut by the image it was drawn into or by the screen (w×h), a string that
 // starts inside a panel and runs out of it, and type smaller than minPX. The
 // top tenth of a box (the font's empty space above the capitals) does not
-// count as overlap. Identical boxes (a string drawn twice in place) are one.
+// count as overlap. Identical boxes (a string drawn twice in place) are one;
+// a string drawn where the previous one ends, on its line, continues it.
 // Each problem is one line naming the strings and their boxes.
 func AuditText(boxes []TextBox, panels map[string]Rect, w, h, minPX, tol float64) []string {
 	var out []string
@@ -29,6 +31,17 @@ func AuditText(boxes []TextBox, panels map[string]Rect, w, h, minPX, tol float64
 	for _, b := range boxes {
 		if slices.Contains(seen, b) || b.Rect.W <= 0 {
 			continue
+		}
+		if n := len(seen); n > 0 {
+			// A string drawn right where the one before it ends, on its
+			// line, continues it (a status line drawn piece by piece);
+			// positions are rounded, advances not.
+			p := &seen[n-1]
+			if b.Rect.Y == p.Rect.Y && b.Rect.H == p.Rect.H && b.PX == p.PX && b.Clip == p.Clip && math.Abs(b.Rect.X-(p.Rect.X+p.Rect.W)) <= 1 {
+				p.Text += b.Text
+				p.Rect.W = b.Rect.X + b.Rect.W - p.Rect.X
+				continue
+			}
 		}
 		seen = append(seen, b)
 	}

@@ -22,8 +22,9 @@ func TestAuditText(t *testing.T) {
 		{"touching rows", []TextBox{box("a", 20, 20, 30), box("b", 20, 37, 30)}, nil}, // 1 px: within tol
 		{"the empty top of a line below", []TextBox{box("a", 20, 20, 30), box("b", 20, 36, 30)}, nil},
 		{"a space apart", []TextBox{box("a", 20, 20, 30), box("b", 54, 20, 30)}, nil},
-		{"one word", []TextBox{box("Params M", 20, 20, 30), box("GPU-days", 51, 20, 30)}, []string{"overlap"}},
+		{"one word", []TextBox{box("Params M", 20, 20, 30), box("GPU-days", 52, 20, 30)}, []string{"overlap"}},
 		{"overlap", []TextBox{box("a", 20, 20, 30), box("b", 40, 25, 30)}, []string{"overlap"}},
+		{"one line drawn in pieces", []TextBox{box("step 3", 20, 20, 30), box(" · ", 50, 20, 10), box("FPS 9", 60, 20, 30)}, nil},
 		{"same string twice in place", []TextBox{box("a", 20, 20, 30), box("a", 20, 20, 30)}, nil},
 		{"runs out of its panel", []TextBox{box("long", 20, 20, 100)}, []string{"outside"}},
 		{"cut by a sub-image", []TextBox{{Text: "c", Rect: Rect{20, 20, 30, 18}, Clip: Rect{0, 0, 40, 40}, PX: 16}}, []string{"clipped"}},
@@ -39,4 +40,11 @@ func TestAuditText(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestColumns(t *testing.T) {
+	widths := [][]float64{{10, 5, 7}, {30, 0}, {2, 20, 1}}
+	assert.Equal(t, []float64{0, 34, 58}, Columns(widths, 4), "each column after the widest cell before it")
+	assert.Equal(t, 65.0, TableWidth(widths, 4))
+	assert.Empty(t, Columns(nil, 4))
 }
