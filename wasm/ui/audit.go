@@ -27,17 +27,27 @@ type TextBox struct {
 // Each problem is one line naming the strings and their boxes.
 func AuditText(boxes []TextBox, panels map[string]Rect, w, h, minPX, tol float64) []string {
 	var out []string
+	inside := func(r, o Rect) bool {
+		return r.X >= o.X-tol && r.Y >= o.Y-tol && r.X+r.W <= o.X+o.W+tol && r.Y+r.H <= o.Y+o.H+tol
+	}
+	screen := Rect{0, 0, w, h}
 	var seen []TextBox
 	for _, b := range boxes {
 		if slices.Contains(seen, b) || b.Rect.W <= 0 {
 			continue
+		}
+		if b.PX < minPX-0.5 {
+			out = append(out, fmt.Sprintf("small: %s at %.1f px (minimum %.1f)", desc(b), b.PX, minPX))
+		}
+		if !inside(b.Rect, b.Clip) || !inside(b.Rect, screen) {
+			out = append(out, fmt.Sprintf("clipped: %s cut by %s", desc(b), rect(b.Clip)))
 		}
 		if n := len(seen); n > 0 {
 			// A string drawn right where the one before it ends, on its
 			// line, continues it (a status line drawn piece by piece);
 			// positions are rounded, advances not.
 			p := &seen[n-1]
-			if b.Rect.Y == p.Rect.Y && b.Rect.H == p.Rect.H && b.PX == p.PX && b.Clip == p.Clip && math.Abs(b.Rect.X-(p.Rect.X+p.Rect.W)) <= 1 {
+			if b.Rect.Y == p.Rect.Y && b.Rect.H == p.Rect.H && b.PX == p.PX && math.Abs(b.Rect.X-(p.Rect.X+p.Rect.W)) <= 1 {
 				p.Text += b.Text
 				p.Rect.W = b.Rect.X + b.Rect.W - p.Rect.X
 				continue
@@ -46,22 +56,12 @@ func AuditText(boxes []TextBox, panels map[string]Rect, w, h, minPX, tol float64
 		seen = append(seen, b)
 	}
 	ink := func(r Rect) Rect { return Rect{r.X, r.Y + 0.1*r.H, r.W, 0.9 * r.H} }
-	inside := func(r, o Rect) bool {
-		return r.X >= o.X-tol && r.Y >= o.Y-tol && r.X+r.W <= o.X+o.W+tol && r.Y+r.H <= o.Y+o.H+tol
-	}
-	screen := Rect{0, 0, w, h}
 	names := make([]string, 0, len(panels))
 	for k := range panels {
 		names = append(names, k)
 	}
 	slices.Sort(names)
 	for i, b := range seen {
-		if b.PX < minPX-0.5 {
-			out = append(out, fmt.Sprintf("small: %s at %.1f px (minimum %.1f)", desc(b), b.PX, minPX))
-		}
-		if !inside(b.Rect, b.Clip) || !inside(b.Rect, screen) {
-			out = append(out, fmt.Sprintf("clipped: %s cut by %s", desc(b), rect(b.Clip)))
-		}
 		for _, n := range names {
 			p := panels[n]
 			if p.Contains(b.Rect.X+tol+1, b.Rect.Y+tol+1) && !inside(b.Rect, p) {

@@ -48,3 +48,14 @@ func TestColumns(t *testing.T) {
 	assert.Equal(t, 65.0, TableWidth(widths, 4))
 	assert.Empty(t, Columns(nil, 4))
 }
+
+// A line drawn in pieces is one string even where a piece is drawn into a
+// sub-image (the replay bar's title), and that piece is still checked for cuts.
+func TestAuditTextPiecesInSubImages(t *testing.T) {
+	screen := Rect{0, 0, 200, 100}
+	a := TextBox{Text: "event 3 / 9", Rect: Rect{20, 20, 60.4, 18}, Clip: screen, PX: 16}
+	b := TextBox{Text: " · title", Rect: Rect{81, 20, 50, 18}, Clip: Rect{0, 0, 120, 40}, PX: 16}
+	got := AuditText([]TextBox{a, b}, nil, 200, 100, 16, 1)
+	require.Len(t, got, 1, "%q", got)
+	assert.Regexp(t, `^clipped: " · title"`, got[0])
+}

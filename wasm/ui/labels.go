@@ -119,4 +119,3 @@ func intersect(a, b Rect) Rect {
 }
 
 func area(r Rect) float64 { return r.W * r.H }
-
