@@ -76,7 +76,7 @@ var table = map[string][2]string{
 	"rl.controller.cap":     {"Bars: the controller's p(op | edge). Outlined: the op it sampled this time.", "막대: 컨트롤러의 p(연산 | 엣지). 테두리: 이번에 샘플한 연산."},
 	"rl.cell":               {"Sampled cell (NAS-Bench-201: 4 nodes, 6 edges, 5 ops)", "샘플된 셀 (NAS-Bench-201: 노드 4개, 엣지 6개, 연산 5개)"},
 	"rl.reward":             {"Reward, baseline, best", "보상, 기준선, 최고값"},
-	"rl.reward.cap":         {"Reward = CIFAR-10 test accuracy of the cell, looked up in the NAS-Bench-201 table. REINFORCE raises p of cells that beat the baseline.", "보상 = 셀의 CIFAR-10 테스트 정확도 (NAS-Bench-201 표 조회). REINFORCE는 기준선보다 나은 셀의 확률을 높입니다."},
+	"rl.reward.cap":         {"Reward = CIFAR-10 test accuracy of the sampled cell, looked up in the NAS-Bench-201 table: every method is scored the same way.", "보상 = 샘플한 셀의 CIFAR-10 테스트 정확도 (NAS-Bench-201 표 조회): 모든 방법을 같은 방식으로 채점합니다."},
 	"rl.reward.l":           {"reward", "보상"},
 	"rl.baseline.l":         {"baseline", "기준선"},
 	"rl.best.l":             {"best so far", "현재까지 최고"},

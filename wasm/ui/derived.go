@@ -80,5 +80,5 @@ const (
 	ChipPad = 0.3
 	ChipH   = 1.05
 	// LabelGap is the free space between two labels of a cell drawing, in units.
-	LabelGap = 0.25
+	LabelGap = 0.4
 )
