@@ -24,15 +24,15 @@ var (
 	colBG      = color.RGBA{14, 17, 23, 255}
 	colPanel   = color.RGBA{26, 31, 41, 255}
 	colBorder  = color.RGBA{60, 68, 84, 255}
-	colText    = color.RGBA{236, 239, 244, 255}
+	colText    = rgba(ui.Ink)
 	colDim     = color.RGBA{170, 178, 192, 255}
 	colAccent  = color.RGBA{255, 196, 0, 255}
 	colTrain   = color.RGBA{86, 180, 233, 255}
 	colVal     = color.RGBA{230, 159, 0, 255}
 	colGood    = color.RGBA{0, 200, 120, 255}
 	colBad     = color.RGBA{240, 80, 80, 255}
-	colButton  = color.RGBA{44, 52, 68, 255}
-	colActive  = color.RGBA{0, 114, 178, 255}
+	colButton  = rgba(ui.ButtonIdle)
+	colActive  = rgba(ui.ButtonActive)
 	colWarning = color.RGBA{255, 140, 60, 255}
 )
 
@@ -548,14 +548,10 @@ func (g *game) button(dst *ebiten.Image, id, label string, active bool) {
 	if !ok {
 		return
 	}
-	c := colButton
-	if active {
-		c = colActive
-	}
 	x, y := ebiten.CursorPosition()
-	if r.Contains(float64(x), float64(y)) {
-		c = color.RGBA{c.R + 20, c.G + 20, c.B + 20, 255}
-	}
+	hover := r.Contains(float64(x), float64(y))
+	c := rgba(map[[2]bool][3]uint8{{false, false}: ui.ButtonIdle, {false, true}: ui.ButtonIdleHover,
+		{true, false}: ui.ButtonActive, {true, true}: ui.ButtonActiveHover}[[2]bool{active, hover}]) // labels ≥ 4.5:1 on each (ui.TestButtonLabels)
 	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
 	u := g.layout.U
 	if g.texts.get(label, g.face(ui.SizeBody), g.frames).adv > r.W-0.6*u { // too long (a recording's title): left-aligned, clipped
