@@ -718,9 +718,13 @@ func (g *game) drawLecBilevel(dst *ebiten.Image, w ui.Rect) {
 	nextKey := map[string]string{"w": "lec.5.wstep", "alpha": "lec.5.astep"}[next]
 	g.text(dst, fmt.Sprintf(g.t("lec.5.now"), g.t(nextKey)), w.X, y, lecBody, colAccent)
 	y += 1.6 * u
-	tl, _ := m.TrainLoss.Last()
-	vl, _ := m.ValLoss.Last()
-	g.text(dst, fmt.Sprintf(g.t("lec.5.counts"), m.PhaseW, m.PhaseAlpha, tl.Y, vl.Y), w.X, y, lecBody, colText)
+	loss := func(s *ui.Series) string { // "–" before the first half-step of its kind (not a loss of 0)
+		if p, ok := s.Last(); ok {
+			return fmt.Sprintf("%.3f", p.Y)
+		}
+		return "–"
+	}
+	g.text(dst, fmt.Sprintf(g.t("lec.5.counts"), m.PhaseW, m.PhaseAlpha, loss(&m.TrainLoss), loss(&m.ValLoss)), w.X, y, lecBody, colText)
 	y += 1.8 * u
 	for o, key := range []string{"lec.5.first", "lec.5.second"} {
 		on := g.params.Order == o+1

@@ -72,7 +72,7 @@ var lectureTable = map[string][2]string{
 	"lec.5.second": {"2nd order: ∇α L_val(w′, α) - ξ ∇²α,w L_train(w, α) ∇w′ L_val(w′, α)\n  ∇² term ≈ [∇α L_train(w+, α) - ∇α L_train(w-, α)] / 2ε,   w± = w ± ε ∇w′ L_val(w′, α)",
 		"2차 근사: ∇α L_val(w′, α) - ξ ∇²α,w L_train(w, α) ∇w′ L_val(w′, α)\n  ∇² 항 ≈ [∇α L_train(w+, α) - ∇α L_train(w-, α)] / 2ε,   w± = w ± ε ∇w′ L_val(w′, α)"},
 	"lec.5.now":    {"next: %s", "다음: %s"},
-	"lec.5.counts": {"w steps %d · α steps %d · L_train %.3f · L_val %.3f", "w 단계 %d · α 단계 %d · L_train %.3f · L_val %.3f"},
+	"lec.5.counts": {"w steps %d · α steps %d · L_train %s · L_val %s", "w 단계 %d · α 단계 %d · L_train %s · L_val %s"},
 	"lec.5.order":  {"o switches 1st ↔ 2nd order (restarts the search)", "o: 1차 ↔ 2차 근사 전환 (탐색을 다시 시작)"},
 
 	"lec.6.title": {"Deriving the discrete cell", "이산 셀 도출하기"},
