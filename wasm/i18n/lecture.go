@@ -77,7 +77,7 @@ var lectureTable = map[string][2]string{
 
 	"lec.6.title": {"Deriving the discrete cell", "이산 셀 도출하기"},
 	"lec.6.text": {"At the end of the search the mixture is made discrete: on every edge keep the strongest op that is not none, and give each node the two inputs whose edges have the strongest ops. Left: the cell derived from the live α right now. Right: the cells DARTS found on CIFAR-10 (second order, Figures 4 and 5).",
-		"탐색이 끝나면 혼합을 이산 구조로 바꿉니다: 엣지마다 none이 아닌 가장 강한 연산을 남기고, 노드마다 가장 강한 연산을 가진 입력 두 개를 고릅니다. 왼쪽: 지금 실시간 α에서 도출한 셀. 오른쪽: DARTS가 CIFAR-10에서 찾은 셀 (2차 근사, 그림 4와 5)."},
+		"탐색이 끝나면 혼합을 이산 구조로 바꿉니다: 엣지마다 없음(none)이 아닌 가장 강한 연산을 남기고, 노드마다 가장 강한 연산을 가진 입력 두 개를 고릅니다. 왼쪽: 지금 실시간 α에서 도출한 셀. 오른쪽: DARTS가 CIFAR-10에서 찾은 셀 (2차 근사, 그림 4와 5)."},
 	"lec.6.mix":    {"Live mixture: softmax(α) of the normal cell", "실시간 혼합: 일반 셀의 softmax(α)"},
 	"lec.6.live":   {"Derived now from the live α (normal cell)", "지금 실시간 α에서 도출 (일반 셀)"},
 	"lec.6.normal": {"DARTS_V2 normal cell (Fig. 4)", "DARTS_V2 일반 셀 (그림 4)"},
