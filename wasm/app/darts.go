@@ -77,7 +77,7 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 		// What the engine does meanwhile, or what went wrong, in a box over
 		// the genotype panel's content, as tall as the words need.
 		msg := g.t("darts.nodata")
-		for _, s := range []string{g.engineStatus(), m.Text} {
+		for _, s := range []string{g.engineStatus(), i18n.Message(g.lang(), m.Text)} {
 			if s != "" {
 				msg += " " + s
 			}

@@ -625,7 +625,7 @@ func (g *game) lecWaiting(dst *ebiten.Image, w ui.Rect) bool {
 		return false
 	}
 	msg := g.t("lec.waiting")
-	for _, s := range []string{g.engineStatus(), g.model.Text} {
+	for _, s := range []string{g.engineStatus(), i18n.Message(g.lang(), g.model.Text)} {
 		if s != "" {
 			msg += " " + s
 		}

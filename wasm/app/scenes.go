@@ -406,7 +406,7 @@ func (g *game) drawRL(dst *ebiten.Image) {
 		g.paragraph(dst, "→ "+m.Arch, in.X, y, in.W, ui.SizeCaption, colDim)
 	}
 	if m.Text != "" {
-		g.paragraph(dst, m.Text, in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
+		g.paragraph(dst, i18n.Message(g.lang(), m.Text), in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
 	}
 }
 
@@ -460,7 +460,7 @@ func (g *game) drawENAS(dst *ebiten.Image) {
 		y += g.paragraph(dst, m.BestArch, in.X, y, in.W, ui.SizeCaption*0.85, colAccent)
 	}
 	if m.Text != "" {
-		g.paragraph(dst, m.Text, in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
+		g.paragraph(dst, i18n.Message(g.lang(), m.Text), in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
 	}
 }
 
@@ -629,6 +629,6 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 		y += 1.1 * u
 	}
 	if m.Text != "" {
-		g.text(dst, m.Text, in.X, in.Y+in.H-1.0*u, ui.SizeCaption, colWarning)
+		g.text(dst, i18n.Message(g.lang(), m.Text), in.X, in.Y+in.H-1.0*u, ui.SizeCaption, colWarning)
 	}
 }
