@@ -45,9 +45,9 @@ type lectureState struct {
 	rows     int // rows of the widget's table (window.nas.lecture.rows)
 }
 
-// recorded is the summary of a shipped DARTS recording for the table.
+// recorded is the summary of a shipped DARTS recording for the table (its
+// title comes from replays/index.json, in the page's language).
 type recorded struct {
-	title         string
 	valAcc, secs  float64
 	epochs, steps int
 	err           string
@@ -198,12 +198,7 @@ func (g *game) lectureRecording(f replayFile) {
 	if g.lec.recs == nil {
 		g.lec.recs = map[string]recorded{}
 	}
-	r := recorded{title: f.name}
-	for _, e := range g.shipped {
-		if e.URL() == f.name {
-			r.title = e.Title
-		}
-	}
+	var r recorded
 	evs, err := ui.ParseEvents(f.name, strings.NewReader(f.text))
 	if err != nil {
 		r.err = err.Error()
