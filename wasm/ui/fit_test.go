@@ -225,6 +225,7 @@ func TestLectureTableFits(t *testing.T) {
 			}
 			widths = append(widths, ws)
 			tw := ui.TableWidth(widths, gap*u)
+			t.Logf("%gx%g %s: the table is %.0f of %.0f px wide", sz[0], sz[1], lang, tw, w.W)
 			assert.LessOrEqual(t, tw, w.W, "%gx%g %s: the table needs %.0f px, the widget has %.0f", sz[0], sz[1], lang, tw, w.W)
 			for _, s := range []string{i18n.T(lang, "lec.8.pub"), i18n.T(lang, "lec.8.ours")} {
 				assert.LessOrEqual(t, ts.width(s, size, u), w.W, "%s: %q", lang, s)
