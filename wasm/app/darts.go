@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
@@ -73,15 +74,21 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 	}
 
 	if m.Text != "" || m.AlphaNormal == nil {
+		// What the engine does meanwhile, or what went wrong, in a box over
+		// the genotype panel's content, as tall as the words need.
 		msg := g.t("darts.nodata")
-		if m.Text != "" {
-			msg += " " + m.Text
+		for _, s := range []string{g.engineStatus(), i18n.Message(g.lang(), m.Text)} {
+			if s != "" {
+				msg += " " + s
+			}
 		}
 		r := l.Panels["genotype"]
-		box := ui.Rect{X: r.X + 0.4*u, Y: r.Y + r.H - 2.2*u, W: r.W - 0.8*u, H: 1.8 * u}
+		w := r.W - 1.4*u
+		h := g.paragraphHeight(msg, w, ui.SizeCaption) + 0.4*u
+		box := ui.Rect{X: r.X + 0.4*u, Y: max(r.Y+1.6*u, r.Y+r.H-0.4*u-h), W: r.W - 0.8*u, H: h}
 		fillRect(dst, box, color.RGBA{60, 30, 10, 255})
 		strokeRect(dst, box, 2, colWarning)
-		g.textCentered(dst, msg, box, ui.SizeBody, colWarning)
+		g.paragraph(sub(dst, box), msg, box.X+0.3*u, box.Y+0.2*u, w, ui.SizeCaption, colWarning)
 	}
 }
 
@@ -120,24 +127,18 @@ func (g *game) drawGenotype(dst *ebiten.Image, in ui.Rect, ops []string) {
 		g.text(dst, "-", in.X, in.Y, ui.SizeCaption, colAccent)
 		return
 	}
-	window := g.t("darts.geno.start")
-	if st.EpochSteps > 0 {
-		window = fmt.Sprintf(g.t("darts.geno.epoch"), st.EpochSteps)
+	var gap float64
+	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, 4); len(gaps) > 0 {
+		gap = ui.Median(gaps)
 	}
-	key := "darts.geno.stable"
-	if st.StableSteps(m.Step) == 0 {
-		key = "darts.geno.fresh"
-	}
-	line := fmt.Sprintf(g.t(key), st.StableSteps(m.Step), count(st.ChangedSince(st.EpochWindow(m.Step))), len(st.Edges), window)
+	line, why, settled := ui.GenotypeText(g.t, st.StableSteps(m.Step), count(st.ChangedSince(st.EpochWindow(m.Step))), len(st.Edges), st.EpochSteps, gap)
 	clr := colText
-	if st.EpochSteps > 0 && st.StableSteps(m.Step) >= st.EpochSteps {
-		line = g.t("darts.geno.settled") + " · " + line
+	if settled {
 		clr = colGood
 	}
 	y := in.Y + g.paragraph(dst, line, in.X, in.Y, in.W, ui.SizeCaption, clr) + 0.2*u
-	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, 4); len(gaps) > 0 {
-		// One significant digit: the sentence is re-rasterised only when it changes.
-		g.paragraph(dst, fmt.Sprintf(g.t("darts.geno.why"), fmt.Sprintf("%.1g", ui.Median(gaps)), ui.HighlightSteps), in.X, y, in.W, ui.SizeCaption, colDim)
+	if why != "" {
+		g.paragraph(dst, why, in.X, y, in.W, ui.SizeCaption, colDim)
 	}
 }
 
@@ -169,12 +170,10 @@ func scale(ps []ui.Point, f float64) []ui.Point {
 func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, c int, title, caption string, alpha [][]float64, ops []string) {
 	u := g.layout.U
 	in := g.panel(dst, r, title, caption)
-	const split = 0.56                                                            // continuous | derived
-	area := ui.Rect{X: r.X, Y: in.Y - 0.2*u, W: r.W * split, H: r.Y + r.H - in.Y} // arcs stay below the caption
+	area, right, derived := ui.DARTSCellAreas(r, in, u) // the arcs of the continuous cell stay below the caption
 	g.layer(sub(dst, area), "cell."+title, area, firstOf(alpha), func(dst *ebiten.Image) {
 		g.drawRelaxedCell(dst, ui.Rect{X: in.X, Y: in.Y, W: area.W - 0.6*u, H: in.H}, alpha, ops)
 	})
-	right := ui.Rect{X: r.X + r.W*split, Y: in.Y - 0.2*u, W: r.W * (1 - split), H: r.Y + r.H - in.Y}
 	vector.StrokeLine(dst, float32(right.X), float32(right.Y+0.2*u), float32(right.X), float32(right.Y+right.H-0.3*u), 1, colBorder, false)
 	st := &g.model.Stability
 	var edges []ui.GenoEdge
@@ -190,8 +189,10 @@ func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, c int, title, caption stri
 	}
 	key := fmt.Sprint(st.Genotype, changed, g.lang())
 	g.layer(sub(dst, right), "derived."+title, right, key, func(dst *ebiten.Image) {
-		g.text(dst, g.t("darts.derived"), right.X+0.4*u, right.Y+0.1*u, ui.SizeCaption, colDim)
-		g.drawDerivedCell(dst, ui.Rect{X: right.X + 0.1*u, Y: right.Y + 1.0*u, W: right.W - 0.2*u, H: right.H - 1.1*u}, edges, changed, ops)
+		name := g.t("darts.derived")
+		tb := ui.DerivedTitle(derived, u, g.texts.get(name, g.face(ui.SizeCaption), g.frames).adv)
+		g.text(dst, name, tb.X+0.3*u, tb.Y, ui.SizeCaption, colDim)
+		g.drawDerivedCell(dst, derived, tb, edges, changed, ops)
 	})
 }
 
@@ -241,7 +242,7 @@ func (g *game) drawNodes(dst *ebiten.Image, nodes []ui.Point, rad float64) {
 	for i, p := range nodes {
 		label := ui.StateName(i)
 		if i == len(nodes)-1 {
-			label = "out"
+			label = "k" // the cell's output c_k, as in the lecture's cells
 		}
 		c := colButton
 		if i < 2 || i == len(nodes)-1 {
@@ -254,55 +255,39 @@ func (g *game) drawNodes(dst *ebiten.Image, nodes []ui.Point, rad float64) {
 }
 
 // drawDerivedCell draws the discrete cell of edges (each node's two inputs
-// with their op) into r; changed edges in red.
-func (g *game) drawDerivedCell(dst *ebiten.Image, r ui.Rect, edges []ui.GenoEdge, changed []bool, ops []string) {
+// with their op) into r, its labels clear of the title box; changed edges in
+// red. ui.LayoutDerivedCell places everything (tested there to keep the
+// labels apart at both screen sizes and in both languages).
+func (g *game) drawDerivedCell(dst *ebiten.Image, r, title ui.Rect, edges []ui.GenoEdge, changed []bool, ops []string) {
 	u := g.layout.U
-	const steps = 4
-	nodes := ui.CellNodes(steps, ui.Rect{X: r.X + 0.6*u, Y: r.Y, W: r.W - 1.2*u, H: r.H})
-	var l lines
-	type label struct {
-		s     string
-		curve []ui.Point
-		clr   color.RGBA
-	}
-	var labels []label
+	sizes := make([]ui.Point, len(edges))
 	for i, e := range edges {
-		from, to := e.Input, e.Node+2
-		if from >= len(nodes) || to >= len(nodes) {
-			continue
-		}
-		pts := ui.Strands(nodes[from], nodes[to], ui.EdgeBend(from, to), 0, 1, 12)[0]
-		k := 0
-		for j, op := range ops {
-			if op == e.Op {
-				k = j
-			}
-		}
-		clr := rgba(ui.OpColors[k%len(ui.OpColors)])
-		if i < len(changed) && changed[i] {
-			l.add(dst, pts, 0.34*u, colChanged, 1)
-		}
-		l.add(dst, pts, 0.16*u, clr, 1)
-		labels = append(labels, label{g.opShort(e.Op), pts, clr})
+		sizes[i] = ui.Point{X: g.texts.get(g.opShort(e.Op), g.face(ui.SizeMin), g.frames).adv + ui.ChipPad*u, Y: ui.ChipH * u}
 	}
-	out := nodes[len(nodes)-1]
-	for i := 2; i < 2+steps; i++ {
-		l.add(dst, []ui.Point{nodes[i], out}, 0.06*u, colDim, 0.6)
+	d := ui.LayoutDerivedCell(r, u, edges, sizes, []ui.Rect{title})
+	var l lines
+	colors := make([]color.RGBA, len(edges))
+	for i, e := range edges {
+		k := max(0, slices.Index(ops, e.Op))
+		colors[i] = rgba(ui.OpColors[k%len(ui.OpColors)])
+		if pts := d.Curves[i]; pts != nil {
+			if i < len(changed) && changed[i] {
+				l.add(dst, pts, 0.34*u, colChanged, 1)
+			}
+			l.add(dst, pts, 0.16*u, colors[i], 1)
+		}
+	}
+	out := d.Nodes[len(d.Nodes)-1]
+	for i := 2; i < len(d.Nodes)-1; i++ {
+		l.add(dst, []ui.Point{d.Nodes[i], out}, 0.06*u, colDim, 0.6)
 	}
 	l.flush(dst)
-	g.drawNodes(dst, nodes, 0.6*u)
-	curves := make([][]ui.Point, len(labels))
-	sizes := make([]ui.Point, len(labels))
-	var obstacles []ui.Rect
-	for _, p := range nodes {
-		obstacles = append(obstacles, ui.Rect{X: p.X - 0.7*u, Y: p.Y - 0.7*u, W: 1.4 * u, H: 1.4 * u})
-	}
-	for i, lb := range labels {
-		curves[i] = lb.curve
-		sizes[i] = ui.Point{X: g.texts.get(lb.s, g.face(ui.SizeMin), g.frames).adv + 0.3*u, Y: 1.05 * u}
-	}
-	for i, box := range ui.PlaceLabels(curves, sizes, obstacles) {
-		g.chip(dst, labels[i].s, box.X+box.W/2, box.Y, labels[i].clr)
+	g.drawNodes(dst, d.Nodes, d.Rad)
+	for i, e := range edges {
+		if d.Curves[i] != nil {
+			box := d.Labels[i]
+			g.chip(dst, g.opShort(e.Op), box.X+box.W/2, box.Y, colors[i])
+		}
 	}
 }
 
@@ -353,7 +338,7 @@ func (g *game) drawPhase(dst *ebiten.Image, r ui.Rect) {
 
 func (g *game) drawAlpha(dst *ebiten.Image, r ui.Rect, ops []string) {
 	m := &g.model
-	in := g.panel(dst, r, g.t("darts.alpha"), "")
+	in := g.panel(dst, r, g.t("darts.alpha")+" · "+g.t("darts.edge.hint"), "") // a row opens its edge's weights over time in the accuracy panel
 	hm := ui.HeatMapIn(in, g.layout.U, 2.6, len(ui.CellEdges(4)), len(ops))
 	g.layout.Buttons = append(g.layout.Buttons, hm.Buttons()...)
 	g.layer(dst, "alpha", r.Inset(1), [4]any{firstOf(m.AlphaNormal), firstOf(m.AlphaReduce), g.edgeSel, g.lang()}, func(dst *ebiten.Image) { g.drawAlphaMap(dst, r, hm, ops) })
@@ -407,10 +392,13 @@ func (g *game) drawAlphaMap(dst *ebiten.Image, r ui.Rect, hm ui.HeatMap, ops []s
 // textRotated draws s turned 90° counter-clockwise, its baseline end at
 // (x, y): it reads bottom to top, ending at y.
 func (g *game) textRotated(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) {
-	e := g.texts.get(s, g.face(size), g.frames)
+	f := g.face(size)
+	e := g.texts.get(s, f, g.frames)
 	if e.img == nil {
 		return
 	}
+	h := float64(e.img.Bounds().Dy() - 2*textPad)
+	g.record(dst, s, ui.Rect{X: math.Round(x), Y: math.Round(y) - e.adv, W: h, H: e.adv}, f.Size)
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(-textPad, -textPad)
 	op.GeoM.Rotate(-math.Pi / 2)
@@ -485,7 +473,7 @@ func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, o
 		case i == 1:
 			label = "k-1"
 		case i == len(nodes)-1:
-			label = "out"
+			label = "k"
 		}
 		c := colButton
 		if i < 2 || i == len(nodes)-1 {
@@ -495,7 +483,7 @@ func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, o
 		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, false)
 		size := ui.SizeBody
 		if len(label) > 1 {
-			size = ui.SizeCaption * 0.85
+			size = ui.SizeMin
 		}
 		g.textCentered(dst, label, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, size, colText)
 	}
@@ -506,8 +494,8 @@ func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, o
 func (g *game) chip(dst *ebiten.Image, s string, cx, y float64, bg color.RGBA) ui.Rect {
 	u := g.layout.U
 	w := g.texts.get(s, g.face(ui.SizeMin), g.frames).adv
-	box := ui.Rect{X: cx - w/2 - 0.15*u, Y: y, W: w + 0.3*u, H: 1.05 * u}
+	box := ui.Rect{X: cx - w/2 - ui.ChipPad/2*u, Y: y, W: w + ui.ChipPad*u, H: ui.ChipH * u}
 	fillRect(dst, box, bg)
-	g.text(dst, s, box.X+0.15*u, box.Y, ui.SizeMin, rgba(ui.TextOn([3]uint8{bg.R, bg.G, bg.B})))
+	g.text(dst, s, box.X+ui.ChipPad/2*u, box.Y, ui.SizeMin, rgba(ui.TextOn([3]uint8{bg.R, bg.G, bg.B})))
 	return box
 }

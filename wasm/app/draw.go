@@ -9,11 +9,13 @@ import (
 	"image/color"
 	"math"
 	"strings"
+	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
+	"github.com/nasplayground/nas/wasm/i18n"
 	"github.com/nasplayground/nas/wasm/ui"
 )
 
@@ -22,15 +24,15 @@ var (
 	colBG      = color.RGBA{14, 17, 23, 255}
 	colPanel   = color.RGBA{26, 31, 41, 255}
 	colBorder  = color.RGBA{60, 68, 84, 255}
-	colText    = color.RGBA{236, 239, 244, 255}
+	colText    = rgba(ui.Ink)
 	colDim     = color.RGBA{170, 178, 192, 255}
 	colAccent  = color.RGBA{255, 196, 0, 255}
 	colTrain   = color.RGBA{86, 180, 233, 255}
 	colVal     = color.RGBA{230, 159, 0, 255}
 	colGood    = color.RGBA{0, 200, 120, 255}
 	colBad     = color.RGBA{240, 80, 80, 255}
-	colButton  = color.RGBA{44, 52, 68, 255}
-	colActive  = color.RGBA{0, 114, 178, 255}
+	colButton  = rgba(ui.ButtonIdle)
+	colActive  = rgba(ui.ButtonActive)
 	colWarning = color.RGBA{255, 140, 60, 255}
 )
 
@@ -55,10 +57,12 @@ func (g *game) face(units float64) *text.GoTextFace {
 // an atlas) and drawn tinted afterwards: shaping and rasterising glyphs was
 // most of Draw's CPU time in wasm.
 func (g *game) text(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) float64 {
-	e := g.texts.get(s, g.face(size), g.frames)
+	f := g.face(size)
+	e := g.texts.get(s, f, g.frames)
 	if e.img == nil {
 		return e.adv
 	}
+	g.record(dst, s, ui.Rect{X: math.Round(x), Y: math.Round(y), W: e.adv, H: float64(e.img.Bounds().Dy() - 2*textPad)}, f.Size)
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(math.Round(x)-textPad, math.Round(y)-textPad)
 	op.ColorScale.ScaleWithColor(clr)
@@ -182,7 +186,7 @@ func (g *game) wrapped(s string, width, size float64) []string {
 
 // paragraph draws s wrapped to width and returns the height used.
 func (g *game) paragraph(dst *ebiten.Image, s string, x, y, width, size float64, clr color.Color) float64 {
-	lh := size * g.layout.U * 1.25
+	lh := ui.LineHeight(max(size, ui.SizeMin), g.layout.U) // the face never goes under SizeMin, nor do its lines
 	lines := g.wrapped(s, width, size)
 	for i, l := range lines {
 		g.text(dst, l, x, y+float64(i)*lh, size, clr)
@@ -219,6 +223,11 @@ func (c *chrome) add(parts ...any) {
 // being rebuilt; afterwards the cached image already holds its pixels.
 func (g *game) static(dst *ebiten.Image, fn func(dst *ebiten.Image), sig ...any) {
 	g.chrome.add(sig...)
+	if auditing() { // every frame in full, drawn once (see textAudit)
+		g.chrome.add(g.frames)
+		fn(dst)
+		return
+	}
 	if g.chrome.valid {
 		return
 	}
@@ -256,6 +265,10 @@ func (g *game) layer(dst *ebiten.Image, name string, r ui.Rect, key any, fn func
 	}
 	b := image.Rect(int(math.Floor(r.X)), int(math.Floor(r.Y)), int(math.Ceil(r.X+r.W)), int(math.Ceil(r.Y+r.H)))
 	if b.Empty() {
+		return
+	}
+	if auditing() {
+		fn(dst)
 		return
 	}
 	l := g.layers[name]
@@ -325,9 +338,8 @@ func (g *game) panel(dst *ebiten.Image, r ui.Rect, title, caption string) ui.Rec
 		if g.chrome.valid {
 			capH = g.paragraphHeight(caption, r.W-0.8*u, ui.SizeCaption)
 		}
-		y += capH
 	}
-	return ui.Rect{X: r.X + 0.4*u, Y: y + 0.2*u, W: r.W - 0.8*u, H: r.Y + r.H - y - 0.5*u}
+	return ui.PanelInner(r, u, title != "", capH)
 }
 
 // paragraphHeight is the height paragraph uses for s, from the wrap cache.
@@ -338,7 +350,7 @@ func (g *game) paragraphHeight(s string, width, size float64) float64 {
 		lines = ui.Wrap(s, width, g.measure(f))
 		g.wraps[wrapKey{s, math.Round(width), f.Size}] = lines
 	}
-	return float64(len(lines)) * size * g.layout.U * 1.25
+	return float64(len(lines)) * ui.LineHeight(max(size, ui.SizeMin), g.layout.U)
 }
 
 // lines batches antialiased polylines with per-vertex colour into few draw calls.
@@ -536,14 +548,10 @@ func (g *game) button(dst *ebiten.Image, id, label string, active bool) {
 	if !ok {
 		return
 	}
-	c := colButton
-	if active {
-		c = colActive
-	}
 	x, y := ebiten.CursorPosition()
-	if r.Contains(float64(x), float64(y)) {
-		c = color.RGBA{c.R + 20, c.G + 20, c.B + 20, 255}
-	}
+	hover := r.Contains(float64(x), float64(y))
+	c := rgba(map[[2]bool][3]uint8{{false, false}: ui.ButtonIdle, {false, true}: ui.ButtonIdleHover,
+		{true, false}: ui.ButtonActive, {true, true}: ui.ButtonActiveHover}[[2]bool{active, hover}]) // labels ≥ 4.5:1 on each (ui.TestButtonLabels)
 	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
 	u := g.layout.U
 	if g.texts.get(label, g.face(ui.SizeBody), g.frames).adv > r.W-0.6*u { // too long (a recording's title): left-aligned, clipped
@@ -551,4 +559,19 @@ func (g *game) button(dst *ebiten.Image, id, label string, active bool) {
 		return
 	}
 	g.textCentered(dst, label, r, ui.SizeBody, colText)
+}
+
+// engineStatus returns what the engine worker does before its first step,
+// in the page's language ("" once it steps): index.html keeps the line in
+// window.nas.engine and hides its own box once the page draws.
+func (g *game) engineStatus() string {
+	v := js.Global().Get("nas")
+	if v.Type() != js.TypeObject {
+		return ""
+	}
+	e := v.Get("engine")
+	if e.Type() != js.TypeString || e.String() == "stepping" {
+		return ""
+	}
+	return i18n.Engine(g.lang(), e.String())
 }

@@ -46,9 +46,9 @@ type lectureState struct {
 	rows     int // rows of the widget's table (window.nas.lecture.rows)
 }
 
-// recorded is the summary of a shipped DARTS recording for the table.
+// recorded is the summary of a shipped DARTS recording for the table (its
+// title comes from replays/index.json, in the page's language).
 type recorded struct {
-	title         string
 	valAcc, secs  float64
 	epochs, steps int
 	err           string
@@ -202,12 +202,7 @@ func (g *game) lectureRecording(f replayFile) {
 	if g.lec.recs == nil {
 		g.lec.recs = map[string]recorded{}
 	}
-	r := recorded{title: f.name}
-	for _, e := range g.shipped {
-		if e.URL() == f.name {
-			r.title = e.Title
-		}
-	}
+	var r recorded
 	evs, err := ui.ParseEvents(f.name, strings.NewReader(f.text))
 	if err != nil {
 		r.err = err.Error()
@@ -280,18 +275,17 @@ func (g *game) drawLecture(dst *ebiten.Image) {
 		g.text(dst, fmt.Sprintf(g.t("lec.of"), i+1, len(lecture.Steps))+" · "+live, s.X, s.Y+0.2*u, lecBody, colAccent)
 	}
 	// Text column: title, text, formula.
-	tw := 21.5 * u
+	tc, w := ui.LectureAreas(r, u)
 	g.static(dst, func(dst *ebiten.Image) {
 		fillRect(dst, r, colPanel)
 		strokeRect(dst, r, 1, colBorder)
-		y := r.Y + 0.5*u
-		y += g.paragraph(dst, lecture.Title(g.lang(), i), r.X+0.6*u, y, tw, lecTitle, colAccent) + 0.6*u
-		y += g.paragraph(dst, g.t(lecture.Key(i, "text")), r.X+0.6*u, y, tw, lecBody, colText) + 0.8*u
+		y := tc.Y
+		y += g.paragraph(dst, lecture.Title(g.lang(), i), tc.X, y, tc.W, lecTitle, colAccent) + 0.6*u
+		y += g.paragraph(dst, g.t(lecture.Key(i, "text")), tc.X, y, tc.W, lecBody, colText) + 0.8*u
 		if st.Formula {
-			g.paragraph(dst, g.t(lecture.Key(i, "formula")), r.X+0.6*u, y, tw, lecFormula, colTrain)
+			g.paragraph(dst, g.t(lecture.Key(i, "formula")), tc.X, y, tc.W, lecFormula, colTrain)
 		}
 	}, "lecture", i, g.lang(), r)
-	w := ui.Rect{X: r.X + tw + 1.4*u, Y: r.Y + 0.5*u, W: r.X + r.W - (r.X + tw + 1.4*u) - 0.5*u, H: r.H - 1.0*u}
 	g.lec.edges, g.lec.rows, g.lec.drawn = 0, 0, i+1
 	if g.lec.err != "" {
 		g.paragraph(dst, g.lec.err, w.X, w.Y+w.H-2*u, w.W, lecBody, colWarning)
@@ -325,8 +319,11 @@ func (g *game) lecBox(dst *ebiten.Image, r ui.Rect, border color.RGBA, lines ...
 	y := r.Y + (r.H-float64(len(lines))*lh)/2
 	for k, s := range lines {
 		size, c := lecBody, colText
+		if k > 0 || g.texts.get(s, g.face(lecBody), g.frames).adv > r.W-0.5*u { // a narrow box: the smallest readable size
+			size = lecLabel
+		}
 		if k > 0 {
-			size, c = lecLabel, colDim
+			c = colDim
 		}
 		g.textCentered(dst, s, ui.Rect{X: r.X, Y: y, W: r.W, H: lh}, size, c)
 		y += lh
@@ -404,7 +401,7 @@ func (g *game) drawLecController(dst *ebiten.Image, w ui.Rect) {
 	labW := 4.2 * u
 	colW := (w.W*0.62 - labW) / float64(len(c.Ops))
 	for k, op := range c.Ops {
-		g.textCentered(dst, i18n.Op(g.params.Lang, op), ui.Rect{X: w.X + labW + float64(k)*colW, Y: top, W: colW, H: 1.1 * u}, lecLabel, colDim)
+		g.textCentered(dst, i18n.Op(g.lang(), op), ui.Rect{X: w.X + labW + float64(k)*colW, Y: top, W: colW, H: 1.1 * u}, lecLabel, colDim)
 	}
 	top += 1.3 * u
 	shown := int(c.Shown)
@@ -432,11 +429,11 @@ func (g *game) drawLecController(dst *ebiten.Image, w ui.Rect) {
 			g.text(dst, fmt.Sprintf("%.2f", p), cell.X+0.2*u, cell.Y+0.05*u, lecLabel, clr)
 		}
 	}
-	// The sampled cell, the reward and the update.
-	cellR := ui.Rect{X: w.X + w.W*0.64, Y: w.Y + 1.5*u, W: w.W * 0.36, H: 8 * u}
+	// The reward and the update, then the sampled cell below them.
+	y := top + float64(len(c.Edges))*rowH + 0.6*u
+	cellR := ui.Rect{X: w.X, Y: y + 5.4*u, W: w.W * 0.62, H: w.Y + w.H - y - 5.4*u}
 	choices := s.Choices[:min(shown, len(s.Choices))]
 	g.drawNB201Cell(dst, cellR, choices)
-	y := top + float64(len(c.Edges))*rowH + 0.6*u
 	if shown >= len(c.Edges) {
 		g.text(dst, fmt.Sprintf(g.t("lec.2.reward"), s.Reward), w.X, y, lecBody, colAccent)
 		g.text(dst, fmt.Sprintf(g.t("lec.2.base"), s.Baseline, s.Advantage()), w.X, y+1.3*u, lecBody, colText)
@@ -450,7 +447,7 @@ func (g *game) drawLecController(dst *ebiten.Image, w ui.Rect) {
 		}
 	}
 	// Rewards and baseline over the samples.
-	plotR := ui.Rect{X: w.X + w.W*0.64, Y: cellR.Y + cellR.H + 0.5*u, W: w.W * 0.36, H: w.Y + w.H - cellR.Y - cellR.H - 0.5*u}
+	plotR := ui.Rect{X: w.X + w.W*0.66, Y: w.Y + 1.5*u, W: w.W * 0.34, H: w.H - 1.5*u}
 	rs := c.Rewards()
 	var dots, base []ui.Point
 	for i, v := range rs {
@@ -505,12 +502,7 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 		nodes[i].X = in.X + (0.3+0.55*float64(i-2)/float64(max(1, steps-1)))*in.W
 	}
 	out := nodes[len(nodes)-1]
-	type lab struct {
-		s string
-		p ui.Point
-		c color.RGBA
-	}
-	var labs []lab
+	var labs []edgeLabel
 	var l lines
 	for _, c := range concat {
 		l.add(dst, []ui.Point{nodes[c], out}, 0.07*u, colBorder, 1)
@@ -519,14 +511,13 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 	for k, e := range es {
 		from, to := e.Input, 2+k/2
 		bend := ui.EdgeBend(from, to)
-		t := 0.5 + 0.1*float64(k%2*2-1)        // the two edges of a node label at different spots
 		if k%2 == 1 && es[k-1].Input == from { // both inputs of the node are the same state: bend apart
-			bend, t = -bend-0.18, 0.5
+			bend = -bend - 0.18
 		}
-		pts := ui.Strands(nodes[from], nodes[to], bend, 0, 1, 16)[0]
+		pts := ui.Strands(nodes[from], nodes[to], bend, 0, 1, 24)[0]
 		c := opColorOf(e.Op)
 		arrow(dst, pts, 0.13*u, c)
-		labs = append(labs, lab{lecture.ShortOp(e.Op), pts[int(t*float64(len(pts)-1))], c})
+		labs = append(labs, edgeLabel{i18n.Op(g.lang(), e.Op.String()), pts, c})
 	}
 	rad := 0.95 * u
 	for i, p := range nodes {
@@ -543,12 +534,36 @@ func (g *game) drawGenoCell(dst *ebiten.Image, gt genotype.Genotype, cell string
 		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, false)
 		g.textCentered(dst, lbl, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, lecLabel, colText)
 	}
-	for _, b := range labs {
-		tw := g.texts.get(b.s, g.face(lecLabel), g.frames).adv
-		fillRect(dst, ui.Rect{X: b.p.X - tw/2 - 0.15*u, Y: b.p.Y - 0.55*u, W: tw + 0.3*u, H: 1.1 * u}, colBG)
-		g.text(dst, b.s, b.p.X-tw/2, b.p.Y-0.5*u, lecLabel, b.c)
-	}
+	g.drawEdgeLabels(dst, labs, nodes, rad, ui.Rect{X: r.X, Y: r.Y + 1.3*u, W: r.W, H: r.H - 1.3*u})
 	return len(es)
+}
+
+// edgeLabel is the name drawn on an edge of a cell drawing, in the edge's colour.
+type edgeLabel struct {
+	s     string
+	curve []ui.Point
+	c     color.RGBA
+}
+
+// drawEdgeLabels draws each label on a dark box on or beside its edge's
+// curve, clear of the states (circles of radius rad) and of each other
+// (ui.PlaceLabels), inside bounds.
+func (g *game) drawEdgeLabels(dst *ebiten.Image, labs []edgeLabel, nodes []ui.Point, rad float64, bounds ui.Rect) {
+	u := g.layout.U
+	curves := make([][]ui.Point, len(labs))
+	sizes := make([]ui.Point, len(labs))
+	for i, b := range labs {
+		curves[i] = b.curve
+		sizes[i] = ui.Point{X: g.texts.get(b.s, g.face(lecLabel), g.frames).adv + ui.ChipPad*u, Y: ui.ChipH * u}
+	}
+	obstacles := make([]ui.Rect, len(nodes))
+	for i, p := range nodes {
+		obstacles[i] = ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}
+	}
+	for i, box := range ui.PlaceLabels(curves, sizes, obstacles, bounds, ui.LabelGap*u) {
+		fillRect(dst, box, colBG)
+		g.text(dst, labs[i].s, box.X+ui.ChipPad/2*u, box.Y, lecLabel, labs[i].c)
+	}
 }
 
 // 3. NASNet-A cells, the 13 ops, and the stacked CIFAR network.
@@ -570,7 +585,7 @@ func (g *game) drawLecNASNet(dst *ebiten.Image, w ui.Rect) {
 	for i, p := range ops {
 		x := w.X + float64(i%perRow)*cw
 		yy := y + float64(i/perRow)*1.15*u
-		g.text(dst, p.String(), x, yy, lecLabel, opColorOf(p))
+		g.text(dst, i18n.OpLong(g.lang(), p.String()), x, yy, lecLabel, opColorOf(p))
 	}
 	// The network: image → N normal → reduction → N normal → reduction → N normal → softmax.
 	y += 3*1.15*u + 0.6*u
@@ -609,8 +624,10 @@ func (g *game) lecWaiting(dst *ebiten.Image, w ui.Rect) bool {
 		return false
 	}
 	msg := g.t("lec.waiting")
-	if g.model.Text != "" {
-		msg += " " + g.model.Text
+	for _, s := range []string{g.engineStatus(), i18n.Message(g.lang(), g.model.Text)} {
+		if s != "" {
+			msg += " " + s
+		}
 	}
 	g.paragraph(dst, msg, w.X, w.Y, w.W, lecBody, colDim)
 	return true
@@ -640,7 +657,7 @@ func (g *game) drawLecRelax(dst *ebiten.Image, w ui.Rect) {
 		if k == best {
 			clr = colAccent
 		}
-		g.text(dst, m.Ops[k], w.X, yy+0.1*u, lecLabel, clr)
+		g.text(dst, i18n.OpLong(g.lang(), m.Ops[k]), w.X, yy+0.1*u, lecLabel, clr)
 		// Bar length over the edge's own range (so a ±0.01 spread is visible),
 		// with the uniform 1/K marked.
 		f := 0.5
@@ -658,7 +675,7 @@ func (g *game) drawLecRelax(dst *ebiten.Image, w ui.Rect) {
 	y += 1.3 * u
 	terms := make([]string, 0, 3)
 	for k := range min(3, len(row)) {
-		terms = append(terms, fmt.Sprintf("%.3f·%s(x)", row[k], i18n.Op(g.params.Lang, m.Ops[k])))
+		terms = append(terms, fmt.Sprintf("%.3f·%s(x)", row[k], i18n.Op(g.lang(), m.Ops[k])))
 	}
 	g.text(dst, fmt.Sprintf(g.t("lec.4.sum"), strings.Join(terms, " + ")+" + …"), w.X, y, lecBody, colTrain)
 	y += 1.6 * u
@@ -700,9 +717,13 @@ func (g *game) drawLecBilevel(dst *ebiten.Image, w ui.Rect) {
 	nextKey := map[string]string{"w": "lec.5.wstep", "alpha": "lec.5.astep"}[next]
 	g.text(dst, fmt.Sprintf(g.t("lec.5.now"), g.t(nextKey)), w.X, y, lecBody, colAccent)
 	y += 1.6 * u
-	tl, _ := m.TrainLoss.Last()
-	vl, _ := m.ValLoss.Last()
-	g.text(dst, fmt.Sprintf(g.t("lec.5.counts"), m.PhaseW, m.PhaseAlpha, tl.Y, vl.Y), w.X, y, lecBody, colText)
+	loss := func(s *ui.Series) string { // "–" before the first half-step of its kind (not a loss of 0)
+		if p, ok := s.Last(); ok {
+			return fmt.Sprintf("%.3f", p.Y)
+		}
+		return "–"
+	}
+	g.text(dst, fmt.Sprintf(g.t("lec.5.counts"), m.PhaseW, m.PhaseAlpha, loss(&m.TrainLoss), loss(&m.ValLoss)), w.X, y, lecBody, colText)
 	y += 1.8 * u
 	for o, key := range []string{"lec.5.first", "lec.5.second"} {
 		on := g.params.Order == o+1
@@ -766,12 +787,7 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 		g.text(dst, lbl, a.X, a.Y-0.5*u, lecBody, colText)
 	}
 	acts := map[genotype.Activation]color.RGBA{genotype.Tanh: colTrain, genotype.ReLU: colGood, genotype.Sigmoid: colVal, genotype.Identity: colText}
-	type lab struct {
-		s string
-		p ui.Point
-		c color.RGBA
-	}
-	var labs []lab
+	var labs []edgeLabel
 	for i, e := range rc.Nodes {
 		a, b := pt(e.Input), pt(i+1)
 		dx, dy := b.X-a.X, b.Y-a.Y
@@ -780,7 +796,7 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 		pb := ui.Point{X: b.X - dx/d*rad, Y: b.Y - dy/d*rad}
 		c := acts[e.Op]
 		arrow(dst, []ui.Point{pa, pb}, 0.14*u, c)
-		labs = append(labs, lab{e.Op.String(), ui.Point{X: (pa.X + pb.X) / 2, Y: (pa.Y + pb.Y) / 2}, c})
+		labs = append(labs, edgeLabel{e.Op.String(), []ui.Point{pa, pb}, c})
 	}
 	for _, i := range rc.Concat {
 		a, b := pt(i), pt(out)
@@ -799,75 +815,98 @@ func (g *game) drawLecRecurrent(dst *ebiten.Image, w ui.Rect) {
 		vector.StrokeCircle(dst, float32(p.X), float32(p.Y), float32(rad), 2, colText, false)
 		g.textCentered(dst, lbl, ui.Rect{X: p.X - rad, Y: p.Y - rad, W: 2 * rad, H: 2 * rad}, lecBody, colText)
 	}
-	for _, l := range labs {
-		tw := g.texts.get(l.s, g.face(lecLabel), g.frames).adv
-		fillRect(dst, ui.Rect{X: l.p.X - tw/2 - 0.15*u, Y: l.p.Y - 0.55*u, W: tw + 0.3*u, H: 1.1 * u}, colBG)
-		g.text(dst, l.s, l.p.X-tw/2, l.p.Y-0.5*u, lecLabel, l.c)
+	nodes := make([]ui.Point, len(ps))
+	for i := range ps {
+		nodes[i] = pt(i)
 	}
+	g.drawEdgeLabels(dst, labs, nodes, rad, area)
 	g.lec.edges = len(rc.Nodes)
 }
 
-// 8. DARTS Table 1 beside the rows this page measures.
+// 8. DARTS Table 1 beside the rows this page measures. Columns start after
+// their widest cell (ui.Columns), in either language.
 func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
 	u := g.layout.U
-	cols := []float64{0, 0.31, 0.48, 0.58, 0.70} // fractions of the width
-	x := func(i int) float64 { return w.X + cols[i]*w.W }
+	lang := g.lang()
 	lh := 1.25 * u
+	const indent = 0.8 // units: a recording's numbers sit under its title
+	var measured []lecture.Measured
+	if g.lec.runs != nil {
+		measured = g.lec.runs.Rows()
+	}
+	pubHead, ourHead := lecture.PublishedHead(lang), lecture.MeasuredHead(lang)
+	var pub, ours [][]string
+	for _, p := range lecture.Table1 {
+		pub = append(pub, p.Cells(lang))
+	}
+	for _, m := range measured {
+		ours = append(ours, m.Cells(lang))
+	}
+	recs := make([][]string, len(g.shipped))
+	for i, e := range g.shipped {
+		if r, ok := g.lec.recs[e.URL()]; ok && r.err == "" {
+			recs[i] = lecture.RecordingCells(lang, r.valAcc, r.secs)
+		}
+	}
+	f := g.face(lecLabel)
+	adv := func(s string) float64 { return g.texts.get(s, f, g.frames).adv }
+	var widths [][]float64
+	for group, rows := range [][][]string{{pubHead}, pub, {ourHead}, ours, recs} {
+		for _, row := range rows {
+			ws := make([]float64, len(row))
+			for c, s := range row {
+				ws[c] = adv(s)
+			}
+			if group == 4 && len(ws) > 0 { // a recording's first cell is indented
+				ws[0] += indent * u
+			}
+			widths = append(widths, ws)
+		}
+	}
+	cols := ui.Columns(widths, 0.8*u)
+	row := func(y float64, cells []string, clr color.RGBA) {
+		for c, s := range cells {
+			if c < len(cols) && s != "" {
+				g.text(dst, s, w.X+cols[c], y, lecLabel, clr)
+			}
+		}
+	}
 	y := w.Y
 	g.text(dst, g.t("lec.8.pub"), w.X, y, lecLabel, colAccent)
 	y += lh + 0.2*u
-	heads := []string{g.t("lec.8.method"), g.t("lec.8.err"), g.t("lec.8.params"), g.t("lec.8.unit"), g.t("lec.8.kind")}
-	for i, h := range heads {
-		g.text(dst, h, x(i), y, lecLabel, colDim)
-	}
+	row(y, pubHead, colDim)
 	y += lh
 	rows := 0
-	for _, p := range lecture.Table1 {
-		g.text(dst, p.Method, x(0), y, lecLabel, colText)
-		g.text(dst, p.ErrText(), x(1), y, lecLabel, colText)
-		g.text(dst, fmt.Sprintf("%.1f", p.ParamsM), x(2), y, lecLabel, colText)
-		g.text(dst, lecture.Days(p.GPUDays), x(3), y, lecLabel, colText)
-		g.text(dst, g.t("lec.8."+p.Search)+" · "+p.Cite, x(4), y, lecLabel, colDim)
+	for _, cells := range pub {
+		row(y, cells[:4], colText)
+		row(y, append(make([]string, 4), cells[4]), colDim)
 		y += lh
 		rows++
 	}
 	y += 0.6 * u
 	g.text(dst, g.t("lec.8.ours"), w.X, y, lecLabel, colAccent)
 	y += lh + 0.2*u
-	for i, h := range []string{g.t("lec.8.method"), g.t("lec.8.acc"), "", g.t("lec.8.cost"), ""} {
-		g.text(dst, h, x(i), y, lecLabel, colDim)
-	}
+	row(y, ourHead, colDim)
 	y += lh
-	if g.lec.runs != nil {
-		for _, m := range g.lec.runs.Rows() {
-			g.text(dst, g.t("m."+m.Method), x(0), y, lecLabel, colText) // the column header says NB201
-			acc := "…"
-			switch {
-			case m.Done > 1:
-				acc = fmt.Sprintf("%.2f ± %.2f", m.Mean, m.Std)
-			case m.Done == 1:
-				acc = fmt.Sprintf("%.2f", m.Mean)
-			}
-			g.text(dst, acc, x(1), y, lecLabel, colText)
-			g.text(dst, fmt.Sprintf(g.t("lec.8.runs"), m.Done, m.Runs), x(2), y, lecLabel, colDim)
-			g.text(dst, fmt.Sprintf(g.t("lec.8.lookups"), m.Samples), x(3), y, lecLabel, colText)
-			y += lh
-			rows++
-		}
+	for _, cells := range ours {
+		row(y, cells[:2], colText) // the column header says NB201
+		row(y, append(make([]string, 2), cells[2]), colDim)
+		row(y, append(make([]string, 3), cells[3]), colText)
+		y += lh
+		rows++
 	}
-	for _, e := range g.shipped {
+	for i, e := range g.shipped {
 		r, ok := g.lec.recs[e.URL()]
-		g.text(dst, e.Title, x(0), y, lecLabel, colText)
+		g.text(dst, e.TitleIn(lang), w.X, y, lecLabel, colText)
 		y += lh
 		switch {
 		case !ok:
-			g.text(dst, g.t("lec.8.loading"), x(1), y, lecLabel, colDim)
+			g.text(dst, g.t("lec.8.loading"), w.X+cols[1], y, lecLabel, colDim)
 		case r.err != "":
-			g.text(dst, r.err, x(1), y, lecLabel, colWarning)
-		default: // what the number is, then the number: a search network's accuracy, not a final test error
-			g.text(dst, g.t("lec.8.recacc"), x(0)+0.8*u, y, lecLabel, colDim)
-			g.text(dst, fmt.Sprintf("%.1f", 100*r.valAcc), x(1), y, lecLabel, colText)
-			g.text(dst, fmt.Sprintf(g.t("lec.8.cpu"), r.secs), x(3), y, lecLabel, colText)
+			g.paragraph(dst, r.err, w.X+indent*u, y, w.W-indent*u, lecLabel, colWarning)
+		default:
+			g.text(dst, recs[i][0], w.X+indent*u, y, lecLabel, colDim)
+			row(y, append([]string{""}, recs[i][1:]...), colText)
 			rows++
 		}
 		y += lh

@@ -406,7 +406,7 @@ func (g *game) drawRL(dst *ebiten.Image) {
 		g.paragraph(dst, "→ "+m.Arch, in.X, y, in.W, ui.SizeCaption, colDim)
 	}
 	if m.Text != "" {
-		g.paragraph(dst, m.Text, in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
+		g.paragraph(dst, i18n.Message(g.lang(), m.Text), in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
 	}
 }
 
@@ -420,7 +420,7 @@ type sampleKey struct {
 // (core/search/child.Space), coloured as in the DARTS scene.
 var enasOps = dartsOps[1:]
 
-var enasCols = []string{"in A", "in B", "op A", "op B"}
+var enasCols = []string{"rl.enas.inA", "rl.enas.inB", "rl.enas.opA", "rl.enas.opB"} // i18n keys
 
 // drawENAS draws the RL scene for ENAS on the DARTS micro space: per cell and
 // node the controller's four decisions with the probability of the sampled
@@ -460,7 +460,7 @@ func (g *game) drawENAS(dst *ebiten.Image) {
 		y += g.paragraph(dst, m.BestArch, in.X, y, in.W, ui.SizeCaption*0.85, colAccent)
 	}
 	if m.Text != "" {
-		g.paragraph(dst, m.Text, in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
+		g.paragraph(dst, i18n.Message(g.lang(), m.Text), in.X, in.Y+in.H-1.2*u, in.W, ui.SizeCaption, colWarning)
 	}
 }
 
@@ -477,7 +477,7 @@ func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
 		nodeW := 2.2 * u
 		colW := (tab.W - nodeW) / 4
 		for j, h := range enasCols {
-			g.text(dst, h, tab.X+nodeW+float64(j)*colW, tab.Y+1.2*u, ui.SizeCaption*0.85, colDim)
+			g.text(dst, g.t(h), tab.X+nodeW+float64(j)*colW, tab.Y+1.2*u, ui.SizeMin, colDim)
 		}
 		for i := range 4 {
 			y := tab.Y + 2.2*u + float64(i)*rowH
@@ -503,8 +503,9 @@ func (g *game) drawENASDecisions(dst *ebiten.Image, in ui.Rect) {
 					label, clr = g.opShort(op), rgba(ui.OpColors[max(0, slices.Index(dartsOps, op))%len(ui.OpColors)])
 				}
 				fillRect(dst, ui.Rect{X: box.X, Y: box.Y + box.H - 0.25*u, W: box.W * p, H: 0.25 * u}, clr)
-				w := g.text(dst, label+" ", box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption, colText) // label and number cached apart
-				g.text(dst, fmt.Sprintf("%.2f", p), box.X+0.15*u+w, box.Y+0.05*u, ui.SizeCaption, colText)
+				// The label above, the number right-aligned below it: side by side they overran the box.
+				g.text(dst, label, box.X+0.15*u, box.Y+0.05*u, ui.SizeCaption, colText)
+				g.textRight(dst, fmt.Sprintf("%.2f", p), box.X+box.W-0.15*u, box.Y+box.H-1.2*u, ui.SizeCaption, colText)
 			}
 		}
 	}
@@ -628,6 +629,6 @@ func (g *game) drawCompare(dst *ebiten.Image) {
 		y += 1.1 * u
 	}
 	if m.Text != "" {
-		g.text(dst, m.Text, in.X, in.Y+in.H-1.0*u, ui.SizeCaption, colWarning)
+		g.text(dst, i18n.Message(g.lang(), m.Text), in.X, in.Y+in.H-1.0*u, ui.SizeCaption, colWarning)
 	}
 }

@@ -39,8 +39,9 @@ type lectureState struct {
 }
 
 // TestLecture opens every step of the lecture by URL (English, 1280×720),
-// waits until its widget has its data, checks that data, and screenshots it;
-// then walks the steps with the → key in Korean at 1920×1080.
+// waits until its widget has its data, checks that data and the page's text
+// audit (no overlap, no cut text, no small type), and screenshots it; then
+// walks the steps with the → key in Korean at 1920×1080, checking the same.
 func TestLecture(t *testing.T) {
 	chromium, dir := pageTest(t)
 	shots := shotsDir(t)
@@ -95,18 +96,19 @@ func TestLecture(t *testing.T) {
 	}
 	for n := 1; n <= protocol.LectureSteps; n++ {
 		require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(1280, 720),
-			chromedp.Navigate(fmt.Sprintf("%s/?scene=lecture&step=%d", srv.URL, n))))
+			chromedp.Navigate(fmt.Sprintf("%s/?audit=1&scene=lecture&step=%d", srv.URL, n))))
 		waitFor(`window.nas && window.nas.lecture && window.nas.lecture.ready`, 3*time.Minute)
 		s := read()
 		require.Equal(t, n, s.Step)
 		check(s, "en")
 		t.Logf("step %d (%s): %q edges %d rows %d", n, s.Widget, s.Title, s.Edges, s.Rows)
+		assertReadable(t, bctx, fmt.Sprintf("step %d, en, 1280x720", n))
 		shot(fmt.Sprintf("lecture-%d-en-1280x720.png", n))
 	}
 	// Korean, 1920×1080, stepping with the → key from step 1 (one page: the
 	// DARTS search carries on from step to step).
 	require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(1920, 1080),
-		chromedp.Navigate(srv.URL+"/?scene=lecture&step=1&lang=ko")))
+		chromedp.Navigate(srv.URL+"/?audit=1&scene=lecture&step=1&lang=ko")))
 	for n := 1; n <= protocol.LectureSteps; n++ {
 		if n > 1 {
 			// → held down until the page has moved on: Ebiten polls keys once
@@ -130,6 +132,7 @@ func TestLecture(t *testing.T) {
 		url, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.search`))
 		require.NoError(t, err)
 		assert.Contains(t, url, fmt.Sprintf("step=%d", n), "the URL follows the step")
+		assertReadable(t, bctx, fmt.Sprintf("step %d, ko, 1920x1080", n))
 		shot(fmt.Sprintf("lecture-%d-ko-1920x1080.png", n))
 	}
 	t.Logf("screenshots in %s", shots)

@@ -38,6 +38,7 @@ func browser(t *testing.T, d time.Duration) (context.Context, string, func()) {
 
 // TestShots saves screenshots for looking at, not checking:
 // NAS_SHOTS=DIR NAS_SHOTS_LIST='name|1280x720|?scene=rl|window.nas.step>=20;…'
+// (with audit=1 in an address, also name.audit.json: window.nasAudit)
 //
 //	go test -tags shots -run Shots -v ./wasm/e2e/
 func TestShots(t *testing.T) {
@@ -64,6 +65,12 @@ func TestShots(t *testing.T) {
 		b, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(out, f[0]+".png"), b, 0o644))
+		// With audit=1 in the address, the page's text audit of the same moment.
+		audit, err := chromedp.Run(bctx, chromedp.Evaluate[string](`window.nasAudit ? JSON.stringify(window.nasAudit, null, 1) : ""`))
+		require.NoError(t, err)
+		if audit != "" {
+			require.NoError(t, os.WriteFile(filepath.Join(out, f[0]+".audit.json"), []byte(audit), 0o644))
+		}
 		t.Logf("%s saved", f[0])
 	}
 }

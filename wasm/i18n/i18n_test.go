@@ -49,3 +49,23 @@ func TestOpAndClassNamesTranslated(t *testing.T) {
 	}
 	assert.Equal(t, "10", i18n.Class("ko", 10))
 }
+
+// The engine's status lines (index.html, coordinator.js) are shown in the
+// page's language; an unknown line (an error) as it is.
+func TestEngineStatus(t *testing.T) {
+	assert.Equal(t, "엔진을 컴파일하는 중…", i18n.Engine("ko", "compiling…"))
+	assert.Equal(t, "building the search…", i18n.Engine("en", "building the search on 3 workers…"))
+	assert.Equal(t, i18n.T("ko", "engine.first"), i18n.Engine("ko", "loading data, computing the first step…"))
+	assert.Equal(t, "The search engine failed: x", i18n.Engine("ko", "The search engine failed: x"))
+}
+
+// The searchers' event messages are shown in the page's language, with
+// their numbers; an unknown message (an error) as it is.
+func TestMessages(t *testing.T) {
+	assert.Equal(t, "무작위 (초기 개체군)", i18n.Message("ko", "random (initial population)"))
+	assert.Equal(t, "12 단계에 태어난 부모를 변이", i18n.Message("ko", "mutated parent born at step 12"))
+	assert.Equal(t, "2/3 단계 (블록 2개짜리 셀), 빔 8", i18n.Message("ko", "level 2/3 (2-block cells), beam 8"))
+	assert.Equal(t, "mutated parent born at step 12", i18n.Message("en", "mutated parent born at step 12"))
+	assert.Equal(t, "mutated parent born at step 12 of 3", i18n.Message("ko", "mutated parent born at step 12 of 3"), "more than the pattern: as it is")
+	assert.Equal(t, "open x: no such file", i18n.Message("ko", "open x: no such file"))
+}

@@ -72,12 +72,12 @@ var lectureTable = map[string][2]string{
 	"lec.5.second": {"2nd order: ∇α L_val(w′, α) - ξ ∇²α,w L_train(w, α) ∇w′ L_val(w′, α)\n  ∇² term ≈ [∇α L_train(w+, α) - ∇α L_train(w-, α)] / 2ε,   w± = w ± ε ∇w′ L_val(w′, α)",
 		"2차 근사: ∇α L_val(w′, α) - ξ ∇²α,w L_train(w, α) ∇w′ L_val(w′, α)\n  ∇² 항 ≈ [∇α L_train(w+, α) - ∇α L_train(w-, α)] / 2ε,   w± = w ± ε ∇w′ L_val(w′, α)"},
 	"lec.5.now":    {"next: %s", "다음: %s"},
-	"lec.5.counts": {"w steps %d · α steps %d · L_train %.3f · L_val %.3f", "w 단계 %d · α 단계 %d · L_train %.3f · L_val %.3f"},
+	"lec.5.counts": {"w steps %d · α steps %d · L_train %s · L_val %s", "w 단계 %d · α 단계 %d · L_train %s · L_val %s"},
 	"lec.5.order":  {"o switches 1st ↔ 2nd order (restarts the search)", "o: 1차 ↔ 2차 근사 전환 (탐색을 다시 시작)"},
 
 	"lec.6.title": {"Deriving the discrete cell", "이산 셀 도출하기"},
 	"lec.6.text": {"At the end of the search the mixture is made discrete: on every edge keep the strongest op that is not none, and give each node the two inputs whose edges have the strongest ops. Left: the cell derived from the live α right now. Right: the cells DARTS found on CIFAR-10 (second order, Figures 4 and 5).",
-		"탐색이 끝나면 혼합을 이산 구조로 바꿉니다: 엣지마다 none이 아닌 가장 강한 연산을 남기고, 노드마다 가장 강한 연산을 가진 입력 두 개를 고릅니다. 왼쪽: 지금 실시간 α에서 도출한 셀. 오른쪽: DARTS가 CIFAR-10에서 찾은 셀 (2차 근사, 그림 4와 5)."},
+		"탐색이 끝나면 혼합을 이산 구조로 바꿉니다: 엣지마다 없음(none)이 아닌 가장 강한 연산을 남기고, 노드마다 가장 강한 연산을 가진 입력 두 개를 고릅니다. 왼쪽: 지금 실시간 α에서 도출한 셀. 오른쪽: DARTS가 CIFAR-10에서 찾은 셀 (2차 근사, 그림 4와 5)."},
 	"lec.6.mix":    {"Live mixture: softmax(α) of the normal cell", "실시간 혼합: 일반 셀의 softmax(α)"},
 	"lec.6.live":   {"Derived now from the live α (normal cell)", "지금 실시간 α에서 도출 (일반 셀)"},
 	"lec.6.normal": {"DARTS_V2 normal cell (Fig. 4)", "DARTS_V2 일반 셀 (그림 4)"},
@@ -112,6 +112,9 @@ var lectureTable = map[string][2]string{
 	"lec.8.smbo":      {"SMBO", "SMBO"},
 	"lec.8.random":    {"random", "무작위"},
 	"lec.8.gradient":  {"gradient", "경사 기반"},
+	"lec.8.m.random":  {"Random search", "무작위 탐색"},
+	"lec.8.m.darts1":  {"DARTS (1st order)", "DARTS (1차 근사)"},
+	"lec.8.m.darts2":  {"DARTS (2nd order)", "DARTS (2차 근사)"},
 }
 
 func init() {

@@ -139,12 +139,14 @@ func TestRecurrentLayout(t *testing.T) {
 func TestOps(t *testing.T) {
 	ops := lecture.NASNetOps()
 	assert.Len(t, ops, 13, "the NASNet space has 13 ops")
-	seen := map[string]bool{}
-	for _, p := range ops {
-		assert.NotEqual(t, genotype.None, p)
-		s := lecture.ShortOp(p)
-		assert.False(t, seen[s], "short name %q is unique", s)
-		seen[s] = true
+	for _, lang := range i18n.Languages { // the cell drawings label edges with the short names
+		seen := map[string]bool{}
+		for _, p := range ops {
+			assert.NotEqual(t, genotype.None, p)
+			s := i18n.Op(lang, p.String())
+			assert.False(t, seen[s], "%s: short name %q is unique", lang, s)
+			seen[s] = true
+		}
 	}
 	row := []float64{0.5, 0.1, 0.3, 0.1}
 	assert.Equal(t, 2, lecture.ArgMaxOp(row, []string{"none", "a", "b", "c"}, "none"), "none is never the strongest")

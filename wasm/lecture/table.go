@@ -3,6 +3,8 @@ package lecture
 import (
 	"fmt"
 	"math"
+
+	"github.com/nasplayground/nas/wasm/i18n"
 )
 
 // Published is one row of the chapter's comparison table: CIFAR-10 test
@@ -46,4 +48,58 @@ func Days(d float64) string {
 		return fmt.Sprintf("%.0f", d)
 	}
 	return fmt.Sprintf("%g", d)
+}
+
+// methodKeys are the i18n keys of Table1's method names that are words
+// rather than names (translated on screen).
+var methodKeys = map[string]string{
+	"Random search":     "lec.8.m.random",
+	"DARTS (1st order)": "lec.8.m.darts1",
+	"DARTS (2nd order)": "lec.8.m.darts2",
+}
+
+// Name returns the row's method name in lang.
+func (p Published) Name(lang string) string {
+	if k, ok := methodKeys[p.Method]; ok {
+		return i18n.T(lang, k)
+	}
+	return p.Method
+}
+
+// PublishedHead returns the column heads of the published rows in lang.
+func PublishedHead(lang string) []string {
+	return []string{i18n.T(lang, "lec.8.method"), i18n.T(lang, "lec.8.err"), i18n.T(lang, "lec.8.params"), i18n.T(lang, "lec.8.unit"), i18n.T(lang, "lec.8.kind")}
+}
+
+// Cells returns the row's cells in lang: method, test error, parameters,
+// GPU-days, search method · source.
+func (p Published) Cells(lang string) []string {
+	return []string{p.Name(lang), p.ErrText(), fmt.Sprintf("%.1f", p.ParamsM), Days(p.GPUDays), i18n.T(lang, "lec.8."+p.Search) + " · " + p.Cite}
+}
+
+// MeasuredHead returns the column heads of the measured rows in lang (the
+// third column, the runs, has none).
+func MeasuredHead(lang string) []string {
+	return []string{i18n.T(lang, "lec.8.method"), i18n.T(lang, "lec.8.acc"), "", i18n.T(lang, "lec.8.cost")}
+}
+
+// Cells returns the row's cells in lang: method, accuracy (± std once two
+// runs are done, "…" before the first), runs done, look-ups per run.
+func (m Measured) Cells(lang string) []string {
+	acc := "…"
+	switch {
+	case m.Done > 1:
+		acc = fmt.Sprintf("%.2f ± %.2f", m.Mean, m.Std)
+	case m.Done == 1:
+		acc = fmt.Sprintf("%.2f", m.Mean)
+	}
+	return []string{i18n.T(lang, "m."+m.Method), acc, fmt.Sprintf(i18n.T(lang, "lec.8.runs"), m.Done, m.Runs), fmt.Sprintf(i18n.T(lang, "lec.8.lookups"), m.Samples)}
+}
+
+// RecordingCells returns the cells of a shipped recording's row in lang
+// (below its title, which spans the table): what the number is (a search
+// network's validation accuracy, not a final test error), the number in
+// percent, no runs, the CPU time it took.
+func RecordingCells(lang string, valAcc, secs float64) []string {
+	return []string{i18n.T(lang, "lec.8.recacc"), fmt.Sprintf("%.1f", 100*valAcc), "", fmt.Sprintf(i18n.T(lang, "lec.8.cpu"), secs)}
 }

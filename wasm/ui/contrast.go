@@ -38,3 +38,14 @@ func TextOn(bg [3]uint8) [3]uint8 {
 	}
 	return InkDark
 }
+
+// Ink and grounds of the page's controls: button labels are Ink on a
+// button's ground, which a hovering pointer changes (lighter when idle,
+// darker when active: lighter, the active blue fell to 3.5:1).
+var (
+	Ink               = [3]uint8{236, 239, 244}
+	ButtonIdle        = [3]uint8{44, 52, 68}
+	ButtonIdleHover   = [3]uint8{64, 72, 88}
+	ButtonActive      = [3]uint8{0, 106, 166} // Okabe-Ito blue (0, 114, 178) a shade darker: white on it was 4.499:1
+	ButtonActiveHover = [3]uint8{0, 96, 150}
+)

@@ -26,3 +26,12 @@ func TestTextOnEveryBarColour(t *testing.T) {
 		assert.GreaterOrEqual(t, Contrast(TextOn(c), c), 4.5, "diverging %v", c)
 	}
 }
+
+// A button's label stays readable in every state of the button, the
+// pointer over it included (the active blue lightened on hover gave 3.5:1).
+func TestButtonLabels(t *testing.T) {
+	for _, bg := range [][3]uint8{ButtonIdle, ButtonIdleHover, ButtonActive, ButtonActiveHover} {
+		assert.GreaterOrEqual(t, Contrast(Ink, bg), 4.5, "label on %v", bg)
+	}
+	assert.Less(t, Contrast(Ink, [3]uint8{20, 134, 198}), 4.5, "the old hover of an active button")
+}

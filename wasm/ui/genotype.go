@@ -236,3 +236,28 @@ func Highlight(s string, lines []string, hi [][2]int) [][]Piece {
 	}
 	return out
 }
+
+// GenotypeText returns the DARTS scene's sentences about the derived
+// genotype in the language of t (an i18n lookup): how long it has been
+// unchanged and how many of its edges changed within the last epoch
+// (settled: unchanged for a whole epoch), and why near-tied ops make it flip
+// (gap: the median top-2 gap; why is "" without one).
+func GenotypeText(t func(key string) string, stable, changed, edges, epochSteps int, gap float64) (line, why string, settled bool) {
+	window := t("darts.geno.start")
+	if epochSteps > 0 {
+		window = fmt.Sprintf(t("darts.geno.epoch"), epochSteps)
+	}
+	key := "darts.geno.stable"
+	if stable == 0 {
+		key = "darts.geno.fresh"
+	}
+	line = fmt.Sprintf(t(key), stable, changed, edges, window)
+	if epochSteps > 0 && stable >= epochSteps { // no edge changed in the last epoch
+		line, settled = fmt.Sprintf(t("darts.geno.settled"), stable, epochSteps), true
+	}
+	if gap > 0 {
+		// One significant digit: the sentence is re-rasterised only when it changes.
+		why = fmt.Sprintf(t("darts.geno.why"), fmt.Sprintf("%.1g", gap))
+	}
+	return line, why, settled
+}

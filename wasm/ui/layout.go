@@ -222,8 +222,10 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 		// legend in the first one's title row), below them the genotype's
 		// stability, loss and accuracy. Right: the bilevel step with its
 		// formulas and the α heat maps (14 rows of readable labels); on tall
-		// screens also the validation images.
-		botH := 7.6
+		// screens also the validation images. botH holds the genotype's two
+		// paragraphs whole (TestGenotypeTextFits); the cells keep room for
+		// the derived cell's labels (TestDerivedCellLabelsApart).
+		botH := 8.0
 		cellH := (c - botH) / 2
 		l.Panels["normal"] = g.r(0, 0, 36, cellH)
 		l.Panels["reduce"] = g.r(0, cellH, 36, cellH)
@@ -240,8 +242,11 @@ func ComputeLayout(scene, method, replayOf string, w, h float64) Layout {
 	case protocol.SceneRL:
 		l.Panels["controller"] = g.r(0, 0, 31, c*0.58)
 		l.Panels["cell"] = g.r(0, c*0.58, 31, c*0.42)
-		l.Panels["reward"] = g.r(31, 0, 32.6, c*0.62)
-		l.Panels["best"] = g.r(31, c*0.62, 32.6, c*0.38)
+		// The best panel holds the REINFORCE update, its caption and two
+		// NAS-Bench-201 arch strings of two lines each (at 38% the second
+		// string ran into the help line).
+		l.Panels["reward"] = g.r(31, 0, 32.6, c*0.56)
+		l.Panels["best"] = g.r(31, c*0.56, 32.6, c*0.44)
 	case protocol.SceneLecture:
 		l.Panels["lecture"] = g.r(0, 0, 63.6, c)
 	case protocol.SceneCompare:
@@ -283,4 +288,49 @@ func Wrap(s string, width float64, measure func(string) float64) []string {
 		lines = append(lines, strings.TrimRight(cur, " "))
 	}
 	return lines
+}
+
+// LectureAreas splits the lecture panel r: the text column (title, text,
+// formula) on the left, the step's widget on the right.
+func LectureAreas(r Rect, u float64) (text, widget Rect) {
+	text = Rect{r.X + 0.6*u, r.Y + 0.5*u, 21.5 * u, r.H - 1.0*u}
+	x := text.X + text.W + 0.8*u
+	return text, Rect{x, r.Y + 0.5*u, r.X + r.W - x - 0.5*u, r.H - 1.0*u}
+}
+
+// Columns returns the left edge of each column of a table, from 0: each
+// column starts gap after the widest cell of the one before it. widths[r][c]
+// is the width of row r's cell c (rows may be shorter; a 0 is an empty cell).
+func Columns(widths [][]float64, gap float64) []float64 {
+	n := 0
+	for _, row := range widths {
+		n = max(n, len(row))
+	}
+	x := make([]float64, n)
+	for c := 1; c < n; c++ {
+		w := 0.0
+		for _, row := range widths {
+			if c-1 < len(row) {
+				w = max(w, row[c-1])
+			}
+		}
+		x[c] = x[c-1] + w + gap
+	}
+	return x
+}
+
+// TableWidth is the width of a table laid out by Columns: the last column's
+// start plus its widest cell.
+func TableWidth(widths [][]float64, gap float64) float64 {
+	x := Columns(widths, gap)
+	if len(x) == 0 {
+		return 0
+	}
+	w := 0.0
+	for _, row := range widths {
+		if len(row) == len(x) {
+			w = max(w, row[len(x)-1])
+		}
+	}
+	return x[len(x)-1] + w
 }
