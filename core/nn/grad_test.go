@@ -227,8 +227,9 @@ func TestOpGrad(t *testing.T) {
 			return func(tp *autograd.Tape) *autograd.Var { return nn.Concat(tp, a, b, a) }, []*autograd.Var{a, b}
 		}},
 		{name: "Add_fanout", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
-			a, b := param(uniform(rng, -1, 1, 2, 3, 5, 5), "a"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "b")
-			return func(tp *autograd.Tape) *autograd.Var { return nn.Add(tp, a, b, a) }, []*autograd.Var{a, b}
+			a, b, c := param(uniform(rng, -1, 1, 2, 3, 5, 5), "a"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "b"), param(uniform(rng, -1, 1, 2, 3, 5, 5), "c")
+			// four terms: a cell's node sums more than three edges
+			return func(tp *autograd.Tape) *autograd.Var { return nn.Add(tp, a, b, a, c) }, []*autograd.Var{a, b, c}
 		}},
 		{name: "WeightedSum_rows_and_none", setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			w := param(uniform(rng, -1, 1, 3, 4), "w")

@@ -13,9 +13,14 @@ import (
 )
 
 const (
-	gradEps  = 1e-3
-	gradTol  = 1e-2
-	modelTol = 0.1 // TestModelGrad, see there
+	gradEps = 1e-3
+	gradTol = 1e-2
+	// linearTol is for the linear ops (Embedding, Mean, View), whose
+	// central differences are exact up to float32 rounding: a backward
+	// scaled by 1.01 is 0.0099 off in CheckGrad's relative measure, which
+	// gradTol would pass.
+	linearTol = 1e-3
+	modelTol  = 0.1 // TestModelGrad, see there
 )
 
 func param(rng *tensor.RNG, lo, hi float32, shape ...int) *autograd.Var {
@@ -55,9 +60,9 @@ func TestEmbeddingMeanGrad(t *testing.T) {
 		e := rnn.Embedding(tp, w, []int32{2, 0, 2, 3}) // id 2 twice: its gradient accumulates
 		return rnn.Mean(tp, e, e)
 	}, []*autograd.Var{w}, gradEps, 1)
-	assert.Less(t, res.MaxErr, gradTol, "%v", res)
+	assert.Less(t, res.MaxErr, linearTol, "%v", res)
 	res = autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return rnn.Mean(tp, a, b, a) }, []*autograd.Var{a, b}, gradEps, 2)
-	assert.Less(t, res.MaxErr, gradTol, "%v", res)
+	assert.Less(t, res.MaxErr, linearTol, "%v", res)
 }
 
 // TestViewGrad checks the reshape that wraps the search cell's batch norm
@@ -67,7 +72,7 @@ func TestViewGrad(t *testing.T) {
 	x := param(tensor.NewRNG(9), -1, 1, 2, 3)
 	res := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return rnn.View(tp, x, 3, 2, 1) },
 		[]*autograd.Var{x}, gradEps, 4)
-	assert.Less(t, res.MaxErr, gradTol, "%v", res)
+	assert.Less(t, res.MaxErr, linearTol, "%v", res)
 }
 
 // TestModelGrad checks the whole language-model loss, unrolled over 3 steps,

@@ -241,6 +241,8 @@ func TestAddScaledGrad(t *testing.T) {
 		b := autograd.Param(tensor.FromData([]float32{-1.3}, 1), "b")
 		res := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return train.AddScaled(tp, a, b, w) },
 			[]*autograd.Var{a, b}, 1e-2, 3)
-		assert.Less(t, res.MaxErr, 1e-2, "w = %g: %v", w, res)
+		// linear: central differences are exact up to float32 rounding, and a
+		// backward scaled by 1.01 is 0.0099 off in CheckGrad's measure
+		assert.Less(t, res.MaxErr, 1e-3, "w = %g: %v", w, res)
 	}
 }
