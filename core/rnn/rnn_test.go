@@ -55,13 +55,13 @@ func TestHighwayHand(t *testing.T) {
 func TestEmbeddingMeanGrad(t *testing.T) {
 	rng := tensor.NewRNG(5)
 	w := param(rng, -1, 1, 4, 3)
-	a, b := param(rng, -1, 1, 2, 3), param(rng, -1, 1, 2, 3)
+	a, b, c := param(rng, -1, 1, 2, 3), param(rng, -1, 1, 2, 3), param(rng, -1, 1, 2, 3)
 	res := autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var {
 		e := rnn.Embedding(tp, w, []int32{2, 0, 2, 3}) // id 2 twice: its gradient accumulates
 		return rnn.Mean(tp, e, e)
 	}, []*autograd.Var{w}, gradEps, 1)
 	assert.Less(t, res.MaxErr, linearTol, "%v", res)
-	res = autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return rnn.Mean(tp, a, b, a) }, []*autograd.Var{a, b}, gradEps, 2)
+	res = autograd.CheckGrad(func(tp *autograd.Tape) *autograd.Var { return rnn.Mean(tp, a, b, a, c) }, []*autograd.Var{a, b, c}, gradEps, 2)
 	assert.Less(t, res.MaxErr, linearTol, "%v", res)
 }
 
