@@ -12,6 +12,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
+	"github.com/nasplayground/nas/core/metric"
 	"github.com/nasplayground/nas/wasm/i18n"
 	"github.com/nasplayground/nas/wasm/ui"
 )
@@ -129,7 +130,7 @@ func (g *game) drawGenotype(dst *ebiten.Image, in ui.Rect, ops []string) {
 	}
 	var gap float64
 	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, 4); len(gaps) > 0 {
-		gap = ui.Median(gaps)
+		gap = metric.Median(gaps)
 	}
 	line, why, settled := ui.GenotypeText(g.t, st.StableSteps(m.Step), count(st.ChangedSince(st.EpochWindow(m.Step))), len(st.Edges), st.EpochSteps, gap)
 	clr := colText

@@ -13,6 +13,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 
 	"github.com/nasplayground/nas/assets/fonts"
+	"github.com/nasplayground/nas/core/metric"
 	"github.com/nasplayground/nas/wasm/protocol"
 	"github.com/nasplayground/nas/wasm/ui"
 )
@@ -200,7 +201,7 @@ func publish(g *game, fps, tps float64) {
 		o["genotype_changed"] = count(st.ChangedSince(st.EpochWindow(m.Step)))
 		o["genotype_settled"] = st.EpochSteps > 0 && st.StableSteps(m.Step) >= st.EpochSteps
 		if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, m.Ops, st.Edges, 4); len(gaps) > 0 {
-			o["genotype_tie_gap"] = ui.Median(gaps)
+			o["genotype_tie_gap"] = metric.Median(gaps)
 		}
 	}
 	if len(m.Curves) > 0 {

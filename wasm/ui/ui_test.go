@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nasplayground/nas/core/metric"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/wasm/protocol"
 	"github.com/nasplayground/nas/wasm/ui"
@@ -288,9 +289,9 @@ func TestTieGaps(t *testing.T) {
 	require.Len(t, gaps, 2, "the reduce edge has no row")
 	assert.InDelta(t, 0.1, gaps[0], 1e-12, "none (0.5) is not a rival")
 	assert.InDelta(t, 0.02, gaps[1], 1e-12)
-	assert.InDelta(t, 0.06, ui.Median(gaps), 1e-12)
-	assert.InDelta(t, 2, ui.Median([]float64{3, 1, 2}), 1e-12)
-	assert.Zero(t, ui.Median(nil))
+	assert.InDelta(t, 0.06, metric.Median(gaps), 1e-12)
+	assert.InDelta(t, 2, metric.Median([]float64{3, 1, 2}), 1e-12)
+	assert.Zero(t, metric.Median(nil))
 }
 
 func TestHighlight(t *testing.T) {

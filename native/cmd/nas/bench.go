@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/metric"
 	"github.com/nasplayground/nas/core/model"
 	"github.com/nasplayground/nas/core/nn"
 	"github.com/nasplayground/nas/core/optim"
@@ -46,18 +47,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	return usagef("unknown benchmark %q: want darts, small-cnn or gemm", args[0])
 }
 
-func median(ts []float64) float64 {
-	s := append([]float64(nil), ts...)
-	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
-
 func summarize(ts []float64, batch int) map[string]any {
-	med := median(ts)
+	med := metric.Median(ts)
 	mn, mx := math.Inf(1), math.Inf(-1)
 	for _, t := range ts {
 		mn, mx = math.Min(mn, t), math.Max(mx, t)
@@ -167,9 +158,9 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 			tw = append(tw, t2.Sub(t1).Seconds())
 		}
 		di := summarize(ti, *batch)
-		di["arch_median_s"], di["weight_median_s"] = median(ta), median(tw)
+		di["arch_median_s"], di["weight_median_s"] = metric.Median(ta), metric.Median(tw)
 		res["darts_iter"] = di
-		eta := searchETA(25000, *batch, 50, time.Duration(median(ti)*float64(time.Second)))
+		eta := searchETA(25000, *batch, 50, time.Duration(metric.Median(ti)*float64(time.Second)))
 		res["eta_search_25k_50ep_h"] = eta.Hours()
 		res["peak_rss_mib_after_darts"] = rss.PeakMiB()
 	}
@@ -258,7 +249,7 @@ func benchSmallCNN(args []string, stdout, stderr io.Writer) error {
 		ts = append(ts, time.Since(t0).Seconds())
 	}
 	total := time.Since(start).Seconds()
-	med := median(ts)
+	med := metric.Median(ts)
 	res := map[string]any{"bench": "small_cnn_go", "id": fmt.Sprintf("small_cnn_go %s %s/%s threads=%d batch=%d fast=%s",
 		*mode, runtime.GOOS, runtime.GOARCH, nn.Threads(), *batch, nn.FastPath()),
 		"mode": *mode, "go": runtime.Version(), "goos": runtime.GOOS, "goarch": runtime.GOARCH, "threads": nn.Threads(),
@@ -305,7 +296,7 @@ func benchGemm(args []string, stdout, stderr io.Writer) error {
 			nn.MatMul(n, n, n, a.Data, b.Data, c.Data)
 			ts = append(ts, time.Since(t0).Seconds())
 		}
-		med := median(ts)
+		med := metric.Median(ts)
 		sort.Float64s(ts)
 		fl := 2 * float64(n) * float64(n) * float64(n)
 		res := map[string]any{"bench": "gemm_go", "id": fmt.Sprintf("go n=%d threads=%d fast=%s", n, nn.Threads(), nn.FastPath()),
