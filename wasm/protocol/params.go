@@ -41,33 +41,40 @@ func DefaultParams() Params {
 var RLMethods = []string{"reinforce", "enas", "evolution", "random"}
 
 // ParseParams reads a URL query (with or without the leading '?'). Unknown keys
-// are ignored; a bad value is an error naming the key.
+// are ignored. A bad value is an error naming the key; the other keys are
+// still read, so p holds every good value and the defaults for the bad ones
+// (the page runs p and shows the error: ?seed=x&lang=ko is Korean).
 func ParseParams(query string) (Params, error) {
 	p := DefaultParams()
 	q, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
+	var bad []string
 	if err != nil {
-		return p, fmt.Errorf("protocol: query %q: %w", query, err)
+		bad = append(bad, fmt.Sprintf("query %q: %v", query, err)) // q still holds the pairs before and after the bad one
 	}
+	badf := func(format string, a ...any) { bad = append(bad, fmt.Sprintf(format, a...)) }
 	if v := q.Get("replay"); v != "" {
 		p.Replay, p.Scene = v, SceneReplay
 	}
 	if v := q.Get("scene"); v != "" {
-		if !slices.Contains(Scenes, v) {
-			return p, fmt.Errorf("protocol: scene=%q, want one of %v", v, Scenes)
+		if slices.Contains(Scenes, v) {
+			p.Scene = v
+		} else {
+			badf("scene=%q, want one of %v", v, Scenes)
 		}
-		p.Scene = v
 	}
 	if v := q.Get("method"); v != "" {
-		if !slices.Contains(RLMethods, v) {
-			return p, fmt.Errorf("protocol: method=%q, want one of %v", v, RLMethods)
+		if slices.Contains(RLMethods, v) {
+			p.Method = v
+		} else {
+			badf("method=%q, want one of %v", v, RLMethods)
 		}
-		p.Method = v
 	}
 	if v := q.Get("lang"); v != "" {
-		if v != "en" && v != "ko" {
-			return p, fmt.Errorf("protocol: lang=%q, want en or ko", v)
+		if v == "en" || v == "ko" {
+			p.Lang = v
+		} else {
+			badf("lang=%q, want en or ko", v)
 		}
-		p.Lang = v
 	}
 	ints := []struct {
 		key      string
@@ -78,17 +85,18 @@ func ParseParams(query string) (Params, error) {
 		if v := q.Get(f.key); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < f.min || n > f.max {
-				return p, fmt.Errorf("protocol: %s=%q, want an integer in %d..%d", f.key, v, f.min, f.max)
+				badf("%s=%q, want an integer in %d..%d", f.key, v, f.min, f.max)
+				continue
 			}
 			*f.dst = n
 		}
 	}
 	if v := q.Get("seed"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return p, fmt.Errorf("protocol: seed=%q, want a non-negative integer", v)
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+			p.Seed = n
+		} else {
+			badf("seed=%q, want a non-negative integer", v)
 		}
-		p.Seed = n
 	}
 	floats := []struct {
 		key      string
@@ -99,10 +107,14 @@ func ParseParams(query string) (Params, error) {
 		if v := q.Get(f.key); v != "" {
 			x, err := strconv.ParseFloat(v, 64)
 			if err != nil || !(x > f.min && x <= f.max) {
-				return p, fmt.Errorf("protocol: %s=%q, want a number in (%g, %g]", f.key, v, f.min, f.max)
+				badf("%s=%q, want a number in (%g, %g]", f.key, v, f.min, f.max)
+				continue
 			}
 			*f.dst = x
 		}
+	}
+	if len(bad) > 0 {
+		return p, fmt.Errorf("protocol: %s", strings.Join(bad, "; "))
 	}
 	return p, nil
 }

@@ -174,3 +174,22 @@ func TestControlsAndStart(t *testing.T) {
 	assert.Zero(t, c.LR, "REINFORCE on the table trains no weights")
 	assert.Equal(t, 3e-3, c.CtrlLR)
 }
+
+// A bad value is reported and left at its default, and every other key is
+// still read (issue 10: an invalid value used to stop the parse, so lang=ko
+// after it was dropped and the page came up in English).
+func TestParseParamsReadsPastABadValue(t *testing.T) {
+	got, err := protocol.ParseParams("?seed=x&scene=lecture&order=7&step=3&lang=ko")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `seed="x"`)
+	assert.Contains(t, err.Error(), `order="7"`)
+	assert.NotContains(t, err.Error(), "\n", "one line on the page")
+	want := protocol.DefaultParams()
+	want.Scene, want.Step, want.Lang = protocol.SceneLecture, 3, "ko"
+	assert.Equal(t, want, got)
+
+	got, err = protocol.ParseParams("%zz&lang=ko&scene=rl")
+	require.Error(t, err, "a malformed pair")
+	assert.Equal(t, "ko", got.Lang)
+	assert.Equal(t, protocol.SceneRL, got.Scene)
+}
