@@ -22,6 +22,10 @@ type Config struct {
 	Dataset string `json:"dataset"` // the data set's name (nb201: cifar10 | cifar100 | imagenet16)
 	Seed    uint64 `json:"seed"`
 	Threads int    `json:"-"` // kernel workers, set once by the front end (nn.SetThreads); not part of a run's identity
+	// Downsample > 1 averages each Downsample×Downsample block of the
+	// training images (data.Downsample) before the search sees them: 32×32
+	// CIFAR-10 with 4 gives 8×8. 0 or 1: the images as they are.
+	Downsample int `json:"downsample,omitempty"`
 
 	DARTS    darts.Config  `json:"darts"`
 	Train    train.Config  `json:"train"`

@@ -89,6 +89,12 @@ func New(cfg Config, d Data) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Downsample > 1 && d.Train != nil {
+		if d.Train.H%cfg.Downsample != 0 || d.Train.W%cfg.Downsample != 0 {
+			return nil, fmt.Errorf("run: downsample %d: the %d×%d images do not divide into %d×%d blocks", cfg.Downsample, d.Train.H, d.Train.W, cfg.Downsample, cfg.Downsample)
+		}
+		d.Train = data.Downsample(d.Train, cfg.Downsample)
+	}
 	s, err := m.New(cfg, d)
 	if err != nil {
 		return nil, err

@@ -31,6 +31,7 @@ type searchFlags struct {
 	runFlags
 	method, space, ops, dataset, dataDir, metrics string
 	order, epochs, batch, c, layers, valLimit     int
+	nodes, downsample                             int
 	seed                                          uint64
 	portion, lr, lrMin, archLR, ctrlLR            float64
 	dryRun, jsonOut, archGradsFull, weightSharing bool
@@ -79,6 +80,8 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&f.batch, "batch", d.DARTS.Batch, "batch size")
 	fs.IntVar(&f.c, "C", d.DARTS.C, "initial channels")
 	fs.IntVar(&f.layers, "layers", d.DARTS.Layers, "cells")
+	fs.IntVar(&f.nodes, "nodes", d.DARTS.Steps, "darts: intermediate nodes per cell (the paper's 4)")
+	fs.IntVar(&f.downsample, "downsample", 1, "average k×k blocks of the training images first (32×32 CIFAR-10 with 4: 8×8)")
 	fs.Float64Var(&f.portion, "train-portion", d.DARTS.TrainPortion, "fraction of the training set used for w (the rest is α's validation half)")
 	fs.Float64Var(&f.lr, "lr", d.DARTS.LR, "weight learning rate (cosine annealed)")
 	fs.Float64Var(&f.lrMin, "lr-min", d.DARTS.LRMin, "final weight learning rate")
@@ -110,6 +113,9 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	if f.threads < 0 {
 		return usagef("--threads %d: want >= 0", f.threads)
+	}
+	if f.downsample < 1 {
+		return usagef("--downsample %d: want >= 1", f.downsample)
 	}
 	cfg := run.DefaultConfig()
 	if err := f.apply(&cfg, true); err != nil {
@@ -191,6 +197,8 @@ func (f *searchFlags) apply(cfg *run.Config, all bool) error {
 		{"batch", func() { dc.Batch, cc.Batch = f.batch, f.batch }},
 		{"C", func() { dc.C, cc.C = f.c, f.c }},
 		{"layers", func() { dc.Layers, cc.Layers = f.layers, f.layers }},
+		{"nodes", func() { dc.Steps = f.nodes }},
+		{"downsample", func() { cfg.Downsample = f.downsample }},
 		{"train-portion", func() { dc.TrainPortion = f.portion }},
 		{"lr", func() { dc.LR, cc.LR = f.lr, f.lr }},
 		{"lr-min", func() { dc.LRMin = f.lrMin }},
@@ -364,12 +372,15 @@ func dartsDryRun(rc run.Config, f searchFlags, stdout io.Writer) error {
 	cfg := rc.DARTS
 	ops, _ := genotype.OpSet(rc.Space)
 	mc := model.DefaultSearchConfig()
-	mc.C, mc.Layers, mc.Ops = cfg.C, cfg.Layers, ops
+	mc.C, mc.Layers, mc.Ops, mc.Steps, mc.Multiplier = cfg.C, cfg.Layers, ops, cfg.Steps, cfg.Steps
 	inC, size := 3, 32
 	if f.dataset == "fashion-mnist" || f.dataset == "mnist" {
 		inC, size = 1, 28
 	} else if f.dataset == "demo" {
 		size = data.DemoSize
+	}
+	if rc.Downsample > 1 {
+		size /= rc.Downsample
 	}
 	mc.InChannels = inC
 	net, err := model.NewSearchNet(mc, tensor.NewRNG(rc.Seed))
