@@ -17,6 +17,15 @@ import (
 	"github.com/nasplayground/nas/wasm/ui"
 )
 
+// nodes returns the intermediate nodes per cell of the DARTS run on screen:
+// from its α when it has arrived, else from the page's parameters.
+func (g *game) nodes() int {
+	if n := ui.CellSteps(len(g.model.AlphaNormal)); n > 0 {
+		return n
+	}
+	return g.params.Nodes
+}
+
 // opShort returns the short label of op in the page's language.
 func (g *game) opShort(op string) string { return i18n.Op(g.lang(), op) }
 
@@ -39,7 +48,7 @@ func (g *game) drawDARTS(dst *ebiten.Image) {
 	g.static(dst, func(dst *ebiten.Image) {
 		x := nr.X + nr.W - 0.3*u
 		for k := len(ops) - 1; k >= 0; k-- {
-			x -= g.texts.get(g.opShort(ops[k]), g.face(ui.SizeCaption), g.frames).adv
+			x -= g.texts.get(g.opShort(ops[k]), g.face(ui.SizeCaption), g.redraw.Drawn).adv
 			g.text(dst, g.opShort(ops[k]), x, nr.Y+0.35*u, ui.SizeCaption, colText)
 			x -= 0.8 * u
 			vector.DrawFilledRect(dst, float32(x), float32(nr.Y+0.55*u), float32(0.6*u), float32(0.5*u), rgba(ui.OpColors[k%len(ui.OpColors)]), false)
@@ -104,7 +113,7 @@ func (g *game) selectedEdge() (cell, edge int, ok bool) {
 // drawEdgeHistory plots the 8 op weights of one edge over steps into r.
 func (g *game) drawEdgeHistory(dst *ebiten.Image, r ui.Rect, c, e int, ops []string) {
 	cell := g.t([]string{"darts.cellname.normal", "darts.cellname.reduce"}[c])
-	in := g.panel(dst, r, fmt.Sprintf(g.t("darts.edge.title"), ui.EdgeLabel(e, 4), cell), "")
+	in := g.panel(dst, r, fmt.Sprintf(g.t("darts.edge.title"), ui.EdgeLabel(e, g.nodes()), cell), "")
 	var ss []plotSeries
 	if hs := g.model.AlphaSeries[c]; e < len(hs) {
 		for k, s := range hs[e] {
@@ -129,7 +138,7 @@ func (g *game) drawGenotype(dst *ebiten.Image, in ui.Rect, ops []string) {
 		return
 	}
 	var gap float64
-	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, 4); len(gaps) > 0 {
+	if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, ops, st.Edges, g.nodes()); len(gaps) > 0 {
 		gap = metric.Median(gaps)
 	}
 	line, why, settled := ui.GenotypeText(g.t, st.StableSteps(m.Step), count(st.ChangedSince(st.EpochWindow(m.Step))), len(st.Edges), st.EpochSteps, gap)
@@ -191,7 +200,7 @@ func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, c int, title, caption stri
 	key := fmt.Sprint(st.Genotype, changed, g.lang())
 	g.layer(sub(dst, right), "derived."+title, right, key, func(dst *ebiten.Image) {
 		name := g.t("darts.derived")
-		tb := ui.DerivedTitle(derived, u, g.texts.get(name, g.face(ui.SizeCaption), g.frames).adv)
+		tb := ui.DerivedTitle(derived, u, g.texts.get(name, g.face(ui.SizeCaption), g.redraw.Drawn).adv)
 		g.text(dst, name, tb.X+0.3*u, tb.Y, ui.SizeCaption, colDim)
 		g.drawDerivedCell(dst, derived, tb, edges, changed, ops)
 	})
@@ -200,7 +209,7 @@ func (g *game) drawCell(dst *ebiten.Image, r ui.Rect, c int, title, caption stri
 // drawRelaxedCell draws the continuous cell DAG into in with ui.StrandStyles.
 func (g *game) drawRelaxedCell(dst *ebiten.Image, in ui.Rect, alpha [][]float64, ops []string) {
 	u := g.layout.U
-	const steps = 4
+	steps := g.nodes()
 	nodes := ui.CellNodes(steps, ui.Rect{X: in.X + 0.6*u, Y: in.Y, W: in.W - 1.2*u, H: in.H})
 	edges := ui.CellEdges(steps)
 	var l, top lines
@@ -263,7 +272,7 @@ func (g *game) drawDerivedCell(dst *ebiten.Image, r, title ui.Rect, edges []ui.G
 	u := g.layout.U
 	sizes := make([]ui.Point, len(edges))
 	for i, e := range edges {
-		sizes[i] = ui.Point{X: g.texts.get(g.opShort(e.Op), g.face(ui.SizeMin), g.frames).adv + ui.ChipPad*u, Y: ui.ChipH * u}
+		sizes[i] = ui.Point{X: g.texts.get(g.opShort(e.Op), g.face(ui.SizeMin), g.redraw.Drawn).adv + ui.ChipPad*u, Y: ui.ChipH * u}
 	}
 	d := ui.LayoutDerivedCell(r, u, edges, sizes, []ui.Rect{title})
 	var l lines
@@ -340,7 +349,7 @@ func (g *game) drawPhase(dst *ebiten.Image, r ui.Rect) {
 func (g *game) drawAlpha(dst *ebiten.Image, r ui.Rect, ops []string) {
 	m := &g.model
 	in := g.panel(dst, r, g.t("darts.alpha")+" · "+g.t("darts.edge.hint"), "") // a row opens its edge's weights over time in the accuracy panel
-	hm := ui.HeatMapIn(in, g.layout.U, 2.6, len(ui.CellEdges(4)), len(ops))
+	hm := ui.HeatMapIn(in, g.layout.U, 2.6, len(ui.CellEdges(g.nodes())), len(ops))
 	g.layout.Buttons = append(g.layout.Buttons, hm.Buttons()...)
 	g.layer(dst, "alpha", r.Inset(1), [4]any{firstOf(m.AlphaNormal), firstOf(m.AlphaReduce), g.edgeSel, g.lang()}, func(dst *ebiten.Image) { g.drawAlphaMap(dst, r, hm, ops) })
 }
@@ -372,7 +381,7 @@ func (g *game) drawAlphaMap(dst *ebiten.Image, r ui.Rect, hm ui.HeatMap, ops []s
 			if sel && selC == c && selE == e {
 				lc = colAccent
 			}
-			g.textRight(dst, ui.EdgeLabel(e, 4), hm.X0[c]-0.2*u, row.Y+(row.H-ui.SizeMin*u*1.2)/2, ui.SizeMin, lc)
+			g.textRight(dst, ui.EdgeLabel(e, g.nodes()), hm.X0[c]-0.2*u, row.Y+(row.H-ui.SizeMin*u*1.2)/2, ui.SizeMin, lc)
 			for k := range ops {
 				clr := color.RGBA{40, 44, 52, 255}
 				if e < len(a) && k < len(a[e]) && dev > 0 {
@@ -394,7 +403,7 @@ func (g *game) drawAlphaMap(dst *ebiten.Image, r ui.Rect, hm ui.HeatMap, ops []s
 // (x, y): it reads bottom to top, ending at y.
 func (g *game) textRotated(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) {
 	f := g.face(size)
-	e := g.texts.get(s, f, g.frames)
+	e := g.texts.get(s, f, g.redraw.Drawn)
 	if e.img == nil {
 		return
 	}
@@ -416,7 +425,7 @@ func (g *game) drawDeviationScale(dst *ebiten.Image, bars *lines, r ui.Rect, dev
 	y := r.Y + 0.35*u
 	x := r.X + r.W - 0.4*u
 	hi := fmt.Sprintf("+%.1g", dev)
-	x -= g.texts.get(hi, g.face(ui.SizeCaption), g.frames).adv
+	x -= g.texts.get(hi, g.face(ui.SizeCaption), g.redraw.Drawn).adv
 	g.text(dst, hi, x, y, ui.SizeCaption, rgba(ui.DivergingHigh))
 	const n = 24
 	w := 3.2 * u
@@ -494,7 +503,7 @@ func (g *game) drawCellGraph(dst *ebiten.Image, in ui.Rect, alpha [][]float64, o
 // ink readable on it (ui.TextOn, ≥ 4.5:1).
 func (g *game) chip(dst *ebiten.Image, s string, cx, y float64, bg color.RGBA) ui.Rect {
 	u := g.layout.U
-	w := g.texts.get(s, g.face(ui.SizeMin), g.frames).adv
+	w := g.texts.get(s, g.face(ui.SizeMin), g.redraw.Drawn).adv
 	box := ui.Rect{X: cx - w/2 - ui.ChipPad/2*u, Y: y, W: w + ui.ChipPad*u, H: ui.ChipH * u}
 	fillRect(dst, box, bg)
 	g.text(dst, s, box.X+ui.ChipPad/2*u, box.Y, ui.SizeMin, rgba(ui.TextOn([3]uint8{bg.R, bg.G, bg.B})))

@@ -58,7 +58,7 @@ func (g *game) face(units float64) *text.GoTextFace {
 // most of Draw's CPU time in wasm.
 func (g *game) text(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) float64 {
 	f := g.face(size)
-	e := g.texts.get(s, f, g.frames)
+	e := g.texts.get(s, f, g.redraw.Drawn)
 	if e.img == nil {
 		return e.adv
 	}
@@ -128,13 +128,13 @@ func (c *textCache) get(s string, f *text.GoTextFace, frame int) *textEntry {
 
 // textCentered draws s centred in r.
 func (g *game) textCentered(dst *ebiten.Image, s string, r ui.Rect, size float64, clr color.Color) {
-	w := g.texts.get(s, g.face(size), g.frames).adv
+	w := g.texts.get(s, g.face(size), g.redraw.Drawn).adv
 	g.text(dst, s, r.X+(r.W-w)/2, r.Y+(r.H-size*g.layout.U*1.2)/2, size, clr)
 }
 
 // textRight draws s right-aligned at x.
 func (g *game) textRight(dst *ebiten.Image, s string, x, y, size float64, clr color.Color) {
-	g.text(dst, s, x-g.texts.get(s, g.face(size), g.frames).adv, y, size, clr)
+	g.text(dst, s, x-g.texts.get(s, g.face(size), g.redraw.Drawn).adv, y, size, clr)
 }
 
 // measure returns a width estimate for f: the sum of the characters' cached
@@ -224,7 +224,7 @@ func (c *chrome) add(parts ...any) {
 func (g *game) static(dst *ebiten.Image, fn func(dst *ebiten.Image), sig ...any) {
 	g.chrome.add(sig...)
 	if auditing() { // every frame in full, drawn once (see textAudit)
-		g.chrome.add(g.frames)
+		g.chrome.add(g.redraw.Drawn)
 		fn(dst)
 		return
 	}
@@ -243,10 +243,10 @@ type layer struct {
 	used  int // frame of the last use
 }
 
-// sweepLayers frees layers not drawn for textTTL frames (left scenes, old sizes).
+// sweepLayers frees layers not drawn for textTTL drawn frames (left scenes, old sizes).
 func (g *game) sweepLayers() {
 	for name, l := range g.layers {
-		if g.frames-l.used > textTTL {
+		if g.redraw.Drawn-l.used > textTTL {
 			l.img.Deallocate()
 			delete(g.layers, name)
 		}
@@ -282,7 +282,7 @@ func (g *game) layer(dst *ebiten.Image, name string, r ui.Rect, key any, fn func
 		}
 		l.img, l.valid = ebiten.NewImageWithOptions(b, nil), false
 	}
-	l.used = g.frames
+	l.used = g.redraw.Drawn
 	key = [2]any{key, g.lang()}
 	if l.key != key {
 		// New data: draw directly. Data that changes every frame (a fast
@@ -461,7 +461,7 @@ func (g *game) plotNow(dst *ebiten.Image, r ui.Rect, ss []plotSeries, xlabel str
 		if n := len(s.pts); n > 0 {
 			lbl = strings.TrimSpace(lbl + " " + fmt.Sprintf(s.format, s.pts[n-1].Y))
 		}
-		w := 1.0*u + g.texts.get(lbl, g.face(ui.SizeCaption), g.frames).adv
+		w := 1.0*u + g.texts.get(lbl, g.face(ui.SizeCaption), g.redraw.Drawn).adv
 		if x > r.X && x+w > r.X+r.W {
 			x, y = r.X, y+1.05*u
 		}
@@ -554,7 +554,7 @@ func (g *game) button(dst *ebiten.Image, id, label string, active bool) {
 		{true, false}: ui.ButtonActive, {true, true}: ui.ButtonActiveHover}[[2]bool{active, hover}]) // labels ≥ 4.5:1 on each (ui.TestButtonLabels)
 	vector.DrawFilledRect(dst, float32(r.X), float32(r.Y), float32(r.W), float32(r.H), c, false)
 	u := g.layout.U
-	if g.texts.get(label, g.face(ui.SizeBody), g.frames).adv > r.W-0.6*u { // too long (a recording's title): left-aligned, clipped
+	if g.texts.get(label, g.face(ui.SizeBody), g.redraw.Drawn).adv > r.W-0.6*u { // too long (a recording's title): left-aligned, clipped
 		g.text(sub(dst, r), label, r.X+0.3*u, r.Y+(r.H-ui.SizeBody*u*1.2)/2, ui.SizeBody, colText)
 		return
 	}

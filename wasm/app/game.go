@@ -57,7 +57,9 @@ type game struct {
 	guard        ui.StaleGuard // drops snapshots of a restarted run
 	urlErr       string        // what was wrong with the address's parameters ("" if nothing)
 	lec          lectureState
-	edgeSel      string // the heat-map row followed over time ("edge.C.E"), "" for none
+	edgeSel      string    // the heat-map row followed over time ("edge.C.E"), "" for none
+	redraw       ui.Redraw // whether the next Draw must draw (only what changed is redrawn)
+	engineSeen   string    // the engine status line last seen (a change is redrawn)
 }
 
 func newGame(p protocol.Params, src *text.GoTextFaceSource, br *bridge) *game {
@@ -400,6 +402,10 @@ func (g *game) Update() error {
 	}
 	g.last = now
 	msgs, files, index := g.br.take()
+	stepBefore := g.model.Step
+	if len(msgs) > 0 || len(files) > 0 || index != nil {
+		g.redraw.Dirty = true
+	}
 	if index != nil {
 		es, err := ui.ParseReplayIndex("replays/index.json", []byte(*index))
 		g.shipped, g.shippedErr = es, ""
@@ -431,15 +437,22 @@ func (g *game) Update() error {
 	}
 	if g.params.Scene == protocol.SceneLecture {
 		g.lectureUpdate(dt)
+		g.redraw.Dirty = g.redraw.Dirty || g.lectureAnimates()
 	}
 	if g.params.Scene == protocol.SceneReplay {
 		for _, ev := range g.replay.Advance(dt) {
 			g.model.Fold(ev)
 		}
 		g.model.Running = g.replay.Playing
+		g.redraw.Dirty = g.redraw.Dirty || g.replay.Playing
 	}
 	g.input()
-	if g.frames%10 == 0 {
+	if s := g.engineStatus(); s != g.engineSeen {
+		g.engineSeen, g.redraw.Dirty = s, true
+	}
+	// window.nas every 10 frames, and at once when a run's first step
+	// arrives (this frame draws it; the page times the first step by it).
+	if g.frames%10 == 0 || stepBefore < 1 && g.model.Step >= 1 {
 		publish(g, ebiten.ActualFPS(), ebiten.ActualTPS())
 	}
 	return nil
@@ -501,6 +514,7 @@ func (g *game) input() {
 		lrs = append(lrs, g.nthLR(i))
 	}
 	for _, in := range g.br.takeInputs() {
+		g.redraw.Dirty = true
 		id := ""
 		if in.Key != "" {
 			id = ui.KeyAction(in.Key, lrs)
@@ -543,10 +557,14 @@ func (g *game) Layout(ow, oh int) (int, int) {
 // Draw implements ebiten.Game.
 func (g *game) Draw(screen *ebiten.Image) {
 	g.frames++
-	if g.frames%textTTL == 0 {
+	b := screen.Bounds()
+	cx, cy := ebiten.CursorPosition()
+	if !g.redraw.Needed(time.Now(), b, cx, cy, auditing()) {
+		return // the screen keeps the last frame; Ebiten skips presenting it
+	}
+	if g.redraw.Drawn%textTTL == 0 { // caches unused for textTTL drawn frames go
 		g.sweepLayers()
 	}
-	b := screen.Bounds()
 	g.w, g.h = float64(b.Dx()), float64(b.Dy())
 	g.layout = ui.ComputeLayout(g.params.Scene, g.params.Method, replayOf(&g.model), g.w, g.h)
 	if g.params.Scene == protocol.SceneReplay {

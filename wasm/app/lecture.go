@@ -156,6 +156,19 @@ func (g *game) lectureStepOnce() {
 
 // lectureUpdate advances the in-page widgets by dt seconds within a small
 // time budget per frame.
+// lectureAnimates reports whether the step on screen changes by itself from
+// frame to frame (the controller sampling, the table's runs advancing).
+func (g *game) lectureAnimates() bool {
+	l := &g.lec
+	switch g.lecCur().Widget {
+	case lecture.Controller:
+		return l.ctrl != nil
+	case lecture.Table:
+		return l.runs != nil && !l.runs.Finished()
+	}
+	return false
+}
+
 func (g *game) lectureUpdate(dt float64) {
 	l := &g.lec
 	switch g.lecCur().Widget {
@@ -228,9 +241,9 @@ func (g *game) lectureReady() bool {
 	}
 	switch w := g.lecCur(); {
 	case w.Widget == lecture.Derive: // the last frame drew the derived cell (α can arrive after the draw)
-		return len(g.model.AlphaNormal) == 14 && len(g.model.Ops) == 8 && l.edges > 0
+		return len(g.model.AlphaNormal) == len(ui.CellEdges(g.params.Nodes)) && len(g.model.Ops) == 8 && l.edges > 0
 	case w.DARTS:
-		return len(g.model.AlphaNormal) == 14 && len(g.model.Ops) == 8
+		return len(g.model.AlphaNormal) == len(ui.CellEdges(g.params.Nodes)) && len(g.model.Ops) == 8
 	case w.Widget == lecture.Controller:
 		return l.ctrl != nil && l.ctrl.Last().N > 0
 	case w.Widget == lecture.Table:
@@ -319,7 +332,7 @@ func (g *game) lecBox(dst *ebiten.Image, r ui.Rect, border color.RGBA, lines ...
 	y := r.Y + (r.H-float64(len(lines))*lh)/2
 	for k, s := range lines {
 		size, c := lecBody, colText
-		if k > 0 || g.texts.get(s, g.face(lecBody), g.frames).adv > r.W-0.5*u { // a narrow box: the smallest readable size
+		if k > 0 || g.texts.get(s, g.face(lecBody), g.redraw.Drawn).adv > r.W-0.5*u { // a narrow box: the smallest readable size
 			size = lecLabel
 		}
 		if k > 0 {
@@ -554,7 +567,7 @@ func (g *game) drawEdgeLabels(dst *ebiten.Image, labs []edgeLabel, nodes []ui.Po
 	sizes := make([]ui.Point, len(labs))
 	for i, b := range labs {
 		curves[i] = b.curve
-		sizes[i] = ui.Point{X: g.texts.get(b.s, g.face(lecLabel), g.frames).adv + ui.ChipPad*u, Y: ui.ChipH * u}
+		sizes[i] = ui.Point{X: g.texts.get(b.s, g.face(lecLabel), g.redraw.Drawn).adv + ui.ChipPad*u, Y: ui.ChipH * u}
 	}
 	obstacles := make([]ui.Rect, len(nodes))
 	for i, p := range nodes {
@@ -620,7 +633,7 @@ func (g *game) livePrims() ([]genotype.Primitive, bool) {
 }
 
 func (g *game) lecWaiting(dst *ebiten.Image, w ui.Rect) bool {
-	if len(g.model.AlphaNormal) == 14 && len(g.model.Ops) > 0 {
+	if len(g.model.AlphaNormal) == len(ui.CellEdges(g.params.Nodes)) && len(g.model.Ops) > 0 {
 		return false
 	}
 	msg := g.t("lec.waiting")
@@ -755,7 +768,7 @@ func (g *game) drawLecDerive(dst *ebiten.Image, w ui.Rect) {
 		ops, ok := g.livePrims()
 		m := &g.model
 		if ok {
-			gt, err := genotype.Derive(m.AlphaNormal, m.AlphaReduce, ops, 4)
+			gt, err := genotype.Derive(m.AlphaNormal, m.AlphaReduce, ops, g.nodes())
 			if err != nil {
 				g.lec.err = err.Error()
 			} else {
@@ -849,7 +862,7 @@ func (g *game) drawLecTable(dst *ebiten.Image, w ui.Rect) {
 		}
 	}
 	f := g.face(lecLabel)
-	adv := func(s string) float64 { return g.texts.get(s, f, g.frames).adv }
+	adv := func(s string) float64 { return g.texts.get(s, f, g.redraw.Drawn).adv }
 	var widths [][]float64
 	for group, rows := range [][][]string{{pubHead}, pub, {ourHead}, ours, recs} {
 		for _, row := range rows {

@@ -73,7 +73,15 @@ func (b *bridge) take() ([]protocol.Message, []replayFile, *string) {
 	return m, r, x
 }
 
+// mark records a start-up stage in window.nasMarks (index.html).
+func mark(name string) {
+	if f := js.Global().Get("nasMark"); f.Type() == js.TypeFunction {
+		f.Invoke(name)
+	}
+}
+
 func main() {
+	mark("app_main")
 	win := js.Global()
 	p, err := protocol.ParseParams(win.Get("location").Get("search").String())
 	perr := ""
@@ -118,6 +126,7 @@ func main() {
 	if f := win.Get("nasAppReady"); f.Type() == js.TypeFunction {
 		f.Invoke()
 	}
+	mark("app_run")
 	if err := ebiten.RunGame(g); err != nil {
 		log.Fatal(err)
 	}
@@ -163,7 +172,7 @@ func publish(g *game, fps, tps float64) {
 		"scene": g.params.Scene, "method": m.Method, "running": m.Running, "paused": g.paused, "done": m.Done,
 		"step": m.Step, "epoch": m.Epoch, "lang": g.params.Lang, "order": g.params.Order, "seed": g.params.Seed,
 		"rate": g.rate, "events": m.Events, "images_per_s": m.ImagesPerSec, "steps_per_s": m.StepsPerSec,
-		"fps": fps, "tps": tps, "draw_ms": g.drawMS, "layer_redraws": g.layerRedraws, "text_cache": len(g.texts.m), "chrome_cached": g.chrome.valid, "message": m.Text, "url_error": g.urlErr, "genotype": m.Genotype, "frames": g.frames,
+		"fps": fps, "tps": tps, "draw_ms": g.drawMS, "layer_redraws": g.layerRedraws, "text_cache": len(g.texts.m), "chrome_cached": g.chrome.valid, "message": m.Text, "url_error": g.urlErr, "genotype": m.Genotype, "frames": g.frames, "draws": g.redraw.Drawn,
 	}
 	if pts := m.TrainLoss.All(); len(pts) > 0 {
 		o["curve_points"], o["curve_first_step"] = len(pts), pts[0].X
@@ -200,7 +209,7 @@ func publish(g *game, fps, tps float64) {
 		o["genotype_stable_steps"] = st.StableSteps(m.Step)
 		o["genotype_changed"] = count(st.ChangedSince(st.EpochWindow(m.Step)))
 		o["genotype_settled"] = st.EpochSteps > 0 && st.StableSteps(m.Step) >= st.EpochSteps
-		if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, m.Ops, st.Edges, 4); len(gaps) > 0 {
+		if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, m.Ops, st.Edges, g.nodes()); len(gaps) > 0 {
 			o["genotype_tie_gap"] = metric.Median(gaps)
 		}
 	}

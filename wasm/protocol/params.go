@@ -22,6 +22,12 @@ type Params struct {
 	Lang   string  // en | ko
 	Replay string  // URL of an events.jsonl to replay
 	Step   int     // lecture scene: the step shown, 1..LectureSteps
+	// The live DARTS search's size (DARTS scene and lecture): intermediate
+	// nodes per cell (2..4; the paper's 4) and the demo images' side (16, or
+	// 8: each 2×2 block averaged). ?nodes=3&size=8&arch_lr=0.03 is the
+	// configuration whose derived cell settles within minutes (README).
+	Nodes int
+	Size  int
 }
 
 // DefaultParams are the page's defaults: the DARTS scene, first order, the DARTS
@@ -33,7 +39,7 @@ type Params struct {
 // reaches 94.18-94.21% after 500 samples vs 94.26%; ?ctrl_lr=0.00035 gives
 // the tuned rate) and English.
 func DefaultParams() Params {
-	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-3, CtrlLR: 3e-3, Lang: "en"}
+	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-3, CtrlLR: 3e-3, Lang: "en", Nodes: 4, Size: 16}
 }
 
 // RLMethods are the sampling strategies of the rl scene, in the order the
@@ -80,7 +86,7 @@ func ParseParams(query string) (Params, error) {
 		key      string
 		dst      *int
 		min, max int
-	}{{"order", &p.Order, 1, 2}, {"step", &p.Step, 1, LectureSteps}}
+	}{{"order", &p.Order, 1, 2}, {"step", &p.Step, 1, LectureSteps}, {"nodes", &p.Nodes, 2, 4}, {"size", &p.Size, 8, 16}}
 	for _, f := range ints {
 		if v := q.Get(f.key); v != "" {
 			n, err := strconv.Atoi(v)
@@ -112,6 +118,10 @@ func ParseParams(query string) (Params, error) {
 			}
 			*f.dst = x
 		}
+	}
+	if p.Size != 8 && p.Size != 16 {
+		badf("size=%d, want 8 or 16", p.Size)
+		p.Size = DefaultParams().Size
 	}
 	if len(bad) > 0 {
 		return p, fmt.Errorf("protocol: %s", strings.Join(bad, "; "))
@@ -149,6 +159,12 @@ func (p Params) Query() string {
 	}
 	if p.Lang != d.Lang {
 		add("lang", p.Lang)
+	}
+	if p.Nodes != d.Nodes {
+		add("nodes", strconv.Itoa(p.Nodes))
+	}
+	if p.Size != d.Size {
+		add("size", strconv.Itoa(p.Size))
 	}
 	if p.Replay != "" {
 		add("replay", p.Replay)
@@ -189,6 +205,12 @@ func (p Params) StartCommand() Command {
 	switch p.Scene {
 	case SceneDARTS, SceneLecture: // the lecture's live steps: a DARTS search of its own, parked apart from the DARTS scene's
 		c.Method, c.Space, c.CtrlLR = "darts", "darts", 0
+		if p.Nodes != DefaultParams().Nodes {
+			c.Nodes = p.Nodes
+		}
+		if p.Size != DefaultParams().Size {
+			c.Size = p.Size
+		}
 	case SceneRL:
 		c.Method, c.Space = p.Method, "nb201"
 		if p.Method == "enas" {

@@ -47,6 +47,8 @@ type Command struct {
 	Rate    float64 `json:"rate,omitempty"`    // steps per second, 0 = as fast as possible
 	Repeats int     `json:"repeats,omitempty"` // compare scene: runs per method
 	Samples int     `json:"samples,omitempty"` // compare scene: samples per run
+	Nodes   int     `json:"nodes,omitempty"`   // DARTS: intermediate nodes per cell (0 = 4)
+	Size    int     `json:"size,omitempty"`    // DARTS: demo image side, 8 or 16 (0 = 16)
 	// Keep (start): continue the scene's parked run, as it was, if a start
 	// for the same run (SameRun) built it; otherwise start anew.
 	Keep bool `json:"keep,omitempty"`
@@ -125,6 +127,12 @@ func DecodeCommand(b []byte) (Command, error) {
 	}
 	if c.Rate < 0 {
 		return c, fmt.Errorf("protocol: command %q: rate %g, want ≥ 0", c.Cmd, c.Rate)
+	}
+	if c.Nodes != 0 && (c.Nodes < 2 || c.Nodes > 4) {
+		return c, fmt.Errorf("protocol: command %q: nodes %d, want 2..4", c.Cmd, c.Nodes)
+	}
+	if c.Size != 0 && c.Size != 8 && c.Size != 16 {
+		return c, fmt.Errorf("protocol: command %q: size %d, want 8 or 16", c.Cmd, c.Size)
 	}
 	return c, nil
 }

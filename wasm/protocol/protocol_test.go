@@ -1,6 +1,7 @@
 package protocol_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -27,6 +28,9 @@ func TestParseParams(t *testing.T) {
 		{"rates", "lr=0.1&arch_lr=0.001&ctrl_lr=0.003&rate=2.5", func(p *protocol.Params) { p.LR, p.ArchLR, p.CtrlLR, p.Rate = 0.1, 0.001, 0.003, 2.5 }, ""},
 		{"enas", "scene=rl&method=enas", func(p *protocol.Params) { p.Scene, p.Method = "rl", "enas" }, ""},
 		{"lecture step", "scene=lecture&step=5&lang=ko", func(p *protocol.Params) { p.Scene, p.Step, p.Lang = "lecture", 5, "ko" }, ""},
+		{"quick cell", "nodes=3&size=8&arch_lr=0.03", func(p *protocol.Params) { p.Nodes, p.Size, p.ArchLR = 3, 8, 0.03 }, ""},
+		{"bad nodes", "nodes=5", nil, `nodes="5"`},
+		{"bad size", "size=12", nil, `size=12, want 8 or 16`},
 		{"bad lecture step", "scene=lecture&step=9", nil, `step="9", want an integer in 1..8`},
 		{"bad ctrl_lr", "ctrl_lr=0", nil, `ctrl_lr="0"`},
 		{"bad scene", "scene=cnn", nil, `scene="cnn"`},
@@ -192,4 +196,26 @@ func TestParseParamsReadsPastABadValue(t *testing.T) {
 	require.Error(t, err, "a malformed pair")
 	assert.Equal(t, "ko", got.Lang)
 	assert.Equal(t, protocol.SceneRL, got.Scene)
+}
+
+// The live DARTS size reaches the engine only where it differs from the
+// paper's cell (so the default start command stays as it was).
+func TestStartCommandCellSize(t *testing.T) {
+	p := protocol.DefaultParams()
+	c := p.StartCommand()
+	assert.Zero(t, c.Nodes)
+	assert.Zero(t, c.Size)
+	p.Nodes, p.Size = 3, 8
+	c = p.StartCommand()
+	assert.Equal(t, 3, c.Nodes)
+	assert.Equal(t, 8, c.Size)
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	back, err := protocol.DecodeCommand(b)
+	require.NoError(t, err)
+	assert.Equal(t, c, back)
+	_, err = protocol.DecodeCommand([]byte(`{"cmd":"start","nodes":7}`))
+	assert.ErrorContains(t, err, "nodes 7")
+	_, err = protocol.DecodeCommand([]byte(`{"cmd":"start","size":32}`))
+	assert.ErrorContains(t, err, "size 32")
 }

@@ -168,7 +168,19 @@ function nasEngines(n, toApp, status) {
   // search its URL will ask for (worker 0 computes the app's start command),
   // so the first steps run while the app still compiles; the app's identical
   // start then continues that run.
+  // A lone worker starts the URL's search itself (worker.js autostart): its
+  // first steps then do not wait for this thread, which the app keeps busy
+  // while it starts. cmd is that start command ("" if none); the app's
+  // identical start continues it.
+  function autostarted(cmd) {
+    if (typeof nasMark === 'function') nasMark('engines_ready');
+    status('');
+    holding = false;
+    speculative = cmd || null;
+    for (const m of queue.splice(0)) send(m);
+  }
   async function allReady() {
+    if (typeof nasMark === 'function') nasMark('engines_ready');
     status('');
     const r = queue.length === 0 ? await request(workers[0], 'command', location.search) : {};
     holding = false;
@@ -185,19 +197,20 @@ function nasEngines(n, toApp, status) {
       w.onmessage = (e) => {
         const d = e.data;
         if (typeof d !== 'string') {
+          if ('autostarted' in d) { autostarted(d.autostarted); return; }
           const resolve = waiting.get(d.rid);
           waiting.delete(d.rid);
           if (resolve) resolve(d);
           return;
         }
         if (d.indexOf('"type":"ready"') >= 0) {
-          if (++ready === n) allReady();
+          if (++ready === n && n > 1) allReady(); // n = 1: autostarted follows
           return;
         }
         toApp(d);
       };
       w.onerror = (e) => fail(null, 'The search engine worker failed: ' + e.message);
-      w.postMessage({ module });
+      w.postMessage(n === 1 ? { module, autostart: location.search } : { module });
       workers.push(w);
     }
   }

@@ -1,6 +1,6 @@
 // The search engine's Web Worker: runs engine.wasm (Go, no Ebiten) off the page's
 // thread. The page posts {module: WebAssembly.Module} (compiled once for every
-// worker; {wasm: ArrayBuffer} also works) first, then JSON command strings;
+// worker; {wasm: ArrayBuffer} also works; autostart: see below) first, then JSON command strings;
 // the engine posts JSON snapshot strings back (see wasm/protocol). Objects
 // {replica: op, rid, arg} are the coordinator's data-parallel rounds
 // (coordinator.js, wasm/engine/replica.go): answered {rid, vec | value | error}.
@@ -28,6 +28,18 @@ self.onmessage = async (e) => {
         : (await WebAssembly.instantiate(d.wasm, go.importObject)).instance;
       go.run(instance); // main registers self.nasEngine, posts "ready", then blocks on select{}
       started = true;
+      // {autostart: location.search} (a lone worker): start the search the
+      // page's URL asks for right here, without waiting for the page's
+      // thread (busy starting the app), and say which start command it was.
+      if (typeof d.autostart === 'string') {
+        let cmd = '';
+        try {
+          const v = self.nasReplica('command', d.autostart);
+          if (typeof v === 'string') cmd = v;
+        } catch (err) { /* no speculative start: the app's own start follows */ }
+        if (cmd !== '') self.nasEngine(cmd);
+        self.postMessage({ autostarted: cmd });
+      }
       for (const m of pending.splice(0)) handle(m);
     } catch (err) {
       self.postMessage(JSON.stringify({ type: 'error', text: 'engine.wasm failed to start: ' + err }));

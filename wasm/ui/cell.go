@@ -16,6 +16,19 @@ func CellEdges(steps int) [][2]int {
 	return e
 }
 
+// CellSteps returns the number of intermediate nodes of a search cell with
+// edges flat edges (len(CellEdges(steps)) == edges), or 0 if no cell has that
+// many: 5, 9 and 14 edges are 2, 3 and 4 nodes.
+func CellSteps(edges int) int {
+	for steps, n := 1, 2; n <= edges; steps++ {
+		if n == edges {
+			return steps
+		}
+		n += steps + 2
+	}
+	return 0
+}
+
 // CellNodes returns the positions of the states of a DARTS cell in r: c_{k-2},
 // c_{k-1} on the left, nodes 0..steps-1 zig-zagging to the right, then c_k.
 func CellNodes(steps int, r Rect) []Point {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nasplayground/nas/assets/demo"
+	"github.com/nasplayground/nas/core/data"
 	"github.com/nasplayground/nas/core/genotype"
 	"github.com/nasplayground/nas/core/search"
 	"github.com/nasplayground/nas/core/search/darts"
@@ -29,7 +30,7 @@ import (
 //
 // NAS_SETTLE_WD (α's weight decay), NAS_SETTLE_BATCH, NAS_SETTLE_PORTION
 // (w's share of the demo set), NAS_SETTLE_STEPS (intermediate nodes) and
-// NAS_SETTLE_OPS (op set) vary the configuration; NAS_SETTLE_MINUTES bounds
+// NAS_SETTLE_OPS (op set) and NAS_SETTLE_DOWNSAMPLE (16×16 images / k) and NAS_SETTLE_SEED vary the configuration; NAS_SETTLE_MINUTES bounds
 // each run. Besides the time to settle it logs what changed between
 // consecutive genotypes (an edge's op on the same input, or the node's
 // chosen input) and the final mean softmax(α) per op, which tell why a
@@ -52,6 +53,9 @@ func TestSettle(t *testing.T) {
 		cfg.C, cfg.Layers, cfg.Batch, cfg.Epochs = 4, 3, 16, 50
 		cfg.Threads, cfg.Augment, cfg.EvalBatch, cfg.ValLimit = 1, false, 100, 200
 		cfg.Seed, cfg.ArchLR = 1, lr
+		seed := float64(cfg.Seed)
+		envFloat(t, "NAS_SETTLE_SEED", &seed)
+		cfg.Seed = uint64(seed)
 		envFloat(t, "NAS_SETTLE_WD", &cfg.ArchWD)            // α's weight decay
 		envFloat(t, "NAS_SETTLE_PORTION", &cfg.TrainPortion) // the w share of the demo set
 		if v := os.Getenv("NAS_SETTLE_OPS"); v != "" {
@@ -63,7 +67,13 @@ func TestSettle(t *testing.T) {
 		batch := float64(cfg.Batch)
 		envFloat(t, "NAS_SETTLE_BATCH", &batch)
 		cfg.Batch = int(batch)
-		d, err := darts.New(cfg, train)
+		set := train
+		down := 1.0
+		envFloat(t, "NAS_SETTLE_DOWNSAMPLE", &down) // image size divided by this
+		if down > 1 {
+			set = data.Downsample(train, int(down))
+		}
+		d, err := darts.New(cfg, set)
 		if err != nil {
 			t.Fatal(err)
 		}
