@@ -90,7 +90,12 @@ func TestSettleChromium(t *testing.T) {
 		s, err := chromedp.Run(bctx, chromedp.Evaluate[map[string]any](`window.nas || {}`))
 		require.NoError(t, err)
 		if v, _ := s["genotype_settled"].(bool); v {
-			t.Logf("settled after %.0f s: step %v epoch %v, %v steps/s, %v images/s, FPS %v", time.Since(start).Seconds(), s["step"], s["epoch"], s["steps_per_s"], s["images_per_s"], s["fps"])
+			t.Logf("settled after %.0f s: step %v epoch %v, %v steps/s, %v images/s, FPS %v; load %s", time.Since(start).Seconds(), s["step"], s["epoch"], s["steps_per_s"], s["images_per_s"], s["fps"], loadavg())
+			if out := os.Getenv("NAS_SHOTS"); out != "" { // the settled page, for looking at
+				b, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(filepath.Join(out, "settled.png"), b, 0o644))
+			}
 			return
 		}
 		if int(time.Since(start).Seconds())%60 < 5 {

@@ -53,7 +53,10 @@ type DerivedCell struct {
 // by PlaceLabels clear of the states, of the keepOut boxes (the title) and
 // of the other labels, inside r.
 func LayoutDerivedCell(r Rect, u float64, edges []GenoEdge, labelSizes []Point, keepOut []Rect) DerivedCell {
-	const steps = 4
+	steps := 4 // the paper's cell until the genotype has arrived
+	if len(edges) >= 2 { // a derived cell keeps two inputs per node (?nodes=3: 6 edges, 3 nodes)
+		steps = len(edges) / 2
+	}
 	d := DerivedCell{Rad: 0.7 * u}
 	d.Nodes = CellNodes(steps, Rect{X: r.X + 0.7*u, Y: r.Y + 0.6*u, W: r.W - 1.4*u, H: r.H - 0.8*u}) // c_{k-2} below the title
 	obstacles := append([]Rect(nil), keepOut...)

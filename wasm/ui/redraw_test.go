@@ -40,3 +40,18 @@ func TestCellSteps(t *testing.T) {
 		assert.Zero(t, ui.CellSteps(n), "%d edges", n)
 	}
 }
+
+// A derived cell of 3 nodes (?nodes=3) is drawn with 3 node circles, not the
+// paper's 4 (a stray, unconnected node 3 was drawn).
+func TestDerivedCellNodesFollowEdges(t *testing.T) {
+	var edges []ui.GenoEdge
+	for n := range 3 {
+		edges = append(edges, ui.GenoEdge{Node: n, Input: 0, Op: "sep_conv_3x3"}, ui.GenoEdge{Node: n, Input: 1, Op: "skip_connect"})
+	}
+	sizes := make([]ui.Point, len(edges))
+	for i := range sizes {
+		sizes[i] = ui.Point{X: 40, Y: 20}
+	}
+	d := ui.LayoutDerivedCell(ui.Rect{W: 400, H: 200}, 20, edges, sizes, nil)
+	assert.Len(t, d.Nodes, 2+3+1, "c_{k-2}, c_{k-1}, nodes 0..2, c_k")
+}
