@@ -53,7 +53,7 @@ type DerivedCell struct {
 // by PlaceLabels clear of the states, of the keepOut boxes (the title) and
 // of the other labels, inside r.
 func LayoutDerivedCell(r Rect, u float64, edges []GenoEdge, labelSizes []Point, keepOut []Rect) DerivedCell {
-	steps := 4 // the paper's cell until the genotype has arrived
+	steps := 4           // the paper's cell until the genotype has arrived
 	if len(edges) >= 2 { // a derived cell keeps two inputs per node (?nodes=3: 6 edges, 3 nodes)
 		steps = len(edges) / 2
 	}
