@@ -44,7 +44,7 @@ def main():
     with open(tmp, "w", encoding="utf-8") as f:
         f.write("\n".join(kept) + "\n")
     os.replace(tmp, a.out)
-    print(f"{a.inp}: {len(lines)} events -> {len(kept)} (every {k}th step), {size} bytes")
+    print(f"{a.inp}: {len(lines)} events -> {len(kept)} (every {k}-th step), {size} bytes")
 
 
 if __name__ == "__main__":

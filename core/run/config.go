@@ -26,6 +26,10 @@ type Config struct {
 	// training images (data.Downsample) before the search sees them: 32×32
 	// CIFAR-10 with 4 gives 8×8. 0 or 1: the images as they are.
 	Downsample int `json:"downsample,omitempty"`
+	// TrainImages > 0 keeps only the first TrainImages images of the
+	// training set (before the w/α split): a search at the page's scale on
+	// real data. 0: all of them.
+	TrainImages int `json:"train_images,omitempty"`
 
 	DARTS    darts.Config  `json:"darts"`
 	Train    train.Config  `json:"train"`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nasplayground/nas/assets/demo"
 	"github.com/nasplayground/nas/core/run"
+	"github.com/nasplayground/nas/core/search"
 )
 
 // Config.Downsample gives the search the block-averaged images, on a fresh
@@ -34,4 +35,34 @@ func TestDownsample(t *testing.T) {
 	cfg.Downsample = 3
 	_, err = run.New(cfg, run.Data{Train: train})
 	assert.ErrorContains(t, err, "downsample 3: the 16×16 images")
+}
+
+// Config.TrainImages keeps the first N training images, in file order, before
+// the w/α split (the search's halves hold N/2 each); more than the set has is
+// an error naming both counts.
+func TestTrainImages(t *testing.T) {
+	train, err := demo.Train()
+	require.NoError(t, err)
+	cfg := run.DefaultConfig()
+	cfg.Method, cfg.Space, cfg.Dataset, cfg.TrainImages = "darts", run.SpaceDARTS, "demo", 100
+	d := &cfg.DARTS
+	d.C, d.Layers, d.Steps, d.Batch, d.Epochs, d.Augment, d.ValLimit = 4, 3, 3, 10, 1, false, 20
+	r, err := run.New(cfg, run.Data{Train: train})
+	require.NoError(t, err)
+	require.Equal(t, 100, r.Data.Train.N)
+	assert.Equal(t, train.Labels[:100], r.Data.Train.Labels)
+	assert.Equal(t, train.Image(99), r.Data.Train.Image(99))
+	assert.Equal(t, 2000, train.N, "the caller's data set is left as it was")
+	for {
+		ev, err := r.Step()
+		require.NoError(t, err)
+		if ev.Kind == search.KindEpoch {
+			assert.Equal(t, 5, ev.Step, "an epoch is the 50 w images in batches of 10")
+			break
+		}
+	}
+
+	cfg.TrainImages = train.N + 1
+	_, err = run.New(cfg, run.Data{Train: train})
+	assert.ErrorContains(t, err, "train images 2001: the training set has 2000")
 }

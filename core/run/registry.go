@@ -89,6 +89,16 @@ func New(cfg Config, d Data) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.TrainImages > 0 && d.Train != nil {
+		if cfg.TrainImages > d.Train.N {
+			return nil, fmt.Errorf("run: train images %d: the training set has %d", cfg.TrainImages, d.Train.N)
+		}
+		idx := make([]int, cfg.TrainImages)
+		for i := range idx {
+			idx[i] = i
+		}
+		d.Train = d.Train.Subset(idx)
+	}
 	if cfg.Downsample > 1 && d.Train != nil {
 		if d.Train.H%cfg.Downsample != 0 || d.Train.W%cfg.Downsample != 0 {
 			return nil, fmt.Errorf("run: downsample %d: the %d×%d images do not divide into %d×%d blocks", cfg.Downsample, d.Train.H, d.Train.W, cfg.Downsample, cfg.Downsample)

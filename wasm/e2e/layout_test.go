@@ -74,7 +74,7 @@ func TestLayout(t *testing.T) {
 		{"rl-enas", "scene=rl&method=enas", `window.nas.scene === "rl" && window.nas.step >= 5 && window.nas.best_arch`},
 		{"compare", "scene=compare", `window.nas.scene === "compare" && window.nas.curves && window.nas.curves.length > 0 && window.nas.curves.every(c => c.trials >= 1)`},
 		{"replay-empty", "scene=replay", `window.nas.scene === "replay" && window.nas.replay_files >= 1`},
-		{"replay-cifar", "replay=replays/darts-cifar10-c6l4-12epochs.jsonl", `window.nas.replay_len > 0 && window.nas.replay_pos === window.nas.replay_len`},
+		{"replay-cifar", "replay=replays/darts-cifar10-8px-30epochs.jsonl", `window.nas.replay_len > 0 && window.nas.replay_pos === window.nas.replay_len`},
 	}
 	for _, v := range []struct {
 		w, h int64

@@ -38,6 +38,12 @@ func config(c protocol.Command) (run.Config, error) {
 	if c.Nodes > 0 {
 		d.Steps = c.Nodes
 	}
+	if c.Batch > 0 {
+		d.Batch = c.Batch
+	}
+	if c.Epochs > 0 {
+		d.Epochs = c.Epochs
+	}
 	if c.LR > 0 {
 		d.LR = c.LR
 	}

@@ -23,11 +23,15 @@ type Params struct {
 	Replay string  // URL of an events.jsonl to replay
 	Step   int     // lecture scene: the step shown, 1..LectureSteps
 	// The live DARTS search's size (DARTS scene and lecture): intermediate
-	// nodes per cell (2..4; the paper's 4) and the demo images' side (16, or
-	// 8: each 2×2 block averaged). ?nodes=3&size=8&arch_lr=0.03 is the
-	// configuration whose derived cell settles within minutes (README).
-	Nodes int
-	Size  int
+	// nodes per cell (2..4; the paper's 4), the demo images' side (16, or
+	// 8: each 2×2 block averaged), the batch (8..64; 16) and the epochs of
+	// w's cosine schedule (1..200; 50; the search ends after them).
+	// ?nodes=3&size=8&batch=32&epochs=20&arch_lr=0.03 is the configuration
+	// whose derived cell settles within minutes (README).
+	Nodes  int
+	Size   int
+	Batch  int
+	Epochs int
 }
 
 // DefaultParams are the page's defaults: the DARTS scene, first order, the DARTS
@@ -39,7 +43,7 @@ type Params struct {
 // reaches 94.18-94.21% after 500 samples vs 94.26%; ?ctrl_lr=0.00035 gives
 // the tuned rate) and English.
 func DefaultParams() Params {
-	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-3, CtrlLR: 3e-3, Lang: "en", Nodes: 4, Size: 16}
+	return Params{Scene: SceneDARTS, Method: "reinforce", Order: 1, Seed: 1, LR: 0.025, ArchLR: 3e-3, CtrlLR: 3e-3, Lang: "en", Nodes: 4, Size: 16, Batch: 16, Epochs: 50}
 }
 
 // RLMethods are the sampling strategies of the rl scene, in the order the
@@ -86,7 +90,8 @@ func ParseParams(query string) (Params, error) {
 		key      string
 		dst      *int
 		min, max int
-	}{{"order", &p.Order, 1, 2}, {"step", &p.Step, 1, LectureSteps}, {"nodes", &p.Nodes, 2, 4}, {"size", &p.Size, 8, 16}}
+	}{{"order", &p.Order, 1, 2}, {"step", &p.Step, 1, LectureSteps}, {"nodes", &p.Nodes, 2, 4}, {"size", &p.Size, 8, 16},
+		{"batch", &p.Batch, 8, 64}, {"epochs", &p.Epochs, 1, 200}}
 	for _, f := range ints {
 		if v := q.Get(f.key); v != "" {
 			n, err := strconv.Atoi(v)
@@ -166,6 +171,12 @@ func (p Params) Query() string {
 	if p.Size != d.Size {
 		add("size", strconv.Itoa(p.Size))
 	}
+	if p.Batch != d.Batch {
+		add("batch", strconv.Itoa(p.Batch))
+	}
+	if p.Epochs != d.Epochs {
+		add("epochs", strconv.Itoa(p.Epochs))
+	}
 	if p.Replay != "" {
 		add("replay", p.Replay)
 	}
@@ -210,6 +221,12 @@ func (p Params) StartCommand() Command {
 		}
 		if p.Size != DefaultParams().Size {
 			c.Size = p.Size
+		}
+		if p.Batch != DefaultParams().Batch {
+			c.Batch = p.Batch
+		}
+		if p.Epochs != DefaultParams().Epochs {
+			c.Epochs = p.Epochs
 		}
 	case SceneRL:
 		c.Method, c.Space = p.Method, "nb201"

@@ -49,6 +49,8 @@ type Command struct {
 	Samples int     `json:"samples,omitempty"` // compare scene: samples per run
 	Nodes   int     `json:"nodes,omitempty"`   // DARTS: intermediate nodes per cell (0 = 4)
 	Size    int     `json:"size,omitempty"`    // DARTS: demo image side, 8 or 16 (0 = 16)
+	Batch   int     `json:"batch,omitempty"`   // DARTS: batch size, 8..64 (0 = 16)
+	Epochs  int     `json:"epochs,omitempty"`  // DARTS: epochs, 1..200 (0 = 50)
 	// Keep (start): continue the scene's parked run, as it was, if a start
 	// for the same run (SameRun) built it; otherwise start anew.
 	Keep bool `json:"keep,omitempty"`
@@ -133,6 +135,12 @@ func DecodeCommand(b []byte) (Command, error) {
 	}
 	if c.Size != 0 && c.Size != 8 && c.Size != 16 {
 		return c, fmt.Errorf("protocol: command %q: size %d, want 8 or 16", c.Cmd, c.Size)
+	}
+	if c.Batch != 0 && (c.Batch < 8 || c.Batch > 64) {
+		return c, fmt.Errorf("protocol: command %q: batch %d, want 8..64", c.Cmd, c.Batch)
+	}
+	if c.Epochs != 0 && (c.Epochs < 1 || c.Epochs > 200) {
+		return c, fmt.Errorf("protocol: command %q: epochs %d, want 1..200", c.Cmd, c.Epochs)
 	}
 	return c, nil
 }

@@ -29,7 +29,10 @@ func TestParseParams(t *testing.T) {
 		{"enas", "scene=rl&method=enas", func(p *protocol.Params) { p.Scene, p.Method = "rl", "enas" }, ""},
 		{"lecture step", "scene=lecture&step=5&lang=ko", func(p *protocol.Params) { p.Scene, p.Step, p.Lang = "lecture", 5, "ko" }, ""},
 		{"quick cell", "nodes=3&size=8&arch_lr=0.03", func(p *protocol.Params) { p.Nodes, p.Size, p.ArchLR = 3, 8, 0.03 }, ""},
+		{"settling cell", "nodes=3&size=8&batch=32&epochs=20&arch_lr=0.03", func(p *protocol.Params) { p.Nodes, p.Size, p.Batch, p.Epochs, p.ArchLR = 3, 8, 32, 20, 0.03 }, ""},
 		{"bad nodes", "nodes=5", nil, `nodes="5"`},
+		{"bad batch", "batch=128", nil, `batch="128", want an integer in 8..64`},
+		{"bad epochs", "epochs=0", nil, `epochs="0", want an integer in 1..200`},
 		{"bad size", "size=12", nil, `size=12, want 8 or 16`},
 		{"bad lecture step", "scene=lecture&step=9", nil, `step="9", want an integer in 1..8`},
 		{"bad ctrl_lr", "ctrl_lr=0", nil, `ctrl_lr="0"`},
@@ -62,6 +65,10 @@ func TestDecodeCommand(t *testing.T) {
 	c, err := protocol.DecodeCommand([]byte(`{"cmd":"start","scene":"rl","method":"reinforce","seed":7,"rate":8}`))
 	require.NoError(t, err)
 	assert.Equal(t, protocol.Command{Cmd: "start", Scene: "rl", Method: "reinforce", Seed: 7, Rate: 8}, c)
+	_, err = protocol.DecodeCommand([]byte(`{"cmd":"start","batch":4}`))
+	assert.ErrorContains(t, err, "batch 4, want 8..64")
+	_, err = protocol.DecodeCommand([]byte(`{"cmd":"start","epochs":500}`))
+	assert.ErrorContains(t, err, "epochs 500, want 1..200")
 	_, err = protocol.DecodeCommand([]byte(`{"cmd":"jump"}`))
 	assert.ErrorContains(t, err, `"jump": unknown cmd`)
 	_, err = protocol.DecodeCommand([]byte(`{"cmd":`))
@@ -205,10 +212,14 @@ func TestStartCommandCellSize(t *testing.T) {
 	c := p.StartCommand()
 	assert.Zero(t, c.Nodes)
 	assert.Zero(t, c.Size)
-	p.Nodes, p.Size = 3, 8
+	assert.Zero(t, c.Batch)
+	assert.Zero(t, c.Epochs)
+	p.Nodes, p.Size, p.Batch, p.Epochs = 3, 8, 32, 20
 	c = p.StartCommand()
 	assert.Equal(t, 3, c.Nodes)
 	assert.Equal(t, 8, c.Size)
+	assert.Equal(t, 32, c.Batch)
+	assert.Equal(t, 20, c.Epochs)
 	b, err := json.Marshal(c)
 	require.NoError(t, err)
 	back, err := protocol.DecodeCommand(b)

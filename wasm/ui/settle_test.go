@@ -30,8 +30,10 @@ import (
 //
 // NAS_SETTLE_WD (α's weight decay), NAS_SETTLE_BATCH, NAS_SETTLE_PORTION
 // (w's share of the demo set), NAS_SETTLE_STEPS (intermediate nodes) and
-// NAS_SETTLE_OPS (op set) and NAS_SETTLE_DOWNSAMPLE (16×16 images / k) and NAS_SETTLE_SEED vary the configuration; NAS_SETTLE_MINUTES bounds
-// each run. Besides the time to settle it logs what changed between
+// NAS_SETTLE_OPS (op set), NAS_SETTLE_DOWNSAMPLE (16×16 images / k),
+// NAS_SETTLE_SEED, NAS_SETTLE_LR (w's learning rate) and NAS_SETTLE_EPOCHS
+// (the horizon of w's cosine schedule) vary the configuration;
+// NAS_SETTLE_MINUTES bounds each run. Besides the time to settle it logs what changed between
 // consecutive genotypes (an edge's op on the same input, or the node's
 // chosen input) and the final mean softmax(α) per op, which tell why a
 // configuration does not settle.
@@ -58,6 +60,10 @@ func TestSettle(t *testing.T) {
 		cfg.Seed = uint64(seed)
 		envFloat(t, "NAS_SETTLE_WD", &cfg.ArchWD)            // α's weight decay
 		envFloat(t, "NAS_SETTLE_PORTION", &cfg.TrainPortion) // the w share of the demo set
+		envFloat(t, "NAS_SETTLE_LR", &cfg.LR)                // w's learning rate
+		epochs := float64(cfg.Epochs)
+		envFloat(t, "NAS_SETTLE_EPOCHS", &epochs) // the cosine schedule's horizon
+		cfg.Epochs = int(epochs)
 		if v := os.Getenv("NAS_SETTLE_OPS"); v != "" {
 			cfg.Ops = v
 		}

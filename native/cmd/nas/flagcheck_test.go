@@ -35,6 +35,8 @@ func TestFlagsRejectNonFiniteAndOutOfRange(t *testing.T) {
 		{"search", "--dataset", "demo", "--dry-run", "--ctrl-lr", "NaN"},
 		{"search", "--dataset", "demo", "--dry-run", "--ctrl-lr", "-1"},
 		{"search", "--dataset", "demo", "--dry-run", "--checkpoint-every", "-1m"},
+		{"search", "--dataset", "demo", "--dry-run", "--train-images", "-1"},
+		{"search", "--dataset", "demo", "--dry-run", "--downsample", "0"},
 		{"train", "--genotype", "DARTS_V2", "--dry-run", "--lr", "NaN"},
 		{"train", "--genotype", "DARTS_V2", "--dry-run", "--grad-clip", "NaN"},
 		{"train", "--genotype", "DARTS_V2", "--dry-run", "--grad-clip", "-1"},

@@ -31,7 +31,8 @@ type searchFlags struct {
 	runFlags
 	method, space, ops, dataset, dataDir, metrics string
 	order, epochs, batch, c, layers, valLimit     int
-	nodes, downsample                             int
+	nodes, downsample, trainImages                int
+	augment                                       bool
 	seed                                          uint64
 	portion, lr, lrMin, archLR, ctrlLR            float64
 	dryRun, jsonOut, archGradsFull, weightSharing bool
@@ -82,6 +83,8 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&f.layers, "layers", d.DARTS.Layers, "cells")
 	fs.IntVar(&f.nodes, "nodes", d.DARTS.Steps, "darts: intermediate nodes per cell (the paper's 4)")
 	fs.IntVar(&f.downsample, "downsample", 1, "average k×k blocks of the training images first (32×32 CIFAR-10 with 4: 8×8)")
+	fs.BoolVar(&f.augment, "augment", d.DARTS.Augment, "darts: random crop (pad 4) and flip on both halves, as train_search.py (--augment=false for small images)")
+	fs.IntVar(&f.trainImages, "train-images", 0, "use only the first N images of the training set, before the w/α split (0 = all)")
 	fs.Float64Var(&f.portion, "train-portion", d.DARTS.TrainPortion, "fraction of the training set used for w (the rest is α's validation half)")
 	fs.Float64Var(&f.lr, "lr", d.DARTS.LR, "weight learning rate (cosine annealed)")
 	fs.Float64Var(&f.lrMin, "lr-min", d.DARTS.LRMin, "final weight learning rate")
@@ -116,6 +119,9 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	}
 	if f.downsample < 1 {
 		return usagef("--downsample %d: want >= 1", f.downsample)
+	}
+	if f.trainImages < 0 {
+		return usagef("--train-images %d: want >= 0 (0 = all)", f.trainImages)
 	}
 	cfg := run.DefaultConfig()
 	if err := f.apply(&cfg, true); err != nil {
@@ -199,6 +205,8 @@ func (f *searchFlags) apply(cfg *run.Config, all bool) error {
 		{"layers", func() { dc.Layers, cc.Layers = f.layers, f.layers }},
 		{"nodes", func() { dc.Steps = f.nodes }},
 		{"downsample", func() { cfg.Downsample = f.downsample }},
+		{"train-images", func() { cfg.TrainImages = f.trainImages }},
+		{"augment", func() { dc.Augment = f.augment }},
 		{"train-portion", func() { dc.TrainPortion = f.portion }},
 		{"lr", func() { dc.LR, cc.LR = f.lr, f.lr }},
 		{"lr-min", func() { dc.LRMin = f.lrMin }},
