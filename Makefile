@@ -13,6 +13,7 @@ all: native wasm
 
 native:
 	$(NATIVE_ENV) $(GO) build -o bin/nas ./native/cmd/nas
+	$(GO) build -o bin/pagecheck ./native/cmd/pagecheck
 
 # The page: web/ is a self-contained static site (copy it to any static host).
 # *.wasm.br and *.wasm.gz beside the binaries are for hosts that send
