@@ -30,15 +30,7 @@ func TestStrandStylesVisibleAtAnySpread(t *testing.T) {
 			for k := range w {
 				w[k] /= sum
 			}
-			lo, hi := 0, 0
-			for k := range w {
-				if w[k] < w[lo] {
-					lo = k
-				}
-				if w[k] > w[hi] {
-					hi = k
-				}
-			}
+			lo, hi := extremes(w)
 			if w[lo] == w[hi] {
 				continue // the noise vanished in float64 (spread 1e-12 can do that): covered below
 			}
@@ -80,4 +72,17 @@ func TestStrandStylesUniform(t *testing.T) {
 	}
 	assert.Empty(t, StrandStyles(nil))
 	assert.False(t, math.IsNaN(StrandStyles([]float64{1})[0].Width))
+}
+
+// extremes returns the indices of w's smallest and largest values (the first of ties).
+func extremes(w []float64) (lo, hi int) {
+	for k := range w {
+		if w[k] < w[lo] {
+			lo = k
+		}
+		if w[k] > w[hi] {
+			hi = k
+		}
+	}
+	return lo, hi
 }
