@@ -40,4 +40,5 @@ func useGeneric() {
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluGeneric, reluBackwardGeneric, affineGeneric, addAffine2Generic
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotGeneric, affine2Generic, sumDotGeneric
 	deinterleaveReLU2Impl, rowsReLUImpl, rowsMaskedAddImpl, interleaveMaskedAdd2Impl = nil, nil, nil, nil
+	planarRows = true
 }

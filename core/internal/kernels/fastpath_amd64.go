@@ -45,6 +45,7 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 	addImpl, dotImpl, axpyImpl = addAVX2, dot, axpy
 	packBT8Impl = packBT8AVX2
 	corrImpl, dotTapsImpl, maxTapsImpl = corrAVX2, dotTapsAVX2, maxTapsAVX2
+	planarRows = false
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotAVX2, affine2AVX2, sumDotBlocksAVX2
 	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
