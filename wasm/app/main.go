@@ -209,6 +209,7 @@ func publish(g *game, fps, tps float64) {
 		o["genotype_stable_steps"] = st.StableSteps(m.Step)
 		o["genotype_changed"] = count(st.ChangedSince(st.EpochWindow(m.Step)))
 		o["genotype_settled"] = st.EpochSteps > 0 && st.StableSteps(m.Step) >= st.EpochSteps
+		o["genotype_settled_at"] = st.SettledAt
 		if gaps := ui.TieGaps(m.AlphaNormal, m.AlphaReduce, m.Ops, st.Edges, g.nodes()); len(gaps) > 0 {
 			o["genotype_tie_gap"] = metric.Median(gaps)
 		}

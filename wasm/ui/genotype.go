@@ -71,6 +71,7 @@ type GenoStability struct {
 	ChangedAt  []int      // per edge: the step it entered the genotype, -1 for the first genotype seen
 	LastChange int        // step of the last change, or of the first genotype seen
 	EpochSteps int        // steps of the last finished epoch, 0 before the first
+	SettledAt  int        // the first step at which the genotype had been unchanged for a whole epoch, 0 before
 	epochEnd   int        // step of the last epoch event
 }
 
@@ -104,6 +105,9 @@ func (g *GenoStability) Observe(step int, genotype string) {
 		g.LastChange = step
 	}
 	g.Genotype, g.Edges, g.ChangedAt = genotype, es, at
+	if g.SettledAt == 0 && g.EpochSteps > 0 && g.StableSteps(step) >= g.EpochSteps {
+		g.SettledAt = step // kept when a later step flips an edge: it did settle here
+	}
 }
 
 // EndEpoch records that an epoch ended at step.

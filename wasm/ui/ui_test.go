@@ -268,6 +268,14 @@ func TestGenoStability(t *testing.T) {
 	assert.Equal(t, 30, g.EpochSteps, "second epoch: 60-30")
 	g.Observe(61, "not a genotype")
 	assert.Equal(t, 41, g.StableSteps(61), "unparsable strings are ignored")
+	assert.Zero(t, g.SettledAt, "not observed settled yet")
+	// Observed unchanged for a whole epoch (30 steps since the flip at 20) at 62;
+	// a flip at 63 ends the streak, not the record that it settled at 62.
+	g.Observe(62, flipped)
+	assert.Equal(t, 62, g.SettledAt)
+	g.Observe(63, swapped)
+	assert.Equal(t, 0, g.StableSteps(63))
+	assert.Equal(t, 62, g.SettledAt, "the first settle is kept")
 }
 
 func count(bs []bool) int {
