@@ -68,6 +68,15 @@ type nasState struct {
 // and returns Chromium's path and a folder holding the page built like
 // `make wasm`.
 func pageTest(t *testing.T) (chromium, dir string) {
+	chromium = chromiumOrSkip(t)
+	dir = t.TempDir()
+	buildPage(t, dir)
+	return chromium, dir
+}
+
+// chromiumOrSkip returns the path of chromium, or skips t when it is not
+// installed or under -short.
+func chromiumOrSkip(t *testing.T) string {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Skip("chromium not installed (apt-get install -y chromium): skipping the browser test")
@@ -75,9 +84,7 @@ func pageTest(t *testing.T) (chromium, dir string) {
 	if testing.Short() {
 		t.Skip("-short: skipping the browser test")
 	}
-	dir = t.TempDir()
-	buildPage(t, dir)
-	return chromium, dir
+	return chromium
 }
 
 // shotsDir returns NAS_E2E_SHOTS (made if missing) or a temporary folder.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,9 +66,24 @@ func TestSceneSwitchKeepsSearch(t *testing.T) {
 				require.NoError(t, err)
 				return s
 			}
+			// waitFor waits for expr while the run makes progress: d is how
+			// long its scene, step, running state, the kept runs and the
+			// engine's status may stay as they are (frames do not count: a
+			// page that draws while its search is stuck is stuck).
 			waitFor := func(expr string, d time.Duration) {
-				err := waitUntil(bctx, expr, d) // d: how long the page may show no progress
-				require.NoError(t, err, "waiting for %s; window.nas = %+v", expr, read())
+				progress := runProgressExpr
+				if strings.Contains(expr, "window.nas.frames") {
+					progress = progressExpr
+				}
+				if err := waitProgress(bctx, expr, progress, d); err != nil {
+					trace, _ := chromedp.Run(bctx, chromedp.Evaluate[[]string](`window.nasTrace || []`))
+					t.Logf("the page's last commands (>) and messages (<):\n%s", strings.Join(trace, "\n"))
+					require.NoError(t, err, "waiting for %s; window.nas = %+v", expr, read())
+				}
+			}
+			// waitLoad waits for expr while the page loads (frames count).
+			waitLoad := func(expr string, d time.Duration) {
+				require.NoError(t, waitUntil(bctx, expr, d), "waiting for %s; window.nas = %+v", expr, read())
 			}
 			shot := func(name string) {
 				b, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
@@ -97,7 +113,7 @@ func TestSceneSwitchKeepsSearch(t *testing.T) {
 			require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(c.w, c.h),
 				chromedp.Navigate(fmt.Sprintf("%s/?workers=%d&lang=%s", srv.URL, workers, c.lang))))
 			const n = 6 // DARTS iterations before the switch
-			waitFor(fmt.Sprintf(`window.nas.scene === "darts" && window.nas.step >= %d && window.nas.curve_points > 0 && window.nas.alpha_points > 0 && window.nas.preds > 0`, n), 4*time.Minute)
+			waitLoad(fmt.Sprintf(`window.nas.scene === "darts" && window.nas.step >= %d && window.nas.curve_points > 0 && window.nas.alpha_points > 0 && window.nas.preds > 0`, n), 4*time.Minute)
 			before := read()
 			t.Logf("darts before the switch: step %d, %d loss points from step %g, %d α points, %d images", before.Step, before.Points, before.FirstX, before.AlphaPoints, before.Preds)
 			shot("1-darts-before")

@@ -5,6 +5,16 @@
 // {replica: op, rid, arg} are the coordinator's data-parallel rounds
 // (coordinator.js, wasm/engine/replica.go): answered {rid, vec | value | error}.
 importScripts('wasm_exec.js');
+// The engine's last lines of output: when the Go program ends (a panic, a
+// fatal error), the page is told why instead of waiting for snapshots that
+// never come.
+const tail = [];
+const log = console.log.bind(console);
+console.log = (...a) => { tail.push(a.join(' ')); if (tail.length > 16) tail.shift(); log(...a); };
+function stopped() {
+  const why = tail.find((l) => /^(panic|fatal error)/.test(l)) || tail[tail.length - 1] || 'no message';
+  self.postMessage(JSON.stringify({ type: 'error', text: 'The search engine stopped: ' + why + ' (reload the page)' }));
+}
 const pending = [];
 let started = false;
 function handle(d) {
@@ -26,7 +36,7 @@ self.onmessage = async (e) => {
       const instance = d.module
         ? await WebAssembly.instantiate(d.module, go.importObject)
         : (await WebAssembly.instantiate(d.wasm, go.importObject)).instance;
-      go.run(instance); // main registers self.nasEngine, posts "ready", then blocks on select{}
+      go.run(instance).then(stopped, stopped); // main registers self.nasEngine, posts "ready", then blocks on select{}: it ends only when the program dies
       started = true;
       // {autostart: location.search} (a lone worker): start the search the
       // page's URL asks for right here, without waiting for the page's
