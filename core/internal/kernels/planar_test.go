@@ -161,3 +161,60 @@ func TestAdd(t *testing.T) {
 		}
 	})
 }
+
+// TestDotTapsKernelRows: the portable DotTaps takes three taps of a kernel row
+// (offsets stepping by 1 or 2) in one pass; every tap's dot still matches a
+// float64 reference, for every length 0…20 (odd ends included), rows cut
+// short, and offsets that form no row.
+func TestDotTapsKernelRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(36, 37))
+	for _, off := range [][]int{
+		{0, 1, 2, 18, 19, 20, 36, 37, 38}, // 3×3
+		{0, 2, 4, 40, 42, 44, 80, 82, 84}, // dilated 3×3
+		{0, 1, 2, 3, 4, 20, 21, 22, 23},   // 5-wide rows: 3 + 2
+		{0, 2, 4, 6, 8, 30},               // dilated 5-wide
+		{7, 3, 11, 12, 0},                 // no row
+		{5, 6},
+	} {
+		for n := 0; n <= 20; n++ {
+			in, q := randSlice(r, n+100), randSlice(r, n)
+			acc := randSlice(r, len(off))
+			want := f64(acc)
+			for k, o := range off {
+				want[k] += dot64(in[o:o+n], q)
+			}
+			dotTapsGeneric(in, off, q, acc)
+			requireClose(t, f32(want), acc, 1e-5, fmt.Sprintf("off %v n=%d", off, n))
+		}
+	}
+}
+
+// TestPosMaskIsGreaterThanZero: posMask(v) is all ones exactly when v > 0
+// (not for ±0, negatives, NaNs of either sign; yes for +Inf and the
+// smallest subnormal), at every bit pattern near the edges of those ranges
+// and at every 997th pattern of all 2³² (-tags long: every pattern).
+func TestPosMaskIsGreaterThanZero(t *testing.T) {
+	check := func(b uint32) {
+		v := math.Float32frombits(b)
+		want := uint32(0)
+		if v > 0 {
+			want = ^uint32(0)
+		}
+		if got := posMask(v); got != want {
+			t.Fatalf("posMask(bits %#08x = %v) = %#x, want %#x", b, v, got, want)
+		}
+	}
+	for _, edge := range []uint32{0, 0x7f800000, 0x7fffffff, 0x80000000, 0xff800000, 0xffffffff} {
+		for d := uint32(0); d < 64; d++ {
+			check(edge + d)
+			check(edge - d)
+		}
+	}
+	step := uint64(997)
+	if posMaskExhaustive {
+		step = 1
+	}
+	for b := uint64(0); b < 1<<32; b += step {
+		check(uint32(b))
+	}
+}

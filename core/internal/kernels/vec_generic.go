@@ -107,12 +107,13 @@ func affine2Generic(dst, x, y []float32, a, b, c float32) {
 // posMask is all ones when the float32 bits v encode a value > 0 (sign clear,
 // nonzero, not NaN), else 0: a branch-free ReLU test (random signs defeat the
 // branch predictor).
+//
+// v > 0 exactly when its bits b are in [1, 0x7f800000] (+Inf the top): b−1
+// (+0 wraps to 2³²−1) is below 0x7f800000 as an unsigned number, which the
+// sign of a 64-bit subtraction tells; three operations instead of seven.
 func posMask(v float32) uint32 {
-	b := int32(math.Float32bits(v))
-	m := uint32((b | -b) >> 31)          // nonzero and positive or negative
-	m &^= uint32(b >> 31)                // clear for negative
-	m &^= uint32((0x7f800000 - b) >> 31) // clear for NaN (b > 0x7f800000)
-	return m
+	d := uint64(math.Float32bits(v) - 1)
+	return uint32(int64(d-0x7f800000) >> 63)
 }
 
 func reluGeneric(dst, src []float32) {
@@ -145,9 +146,90 @@ func addAffine2Generic(dst, x, y []float32, a, b, c float32) {
 	}
 }
 
+// dotTapsGeneric is DotTaps. Three taps of a kernel row (offsets stepping by
+// 1 or 2: dilation 1 or 2) share one pass over q and their input window, six
+// running sums (even and odd elements per tap), instead of a dot each.
 func dotTapsGeneric(in []float32, off []int, q, acc []float32) {
 	acc = acc[:len(off)]
-	for t, o := range off {
-		acc[t] += dotGeneric(in[o:o+len(q)], q)
+	n := len(q)
+	for t := 0; t < len(off); {
+		o := off[t]
+		if t+2 < len(off) && n >= 2 {
+			var a, b, c float32
+			switch d := off[t+1] - o; {
+			case d == 1 && off[t+2]-off[t+1] == 1:
+				a, b, c = dot3Step1(in[o:o+n+2], q)
+			case d == 2 && off[t+2]-off[t+1] == 2:
+				a, b, c = dot3Step2(in[o:o+n+4], q)
+			default:
+				acc[t] += dotGeneric(in[o:o+n], q)
+				t++
+				continue
+			}
+			acc[t] += a
+			acc[t+1] += b
+			acc[t+2] += c
+			t += 3
+			continue
+		}
+		acc[t] += dotGeneric(in[o:o+n], q)
+		t++
 	}
+}
+
+// dot3Step1 returns Σ q[i]·x[i], Σ q[i]·x[i+1] and Σ q[i]·x[i+2] (len(x) =
+// len(q)+2 ≥ 4): per two elements two loads of q and two of x for six
+// products, the window carried in registers.
+func dot3Step1(x, q []float32) (a, b, c float32) {
+	n := len(q)
+	x = x[:n+2]
+	var a0, a1, b0, b1, c0, c1 float32
+	xa, xb := x[0], x[1]
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		qs, xs := q[i:i+2], x[i+2:i+4]
+		q0, q1, xc, xd := qs[0], qs[1], xs[0], xs[1]
+		a0 += q0 * xa
+		a1 += q1 * xb
+		b0 += q0 * xb
+		b1 += q1 * xc
+		c0 += q0 * xc
+		c1 += q1 * xd
+		xa, xb = xc, xd
+	}
+	if i < n {
+		q0 := q[i]
+		a0 += q0 * x[i]
+		b0 += q0 * x[i+1]
+		c0 += q0 * x[i+2]
+	}
+	return a0 + a1, b0 + b1, c0 + c1
+}
+
+// dot3Step2 is dot3Step1 for taps two apart: Σ q[i]·x[i+2k], k = 0, 1, 2
+// (len(x) = len(q)+4).
+func dot3Step2(x, q []float32) (a, b, c float32) {
+	n := len(q)
+	x = x[:n+4]
+	var a0, a1, b0, b1, c0, c1 float32
+	xa, xb, xc, xd := x[0], x[1], x[2], x[3]
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		qs, xs := q[i:i+2], x[i+4:i+6]
+		q0, q1, xe, xf := qs[0], qs[1], xs[0], xs[1]
+		a0 += q0 * xa
+		a1 += q1 * xb
+		b0 += q0 * xc
+		b1 += q1 * xd
+		c0 += q0 * xe
+		c1 += q1 * xf
+		xa, xb, xc, xd = xc, xd, xe, xf
+	}
+	if i < n {
+		q0 := q[i]
+		a0 += q0 * x[i]
+		b0 += q0 * x[i+2]
+		c0 += q0 * x[i+4]
+	}
+	return a0 + a1, b0 + b1, c0 + c1
 }

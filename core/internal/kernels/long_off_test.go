@@ -1,0 +1,5 @@
+//go:build !long
+
+package kernels
+
+const posMaskExhaustive = false
