@@ -194,3 +194,46 @@ func checkPackBT(t *testing.T) {
 		require.Equal(t, want, got, "%+v", tc)
 	}
 }
+
+// TestGemmRowsSharedExact: with the rows of C split over workers and B
+// packed once and shared (gemmRows), every packed GEMM gives, bit for bit,
+// its one-goroutine result (block), at 2 and 3 workers, beta 0, 1 and 0.5,
+// op(A), op(B) transposed or not, edge tiles in both dimensions, and more
+// than one depth and column block.
+func TestGemmRowsSharedExact(t *testing.T) {
+	if runtime.GOARCH == "wasm" {
+		t.Skip("wasm: one worker")
+	}
+	defer SetWorkers(Workers())
+	gs := map[string]*packedGemm{"packedGeneric": packedGeneric, "small-blocks": {mr: 4, nr: 4, mc: 8, kc: 16, nc: 12, kern: kernelGeneric}}
+	for name, g := range testGemms {
+		gs[name] = g
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	for name, g := range gs {
+		for _, sh := range []struct{ m, n, k int }{{203, 37, 70}, {130, 45, 300}, {97, 29, 33}} {
+			for _, tr := range []struct{ tA, tB bool }{{false, false}, {false, true}, {true, false}} {
+				for _, beta := range []float32{0, 1, 0.5} {
+					lda, ldb, ldc := sh.k+3, sh.n+1, sh.n+2
+					if tr.tA {
+						lda = sh.m + 3
+					}
+					if tr.tB {
+						ldb = sh.k + 1
+					}
+					a, b := randSlice(r, max(sh.m, sh.k)*lda), randSlice(r, max(sh.n, sh.k)*ldb)
+					c0 := randSlice(r, sh.m*ldc)
+					want := append([]float32(nil), c0...)
+					SetWorkers(1)
+					g.block(tr.tA, tr.tB, 0, sh.m, 0, sh.n, sh.k, a, lda, b, ldb, beta, want, ldc)
+					for _, w := range []int{2, 3} {
+						SetWorkers(w)
+						got := append([]float32(nil), c0...)
+						g.gemmRows(tr.tA, tr.tB, sh.m, sh.n, sh.k, a, lda, b, ldb, beta, got, ldc)
+						require.Equal(t, want, got, "%s %v tA=%v tB=%v beta=%v workers=%d", name, sh, tr.tA, tr.tB, beta, w)
+					}
+				}
+			}
+		}
+	}
+}
