@@ -424,11 +424,12 @@ func (g *game) Update() error {
 			continue // a late snapshot of the run we restarted
 		}
 		g.model.Apply(m)
-		if m.Running || m.Type == protocol.MsgError {
+		current := ui.Current(m, sentSeq) // not a snapshot from before the engine saw the page's last command
+		if current && (m.Running || m.Type == protocol.MsgError) {
 			g.waiting = false
 		}
 		parked := g.params.Scene == protocol.SceneLecture && g.lec.parked
-		if g.started && ui.StoppedByItself(m, g.paused || parked, g.waiting) {
+		if g.started && current && ui.StoppedByItself(m, g.paused || parked, g.waiting) {
 			g.paused = true
 		}
 	}

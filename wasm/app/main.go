@@ -132,8 +132,15 @@ func main() {
 	}
 }
 
+// sentSeq is the Seq of the last command sent.
+var sentSeq int64
+
 // send posts a command to the engine worker through the page.
+//
+// Every command gets the next Seq (sentSeq): see ui.Current.
 func send(c protocol.Command) {
+	sentSeq++
+	c.Seq = sentSeq
 	b, _ := json.Marshal(c) // plain struct: cannot fail
 	if f := js.Global().Get("nasSend"); f.Type() == js.TypeFunction {
 		f.Invoke(string(b))

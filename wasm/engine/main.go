@@ -30,6 +30,7 @@ type engine struct {
 	timer     js.Func
 	runs      protocol.Runs[*search] // one run per scene; the current one steps
 	scheduled bool
+	seq       int64 // the highest Command.Seq handled: every message carries it
 }
 
 type slot = protocol.Slot[*search]
@@ -62,6 +63,7 @@ func main() {
 }
 
 func (e *engine) post(m protocol.Message) {
+	m.Seq = e.seq
 	b, err := json.Marshal(m)
 	if err != nil {
 		b, _ = json.Marshal(protocol.Message{Type: protocol.MsgError, Text: "engine: encode snapshot: " + err.Error()})
@@ -89,8 +91,12 @@ func newSearch(c protocol.Command) (*search, error) {
 
 func (e *engine) handle(raw string) {
 	c, err := protocol.DecodeCommand([]byte(raw))
+	e.seq = max(e.seq, c.Seq)
 	if err != nil {
 		e.fail(e.runs.Current(), c, err)
+		return
+	}
+	if c.Cmd == protocol.CmdSync {
 		return
 	}
 	if c.Cmd == protocol.CmdStart {

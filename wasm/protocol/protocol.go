@@ -31,6 +31,7 @@ const (
 	CmdStep   = "step"   // one Step while paused, then post a snapshot
 	CmdReset  = "reset"  // drop the scene's searcher; the next start begins from scratch
 	CmdRate   = "rate"   // change Rate only
+	CmdSync   = "sync"   // nothing but Seq: a command the coordinator handled itself (coordinator.js) has been seen
 )
 
 // Command is one message from the UI to the engine worker.
@@ -54,6 +55,11 @@ type Command struct {
 	// Keep (start): continue the scene's parked run, as it was, if a start
 	// for the same run (SameRun) built it; otherwise start anew.
 	Keep bool `json:"keep,omitempty"`
+	// Seq numbers the page's commands, 1, 2, …; the engine stamps every
+	// message with the highest Seq it has handled (Message.Seq), so the page
+	// can tell a snapshot of the run as it is from one posted before the
+	// engine saw its latest pause, resume or switch.
+	Seq int64 `json:"seq,omitempty"`
 }
 
 // Messages the engine posts to the UI.
@@ -110,6 +116,7 @@ type Message struct {
 	Preds        []Prediction   `json:"preds,omitempty"`
 	Labels       *Labels        `json:"labels,omitempty"` // sampling scenes: the space's labels
 	Text         string         `json:"text,omitempty"`
+	Seq          int64          `json:"seq,omitempty"` // the highest Command.Seq the engine had handled when it posted this
 }
 
 // MaxEvents bounds the events carried by one snapshot; the UI keeps curves, not
@@ -123,9 +130,9 @@ func DecodeCommand(b []byte) (Command, error) {
 		return c, fmt.Errorf("protocol: command %.80q: %w", b, err)
 	}
 	switch c.Cmd {
-	case CmdStart, CmdPause, CmdResume, CmdStep, CmdReset, CmdRate:
+	case CmdStart, CmdPause, CmdResume, CmdStep, CmdReset, CmdRate, CmdSync:
 	default:
-		return c, fmt.Errorf("protocol: command %q: unknown cmd, want start|pause|resume|step|reset|rate", c.Cmd)
+		return c, fmt.Errorf("protocol: command %q: unknown cmd, want start|pause|resume|step|reset|rate|sync", c.Cmd)
 	}
 	if c.Rate < 0 {
 		return c, fmt.Errorf("protocol: command %q: rate %g, want ≥ 0", c.Cmd, c.Rate)

@@ -2,11 +2,11 @@ package protocol
 
 // SameRun reports whether start commands a and b ask for the same search:
 // every field that defines the run is equal (scene, method, space, order,
-// seed, learning rates, the comparison's size); Cmd, Rate and Keep are not
-// part of a run's definition.
+// seed, learning rates, the comparison's size); Cmd, Rate, Keep and Seq are
+// not part of a run's definition.
 func SameRun(a, b Command) bool {
-	a.Cmd, a.Rate, a.Keep = "", 0, false
-	b.Cmd, b.Rate, b.Keep = "", 0, false
+	a.Cmd, a.Rate, a.Keep, a.Seq = "", 0, false, 0
+	b.Cmd, b.Rate, b.Keep, b.Seq = "", 0, false, 0
 	return a == b
 }
 

@@ -127,8 +127,8 @@ func TestRunsKeepTakesTheRate(t *testing.T) {
 func TestSameRun(t *testing.T) {
 	a := start("darts", 1, false)
 	b := a
-	b.Cmd, b.Rate, b.Keep = "", 99, true
-	assert.True(t, protocol.SameRun(a, b), "cmd, rate and keep do not define a run")
+	b.Cmd, b.Rate, b.Keep, b.Seq = "", 99, true, 42
+	assert.True(t, protocol.SameRun(a, b), "cmd, rate, keep and seq do not define a run")
 	b = a
 	b.Scene = "lecture"
 	assert.False(t, protocol.SameRun(a, b), "the lecture's DARTS run is not the DARTS scene's")

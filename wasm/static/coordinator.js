@@ -138,16 +138,28 @@ function nasEngines(n, toApp, status) {
     }, (e) => { fail(d, String(e.message || e)); return false; });
     pump(d);
   }
+  // sync tells worker 0, which stamps every message with the highest command
+  // seq it has seen, that the app's command seq was handled here (a
+  // data-parallel run's pause or resume, the speculative start): its later
+  // snapshots then say they come after it.
+  function sync(seq) {
+    if (seq > 0) workers[0].postMessage(JSON.stringify({ cmd: 'sync', seq }));
+  }
   function send(json, ahead) {
     if (holding) { queue.push(json); return; }
     let c;
     try { c = JSON.parse(json); } catch (e) { workers[0].postMessage(json); return; }
-    if (c.cmd === 'start' && !ahead && json === speculative) { speculative = null; return; }
+    // the app's start is the speculative one but for its seq (its last field)
+    if (c.cmd === 'start' && !ahead && json.replace(/,"seq":\d+\}$/, '}') === speculative) {
+      speculative = null;
+      sync(c.seq);
+      return;
+    }
     if (c.cmd === 'start') {
       if (!ahead) speculative = null;
       if (cur && cur.scene !== c.scene) pause(cur); // parked: it finishes its round and waits
       cur = null;
-      if (n > 1 && c.method === 'darts') { startDP(json, c); return; }
+      if (n > 1 && c.method === 'darts') { startDP(json, c); sync(c.seq); return; }
       workers[0].postMessage(json);
       return;
     }
@@ -160,9 +172,10 @@ function nasEngines(n, toApp, status) {
         if (!d.running && !d.over) { d.queued++; pump(d); }
         break;
       case 'rate': d.rate = c.rate || 0; d.t0 = performance.now(); d.steps = 0; break;
-      case 'reset': d.dead = true; runs.delete(d.scene); cur = null; workers[0].postMessage(json); break;
-      default: workers[0].postMessage(json);
+      case 'reset': d.dead = true; runs.delete(d.scene); cur = null; workers[0].postMessage(json); return;
+      default: workers[0].postMessage(json); return;
     }
+    sync(c.seq);
   }
   // Every worker runs: unless the app already asked for something, start the
   // search its URL will ask for (worker 0 computes the app's start command),

@@ -259,6 +259,19 @@ func (s *SceneState) Fold(m protocol.Message) {
 	}
 }
 
+// Current reports whether the engine posted m after it had handled every
+// command the page sent (sent: the last command's Seq), so m tells the run's
+// present state. A snapshot posted before the engine saw the page's latest
+// pause, resume or switch must not end the page's waiting nor pause it: a
+// DARTS step still running when the page switched to RL and back posted
+// "running", then the switch's pause posted "stopped", and the page, back on
+// DARTS and no longer waiting, took it for a run that had stopped by itself
+// and showed it paused while the engine ran on (Space then resumed instead of
+// pausing). Errors count whenever they come.
+func Current(m protocol.Message, sent int64) bool {
+	return m.Type == protocol.MsgError || m.Seq >= sent
+}
+
 // StoppedByItself reports whether snapshot m, of the scene on screen, says
 // its run stopped without the page asking (an error stopped it, a
 // data-parallel run ended) while the page shows it running: then the page

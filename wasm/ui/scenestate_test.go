@@ -82,3 +82,42 @@ func TestStoppedByItself(t *testing.T) {
 		})
 	}
 }
+
+// TestCurrentKeepsAStaleStopFromPausing replays what the page got in a
+// TestSceneSwitchKeepsSearch run that hung: DARTS → RL → DARTS within one
+// DARTS step of the engine. Back on DARTS the page had sent commands 1…6
+// (pause, start keep, resume for RL; the same for DARTS); the engine then
+// posted the step it was in (running, seq 0), the first switch's pause and
+// park (stopped, seq 1 and 2), the RL ones (scene rl), and DARTS running
+// again (seq 6). Taking every snapshot as current, the page ended its
+// waiting on the old "running" and paused itself on the next "stopped";
+// with Current it waits for seq 6 and never pauses.
+func TestCurrentKeepsAStaleStopFromPausing(t *testing.T) {
+	snap := func(running bool, seq int64) protocol.Message {
+		return protocol.Message{Type: protocol.MsgSnapshot, Scene: "darts", Step: 40, Running: running, Seq: seq}
+	}
+	got := []protocol.Message{snap(true, 0), snap(false, 1), snap(false, 2), snap(true, 6), snap(true, 6)}
+	const sent = 6
+	play := func(current func(protocol.Message) bool) (paused, waiting bool) {
+		waiting = true // the page resumed DARTS on coming back
+		for _, m := range got {
+			cur := current(m)
+			if cur && m.Running {
+				waiting = false
+			}
+			if cur && StoppedByItself(m, paused, waiting) {
+				paused = true
+			}
+		}
+		return paused, waiting
+	}
+	paused, waiting := play(func(m protocol.Message) bool { return Current(m, sent) })
+	assert.False(t, paused, "a stopped snapshot from before the switch paused the page")
+	assert.False(t, waiting, "the running snapshot after the resume ends the wait")
+	paused, _ = play(func(protocol.Message) bool { return true })
+	assert.True(t, paused, "without Current the stale snapshots pause the page (the hang)")
+
+	assert.True(t, Current(protocol.Message{Type: protocol.MsgError}, sent), "errors count whenever they come")
+	assert.False(t, Current(snap(true, 5), sent))
+	assert.True(t, Current(snap(true, 7), sent))
+}
