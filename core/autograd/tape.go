@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/nasplayground/nas/core/internal/kernels"
 	"github.com/nasplayground/nas/core/tensor"
@@ -15,9 +16,8 @@ type Tape struct {
 	nodes  []*Var
 	noGrad bool
 
-	free  map[int][]*tensor.Tensor // reusable buffers by length
-	live  []*tensor.Tensor         // handed out since the last Reset
-	ifree map[int][][]int32
+	pool  *bufPool         // shared with the branch tapes of Fork
+	live  []*tensor.Tensor // handed out since the last Reset
 	ilive [][]int32
 	// ireleased counts the int32 buffers of ilive handed back by FreeInt32.
 	ireleased map[*int32]int
@@ -27,11 +27,65 @@ type Tape struct {
 	// Reset skips that many copies of each, as the buffer may have been
 	// handed out again meanwhile.
 	released map[*tensor.Tensor]int
+
+	// kids are the branch tapes of Fork, kept across Reset; the first nkids
+	// are in use since the last Reset.
+	kids  []*Tape
+	nkids int
+}
+
+// bufPool holds a tape's reusable buffers by length. A tape and its branch
+// tapes share one, so that a buffer one branch is done with serves another
+// (the working set stays that of the serial pass); branches allocate side by
+// side, hence the lock.
+type bufPool struct {
+	mu    sync.Mutex
+	free  map[int][]*tensor.Tensor
+	ifree map[int][][]int32
+}
+
+func newBufPool() *bufPool {
+	return &bufPool{free: map[int][]*tensor.Tensor{}, ifree: map[int][][]int32{}}
+}
+
+// get takes a buffer of n elements from the pool, or returns nil.
+func (p *bufPool) get(n int) *tensor.Tensor {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return take(p.free, n)
+}
+
+func (p *bufPool) put(b *tensor.Tensor) {
+	p.mu.Lock()
+	p.free[len(b.Data)] = append(p.free[len(b.Data)], b)
+	p.mu.Unlock()
+}
+
+func (p *bufPool) getInt32(n int) []int32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return take(p.ifree, n)
+}
+
+func (p *bufPool) putInt32(b []int32) {
+	p.mu.Lock()
+	p.ifree[len(b)] = append(p.ifree[len(b)], b)
+	p.mu.Unlock()
+}
+
+// take pops the last buffer of length n from free (the zero value if none).
+func take[B any](free map[int][]B, n int) B {
+	var b B
+	if l := free[n]; len(l) > 0 {
+		b = l[len(l)-1]
+		free[n] = l[:len(l)-1]
+	}
+	return b
 }
 
 // NewTape returns an empty tape that records gradients.
 func NewTape() *Tape {
-	return &Tape{free: map[int][]*tensor.Tensor{}, ifree: map[int][][]int32{}, released: map[*tensor.Tensor]int{}}
+	return &Tape{pool: newBufPool(), released: map[*tensor.Tensor]int{}}
 }
 
 // SetNoGrad switches recording off (evaluation, α-free forward passes): ops
@@ -45,9 +99,7 @@ func (t *Tape) NoGrad() bool { return t.noGrad }
 // are unspecified: the op must overwrite every element.
 func (t *Tape) Alloc(shape ...int) *tensor.Tensor {
 	n := tensor.Numel(shape)
-	if l := t.free[n]; len(l) > 0 {
-		b := l[len(l)-1]
-		t.free[n] = l[:len(l)-1]
+	if b := t.pool.get(n); b != nil {
 		b.Shape = append(b.Shape[:0], shape...)
 		t.live = append(t.live, b)
 		return b
@@ -67,9 +119,7 @@ func (t *Tape) AllocZero(shape ...int) *tensor.Tensor {
 // AllocInt32 returns an int32 scratch slice of length n valid until Reset
 // (max-pool argmax, labels).
 func (t *Tape) AllocInt32(n int) []int32 {
-	if l := t.ifree[n]; len(l) > 0 {
-		b := l[len(l)-1]
-		t.ifree[n] = l[:len(l)-1]
+	if b := t.pool.getInt32(n); b != nil {
 		t.ilive = append(t.ilive, b)
 		return b
 	}
@@ -82,7 +132,7 @@ func (t *Tape) AllocInt32(n int) []int32 {
 // the previous Reset. Vars produced by this tape must not be used afterwards.
 func (t *Tape) Reset() {
 	for _, v := range t.nodes {
-		v.Grad, v.backward, v.aliased, v.keepGrad = nil, nil, false, false
+		v.Grad, v.backward, v.group, v.aliased, v.keepGrad = nil, nil, nil, false, false
 	}
 	clear(t.nodes)
 	t.nodes = t.nodes[:0]
@@ -91,7 +141,7 @@ func (t *Tape) Reset() {
 			t.released[b] = k - 1
 			continue
 		}
-		t.free[len(b.Data)] = append(t.free[len(b.Data)], b)
+		t.pool.put(b)
 	}
 	clear(t.released)
 	clear(t.live)
@@ -103,18 +153,24 @@ func (t *Tape) Reset() {
 				continue
 			}
 		}
-		t.ifree[len(b)] = append(t.ifree[len(b)], b)
+		t.pool.putInt32(b)
 	}
 	clear(t.ireleased)
 	clear(t.ilive)
 	t.ilive = t.ilive[:0]
+	for _, k := range t.kids[:t.nkids] {
+		k.Reset()
+	}
+	t.nkids = 0
 }
 
 // PooledBytes returns the bytes of float32 buffers waiting in the pool (not
 // handed out): after Reset, the tape's whole working set.
 func (t *Tape) PooledBytes() int {
+	t.pool.mu.Lock()
+	defer t.pool.mu.Unlock()
 	n := 0
-	for l, bs := range t.free {
+	for l, bs := range t.pool.free {
 		n += 4 * l * len(bs)
 	}
 	return n
@@ -158,7 +214,7 @@ func (t *Tape) FreeInt32(b []int32) {
 		t.ireleased = map[*int32]int{}
 	}
 	t.ireleased[&b[0]]++
-	t.ifree[len(b)] = append(t.ifree[len(b)], b)
+	t.pool.putInt32(b)
 }
 
 // RecordTransient is Record for an op whose output only its consumers on
@@ -189,7 +245,7 @@ func (t *Tape) release(b *tensor.Tensor) {
 		t.released = map[*tensor.Tensor]int{}
 	}
 	t.released[b]++
-	t.free[len(b.Data)] = append(t.free[len(b.Data)], b)
+	t.pool.put(b)
 }
 
 // Backward seeds dL/dloss = 1 for a one-element loss and runs every recorded
@@ -219,8 +275,19 @@ func (t *Tape) BackwardWith(y *Var, dy *tensor.Tensor) {
 	for i, v := range y.Grad.Data {
 		y.Grad.Data[i] = v + dy.Data[i]
 	}
+	t.runBackward(y)
+}
+
+// runBackward runs the recorded backward closures in reverse order, each of a
+// node that received a gradient, and every fork's (y: the seeded output,
+// whose value stays; nil in a branch).
+func (t *Tape) runBackward(y *Var) {
 	for i := len(t.nodes) - 1; i >= 0; i-- {
 		v := t.nodes[i]
+		if v.group != nil {
+			v.group()
+			continue
+		}
 		if v.Grad != nil && v.backward != nil {
 			v.backward(v.Grad)
 			if v.tape == t {

@@ -21,6 +21,7 @@ type Var struct {
 	keepGrad     bool  // Grad outlives backward (aliased by inputs)
 	gradScale    float32
 	backward     func(dy *tensor.Tensor) // nil for leaves
+	group        func()                  // a Fork's node: runs its branches' backward
 }
 
 // Param returns a leaf that collects gradients (weights, α, or an input whose

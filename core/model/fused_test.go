@@ -13,9 +13,13 @@ import (
 
 // The search network with its fused units computes what the module chains
 // compute: the same logits, weight and α gradients and running statistics,
-// through a normal and a reduction cell (every DARTS op, strides 1 and 2).
+// through a normal and a reduction cell (every DARTS op, strides 1 and 2),
+// with one kernel worker (the units one after the other) and with two (a
+// step's ops side by side, autograd.Tape.Fork: the same bits whichever worker
+// took which op).
 func TestSearchNetFusedMatchesChains(t *testing.T) {
 	defer model.SetFusion(true)
+	defer nn.SetThreads(nn.Threads())
 	cfg := model.DefaultSearchConfig()
 	cfg.C, cfg.Layers = 4, 3
 	rng := tensor.NewRNG(1)
@@ -27,8 +31,9 @@ func TestSearchNetFusedMatchesChains(t *testing.T) {
 		grads  [][]float32
 		stats  [][]float32
 	}
-	run := func(fused bool) result {
+	run := func(fused bool, threads int) result {
 		model.SetFusion(fused)
+		nn.SetThreads(threads)
 		net, err := model.NewSearchNet(cfg, tensor.NewRNG(2))
 		require.NoError(t, err)
 		tp := autograd.NewTape()
@@ -47,7 +52,7 @@ func TestSearchNetFusedMatchesChains(t *testing.T) {
 		}
 		return r
 	}
-	want, got := run(false), run(true)
+	want := run(false, 1)
 	near := func(a, b []float32, what string, i int) {
 		require.Len(t, b, len(a))
 		for j := range a {
@@ -55,11 +60,17 @@ func TestSearchNetFusedMatchesChains(t *testing.T) {
 			require.LessOrEqual(t, d*d, 1e-8*max(1, float64(a[j]*a[j])), "%s %d[%d]: chains %g, fused %g", what, i, j, a[j], b[j])
 		}
 	}
-	near(want.logits, got.logits, "logits", 0)
-	for i := range want.grads {
-		near(want.grads[i], got.grads[i], "grad", i)
-	}
-	for i := range want.stats {
-		near(want.stats[i], got.stats[i], "buffer", i)
+	for _, threads := range []int{1, 2} {
+		got := run(true, threads)
+		near(want.logits, got.logits, "logits", 0)
+		for i := range want.grads {
+			near(want.grads[i], got.grads[i], "grad", i)
+		}
+		for i := range want.stats {
+			near(want.stats[i], got.stats[i], "buffer", i)
+		}
+		if threads == 2 {
+			require.Equal(t, got, run(true, 2), "a second run with 2 workers")
+		}
 	}
 }

@@ -48,6 +48,9 @@ type SearchCell struct {
 	Pre0, Pre1     nn.Module
 	Edges          [][]nn.Module // [edge][op]; nil entry for `none`
 	steps, outMult int
+
+	prims []genotype.Primitive // the op set, Edges' second index
+	order [][]edgeOp           // per step: the ops forwardForked runs, costliest first
 }
 
 // NewSearchNet builds the supernet with weights initialised from rng and α
@@ -87,7 +90,7 @@ func NewSearchNet(cfg SearchConfig, rng *tensor.RNG) (*SearchNet, error) {
 }
 
 func newSearchCell(rng *tensor.RNG, cfg SearchConfig, cpp, cp, c int, red, redPrev bool) (*SearchCell, error) {
-	cell := &SearchCell{Reduction: red, steps: cfg.Steps, outMult: cfg.Multiplier}
+	cell := &SearchCell{Reduction: red, steps: cfg.Steps, outMult: cfg.Multiplier, prims: cfg.Ops}
 	if redPrev {
 		cell.Pre0 = nn.NewFactorizedReduce(rng, cpp, c, false)
 	} else {
@@ -137,6 +140,9 @@ func afterReLU(m nn.Module) (func(ctx *nn.Ctx, r *autograd.Var) *autograd.Var, b
 // Forward computes the cell output concat(states[-multiplier:]) from inputs
 // s0, s1 with op weights w = softmax(α) (edges × ops).
 func (c *SearchCell) Forward(ctx *nn.Ctx, s0, s1, w *autograd.Var) *autograd.Var {
+	if fuse && ctx.MACs == nil {
+		return c.forwardForked(ctx, s0, s1, w)
+	}
 	tp := ctx.Tape
 	states := []*autograd.Var{forward(ctx, c.Pre0, s0), forward(ctx, c.Pre1, s1)}
 	relu := make([]*autograd.Var, 0, 2+c.steps)

@@ -65,8 +65,35 @@ func Parallel(n int, fn func(worker, lo, hi int)) {
 		return
 	}
 	defer parallelActive.Store(false)
+	spreadJob(fn, n, min(n, chunksPerWorker*w), w)
+}
+
+// Tasks calls fn(i) for every i in [0, n), each task a chunk of its own that
+// the first free worker claims in index order (put the longest first), and
+// waits. With two tasks or more and two workers or more, the tasks run side
+// by side on up to Workers() goroutines and any Parallel they call runs on
+// the calling task's goroutine as one chunk (see Parallel), so what a task
+// computes depends neither on the worker count nor on the tasks beside it.
+// Otherwise (one task, one worker, nested in another Parallel or Tasks, or in
+// wasm) it calls fn(0), fn(1), … in order on the caller's goroutine.
+func Tasks(n int, fn func(i int)) {
+	w := min(workers, n)
+	if w <= 1 || !parallelActive.CompareAndSwap(false, true) {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	defer parallelActive.Store(false)
+	spreadJob(func(_, lo, _ int) { fn(lo) }, n, n, w)
+}
+
+// spreadJob runs fn over n items in the given number of chunks on w
+// goroutines (the caller and w-1 of the pool) and waits; the caller holds
+// parallelActive.
+func spreadJob(fn func(worker, lo, hi int), n, chunks, w int) {
 	startPool(w - 1)
-	j := &job{fn: fn, n: n, chunks: min(n, chunksPerWorker*w), helpers: w - 1, yield: yieldEvery(w)}
+	j := &job{fn: fn, n: n, chunks: chunks, helpers: w - 1, yield: yieldEvery(w)}
 	current.Store(j)
 	if sleepers.Load() > 0 {
 		wakeSleepers()

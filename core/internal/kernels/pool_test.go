@@ -263,3 +263,31 @@ func TestParallelNested(t *testing.T) {
 		}
 	}
 }
+
+// Tasks runs each task once, and side by side (two tasks or more, two
+// workers or more) a Parallel inside a task runs on the task's goroutine as
+// one chunk, so a task's sums do not depend on the worker count.
+func TestTasks(t *testing.T) {
+	defer SetWorkers(Workers())
+	for _, w := range []int{1, 2, 3} {
+		SetWorkers(w)
+		for _, n := range []int{0, 1, 2, 7, 40} {
+			ran := make([]int32, n)
+			Tasks(n, func(i int) {
+				atomic.AddInt32(&ran[i], 1)
+				if w == 1 || n == 1 {
+					return
+				}
+				calls := 0
+				Parallel(100, func(slot, lo, hi int) {
+					calls++
+					require.Equal(t, [3]int{0, 0, 100}, [3]int{slot, lo, hi})
+				})
+				require.Equal(t, 1, calls)
+			})
+			for i, r := range ran {
+				require.Equal(t, int32(1), r, "workers %d, %d tasks: task %d", w, n, i)
+			}
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package autograd
+
+import (
+	"github.com/nasplayground/nas/core/internal/kernels"
+	"github.com/nasplayground/nas/core/tensor"
+)
+
+// Branch is one of a Fork's pieces of a forward pass: ops record on its Tape,
+// and read the Vars recorded outside the fork through Input.
+type Branch struct {
+	// Tape is what the branch's ops record on: a tape of its own while the
+	// fork runs branches side by side, the forking tape itself when it runs
+	// them one after the other.
+	Tape *Tape
+
+	direct       bool // on the forking tape: Input is the identity
+	outer, proxy []*Var
+}
+
+// Input returns the Var through which the branch reads v, a Var recorded
+// outside the fork. Side by side, it is a stand-in with v's value whose
+// gradient is the branch's own: the fork adds it into v's once every branch's
+// backward has run, in branch order, so no two branches write one buffer and
+// the sums do not depend on which branch finished first.
+func (b *Branch) Input(v *Var) *Var {
+	if b.direct || v == nil {
+		return v
+	}
+	for i, o := range b.outer {
+		if o == v {
+			return b.proxy[i]
+		}
+	}
+	p := &Var{Value: v.Value, Name: v.Name, requiresGrad: v.requiresGrad && !b.Tape.noGrad, tape: b.Tape}
+	b.outer, b.proxy = append(b.outer, v), append(b.proxy, p)
+	return p
+}
+
+// Fork runs fn(0, b0) … fn(n-1, bn-1), independent pieces of a forward pass
+// (a cell's edges), side by side on the kernel workers (kernels.Tasks: the
+// first free worker takes the next index, so put the longest first), and
+// records one node whose backward runs the branches' backward passes side by
+// side too. A branch may read anything recorded before the fork (through
+// Branch.Input) and its own results, never another branch's; the Vars it
+// returns may be read after the fork as usual. Each branch records on a tape
+// of its own (kept across Reset) that takes its buffers from t's pool, and
+// its ops' kernels run on its goroutine: what a branch computes
+// does not depend on the worker count. With one worker (and in wasm) the
+// branches run in order on t itself and Input is the identity: no stand-ins,
+// no extra sums.
+func (t *Tape) Fork(n int, fn func(i int, b *Branch)) {
+	if n <= 0 {
+		return
+	}
+	if kernels.Workers() <= 1 || n == 1 {
+		b := &Branch{Tape: t, direct: true}
+		for i := range n {
+			fn(i, b)
+		}
+		return
+	}
+	bs := make([]*Branch, n)
+	for i := range bs {
+		bs[i] = &Branch{Tape: t.kid()}
+	}
+	kernels.Tasks(n, func(i int) { fn(i, bs[i]) })
+	if t.noGrad {
+		return
+	}
+	recorded := false
+	for _, b := range bs {
+		recorded = recorded || len(b.Tape.nodes) > 0
+	}
+	if !recorded {
+		return
+	}
+	t.nodes = append(t.nodes, &Var{Name: "Fork", tape: t, requiresGrad: true, group: func() {
+		kernels.Tasks(n, func(i int) { bs[i].Tape.runBackward(nil) })
+		for _, b := range bs {
+			for i, p := range b.proxy {
+				if p.Grad != nil {
+					if b.outer[i].requiresGrad {
+						b.outer[i].addGrad(p.Grad)
+					}
+					b.Tape.release(p.Grad)
+					p.Grad = nil
+				}
+			}
+		}
+	}})
+}
+
+// kid returns the next branch tape of t, fresh or kept from an earlier step.
+func (t *Tape) kid() *Tape {
+	if t.nkids == len(t.kids) {
+		t.kids = append(t.kids, &Tape{pool: t.pool, released: map[*tensor.Tensor]int{}})
+	}
+	k := t.kids[t.nkids]
+	t.nkids++
+	k.noGrad = t.noGrad
+	return k
+}
+
+// addGrad adds g into v's gradient (the sum of a fork's stand-ins).
+func (v *Var) addGrad(g *tensor.Tensor) {
+	if v.Grad == nil && !v.aliased && v.tape != nil {
+		v.Grad = v.tape.Alloc(v.Value.Shape...)
+		copy(v.Grad.Data, g.Data)
+		return
+	}
+	kernels.Add(g.Data, v.GradBuf().Data)
+}

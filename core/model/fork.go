@@ -1,0 +1,132 @@
+package model
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/genotype"
+	"github.com/nasplayground/nas/core/nn"
+)
+
+// edgeOp is one op of one edge of a step: input state j, op k.
+type edgeOp struct{ j, k int }
+
+// forwardForked is Forward with the fused units, a step's ops side by side:
+// the two preprocessing units are one fork, and every op of every edge into
+// a node is a branch of the step's fork (autograd.Tape.Fork), the costliest
+// first, so that the workers run whole ops rather than halves of each. The
+// node's weighted sum (nn.MixedNode) reads the branches' outputs after the
+// fork. Identity ops (skip_connect at stride 1) are the state itself and no
+// branch. The result is the serial Forward's up to the order of the sums
+// into a state's gradient.
+func (c *SearchCell) forwardForked(ctx *nn.Ctx, s0, s1, w *autograd.Var) *autograd.Var {
+	tp := ctx.Tape
+	states := make([]*autograd.Var, 2, 2+c.steps)
+	pre := [2]nn.Module{c.Pre0, c.Pre1}
+	in := [2]*autograd.Var{s0, s1}
+	tp.Fork(2, func(i int, b *autograd.Branch) {
+		states[i] = forward(branchCtx(ctx, b), pre[i], b.Input(in[i]))
+	})
+	e := 0
+	for i := 0; i < c.steps; i++ {
+		edges := c.Edges[e : e+len(states)]
+		outs := make([][]*autograd.Var, len(edges))
+		rows := make([]int, len(edges))
+		for j := range edges {
+			outs[j], rows[j] = make([]*autograd.Var, len(edges[j])), e+j
+			for k, op := range edges[j] {
+				if _, ok := op.(nn.Identity); ok {
+					outs[j][k] = states[j]
+				}
+			}
+		}
+		tasks := c.tasks(i, edges)
+		tp.Fork(len(tasks), func(t int, b *autograd.Branch) {
+			j, k := tasks[t].j, tasks[t].k
+			bctx, h := branchCtx(ctx, b), b.Input(states[j])
+			op := edges[j][k]
+			if y, ok := fusedForward(bctx, op, h); ok {
+				outs[j][k] = y
+			} else if tail, ok := afterReLU(op); ok {
+				outs[j][k] = tail(bctx, nn.ReLU(b.Tape, h))
+			} else {
+				outs[j][k] = op.Forward(bctx, h)
+			}
+		})
+		states = append(states, nn.MixedNode(tp, w, rows, outs))
+		e += len(edges)
+	}
+	return nn.Concat(tp, states[len(states)-c.outMult:]...)
+}
+
+func branchCtx(ctx *nn.Ctx, b *autograd.Branch) *nn.Ctx {
+	if b.Tape == ctx.Tape {
+		return ctx
+	}
+	bc := *ctx
+	bc.Tape = b.Tape
+	return &bc
+}
+
+// tasks returns the ops of step i's edges that run as branches, the
+// costliest first (ties in edge and op order), kept per step.
+func (c *SearchCell) tasks(i int, edges [][]nn.Module) []edgeOp {
+	if c.order == nil {
+		c.order = make([][]edgeOp, c.steps)
+	}
+	if c.order[i] != nil {
+		return c.order[i]
+	}
+	var ts []edgeOp
+	for j, ops := range edges {
+		for k, op := range ops {
+			if _, id := op.(nn.Identity); op != nil && !id {
+				ts = append(ts, edgeOp{j, k})
+			}
+		}
+	}
+	cost := func(t edgeOp) int { return opCost(c.prims[t.k], c.Reduction && t.j < 2) }
+	slices.SortStableFunc(ts, func(a, b edgeOp) int { return cmp.Compare(cost(b), cost(a)) })
+	c.order[i] = ts
+	return ts
+}
+
+// opCost ranks primitives by their work per output element at C channels
+// (multiply-adds of their convolutions at C=16, comparisons of a pool, a BN
+// pass taken as 8), for the order in which a fork's workers take them.
+func opCost(p genotype.Primitive, strided bool) int {
+	const c, bn = 16, 8
+	unit := func(k int) int { return k*k + c + bn } // ReLU, depthwise k×k, 1×1, BN
+	switch p {
+	case genotype.SepConv3x3:
+		return 2 * unit(3)
+	case genotype.SepConv5x5:
+		return 2 * unit(5)
+	case genotype.SepConv7x7:
+		return 2 * unit(7)
+	case genotype.DilConv3x3:
+		return unit(3)
+	case genotype.DilConv5x5:
+		return unit(5)
+	case genotype.Conv7x1_1x7:
+		return 2*7*c + bn
+	case genotype.Conv3x1_1x3:
+		return 2*3*c + bn
+	case genotype.Conv1x1:
+		return c + bn
+	case genotype.Conv3x3:
+		return 9*c + bn
+	case genotype.AvgPool3x3, genotype.MaxPool3x3:
+		return 9 + bn
+	case genotype.MaxPool5x5:
+		return 25 + bn
+	case genotype.MaxPool7x7:
+		return 49 + bn
+	case genotype.SkipConnect:
+		if strided {
+			return c/2 + bn // FactorizedReduce: two 1×1 convolutions of half the channels
+		}
+	}
+	return 0
+}
