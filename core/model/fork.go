@@ -13,21 +13,17 @@ import (
 type edgeOp struct{ j, k int }
 
 // forwardForked is Forward with the fused units, a step's ops side by side:
-// the two preprocessing units are one fork, and every op of every edge into
-// a node is a branch of the step's fork (autograd.Tape.Fork), the costliest
-// first, so that the workers run whole ops rather than halves of each. The
-// node's weighted sum (nn.MixedNode) reads the branches' outputs after the
-// fork. Identity ops (skip_connect at stride 1) are the state itself and no
-// branch. The result is the serial Forward's up to the order of the sums
+// every op of every edge into a node is a branch of the step's fork
+// (autograd.Tape.Fork), the costliest first, so that the workers run whole
+// ops rather than pieces of each (12-30 ops per node with DARTS's op set;
+// Fork runs them one after the other where that is too few for the workers).
+// The node's weighted sum (nn.MixedNode) reads the branches' outputs after
+// the fork. Identity ops (skip_connect at stride 1) are the state itself and
+// no branch. The result is the serial Forward's up to the order of the sums
 // into a state's gradient.
 func (c *SearchCell) forwardForked(ctx *nn.Ctx, s0, s1, w *autograd.Var) *autograd.Var {
 	tp := ctx.Tape
-	states := make([]*autograd.Var, 2, 2+c.steps)
-	pre := [2]nn.Module{c.Pre0, c.Pre1}
-	in := [2]*autograd.Var{s0, s1}
-	tp.Fork(2, func(i int, b *autograd.Branch) {
-		states[i] = forward(branchCtx(ctx, b), pre[i], b.Input(in[i]))
-	})
+	states := []*autograd.Var{forward(ctx, c.Pre0, s0), forward(ctx, c.Pre1, s1)}
 	e := 0
 	for i := 0; i < c.steps; i++ {
 		edges := c.Edges[e : e+len(states)]
