@@ -10,7 +10,10 @@
 # per run in $OUT/scaling.jsonl (label, 1-minute load before the run, the
 # bench's JSON), the machine in $OUT/machine.txt, a log in $OUT/log.txt, CPU
 # profiles of bin/nas's 16-thread runs (and the reduced config's
-# 1-thread run) in $OUT/*.prof.
+# 1-thread run) in $OUT/*.prof. The runs labelled split and fork set
+# --fork-min to 1000 (a cell node's ops never side by side: each op split
+# over the workers by images, as before round 7) and to 1 (side by side
+# whenever a node has an op per worker), beside the default (3).
 #
 #   OUT=/tmp/s16 scripts/scaling16.sh          # or: scripts/scaling16.sh DIR
 set -u
@@ -47,6 +50,12 @@ for t in $THREADS; do
 	case $t in 1 | 16) p="--cpuprofile $OUT/reduced$t.prof" ;; esac
 	run reduced "$NAS" $R --threads "$t" $p
 done
+for t in 2 4 8 16; do
+	run reduced-split "$NAS" $R --threads "$t" --fork-min 1000
+done
+for t in 8 16; do
+	run reduced-fork "$NAS" $R --threads "$t" --fork-min 1
+done
 if [ -n "$BASE" ]; then
 	run reduced-base "$BASE" $R --threads 1
 	run reduced-base "$BASE" $R --threads 16
@@ -56,5 +65,7 @@ for t in 16 8 4 2 1; do
 	[ "$t" = 16 ] && p="--cpuprofile $OUT/default16.prof"
 	run default "$NAS" $D --threads "$t" $p
 done
+run default-split "$NAS" $D --threads 16 --fork-min 1000
+run default-fork "$NAS" $D --threads 16 --fork-min 1
 [ -n "$BASE" ] && run default-base "$BASE" $D --threads 16
 echo "loadavg at the end: $(cat /proc/loadavg)" >>"$OUT/machine.txt"

@@ -45,15 +45,15 @@ func (b *Branch) Input(v *Var) *Var {
 // returns may be read after the fork as usual. Each branch records on a tape
 // of its own (kept across Reset) that takes its buffers from t's pool, and
 // its ops' kernels run on its goroutine: what a branch computes
-// does not depend on the worker count. With fewer than ForkMin branches per
-// worker (one worker, in wasm) the branches run in order on t itself, each
+// does not depend on the worker count. With fewer than ForkMin() branches
+// per worker (one worker, in wasm) the branches run in order on t itself, each
 // op's kernels spread over the workers as usual, and Input is the identity:
 // no stand-ins, no extra sums.
 func (t *Tape) Fork(n int, fn func(i int, b *Branch)) {
 	if n <= 0 {
 		return
 	}
-	if w := kernels.Workers(); w <= 1 || n < ForkMin*w {
+	if w := kernels.Workers(); w <= 1 || n < forkMin*w {
 		b := &Branch{Tape: t, direct: true}
 		for i := range n {
 			fn(i, b)
@@ -91,12 +91,29 @@ func (t *Tape) Fork(n int, fn func(i int, b *Branch)) {
 	}})
 }
 
-// ForkMin is how many branches per worker a Fork needs to run them side by
-// side: with fewer, the workers' loads are uneven (the last branches leave
-// workers idle), and splitting each op over the workers does better (a
-// DARTS genotype cell's 2-5 ops per level on 2 workers: 10% slower forked,
-// measured; a search cell's 12-30 per node: 15-40% faster).
-const ForkMin = 3
+// DefaultForkMin is how many branches per worker a Fork needs by default to
+// run them side by side: with fewer, the workers' loads are uneven (the last
+// branches leave workers idle), and splitting each op over the workers does
+// better (measured on 2 workers: a DARTS genotype cell's 2-5 ops per level
+// 10% slower forked; a search cell's 12-30 per node 15-40% faster).
+const DefaultForkMin = 3
+
+var forkMin = DefaultForkMin
+
+// SetForkMin sets the branches per worker from which Fork runs them side by
+// side (n < 1: DefaultForkMin; a large n: never), for benchmarks that
+// compare the two schedules. Call it before work starts, as
+// kernels.SetWorkers.
+func SetForkMin(n int) {
+	if n < 1 {
+		n = DefaultForkMin
+	}
+	forkMin = n
+}
+
+// ForkMin returns the branches per worker from which Fork runs them side by
+// side.
+func ForkMin() int { return forkMin }
 
 // kid returns the next branch tape of t, fresh or kept from an earlier step.
 func (t *Tape) kid() *Tape {

@@ -50,7 +50,7 @@ func TestForkMatchesChainRule(t *testing.T) {
 			for step := range 20 {
 				x.ZeroGrad()
 				a := scale(tp, x, 2)
-				const n = 3 * autograd.ForkMin
+				n := 3 * autograd.ForkMin()
 				outs := make([]*autograd.Var, n)
 				side := make([]bool, n)
 				tp.Fork(n, func(i int, b *autograd.Branch) {
@@ -91,7 +91,7 @@ func TestForkNoGrad(t *testing.T) {
 	x := autograd.Param(tensor.FromData([]float32{1, 2}, 2), "x")
 	tp := autograd.NewTape()
 	tp.SetNoGrad(true)
-	y := make([]*autograd.Var, 2*autograd.ForkMin)
+	y := make([]*autograd.Var, 2*autograd.ForkMin())
 	tp.Fork(len(y), func(i int, b *autograd.Branch) {
 		require.NotSame(t, tp, b.Tape)
 		y[i] = scale(b.Tape, b.Input(x), float32(i+2))

@@ -1,6 +1,9 @@
 package nn
 
-import "github.com/nasplayground/nas/core/internal/kernels"
+import (
+	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/internal/kernels"
+)
 
 // SetThreads sets how many goroutines the kernels use (n < 1: all cores; the
 // browser always uses 1).
@@ -19,3 +22,13 @@ func SetFastPath(on bool) { kernels.SetFastPath(on) }
 // MatMul computes C = A·B for row-major A (m×k), B (k×n), C (m×n) with the
 // same GEMM the ops use (for `nas bench gemm`).
 func MatMul(m, n, k int, a, b, c []float32) { kernels.GemmNN(m, n, k, a, k, b, n, 0, c, n) }
+
+// SetForkMin sets how many ops per kernel worker a search cell's node needs
+// to run its ops side by side, each whole on one worker, instead of one
+// after the other, each split over the workers by images (n < 1: the
+// default, autograd.DefaultForkMin; a large n: never side by side). For
+// benchmarks comparing the two; call it before work starts.
+func SetForkMin(n int) { autograd.SetForkMin(n) }
+
+// ForkMin returns the ops per worker from which a node's ops run side by side.
+func ForkMin() int { return autograd.ForkMin() }

@@ -89,8 +89,12 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 	archGrads := fs.String("arch-grads", "alphas-only", "alphas-only | full (the reference computes the discarded weight gradients)")
 	seed := fs.Uint64("seed", 0, "seed")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed steps to this file")
+	forkMin := fs.Int("fork-min", nn.ForkMin(), "ops per worker from which a cell node's ops run side by side, each on one worker (fewer: one after the other, each split over the workers; 1000 = never)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *forkMin < 1 {
+		return usagef("--fork-min %d: want >= 1", *forkMin)
 	}
 	if *archGrads != "alphas-only" && *archGrads != "full" {
 		return usagef("--arch-grads %q: want alphas-only or full", *archGrads)
@@ -102,15 +106,16 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 		return usagef("--iters %d: want >= 1", *iters)
 	}
 	setupKernels(*threads, *portable)
+	nn.SetForkMin(*forkMin)
 	b, err := run.NewBench(*c, *layers, *batch, *size, *classes, *archGrads == "alphas-only", *seed)
 	if err != nil {
 		return usageError{err}
 	}
 	res := map[string]any{
 		"bench": "darts_search_step_go",
-		"id": fmt.Sprintf("darts go threads=%d B=%d C=%d layers=%d size=%d arch_grads=%s mode=%s fast=%s",
-			nn.Threads(), *batch, *c, *layers, *size, *archGrads, *mode, nn.FastPath()),
-		"go": runtime.Version(), "threads": nn.Threads(), "fast_path": nn.FastPath(), "batch": *batch, "C": *c,
+		"id": fmt.Sprintf("darts go threads=%d B=%d C=%d layers=%d size=%d arch_grads=%s mode=%s fast=%s fork_min=%d",
+			nn.Threads(), *batch, *c, *layers, *size, *archGrads, *mode, nn.FastPath(), nn.ForkMin()),
+		"go": runtime.Version(), "threads": nn.Threads(), "fast_path": nn.FastPath(), "fork_min": nn.ForkMin(), "batch": *batch, "C": *c,
 		"layers": *layers, "size": *size, "classes": *classes, "iters": *iters, "warmup": *warmup, "arch_grads": *archGrads,
 		"grad_clip": 5, "params": nn.CountParams(b.Net.Weights()), "alpha_params": nn.CountParams(b.Net.Alphas()),
 		"fwd_macs_per_image": model.MACs(b.Net.Forward, 3, *size, *size),
@@ -166,8 +171,8 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 	}
 	res["peak_rss_mib"] = rss.PeakMiB()
 	if !*jsonOut {
-		fmt.Fprintf(stdout, "DARTS search supernet  %s  threads=%d  fast path=%s  B=%d C=%d layers=%d size=%d\n",
-			runtime.Version(), nn.Threads(), nn.FastPath(), *batch, *c, *layers, *size)
+		fmt.Fprintf(stdout, "DARTS search supernet  %s  threads=%d  fast path=%s  fork-min=%d  B=%d C=%d layers=%d size=%d\n",
+			runtime.Version(), nn.Threads(), nn.FastPath(), nn.ForkMin(), *batch, *c, *layers, *size)
 		fmt.Fprintf(stdout, "  params=%d  fwd MACs/image=%d\n", res["params"], res["fwd_macs_per_image"])
 		if ws, ok := res["weight_step"].(map[string]any); ok {
 			fmt.Fprintf(stdout, "  weight step  median %.1f ms -> %8.1f img/s\n", ws["median_s"].(float64)*1e3, ws["images_per_s"])

@@ -49,6 +49,7 @@ func TestFlagsRejectNonFiniteAndOutOfRange(t *testing.T) {
 		{"replay", "--speed", "NaN"},
 		{"bench", "gemm", "--min-time", "NaN"},
 		{"bench", "gemm", "--min-time", "0"},
+		{"bench", "darts", "--fork-min", "0"},
 	} {
 		name := args[len(args)-2]
 		code, out, errOut := nas(args...)
