@@ -35,6 +35,9 @@ func kernelAVX2(kc int, a, b, c []float32, ldc int) {
 		a3 := archsimd.BroadcastFloat32x8(*(*float32)(unsafe.Add(pa, 12)))
 		c30 = a3.MulAdd(b0, c30)
 		c31 = a3.MulAdd(b1, c31)
+		if p == kc-1 {
+			break // no pointer past the end of a or b: checkptr (-race) refuses one
+		}
 		pa = unsafe.Add(pa, 16)
 		pb = unsafe.Add(pb, 64)
 	}
@@ -82,6 +85,9 @@ func kernelAVX512(kc int, a, b, c []float32, ldc int) {
 		a3 := archsimd.BroadcastFloat32x16(*(*float32)(unsafe.Add(pa, 12)))
 		c30 = a3.MulAdd(b0, c30)
 		c31 = a3.MulAdd(b1, c31)
+		if p == kc-1 {
+			break // no pointer past the end of a or b: checkptr (-race) refuses one
+		}
 		pa = unsafe.Add(pa, 16)
 		pb = unsafe.Add(pb, 128)
 	}
