@@ -7,7 +7,7 @@ NATIVE_ENV := GOEXPERIMENT=simd
 # `make run` serves on this machine only; `make run ADDR=:8080` shares the page with the network.
 ADDR      ?= 127.0.0.1:8080
 
-.PHONY: all native wasm run serve test test-native test-portable test-wasm vet bench clean mutate
+.PHONY: all native wasm run serve test test-native test-race test-portable test-wasm vet bench clean mutate
 
 all: native wasm
 
@@ -39,6 +39,12 @@ vet:
 test-native:
 	$(NATIVE_ENV) $(GO) test -timeout 60m ./...
 
+# The packages whose code runs on several goroutines at once (the kernels'
+# worker pool, autograd's forks and the ops run in them), under the race
+# detector (which also checks unsafe pointer arithmetic).
+test-race:
+	$(NATIVE_ENV) $(GO) test -race ./core/autograd ./core/internal/kernels ./core/model ./core/nn
+
 # The portable path (what the browser runs), on this machine.
 test-portable:
 	$(GO) test -tags noasm ./core/...
@@ -49,7 +55,7 @@ test-wasm:
 	GOOS=js GOARCH=wasm $(GO) build -o /dev/null ./wasm/...
 	GOOS=js GOARCH=wasm $(GO) build -o /dev/null ./core/...
 
-test: vet test-native test-portable test-wasm
+test: vet test-native test-race test-portable test-wasm
 
 bench: native
 	$(NATIVE_ENV) $(GO) test -run '^$$' -bench . -benchtime 1x ./core/...
