@@ -44,9 +44,9 @@ func (b *Branch) Input(v *Var) *Var {
 // Branch.Input) and its own results, never another branch's; the Vars it
 // returns may be read after the fork as usual. Each branch records on a tape
 // of its own (kept across Reset) that takes its buffers from t's pool, and
-// its ops' kernels run on its goroutine: what a branch computes
-// does not depend on the worker count. With fewer than ForkMin() branches
-// per worker (one worker, in wasm) the branches run in order on t itself, each
+// its ops' kernels run unsplit on its goroutine: what a branch computes does
+// not depend on the worker count. With fewer than ForkMin() branches per
+// worker (one worker, in wasm) the branches run in order on t itself, each
 // op's kernels spread over the workers as usual, and Input is the identity:
 // no stand-ins, no extra sums.
 func (t *Tape) Fork(n int, fn func(i int, b *Branch)) {

@@ -88,9 +88,9 @@ func (c *SearchCell) tasks(i int, edges [][]nn.Module) []edgeOp {
 	return ts
 }
 
-// opCost ranks primitives by their work per output element at C channels
-// (multiply-adds of their convolutions at C=16, comparisons of a pool, a BN
-// pass taken as 8), for the order in which a fork's workers take them.
+// opCost ranks primitives by their work per output element (multiply-adds
+// of their convolutions with C taken as 16, comparisons of a pool, a BN pass
+// taken as 8), for the order in which a fork's workers take them.
 func opCost(p genotype.Primitive, strided bool) int {
 	const c, bn = 16, 8
 	unit := func(k int) int { return k*k + c + bn } // ReLU, depthwise k×k, 1×1, BN
