@@ -59,7 +59,7 @@ func TestElementwiseKernels(t *testing.T) {
 func TestCorrAndDotTaps(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(32, 33))
-		for _, tc := range []struct{ n, taps int }{{5, 3}, {16, 9}, {40, 25}, {100, 7}, {1088, 9}} {
+		for _, tc := range []struct{ n, taps int }{{5, 3}, {16, 9}, {40, 25}, {100, 7}, {1088, 9}, {16, 8}, {20, 13}, {8, 25}, {33, 25}, {7, 9}} {
 			off := make([]int, tc.taps)
 			for i := range off {
 				off[i] = r.IntN(50)
@@ -70,6 +70,22 @@ func TestCorrAndDotTaps(t *testing.T) {
 			og := make([]float32, tc.n)
 			corrGeneric(og, in, w, off)
 			require.Equal(t, og, out, "fast vs generic n=%d", tc.n)
+			// the two generic orders (taps inner / taps outer) agree bit for
+			// bit, signed zeros included
+			zin := append([]float32(nil), in...)
+			for i := range zin {
+				if i%5 == 0 {
+					zin[i] = float32(math.Copysign(0, float64(zin[i])))
+				}
+			}
+			for _, in := range [][]float32{in, zin} {
+				ob, ot := make([]float32, tc.n), make([]float32, tc.n)
+				corrBlocks(ob, in, w, off)
+				corrGeneric(ot, in, w, off)
+				for j := range ob {
+					require.Equal(t, math.Float32bits(ob[j]), math.Float32bits(ot[j]), "corrBlocks vs corrGeneric n=%d [%d]", tc.n, j)
+				}
+			}
 			for j := range out {
 				var s float64
 				for k, o := range off {
@@ -77,17 +93,28 @@ func TestCorrAndDotTaps(t *testing.T) {
 				}
 				require.InDelta(t, s, out[j], 1e-5*(1+math.Abs(s)), "corr n=%d [%d]", tc.n, j)
 			}
-			mo, ma := make([]float32, tc.n), make([]int32, tc.n)
-			MaxTaps(mo, ma, in, off)
-			for j := range mo {
-				best, bt := in[j+off[0]], int32(0)
-				for k := 1; k < len(off); k++ {
-					if in[j+off[k]] > best {
-						best, bt = in[j+off[k]], int32(k)
-					}
+			// max with its first winning tap, on in and on a copy of few
+			// values (ties everywhere, -0 beside +0: the first tap wins)
+			tied := make([]float32, len(in))
+			for i, v := range in {
+				tied[i] = float32(math.Round(float64(v)))
+				if tied[i] == 0 && i%2 == 1 {
+					tied[i] = float32(math.Copysign(0, -1))
 				}
-				require.Equal(t, best, mo[j], "MaxTaps n=%d [%d]", tc.n, j)
-				require.Equal(t, bt, ma[j], "MaxTaps arg n=%d [%d]", tc.n, j)
+			}
+			for _, in := range [][]float32{in, tied} {
+				mo, ma := make([]float32, tc.n), make([]int32, tc.n)
+				MaxTaps(mo, ma, in, off)
+				for j := range mo {
+					best, bt := in[j+off[0]], int32(0)
+					for k := 1; k < len(off); k++ {
+						if in[j+off[k]] > best {
+							best, bt = in[j+off[k]], int32(k)
+						}
+					}
+					require.Equal(t, math.Float32bits(best), math.Float32bits(mo[j]), "MaxTaps n=%d [%d]", tc.n, j)
+					require.Equal(t, bt, ma[j], "MaxTaps arg n=%d [%d]", tc.n, j)
+				}
 			}
 			acc := randSlice(r, tc.taps)
 			want := f64(acc)
