@@ -119,6 +119,33 @@ func BenchmarkDepthwise(b *testing.B) {
 	}
 }
 
+// BenchmarkMaxPool: DARTS' 3×3 max pool (pad 1) with its argmax, stride 1
+// and 2, one batch of the default config's shapes; Gcmp/s counts the
+// window's comparisons (8 per output) whatever the kernel does.
+func BenchmarkMaxPool(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, sh := range dartsConvs {
+		for _, s := range []int{1, 2} {
+			g := Geom{H: sh.hw, W: sh.hw, KH: 3, KW: 3, SH: s, SW: s, PH: 1, PW: 1, DH: 1, DW: 1}
+			per, oper := sh.c*sh.hw*sh.hw, sh.c*g.OH()*g.OW()
+			x := randSlice(r, dartsBatch*per)
+			y, idx := make([]float32, dartsBatch*oper), make([]int32, dartsBatch*oper)
+			for _, fast := range []bool{true, false} {
+				b.Run(fmt.Sprintf("%s/stride%d/C=%d/%dx%d", pathName(fast), s, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+					withPath(b, fast, 1, func(b *testing.B) {
+						for b.Loop() {
+							for i := 0; i < dartsBatch; i++ {
+								MaxPool(x[i*per:(i+1)*per], sh.c, g, y[i*oper:(i+1)*oper], idx[i*oper:(i+1)*oper])
+							}
+						}
+						b.ReportMetric(8*float64(dartsBatch*oper)*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gcmp/s")
+					})
+				})
+			}
+		}
+	}
+}
+
 // BenchmarkIm2col: 3×3 pad 1 unrolling of one DARTS batch (GB/s of col written).
 func BenchmarkIm2col(b *testing.B) {
 	r := rand.New(rand.NewPCG(7, 8))

@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"math"
+	"slices"
 	"sync"
 )
 
@@ -39,6 +40,9 @@ type planar struct {
 	contiguousRow bool     // SW == 1: an input row is a contiguous run of buf
 	phRect        [][4]int // per phase: image rows [0]..[1) and columns [2]..[3) in phase-plane coordinates
 	rowsOut       bool     // with planarRows: corrOut and maxOut go row by row
+	sepCol        []int    // maxOutSep: offsets of a window row's taps from its first
+	sepRow        []int    // maxOutSep: offsets of the window rows' first taps
+	sepRows       []int    // maxOutSep: starts of the plane rows it takes maxima of (nil: not separable)
 	rowsGather    []bool   // with planarRows: gatherDx goes row by row in this phase
 }
 
@@ -139,7 +143,41 @@ func newPlanar(g Geom) *planar {
 			}
 		}
 	}
+	p.planSep()
 	return p
+}
+
+// planSep sets maxOutSep's offsets where every window row's taps sit at the
+// same offsets from the row's first tap, and the rows it takes maxima of:
+// each output row's window rows, once (a plane row serves several windows).
+func (p *planar) planSep() {
+	g := p.g
+	if g.KH < 2 || g.KW < 2 || p.off[0] != 0 {
+		return
+	}
+	col, row := make([]int, g.KW), make([]int, g.KH)
+	for kh := range row {
+		row[kh] = p.off[kh*g.KW]
+		for kw := range col {
+			d := p.off[kh*g.KW+kw] - row[kh]
+			if kh == 0 {
+				col[kw] = d
+			} else if d != col[kw] {
+				return
+			}
+		}
+	}
+	seen := map[int]bool{}
+	for kh := range row {
+		for oy := 0; oy < p.oh; oy++ {
+			if a := row[kh] + oy*p.pcw; !seen[a] {
+				seen[a] = true
+				p.sepRows = append(p.sepRows, a)
+			}
+		}
+	}
+	slices.Sort(p.sepRows)
+	p.sepCol, p.sepRow = col, row
 }
 
 // layout copies one channel plane xc (H×W) into buf's phase planes; the
@@ -227,8 +265,13 @@ func (p *planar) gatherDx(corr corrFunc, wc, q, dbuf, ws []float32) {
 }
 
 // maxOut is maxTapsImpl(out, arg, in, p.off), with planarRows on the
-// valid columns of each output row only, like corrOut.
-func (p *planar) maxOut(out []float32, arg []int32, in []float32) {
+// valid columns of each output row only, like corrOut; with hm and ha (the
+// row maxima's room, where sepOn) it is maxOutSep.
+func (p *planar) maxOut(out []float32, arg []int32, in, hm []float32, ha []int32) {
+	if hm != nil {
+		p.maxOutSep(out, arg, in, hm, ha)
+		return
+	}
 	if !planarRows || !p.rowsOut {
 		maxTapsImpl(out, arg, in, p.off)
 		return
@@ -236,6 +279,90 @@ func (p *planar) maxOut(out []float32, arg []int32, in []float32) {
 	for oy := 0; oy < p.oh; oy++ {
 		a := oy * p.pcw
 		maxTapsImpl(out[a:a+p.ow], arg[a:a+p.ow], in[a:], p.off)
+	}
+}
+
+// maxOutSep is maxOut on the portable path in two 1-D passes: the maxima
+// of every needed plane row over a window row's KW taps (hm, the tap's
+// column in ha), then over the KH window rows: 2+2 comparisons per output of
+// a 3×3 window instead of 8, without branches. It applies where every
+// window row's taps sit at the same offsets from the row's first tap (p.sep:
+// every stride and dilation, the phases included), and returns what the
+// one-pass scan returns, bit for bit and tap for tap: within a row the first
+// column reaching the row's maximum, across rows the first row whose maximum
+// is strictly greater. The row passes start from −Inf, so a NaN or a −Inf
+// never wins one (as it never wins a strict comparison in the scan); the
+// window's first tap, where the scan starts, is read as is.
+func (p *planar) maxOutSep(out []float32, arg []int32, in, hm []float32, ha []int32) {
+	g, pcw := p.g, p.pcw
+	for _, a := range p.sepRows {
+		rowMax(hm[a:a+p.ow], ha[a:a+p.ow], in[a:], p.sepCol)
+	}
+	for oy := 0; oy < p.oh; oy++ {
+		a := oy * pcw
+		colMax(out[a:a+p.ow], arg[a:a+p.ow], in[a:a+p.ow], hm[a:], ha[a:], p.sepRow, g.KW)
+	}
+}
+
+// sepOn reports whether maxOut goes through maxOutSep: on the portable path
+// (the SIMD max scans flat runs), where the window is separable.
+func (p *planar) sepOn() bool { return planarRows && p.sepRows != nil }
+
+// rowMax: hm[x] = the maximum of in[x+col[k]] over k by strict comparison
+// from −Inf, ha[x] its first k (0 when none beats −Inf).
+func rowMax(hm []float32, ha []int32, in []float32, col []int) {
+	ninf := float32(math.Inf(-1))
+	n := len(hm)
+	ha = ha[:n]
+	if len(col) == 3 {
+		x0, x1, x2 := in[col[0]:][:n], in[col[1]:][:n], in[col[2]:][:n]
+		for x := range hm {
+			m, _ := gtSelect(x0[x], ninf, 0, 0)
+			m, t := gtSelect(x1[x], m, 1, 0)
+			m, t = gtSelect(x2[x], m, 2, t)
+			hm[x], ha[x] = m, int32(t)
+		}
+		return
+	}
+	for x := range hm {
+		m, t := ninf, uint32(0)
+		for k, o := range col {
+			m, t = gtSelect(in[x+o], m, uint32(k), t)
+		}
+		hm[x], ha[x] = m, int32(t)
+	}
+}
+
+// gtSelect returns (u, ut) when u > v, else (v, vt), without a branch: the
+// comparison's outcome is as good as random on activations, and a
+// mispredicted branch costs more than the select.
+func gtSelect(u, v float32, ut, vt uint32) (float32, uint32) {
+	var m uint32
+	if u > v {
+		m = ^uint32(0)
+	}
+	return math.Float32frombits(math.Float32bits(u)&m | math.Float32bits(v)&^m), ut&m | vt&^m
+}
+
+// colMax combines the row maxima at the offsets row into the window's
+// maximum and tap.
+// The first row stands for a scan started at the window's first tap x0:
+// that is (x0, 0) when x0 is NaN or nothing in the row beats −Inf, and the
+// row's maximum otherwise.
+func colMax(out []float32, arg []int32, x0, hm []float32, ha []int32, row []int, kw int) {
+	ninf := float32(math.Inf(-1))
+	arg, x0 = arg[:len(out)], x0[:len(out)]
+	for x := range out {
+		v, t := hm[x], ha[x]
+		if f := x0[x]; f != f || v == ninf {
+			v, t = f, 0
+		}
+		ut := uint32(t)
+		for k := 1; k < len(row); k++ {
+			o := x + row[k]
+			v, ut = gtSelect(hm[o], v, uint32(k*kw)+uint32(ha[o]), ut)
+		}
+		out[x], arg[x] = v, int32(ut)
 	}
 }
 
@@ -281,12 +408,23 @@ type planarScratch struct {
 	s                 *[]float32
 	buf, out, q, dbuf []float32
 	ws                []float32
+	hm                []float32 // maxOutSep's row maxima (getPlanarScratchMax)
 }
 
 func getPlanarScratch(p *planar, withQ bool) planarScratch {
+	return getPlanarScratchMax(p, withQ, false)
+}
+
+// getPlanarScratchMax is getPlanarScratch with, when withMax is set and the
+// pool is separable on this path, room for maxOutSep's row maxima (hm).
+func getPlanarScratchMax(p *planar, withQ, withMax bool) planarScratch {
 	n := p.bufLen + p.l + p.g.KH*p.g.KW
 	if withQ {
 		n += p.qLen + p.nph*p.psize
+	}
+	sep := withMax && p.sepOn()
+	if sep {
+		n += p.bufLen
 	}
 	s := getScratch(n)
 	b := *s
@@ -296,8 +434,11 @@ func getPlanarScratch(p *planar, withQ bool) planarScratch {
 	ps.ws, b = b[:p.g.KH*p.g.KW], b[p.g.KH*p.g.KW:]
 	if withQ {
 		ps.q, b = b[:p.qLen], b[p.qLen:]
-		ps.dbuf = b[:p.nph*p.psize]
+		ps.dbuf, b = b[:p.nph*p.psize], b[p.nph*p.psize:]
 		clear(ps.q)
+	}
+	if sep {
+		ps.hm = b[:p.bufLen]
 	}
 	return ps
 }
@@ -344,7 +485,7 @@ func depthwiseBackwardPlanar(corr corrFunc, dotTaps func(in []float32, off []int
 // nil it writes the values only (MaxPoolValues).
 func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
 	p := planFor(g)
-	s := getPlanarScratch(p, false)
+	s := getPlanarScratchMax(p, false, true)
 	defer putScratch(s.s)
 	buf := s.buf
 	ninf := float32(math.Inf(-1))
@@ -353,11 +494,15 @@ func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
 	}
 	hw, ohw := g.H*g.W, p.oh*p.ow
 	tapIdx := p.tapIdx
-	arg := getArgScratch(p.l)
+	var ha []int32
+	arg := getArgScratch(p.l + len(s.hm))
 	defer argScratch.Put(arg)
+	if s.hm != nil {
+		ha = (*arg)[p.l:]
+	}
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], buf)
-		p.maxOut(s.out, *arg, buf)
+		p.maxOut(s.out, (*arg)[:p.l], buf, s.hm, ha)
 		if idx == nil {
 			yc := y[ci*ohw : ci*ohw+ohw]
 			p.extract(s.out, yc)

@@ -291,3 +291,80 @@ func TestTasks(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPoolFirstTap: on both paths MaxPool and MaxPoolValues give, bit for
+// bit, what the one-pass scan over the taps in order gives (padding read as
+// −Inf, strictly greater wins, then, where −Inf won, the first tap inside
+// the image): inputs with ties everywhere, signed zeros, −Inf and NaN.
+func TestMaxPoolFirstTap(t *testing.T) {
+	geoms := append([]Geom{
+		{H: 16, W: 16, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+		{H: 16, W: 16, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
+		{H: 4, W: 4, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+	}, testGeoms...)
+	ninf, nan := float32(math.Inf(-1)), float32(math.NaN())
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(22, 23))
+		for gi, g := range geoms {
+			if g.PH >= g.KH*g.DH || g.PW >= g.KW*g.DW {
+				continue
+			}
+			const c = 3
+			oh, ow := g.OH(), g.OW()
+			x := make([]float32, c*g.H*g.W)
+			for i := range x {
+				switch k := r.IntN(40); {
+				case k == 0:
+					x[i] = nan
+				case k == 1:
+					x[i] = ninf
+				case k < 5:
+					x[i] = float32(math.Copysign(0, -1))
+				default:
+					x[i] = float32(r.IntN(5) - 2)
+				}
+			}
+			y, idx, vals := make([]float32, c*oh*ow), make([]int32, c*oh*ow), make([]float32, c*oh*ow)
+			MaxPool(x, c, g, y, idx)
+			MaxPoolValues(x, c, g, vals)
+			for ci := 0; ci < c; ci++ {
+				xc := x[ci*g.H*g.W : (ci+1)*g.H*g.W]
+				for oy := 0; oy < oh; oy++ {
+					for ox := 0; ox < ow; ox++ {
+						best, bi, first := ninf, -1, -1
+						for kh := 0; kh < g.KH; kh++ {
+							for kw := 0; kw < g.KW; kw++ {
+								iy, ix := oy*g.SH-g.PH+kh*g.DH, ox*g.SW-g.PW+kw*g.DW
+								v, in := ninf, iy >= 0 && iy < g.H && ix >= 0 && ix < g.W
+								if in {
+									v = xc[iy*g.W+ix]
+									if first < 0 {
+										first = iy*g.W + ix
+									}
+								}
+								if (kh == 0 && kw == 0) || v > best {
+									best, bi = v, iy*g.W+ix
+								}
+							}
+						}
+						if best == ninf { // the first tap in the image, then strictly greater
+							best, bi = xc[first], first
+							for kh := 0; kh < g.KH; kh++ {
+								for kw := 0; kw < g.KW; kw++ {
+									iy, ix := oy*g.SH-g.PH+kh*g.DH, ox*g.SW-g.PW+kw*g.DW
+									if iy >= 0 && iy < g.H && ix >= 0 && ix < g.W && xc[iy*g.W+ix] > best {
+										best, bi = xc[iy*g.W+ix], iy*g.W+ix
+									}
+								}
+							}
+						}
+						o := ci*oh*ow + oy*ow + ox
+						require.Equal(t, math.Float32bits(best), math.Float32bits(y[o]), "geom %d c %d (%d,%d)", gi, ci, oy, ox)
+						require.Equal(t, math.Float32bits(best), math.Float32bits(vals[o]), "values: geom %d c %d (%d,%d)", gi, ci, oy, ox)
+						require.Equal(t, int32(bi), idx[o], "argmax: geom %d c %d (%d,%d)", gi, ci, oy, ox)
+					}
+				}
+			}
+		}
+	})
+}
