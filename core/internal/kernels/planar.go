@@ -286,11 +286,11 @@ func (p *planar) maxOut(out []float32, arg []int32, in, hm []float32, ha []int32
 // of every needed plane row over a window row's KW taps (hm, the tap's
 // column in ha), then over the KH window rows: 2+2 comparisons per output of
 // a 3×3 window instead of 8, without branches. It applies where every
-// window row's taps sit at the same offsets from the row's first tap (p.sep:
-// every stride and dilation, the phases included), and returns what the
-// one-pass scan returns, bit for bit and tap for tap: within a row the first
-// column reaching the row's maximum, across rows the first row whose maximum
-// is strictly greater. The row passes start from −Inf, so a NaN or a −Inf
+// window row's taps sit at the same offsets from the row's first tap
+// (planSep: every stride and dilation, the phases included), and returns
+// what the one-pass scan returns, bit for bit and tap for tap: within a row
+// the first column reaching the row's maximum, across rows the first row
+// whose maximum is strictly greater. The row passes start from −Inf, so a NaN or a −Inf
 // never wins one (as it never wins a strict comparison in the scan); the
 // window's first tap, where the scan starts, is read as is.
 func (p *planar) maxOutSep(out []float32, arg []int32, in, hm []float32, ha []int32) {
@@ -345,10 +345,9 @@ func gtSelect(u, v float32, ut, vt uint32) (float32, uint32) {
 }
 
 // colMax combines the row maxima at the offsets row into the window's
-// maximum and tap.
-// The first row stands for a scan started at the window's first tap x0:
-// that is (x0, 0) when x0 is NaN or nothing in the row beats −Inf, and the
-// row's maximum otherwise.
+// maximum and tap. The first row stands for a scan started at the window's
+// first tap x0: that is (x0, 0) when x0 is NaN or nothing in the row beats
+// −Inf, and the row's maximum otherwise.
 func colMax(out []float32, arg []int32, x0, hm []float32, ha []int32, row []int, kw int) {
 	ninf := float32(math.Inf(-1))
 	arg, x0 = arg[:len(out)], x0[:len(out)]

@@ -148,7 +148,8 @@ func addAffine2Generic(dst, x, y []float32, a, b, c float32) {
 
 // dotTapsGeneric is DotTaps. Three taps of a kernel row (offsets stepping by
 // 1 or 2: dilation 1 or 2) share one pass over q and their input window, six
-// running sums (even and odd elements per tap), instead of a dot each.
+// running sums (even and odd elements per tap), instead of a dot each; the
+// taps left over go two to a pass (dot2).
 func dotTapsGeneric(in []float32, off []int, q, acc []float32) {
 	acc = acc[:len(off)]
 	n := len(q)
