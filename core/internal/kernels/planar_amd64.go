@@ -158,6 +158,21 @@ func interleaveMaskedAdd2AVX2(e, o, x, dx []float32) int {
 	return j
 }
 
+// laneSums8 returns the sums of the 8 rows of 8 lanes in l (a tap's lanes
+// per row), by pairwise adds across the rows: 7 vector adds and 2 lane
+// permutes instead of 64 dependent scalar adds.
+func laneSums8(l *[64]float32) [8]float32 {
+	r := func(k int) archsimd.Float32x8 { return archsimd.LoadFloat32x8Slice(l[8*k : 8*k+8]) }
+	t0, t1 := r(0).AddPairsGrouped(r(1)), r(2).AddPairsGrouped(r(3))
+	t2, t3 := r(4).AddPairsGrouped(r(5)), r(6).AddPairsGrouped(r(7))
+	// u0: per 128-bit half, the half-sums of rows 0-3; u1 those of rows 4-7
+	u0, u1 := t0.AddPairsGrouped(t1), t2.AddPairsGrouped(t3)
+	var out [8]float32
+	u0.Select128FromPair(0, 2, u1).Add(u0.Select128FromPair(1, 3, u1)).Store(&out)
+	archsimd.ClearAVXUpperBits()
+	return out
+}
+
 // dotTapsAVX2 is DotTaps four taps at a time, sharing each load of q
 // (FMA accumulators: agrees with dotTapsGeneric to rounding).
 func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
@@ -175,15 +190,16 @@ func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
 				_ = in[o : o+n] // bounds: every tap's run is inside in
 			}
 			dotTaps8(n8, &in[0], &off[t], &q[0], &lanes[0])
-			for k := 0; k < 8; k++ {
-				var a float32
-				for _, v := range lanes[8*k : 8*k+8] {
-					a += v
+			sums := laneSums8(&lanes)
+			if n8 < n {
+				for k := range sums {
+					x := in[off[t+k]:]
+					for j := n8; j < n; j++ {
+						sums[k] += x[j] * q[j]
+					}
 				}
-				x := in[off[t+k]:]
-				for j := n8; j < n; j++ {
-					a += x[j] * q[j]
-				}
+			}
+			for k, a := range sums {
 				acc[t+k] += a
 			}
 		}
