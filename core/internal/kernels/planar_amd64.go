@@ -63,6 +63,21 @@ func corrAVX2(out, in, w []float32, off []int) {
 		s2.StoreSlice(o[16:])
 		s3.StoreSlice(o[24:])
 	}
+	// two blocks of 8 side by side: two dependent chains of adds per tap
+	// instead of one (the runs of 16 and 48 left by the 64-blocks, the 8×8
+	// and 4×4 planes)
+	for ; j+16 <= n; j += 16 {
+		var s0, s1 archsimd.Float32x8
+		for t, o := range off {
+			wt := archsimd.BroadcastFloat32x8(w[t])
+			x := in[j+o : j+o+16]
+			s0 = s0.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x)))
+			s1 = s1.Add(wt.Mul(archsimd.LoadFloat32x8Slice(x[8:])))
+		}
+		o := out[j : j+16]
+		s0.StoreSlice(o)
+		s1.StoreSlice(o[8:])
+	}
 	for ; j+8 <= n; j += 8 {
 		var s0 archsimd.Float32x8
 		for t, o := range off {
