@@ -290,9 +290,9 @@ func (p *planar) maxOut(out []float32, arg []int32, in, hm []float32, ha []int32
 // (planSep: every stride and dilation, the phases included), and returns
 // what the one-pass scan returns, bit for bit and tap for tap: within a row
 // the first column reaching the row's maximum, across rows the first row
-// whose maximum is strictly greater. The row passes start from −Inf, so a NaN or a −Inf
-// never wins one (as it never wins a strict comparison in the scan); the
-// window's first tap, where the scan starts, is read as is.
+// whose maximum is strictly greater. The row passes start from −Inf, so a
+// NaN or a −Inf never wins one (as it never wins a strict comparison in the
+// scan); the window's first tap, where the scan starts, is read as is.
 func (p *planar) maxOutSep(out []float32, arg []int32, in, hm []float32, ha []int32) {
 	g, pcw := p.g, p.pcw
 	for _, a := range p.sepRows {

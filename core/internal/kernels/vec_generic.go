@@ -157,23 +157,22 @@ func dotTapsGeneric(in []float32, off []int, q, acc []float32) {
 		o := off[t]
 		if t+2 < len(off) && n >= 2 {
 			var a, b, c float32
+			step := true
 			switch d := off[t+1] - o; {
 			case d == 1 && off[t+2]-off[t+1] == 1:
 				a, b, c = dot3Step1(in[o:o+n+2], q)
 			case d == 2 && off[t+2]-off[t+1] == 2:
 				a, b, c = dot3Step2(in[o:o+n+4], q)
 			default:
-				a, b := dot2(in[o:o+n], in[off[t+1]:off[t+1]+n], q)
+				step = false
+			}
+			if step {
 				acc[t] += a
 				acc[t+1] += b
-				t += 2
+				acc[t+2] += c
+				t += 3
 				continue
 			}
-			acc[t] += a
-			acc[t+1] += b
-			acc[t+2] += c
-			t += 3
-			continue
 		}
 		if t+1 < len(off) && n >= 2 {
 			a, b := dot2(in[o:o+n], in[off[t+1]:off[t+1]+n], q)
