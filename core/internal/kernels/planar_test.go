@@ -70,6 +70,11 @@ func TestCorrAndDotTaps(t *testing.T) {
 			og := make([]float32, tc.n)
 			corrGeneric(og, in, w, off)
 			require.Equal(t, og, out, "fast vs generic n=%d", tc.n)
+			// the generic blocking (taps one or three at a time, by
+			// target) rounds as the one-output, tap-by-tap sum does
+			seq := make([]float32, tc.n)
+			corrTail(seq, in, w, off, 0)
+			require.Equal(t, seq, og, "generic vs tap by tap n=%d", tc.n)
 			for j := range out {
 				var s float64
 				for k, o := range off {
