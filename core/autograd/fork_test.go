@@ -101,3 +101,30 @@ func TestForkNoGrad(t *testing.T) {
 	assert.Equal(t, []float32{3, 6}, y[1].Data())
 	assert.False(t, y[0].RequiresGrad())
 }
+
+// TestKeepBudget: Keep grants bytes until the step's budget is spent,
+// counts the branch tapes of Fork against the same budget, refuses while
+// recording is off, and Reset refills it.
+func TestKeepBudget(t *testing.T) {
+	tp := autograd.NewTape()
+	tp.SetKeepBudget(100)
+	assert.True(t, tp.Keep(60))
+	assert.False(t, tp.Keep(50), "over the budget")
+	assert.True(t, tp.Keep(40), "a refusal takes nothing")
+	assert.False(t, tp.Keep(1))
+	tp.Reset()
+	granted := make([]bool, 4)
+	tp.Fork(4, func(i int, b *autograd.Branch) { granted[i] = b.Tape.Keep(30) })
+	n := 0
+	for _, g := range granted {
+		if g {
+			n++
+		}
+	}
+	assert.Equal(t, 3, n, "four branches asking 30 of 100")
+	tp.Reset()
+	tp.SetNoGrad(true)
+	assert.False(t, tp.Keep(1), "recording off")
+	tp.SetNoGrad(false)
+	assert.True(t, tp.Keep(100))
+}

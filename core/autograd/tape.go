@@ -3,6 +3,7 @@ package autograd
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nasplayground/nas/core/internal/kernels"
 	"github.com/nasplayground/nas/core/tensor"
@@ -42,10 +43,43 @@ type bufPool struct {
 	mu    sync.Mutex
 	free  map[int][]*tensor.Tensor
 	ifree map[int][][]int32
+
+	keepBudget int64        // bytes Keep grants per step
+	keepLeft   atomic.Int64 // of which not granted yet this step
 }
 
 func newBufPool() *bufPool {
-	return &bufPool{free: map[int][]*tensor.Tensor{}, ifree: map[int][][]int32{}}
+	p := &bufPool{free: map[int][]*tensor.Tensor{}, ifree: map[int][][]int32{}, keepBudget: DefaultKeepBudget}
+	p.keepLeft.Store(p.keepBudget)
+	return p
+}
+
+// DefaultKeepBudget is what Keep grants per step on a new tape: at the DARTS
+// reduced config (batch 32) every fused unit keeps its depthwise output
+// (about 50 MiB); at the default config the first cells' units do, and the
+// peak RSS stays under a quarter of the reference's (BENCHMARKS.md, round 9).
+const DefaultKeepBudget = 128 << 20
+
+// SetKeepBudget sets the bytes Keep grants per step, from now on (and on
+// the branch tapes of Fork, which share t's budget).
+func (t *Tape) SetKeepBudget(bytes int64) {
+	t.pool.keepBudget = bytes
+	t.pool.keepLeft.Store(bytes)
+}
+
+// Keep reports whether an op may keep a tensor of the given size for its
+// backward that it would otherwise recompute there, and if so counts it
+// against the step's budget (refilled by Reset). Never while recording is
+// off: no backward will read it.
+func (t *Tape) Keep(bytes int64) bool {
+	if t.noGrad {
+		return false
+	}
+	if t.pool.keepLeft.Add(-bytes) >= 0 {
+		return true
+	}
+	t.pool.keepLeft.Add(bytes)
+	return false
 }
 
 // get takes a buffer of n elements from the pool, or returns nil.
@@ -162,6 +196,7 @@ func (t *Tape) Reset() {
 		k.Reset()
 	}
 	t.nkids = 0
+	t.pool.keepLeft.Store(t.pool.keepBudget)
 }
 
 // PooledBytes returns the bytes of float32 buffers waiting in the pool (not

@@ -64,11 +64,19 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		}
 	}
 	sums := newBNSums(n, f, training)
-	// The portable kernels recompute slowly: there, keep the depthwise
-	// outputs for backward instead (one more tensor per unit).
+	// Keep the depthwise outputs for the 1×1 weight gradient (one more
+	// tensor per unit) where backward will take it: always on the portable
+	// path, which recomputes slowly; on the fast path within the tape's keep
+	// budget (recomputing them is 5% of a weight step there, keeping them all
+	// half again the peak memory at the default config). The α step with
+	// alphas-only freezes w, needs no 1×1 weight gradient and keeps nothing;
+	// an unrecorded pass neither.
 	var kept *tensor.Tensor
-	if wdw != nil && kernels.FastPath() == "generic" {
-		kept = tp.Alloc(n, c, oh, ow)
+	if wdw != nil && wpw.RequiresGrad() && !tp.NoGrad() &&
+		(kernels.FastPath() == "generic" || tp.Keep(int64(4*n*c*oh*ow))) {
+		// flat, with the slack that lets the last image's 1×1 product run
+		// the same tiles (and rounding) as the scratch's
+		kept = tp.Alloc(n*c*ohw + kernels.PointwiseSlack)
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		d := scratch.Data[wk*dper : (wk+1)*dper]

@@ -173,15 +173,18 @@ func assertNear32(t *testing.T, want, got []float32, what string) {
 
 // TestFusedKeepsLessOnTape shows the point of the fusion: after the forward
 // pass of a DARTS SepConv half on a batch, the fused unit holds one output
-// tensor (two on the portable path, which keeps the depthwise output rather
-// than recompute it) where the chain holds four (ReLU, depthwise, 1×1, BN
-// outputs).
+// tensor where the chain holds four (ReLU, depthwise, 1×1, BN outputs). It
+// holds a second, the depthwise output, where backward will take the 1×1
+// weight gradient from it: on the portable path always, on the fast path
+// within the tape's keep budget; with w frozen (the alphas-only α step) or
+// recording off, never.
 func TestFusedKeepsLessOnTape(t *testing.T) {
 	rng := tensor.NewRNG(5)
 	x := param(uniform(rng, -1, 1, 8, 16, 16, 16), "x")
 	wdw, wpw := sepParams(rng, sepCase{c: 16, f: 16, dw: true, k: 3})
-	held := func(op func(tp *autograd.Tape) *autograd.Var) int {
+	held := func(budget int64, op func(tp *autograd.Tape) *autograd.Var) int {
 		tp := autograd.NewTape()
+		tp.SetKeepBudget(budget)
 		op(tp) // warm the pool
 		tp.Reset()
 		before := tp.PooledBytes()
@@ -189,19 +192,56 @@ func TestFusedKeepsLessOnTape(t *testing.T) {
 		return before - tp.PooledBytes()
 	}
 	st := nn.NewBNStats(16)
-	fused := held(func(tp *autograd.Tape) *autograd.Var {
+	sep := func(tp *autograd.Tape) *autograd.Var {
 		return nn.ReLUSepBN(tp, x, wdw, wpw, nn.Square(1, 1, 1, 16), st, true)
-	})
-	chain := held(func(tp *autograd.Tape) *autograd.Var {
+	}
+	one := 8 * 16 * 16 * 16 * 4
+	lean := one + one/4 // the output, and small change
+	if nn.FastPath() == "generic" {
+		lean += one // the portable path keeps the depthwise output regardless
+	}
+	fused := held(0, sep)
+	assert.Less(t, fused, lean, "fused, no keep budget, holds %d bytes", fused)
+	kept := held(1<<30, sep)
+	assert.GreaterOrEqual(t, kept, 2*one, "fused, keep budget, holds %d bytes", kept)
+	assert.Less(t, kept, 2*one+one/4, "fused, keep budget, holds %d bytes", kept)
+	wpw.SetRequiresGrad(false)
+	frozen := held(1<<30, sep)
+	wpw.SetRequiresGrad(true)
+	assert.Less(t, frozen, one+one/4, "fused, w frozen, holds %d bytes", frozen)
+	chain := held(0, func(tp *autograd.Tape) *autograd.Var {
 		return unfusedSep(tp, x, wdw, wpw, nn.Square(1, 1, 1, 16), st, true)
 	})
-	one := 8 * 16 * 16 * 16 * 4
-	limit := one + one/4
-	if nn.FastPath() == "generic" { // the portable path keeps the depthwise output too
-		limit += one
-	}
-	assert.Less(t, fused, limit, "fused holds %d bytes", fused)
 	assert.GreaterOrEqual(t, chain, 4*one, "chain holds %d bytes", chain)
+}
+
+// TestFusedKeptEqualsRecomputed: the fast path's backward gives the same
+// gradients, bit for bit, whether the depthwise output was kept (keep budget)
+// or recomputed (none), for every geometry of sepCases.
+func TestFusedKeptEqualsRecomputed(t *testing.T) {
+	rng := tensor.NewRNG(17)
+	for _, sc := range sepCases {
+		if !sc.dw {
+			continue
+		}
+		wdw, wpw := sepParams(rng, sc)
+		xv := uniform(rng, -1, 1, 4, sc.c, sc.h+3, sc.w+5)
+		t.Run(sc.String(), func(t *testing.T) {
+			run := func(budget int64) []*tensor.Tensor {
+				x := param(xv.Clone(), "x")
+				autograd.ZeroGrads([]*autograd.Var{wdw, wpw})
+				tp := autograd.NewTape()
+				tp.SetKeepBudget(budget)
+				out := nn.ReLUSepBN(tp, x, wdw, wpw, sc.o, nn.NewBNStats(sc.f), true)
+				tp.BackwardWith(out, uniform(tensor.NewRNG(11), -1, 1, out.Shape()...))
+				return []*tensor.Tensor{out.Value.Clone(), x.Grad.Clone(), wdw.Grad.Clone(), wpw.Grad.Clone()}
+			}
+			recomputed, kept := run(0), run(1<<30)
+			for i, what := range []string{"y", "dx", "dwdw", "dwpw"} {
+				require.Equal(t, recomputed[i].Data, kept[i].Data, what)
+			}
+		})
+	}
 }
 
 // MixedNode equals nn.Add over one WeightedSum per edge, value and gradients.
