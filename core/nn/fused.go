@@ -196,7 +196,10 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	y := tp.Alloc(n, c, oh, ow)
 	nw := kernels.Slots()
 	var idx, keptIdx []int32
-	if isMax && kernels.FastPath() == "generic" { // keep the argmax: slow to recompute there
+	// keep the argmax for backward where it will run: always on the portable
+	// path (slow to recompute there), within the keep budget on the fast one
+	if isMax && x.RequiresGrad() && !tp.NoGrad() &&
+		(kernels.FastPath() == "generic" || tp.Keep(int64(4*n*c*ohw))) {
 		keptIdx = tp.AllocInt32(n * c * ohw)
 	}
 	sums := newBNSums(n, c, training)

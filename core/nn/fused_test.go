@@ -216,8 +216,9 @@ func TestFusedKeepsLessOnTape(t *testing.T) {
 }
 
 // TestFusedKeptEqualsRecomputed: the fast path's backward gives the same
-// gradients, bit for bit, whether the depthwise output was kept (keep budget)
-// or recomputed (none), for every geometry of sepCases.
+// gradients, bit for bit, whether the depthwise output (ReLUSepBN) or the
+// argmax (max PoolBN) was kept (keep budget) or recomputed (none), for every
+// geometry of sepCases and three pooling windows.
 func TestFusedKeptEqualsRecomputed(t *testing.T) {
 	rng := tensor.NewRNG(17)
 	for _, sc := range sepCases {
@@ -238,6 +239,23 @@ func TestFusedKeptEqualsRecomputed(t *testing.T) {
 			}
 			recomputed, kept := run(0), run(1<<30)
 			for i, what := range []string{"y", "dx", "dwdw", "dwpw"} {
+				require.Equal(t, recomputed[i].Data, kept[i].Data, what)
+			}
+		})
+	}
+	for _, pc := range []poolCase{{3, 1, 1, true, false}, {3, 2, 1, true, false}, {5, 2, 2, true, false}} {
+		xv := uniform(rng, -1, 1, 4, 3, 9, 8)
+		t.Run("PoolBN_"+pc.name(), func(t *testing.T) {
+			run := func(budget int64) []*tensor.Tensor {
+				x := param(xv.Clone(), "x")
+				tp := autograd.NewTape()
+				tp.SetKeepBudget(budget)
+				out := nn.PoolBN(tp, x, pc.max, pc.k, pc.s, pc.p, nn.NewBNStats(3), true)
+				tp.BackwardWith(out, uniform(tensor.NewRNG(11), -1, 1, out.Shape()...))
+				return []*tensor.Tensor{out.Value.Clone(), x.Grad.Clone()}
+			}
+			recomputed, kept := run(0), run(1<<30)
+			for i, what := range []string{"y", "dx"} {
 				require.Equal(t, recomputed[i].Data, kept[i].Data, what)
 			}
 		})
