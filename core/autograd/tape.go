@@ -55,10 +55,11 @@ func newBufPool() *bufPool {
 }
 
 // DefaultKeepBudget is what Keep grants per step on a new tape: at the DARTS
-// reduced config (batch 32) every fused unit keeps its depthwise output
-// (about 50 MiB); at the default config the first cells' units do, and the
-// peak RSS stays under a quarter of the reference's (BENCHMARKS.md, round 9).
-const DefaultKeepBudget = 128 << 20
+// reduced config (batch 32) every fused unit keeps what it would recompute
+// (depthwise outputs, max-pool argmaxes); at the default config the first
+// cells' units do, for 120 MiB more peak RSS (2,758 MiB, 0.22 of the
+// reference's; keeping everything there takes 0.33; BENCHMARKS.md, round 9).
+const DefaultKeepBudget = 64 << 20
 
 // SetKeepBudget sets the bytes Keep grants per step, from now on (and on
 // the branch tapes of Fork, which share t's budget).
