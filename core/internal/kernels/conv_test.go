@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testGeoms covers stride 1/2, pad 0..3, dilation 1/2 and non-square kernels.
+// testGeoms covers stride 1/2, pad 0..4, dilation 1/2 and non-square kernels.
 var testGeoms = []Geom{
 	{H: 5, W: 5, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
 	{H: 8, W: 8, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
@@ -26,6 +26,10 @@ var testGeoms = []Geom{
 	{H: 5, W: 4, KH: 3, KW: 3, SH: 2, SW: 1, PH: 0, PW: 2, DH: 1, DW: 2},
 	{H: 3, W: 3, KH: 3, KW: 3, SH: 1, SW: 1, PH: 3, PW: 3, DH: 1, DW: 1},
 	{H: 33, W: 35, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+	// stride-2 rows of 16+ columns: the vector (de)interleave, then the rest
+	{H: 4, W: 32, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
+	{H: 5, W: 21, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
+	{H: 5, W: 35, KH: 5, KW: 5, SH: 2, SW: 2, PH: 4, PW: 4, DH: 2, DW: 2},
 }
 
 // forEachPath runs fn with the generic kernels and, when the build has one,

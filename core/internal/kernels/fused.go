@@ -120,11 +120,14 @@ func (p *planar) layoutReLU(xc, buf []float32) {
 				e := buf[rp+(g.PW&1)*p.psize+g.PW>>1:]
 				o := buf[rp+((1+g.PW)&1)*p.psize+(1+g.PW)>>1:]
 				done = f(xr, e[:(g.W+1)/2], o[:g.W/2])
+				if done >= len(xr) {
+					continue
+				}
 			}
 			for par := 0; par < 2; par++ {
 				ix := (par + g.PW) & 1 // first column with (ix+PW) mod 2 = par
-				for ix < done {
-					ix += 2
+				if ix < done {         // done is even: ix+done keeps the parity
+					ix += done
 				}
 				if ix >= len(xr) {
 					continue
@@ -172,11 +175,14 @@ func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 				e := buf[rp+(g.PW&1)*p.psize+g.PW>>1:]
 				o := buf[rp+((1+g.PW)&1)*p.psize+(1+g.PW)>>1:]
 				done = f(e[:(g.W+1)/2], o[:g.W/2], xr, dr)
+				if done >= len(xr) {
+					continue
+				}
 			}
 			for par := 0; par < 2; par++ {
 				ix := (par + g.PW) & 1
-				for ix < done {
-					ix += 2
+				if ix < done { // done is even: ix+done keeps the parity
+					ix += done
 				}
 				if ix >= len(xr) {
 					continue
