@@ -18,7 +18,9 @@ import (
 // depthwise output and the pre-normalisation values are recomputed image by
 // image in backward, where they stay in cache. A DARTS supernet keeps about a
 // third of the activations the unfused chain keeps, for the same arithmetic
-// (the backward recomputes one depthwise convolution per image).
+// (the backward recomputes one depthwise convolution per image). Within the
+// tape's keep budget (autograd.Tape.Keep; always on the portable path) a unit
+// keeps its depthwise output, a max pool its argmax, instead of recomputing.
 //
 // BatchNorm without affine parameters can be differentiated from its output
 // x̂ alone: with a = mean(dy), b = mean(dy·x̂) over (N, H, W) of a channel,
