@@ -9,14 +9,45 @@ import (
 // withPath runs b with the fast path on or off and the given worker count,
 // restoring both afterwards.
 func withPath(b *testing.B, fast bool, nw int, fn func(b *testing.B)) {
-	if fast && fastInstall == nil {
+	withPathName(b, pathName(fast), nw, fn)
+}
+
+// withPathName is withPath for a kernel set by name: "fast" (the CPU's
+// best), "generic", or one of fastPaths (e.g. "avx2" on an AVX-512 CPU).
+func withPathName(b *testing.B, name string, nw int, fn func(b *testing.B)) {
+	if name != "generic" && len(fastPaths) == 0 {
 		b.Skip("no fast path in this build")
 	}
-	oldFast, oldW := fastOn, Workers()
-	SetFastPath(fast)
+	oldFast, oldName, oldW := fastOn, fastName, Workers()
+	switch name {
+	case "fast":
+		SetFastPath(true)
+	case "generic":
+		SetFastPath(false)
+	default:
+		if !useFastPath(name) {
+			b.Skip("no " + name + " kernels on this CPU")
+		}
+	}
 	SetWorkers(nw)
-	defer func() { SetFastPath(oldFast); SetWorkers(oldW) }()
+	defer func() {
+		if !oldFast || !useFastPath(oldName) {
+			SetFastPath(oldFast)
+		}
+		SetWorkers(oldW)
+	}()
 	fn(b)
+}
+
+// benchPaths names the kernel sets the per-op benchmarks compare: the
+// best fast one, the generic one, and the CPU's other fast sets (avx2 where
+// avx512 is best), so one run lists them side by side.
+func benchPaths() []string {
+	names := []string{"fast", "generic"}
+	for _, p := range fastPaths[min(1, len(fastPaths)):] {
+		names = append(names, p.name)
+	}
+	return names
 }
 
 func reportGFLOPs(b *testing.B, flopsPerOp float64) {
@@ -56,19 +87,47 @@ var dartsConvs = []struct{ c, hw int }{{16, 32}, {32, 16}, {64, 8}}
 
 const dartsBatch = 64
 
-// BenchmarkPointwise: 1×1 conv C→C as GEMM W(C×C)·X(C×HW) per image.
+// BenchmarkPointwise: 1×1 conv C→C per image, as GEMM W(C×C)·X(C×HW)
+// (gemm: GemmNN) and as the fused units run it (apply: Pointwise.Apply;
+// wgrad: its weight gradient, GemmNTDot),
+// on the default config's shapes and the reduced one's smallest (C=32, 4×4).
 func BenchmarkPointwise(b *testing.B) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, sh := range dartsConvs {
+	for _, sh := range append(dartsConvs, struct{ c, hw int }{32, 4}) {
 		n := sh.hw * sh.hw
-		w, x, y := randSlice(r, sh.c*sh.c), randSlice(r, dartsBatch*sh.c*n), make([]float32, dartsBatch*sh.c*n)
-		for _, fast := range []bool{true, false} {
-			b.Run(fmt.Sprintf("%s/C=%d/%dx%d", pathName(fast), sh.c, sh.hw, sh.hw), func(b *testing.B) {
-				withPath(b, fast, 1, func(b *testing.B) {
+		w, x, y := randSlice(r, sh.c*sh.c), randSlice(r, dartsBatch*sh.c*n+PointwiseSlack), make([]float32, dartsBatch*sh.c*n)
+		for _, path := range benchPaths() {
+			b.Run(fmt.Sprintf("gemm/%s/C=%d/%dx%d", path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+				withPathName(b, path, 1, func(b *testing.B) {
 					for b.Loop() {
 						for i := 0; i < dartsBatch; i++ {
 							off := i * sh.c * n
 							GemmNN(sh.c, n, sh.c, w, sh.c, x[off:], n, 0, y[off:], n)
+						}
+					}
+					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
+				})
+			})
+			b.Run(fmt.Sprintf("apply/%s/C=%d/%dx%d", path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+				withPathName(b, path, 1, func(b *testing.B) {
+					p := NewPointwise(w, sh.c, sh.c, false)
+					defer p.Release()
+					for b.Loop() {
+						for i := 0; i < dartsBatch; i++ {
+							off := i * sh.c * n
+							p.Apply(x[off:], n, y[off:off+sh.c*n])
+						}
+					}
+					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
+				})
+			})
+			b.Run(fmt.Sprintf("wgrad/%s/C=%d/%dx%d", path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+				withPathName(b, path, 1, func(b *testing.B) {
+					dw := make([]float32, sh.c*sh.c)
+					for b.Loop() {
+						for i := 0; i < dartsBatch; i++ {
+							off := i * sh.c * n
+							GemmNTDot(sh.c, sh.c, n, x[off:], n, y[off:], n, dw, sh.c)
 						}
 					}
 					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
@@ -93,9 +152,9 @@ func BenchmarkDepthwise(b *testing.B) {
 			y, dy := make([]float32, dartsBatch*per), randSlice(r, dartsBatch*per)
 			dx, dw := make([]float32, dartsBatch*per), make([]float32, sh.c*kr.k*kr.k)
 			flops := 2 * float64(dartsBatch*per*kr.k*kr.k)
-			for _, fast := range []bool{true, false} {
-				b.Run(fmt.Sprintf("fwd/%s/%s/C=%d/%dx%d", pathName(fast), kr.name, sh.c, sh.hw, sh.hw), func(b *testing.B) {
-					withPath(b, fast, 1, func(b *testing.B) {
+			for _, path := range benchPaths() {
+				b.Run(fmt.Sprintf("fwd/%s/%s/C=%d/%dx%d", path, kr.name, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+					withPathName(b, path, 1, func(b *testing.B) {
 						for b.Loop() {
 							for i := 0; i < dartsBatch; i++ {
 								Depthwise(x[i*per:(i+1)*per], w, sh.c, g, y[i*per:(i+1)*per])
@@ -104,14 +163,41 @@ func BenchmarkDepthwise(b *testing.B) {
 						reportGFLOPs(b, flops)
 					})
 				})
-				b.Run(fmt.Sprintf("bwd/%s/%s/C=%d/%dx%d", pathName(fast), kr.name, sh.c, sh.hw, sh.hw), func(b *testing.B) {
-					withPath(b, fast, 1, func(b *testing.B) {
+				b.Run(fmt.Sprintf("bwd/%s/%s/C=%d/%dx%d", path, kr.name, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+					withPathName(b, path, 1, func(b *testing.B) {
 						for b.Loop() {
 							for i := 0; i < dartsBatch; i++ {
 								DepthwiseBackward(x[i*per:(i+1)*per], w, dy[i*per:(i+1)*per], sh.c, g, dx[i*per:(i+1)*per], dw)
 							}
 						}
 						reportGFLOPs(b, 2*flops)
+					})
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkCorr: the flat correlation under the depthwise convolutions
+// and average pools, on runs as long as the planar layouts of the DARTS
+// shapes give (48: 4×4 padded by 4, 80: 8×8 by 1, 100 … 1088: 32×32 by 1),
+// 3×3 and 5×5 taps.
+func BenchmarkCorr(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{48, 80, 100, 288, 1088} {
+		for _, taps := range []int{9, 25} {
+			off := make([]int, taps)
+			for t := range off {
+				off[t] = (t/5)*36 + t%5
+			}
+			in, w, out := randSlice(r, n+4*36+5), randSlice(r, taps), make([]float32, n)
+			for _, path := range benchPaths() {
+				b.Run(fmt.Sprintf("%s/n=%d/taps=%d", path, n, taps), func(b *testing.B) {
+					withPathName(b, path, 1, func(b *testing.B) {
+						for b.Loop() {
+							Corr(out, in, w, off)
+						}
+						reportGFLOPs(b, 2*float64(n*taps))
 					})
 				})
 			}

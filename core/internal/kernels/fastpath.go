@@ -1,15 +1,24 @@
 package kernels
 
-// fastName names the fast path the CPU supports ("generic" when none);
-// fastInstall, when non-nil, switches the dispatch variables to it.
+// fastPaths lists the fast kernel sets this CPU can run, the best first
+// (amd64 with GOEXPERIMENT=simd: "avx512" where AVX-512 is, then "avx2");
+// fastName names the one installed, fastOn says whether one is.
 var (
-	fastName    = "generic"
-	fastInstall func()
-	fastOn      bool
+	fastPaths []fastPath
+	fastName  = "generic"
+	fastOn    bool
 )
 
-// FastPath returns the kernel set in use: "avx512" (AVX-512 Dot/Axpy, AVX2+FMA
-// assembly GEMM micro-kernel), "avx2" (AVX2+FMA) or "generic".
+// fastPath is one fast kernel set: install points the dispatch variables
+// at it (after useGeneric).
+type fastPath struct {
+	name    string
+	install func()
+}
+
+// FastPath returns the kernel set in use: "avx512" (the AVX2 set with
+// AVX-512 Dot/Axpy, flat correlation and 1×1 convolution), "avx2"
+// (AVX2+FMA) or "generic".
 func FastPath() string {
 	if fastOn {
 		return fastName
@@ -17,16 +26,32 @@ func FastPath() string {
 	return "generic"
 }
 
-// SetFastPath switches between the CPU's fast kernels (on, the default when
-// the build has them) and the portable generic kernels (off). Tests and
+// SetFastPath switches between the CPU's best fast kernels (on, the default
+// when the build has them) and the portable generic kernels (off). Tests and
 // benchmarks use it to compare; call it before work starts, not concurrently.
 func SetFastPath(on bool) {
+	if on && len(fastPaths) > 0 {
+		useFastPath(fastPaths[0].name)
+		return
+	}
 	useGeneric()
 	fastOn = false
-	if on && fastInstall != nil {
-		fastInstall()
-		fastOn = true
+}
+
+// useFastPath installs the fast kernel set called name, or the generic
+// kernels where the CPU has none of that name; it reports whether it found
+// it. The tests run every set the CPU has through it.
+func useFastPath(name string) bool {
+	useGeneric()
+	fastOn = false
+	for _, p := range fastPaths {
+		if p.name == name {
+			p.install()
+			fastName, fastOn = name, true
+			return true
+		}
 	}
+	return false
 }
 
 // useGeneric restores every dispatch variable to its generic function.
@@ -40,5 +65,6 @@ func useGeneric() {
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluGeneric, reluBackwardGeneric, affineGeneric, addAffine2Generic
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotGeneric, affine2Generic, sumDotGeneric
 	deinterleaveReLU2Impl, rowsReLUImpl, rowsMaskedAddImpl, interleaveMaskedAdd2Impl = nil, nil, nil, nil
+	pointwiseFast, flatGemmFast, flatDotFast, maxPool2x2Fast = nil, nil, nil, nil
 	planarRows = true
 }

@@ -17,22 +17,40 @@ func init() {
 	if archsimd.X86.AVX512() {
 		testGemms["avx512-archsimd"] = gemmAVX512
 	}
-	switch {
-	case archsimd.X86.AVX512():
-		fastName = "avx512"
+	if archsimd.X86.AVX512() {
 		// GEMM keeps the AVX2 assembly kernel: it runs at ~peak FMA rate here,
 		// while archsimd kernels lose about half to register copies (see
 		// gemm_amd64.go); gemmAVX512 stays a test/benchmark candidate.
-		fastInstall = func() { install(gemmAVX2, dotAVX512, axpyAVX512) }
-	case archsimd.X86.AVX2() && archsimd.X86.FMA():
-		fastName = "avx2"
-		fastInstall = func() { install(gemmAVX2, dotAVX2, axpyAVX2) }
+		fastPaths = append(fastPaths, fastPath{"avx512", func() {
+			install(kernelSet{gemm: gemmAVX2, dot: dotAVX512, axpy: axpyAVX512, corr: corrAVX512,
+				pointwise: pointwiseAVX512, flatDot: flatDotAVX512})
+		}})
+	}
+	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
+		fastPaths = append(fastPaths, fastPath{"avx2", func() {
+			install(kernelSet{gemm: gemmAVX2, dot: dotAVX2, axpy: axpyAVX2, corr: corrAVX2,
+				pointwise: pointwiseAVX2, flatDot: flatDotAVX2})
+		}})
 	}
 	SetFastPath(true)
 }
 
-// install points the dispatch variables at one fast kernel set.
-func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float32, x, y []float32)) {
+// kernelSet holds the kernels where the avx512 and avx2 sets differ.
+type kernelSet struct {
+	gemm      *packedGemm
+	dot       func(x, y []float32) float32
+	axpy      func(a float32, x, y []float32)
+	corr      corrFunc
+	pointwise func(A *flatA, x []float32, boff []int, n int, y []float32)
+	flatDot   func(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []float32, ldc int)
+}
+
+// install points the dispatch variables at one fast kernel set: ks and the
+// AVX2 kernels both sets share.
+func install(ks kernelSet) {
+	g, dot, axpy, corr := ks.gemm, ks.dot, ks.axpy, ks.corr
+	pointwiseFast, flatDotFast = ks.pointwise, ks.flatDot
+	flatGemmFast, maxPool2x2Fast = flatGemmAVX2, maxPool2x2AVX2
 	gemmNNImpl = func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		g.gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	}
@@ -44,15 +62,15 @@ func install(g *packedGemm, dot func(x, y []float32) float32, axpy func(a float3
 	}
 	addImpl, dotImpl, axpyImpl = addAVX2, dot, axpy
 	packBT8Impl = packBT8AVX2
-	corrImpl, dotTapsImpl, maxTapsImpl = corrAVX2, dotTapsAVX2, maxTapsAVX2
+	corrImpl, dotTapsImpl, maxTapsImpl = corr, dotTapsAVX2, maxTapsAVX2
 	planarRows = false
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotAVX2, affine2AVX2, sumDotBlocksAVX2
 	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
 	rowsReLUImpl, rowsMaskedAddImpl = rowsReLUAVX2, rowsMaskedAddAVX2
 	interleaveMaskedAdd2Impl = interleaveMaskedAdd2AVX2
-	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corrAVX2, x, w, c, g, y, false) }
+	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corr, x, w, c, g, y, false) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
-		depthwiseBackwardPlanar(corrAVX2, dotTapsAVX2, x, w, dy, c, g, dx, dw)
+		depthwiseBackwardPlanar(corr, dotTapsAVX2, x, w, dy, c, g, dx, dw)
 	}
 }

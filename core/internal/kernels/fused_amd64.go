@@ -2,14 +2,6 @@
 
 package kernels
 
-import "simd/archsimd"
-
-func init() {
-	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
-		pointwiseFast = pointwiseAVX2
-	}
-}
-
 // pointwiseAVX2 is Pointwise.Apply on flatKernel4x24 tiles. The last,
 // partial column block is computed whole (reading up to 24 columns past n,
 // within x) and only its valid columns kept; when x ends too early for that,

@@ -205,11 +205,17 @@ func TestFastPathSwitch(t *testing.T) {
 	SetFastPath(false)
 	require.Equal(t, "generic", FastPath())
 	SetFastPath(true)
-	if fastInstall == nil {
+	if len(fastPaths) == 0 {
 		require.Equal(t, "generic", FastPath())
 		return
 	}
-	require.Contains(t, []string{"avx2", "avx512"}, FastPath())
+	require.Equal(t, fastPaths[0].name, FastPath())
+	for _, p := range fastPaths {
+		require.True(t, useFastPath(p.name))
+		require.Equal(t, p.name, FastPath())
+	}
+	require.False(t, useFastPath("no-such-set"))
+	require.Equal(t, "generic", FastPath())
 }
 
 func TestSumSumSqAndReLUInto(t *testing.T) {

@@ -12,13 +12,6 @@ func flatKernel4x24(k int, a, b *float32, boff *int, c *float32, ldc int)
 //go:noescape
 func flatDot4x3(n int, d *float32, ldd int, b *float32, boff *int, out *float32)
 
-func init() {
-	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
-		flatGemmFast, flatDotFast = flatGemmAVX2, flatDotAVX2
-		maxPool2x2Fast = maxPool2x2AVX2
-	}
-}
-
 // flatGemmAVX2 is flatGemm on 4×24 tiles over A's packed panels, B read in
 // place. Partial row panels go through a scratch tile; the last n mod 24
 // columns run the generic loop.

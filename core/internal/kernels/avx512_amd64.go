@@ -1,0 +1,187 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+package kernels
+
+// corr128Z is in avx512_amd64.s: Corr over blocks of 128 flat outputs on
+// zmm, rounding exactly as corrGeneric.
+//
+//go:noescape
+func corr128Z(blocks int, out, in, w *float32, off *int, taps int)
+
+// corr64ZM is in avx512_amd64.s: Corr over up to 64 outputs, masked.
+//
+//go:noescape
+func corr64ZM(out, in, w *float32, off *int, taps int, masks uint64)
+
+// corrAVX512 is corrGeneric on zmm: blocks of 128 flat outputs
+// (corr128Z), then the rest up to 64 at a time with the loads and stores
+// masked to the outputs left (corr64ZM), so no run is too short or too
+// near the end of in for the vector kernels. Exact vs corrGeneric.
+func corrAVX512(out, in, w []float32, off []int) {
+	n := len(out)
+	if n == 0 {
+		return
+	}
+	w = w[:len(off)]
+	// every read in[j+off[t]], j < n, must be inside in
+	hi := 0
+	for _, o := range off {
+		if o < 0 {
+			corrGeneric(out, in, w, off)
+			return
+		}
+		hi = max(hi, o)
+	}
+	if len(off) > 0 {
+		_ = in[n-1+hi]
+	}
+	j := 0
+	if nb := n / 128; nb > 0 && len(off) > 0 {
+		corr128Z(nb, &out[0], &in[0], &w[0], &off[0], len(off))
+		j = 128 * nb
+	}
+	var w0 *float32
+	var off0 *int
+	if len(off) > 0 {
+		w0, off0 = &w[0], &off[0]
+	}
+	for ; j < n; j += 64 {
+		left := min(64, n-j)
+		masks := uint64(1)<<left - 1
+		if left == 64 {
+			masks = ^uint64(0)
+		}
+		corr64ZM(&out[j], &in[j], w0, off0, len(off), masks)
+	}
+}
+
+// flatKernel4x48Z and flatKernel8x16ZM are in avx512_amd64.s.
+//
+//go:noescape
+func flatKernel4x48Z(k int, a, b *float32, boff *int, c *float32, ldc int)
+
+//go:noescape
+func flatKernel8x16ZM(k int, a0, a1, b *float32, boff *int, c *float32, ldc int, mask uint16)
+
+// pointwiseAVX512 is Pointwise.Apply on zmm: 4×48 tiles over A's packed
+// panels, then the last n mod 48 columns 16 at a time in 8-row tiles whose
+// loads and stores are masked to the valid columns (it reads nothing past
+// x's K·n). Each output sums its K products in order from zero with one
+// FMA each, as pointwiseAVX2 does.
+func pointwiseAVX512(A *flatA, x []float32, boff []int, n int, y []float32) {
+	m, k := A.m, A.k
+	if m <= 0 || n <= 0 || k <= 0 {
+		flatGemmGeneric(m, n, k, A.a, A.lda, x, boff, y, n)
+		return
+	}
+	boff = boff[:k]
+	_ = x[boff[k-1]+n-1] // offsets are increasing (rows of x)
+	_ = y[(m-1)*n+n-1]
+	panels := (m + 3) / 4
+	ap := A.ap[:panels*4*k]
+	var tile [8 * 48]float32
+	j := 0
+	for ; j+48 <= n; j += 48 {
+		for pi := 0; pi < panels; pi++ {
+			rows := min(4, m-pi*4)
+			if rows == 4 {
+				flatKernel4x48Z(k, &ap[pi*4*k], &x[j], &boff[0], &y[pi*4*n+j], n)
+				continue
+			}
+			flatKernel4x48Z(k, &ap[pi*4*k], &x[j], &boff[0], &tile[0], 48)
+			for r := 0; r < rows; r++ {
+				copy(y[(pi*4+r)*n+j:(pi*4+r)*n+j+48], tile[r*48:r*48+48])
+			}
+		}
+	}
+	for ; j < n; j += 16 {
+		cols := min(16, n-j)
+		mask := uint16(1<<cols - 1)
+		for pi := 0; pi < panels; pi += 2 {
+			rows := min(8, m-pi*4)
+			if rows == 8 {
+				flatKernel8x16ZM(k, &ap[pi*4*k], &ap[(pi+1)*4*k], &x[j], &boff[0], &y[pi*4*n+j], n, mask)
+				continue
+			}
+			a1 := pi * 4 * k // a lone last panel: its rows again in the tile's lower half
+			if pi+1 < panels {
+				a1 += 4 * k
+			}
+			flatKernel8x16ZM(k, &ap[pi*4*k], &ap[a1], &x[j], &boff[0], &tile[0], 16, mask)
+			for r := 0; r < rows; r++ {
+				copy(y[(pi*4+r)*n+j:(pi*4+r)*n+j+cols], tile[r*16:r*16+cols])
+			}
+		}
+	}
+}
+
+// flatDot4x3Z is in avx512_amd64.s.
+//
+//go:noescape
+func flatDot4x3Z(nv int, d *float32, ldd int, b *float32, boff *int, out *float32, mask uint16)
+
+// flatDotAVX512 is flatDot on zmm 4×3 tiles over all n columns (the last
+// n mod 16 through masked loads); the rows past m − m mod 4 run the generic
+// dot, and the last k mod 3 offsets a tile with the last one repeated.
+func flatDotAVX512(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []float32, ldc int) {
+	if m <= 0 || k <= 0 || n <= 0 {
+		return
+	}
+	boff = boff[:k]
+	if n <= flatDotShortN && m >= 4 && k >= 4 {
+		flatDotShort(m, k, n, d, ldd, b, boff, c, ldc)
+		return
+	}
+	nv, mask := n/16, uint16(1<<(n%16)-1)
+	m4, k3 := m/4*4, k/3*3
+	if m4 > 0 {
+		for _, o := range boff {
+			_ = b[o+n-1]
+		}
+		_ = d[(m4-1)*ldd+n-1]
+		var out [12]float32
+		for r := 0; r < m4; r += 4 {
+			for q := 0; q < k3; q += 3 {
+				flatDot4x3Z(nv, &d[r*ldd], ldd, &b[0], &boff[q], &out[0], mask)
+				addDotTile(c[r*ldc+q:], ldc, &out, 3)
+			}
+		}
+		if k3 < k { // the last 1 or 2 offsets, repeated to fill the tile
+			last := [3]int{boff[k3], boff[k-1], boff[k-1]}
+			for r := 0; r < m4; r += 4 {
+				flatDot4x3Z(nv, &d[r*ldd], ldd, &b[0], &last[0], &out[0], mask)
+				addDotTile(c[r*ldc+k3:], ldc, &out, k-k3)
+			}
+		}
+	}
+	if m4 < m {
+		flatDotGeneric(m-m4, k, n, d[m4*ldd:], ldd, b, boff, c[m4*ldc:], ldc)
+	}
+}
+
+// flatDotShortN is the row length up to which flatDotAVX512 goes through
+// flatDotShort: a dot product of one or two vectors costs less than its
+// horizontal reduction there.
+const flatDotShortN = 32
+
+// flatDotShort is flatDot for short rows as the product pointwiseAVX512
+// computes: with d packed into its 4-row panels and bᵀ (n×k, the k rows of b
+// side by side) copied out, t = d·bᵀ sums over j < n along the kernels'
+// inner dimension, one FMA per term in order; then c += t.
+func flatDotShort(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []float32, ldc int) {
+	np := roundUp(m, 4) * n
+	s := getScratch(np + n*k + m*k)
+	defer putScratch(s)
+	ap, bt, t := (*s)[:np], (*s)[np:np+n*k], (*s)[np+n*k:np+n*k+m*k]
+	for q, o := range boff {
+		for j, v := range b[o : o+n] {
+			bt[j*k+q] = v
+		}
+	}
+	A := flatA{m: m, k: n, a: d, lda: ldd, ap: ap}
+	A.pack()
+	pointwiseAVX512(&A, bt, rowOffsets(n, k), k, t)
+	for i := 0; i < m; i++ {
+		addImpl(t[i*k:i*k+k], c[i*ldc:i*ldc+k])
+	}
+}

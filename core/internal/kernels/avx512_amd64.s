@@ -1,0 +1,456 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+#include "textflag.h"
+
+// The AVX-512 (zmm) kernels of the avx512 fast path. Where a core runs
+// 512-bit vectors at full width (AMD Zen 5, Intel server cores) they do
+// twice the arithmetic of the AVX2 kernels per instruction.
+
+// func corr128Z(blocks int, out, in, w *float32, off *int, taps int)
+// corr64 on zmm over blocks of 128 flat outputs: out[j+i] = Σ_t w[t]·in[j+i+off[t]],
+// i < 128, taps summed in order from zero with a rounding after each multiply
+// and each add (VMULPS then VADDPS, no FMA), as corrGeneric. 8 zmm
+// accumulators (Z0-Z7), w[t] broadcast into Z8, products in Z9-Z16.
+TEXT ·corr128Z(SB), NOSPLIT, $0-48
+	MOVQ blocks+0(FP), CX
+	MOVQ out+8(FP), DI
+	MOVQ in+16(FP), SI
+	MOVQ w+24(FP), R8
+	MOVQ off+32(FP), R9
+	MOVQ taps+40(FP), R10
+	TESTQ CX, CX
+	JLE done
+block:
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	XORQ R11, R11
+tap:
+	MOVQ (R9)(R11*8), AX
+	LEAQ (SI)(AX*4), DX
+	VBROADCASTSS (R8)(R11*4), Z8
+	VMULPS (DX), Z8, Z9
+	VMULPS 64(DX), Z8, Z10
+	VMULPS 128(DX), Z8, Z11
+	VMULPS 192(DX), Z8, Z12
+	VMULPS 256(DX), Z8, Z13
+	VMULPS 320(DX), Z8, Z14
+	VMULPS 384(DX), Z8, Z15
+	VMULPS 448(DX), Z8, Z16
+	VADDPS Z9, Z0, Z0
+	VADDPS Z10, Z1, Z1
+	VADDPS Z11, Z2, Z2
+	VADDPS Z12, Z3, Z3
+	VADDPS Z13, Z4, Z4
+	VADDPS Z14, Z5, Z5
+	VADDPS Z15, Z6, Z6
+	VADDPS Z16, Z7, Z7
+	INCQ R11
+	CMPQ R11, R10
+	JLT tap
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	VMOVUPS Z4, 256(DI)
+	VMOVUPS Z5, 320(DI)
+	VMOVUPS Z6, 384(DI)
+	VMOVUPS Z7, 448(DI)
+	ADDQ $512, DI
+	ADDQ $512, SI
+	DECQ CX
+	JNZ block
+	VZEROUPPER
+done:
+	RET
+
+// func flatKernel4x48Z(k int, a, b *float32, boff *int, c *float32, ldc int)
+// flatKernel4x24 on zmm: C[4×48] = Σ_p a[p*4+r]·b[boff[p]+j] (overwrite),
+// 12 zmm accumulators (Z4-Z15), the three B vectors of row p read in place at
+// its offset (Z0-Z2), A broadcast into Z16-Z19.
+TEXT ·flatKernel4x48Z(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ boff+24(FP), R10
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	TESTQ CX, CX
+	JLE zstore
+zloop:
+	MOVQ (R10), R9
+	LEAQ (DI)(R9*4), R11
+	VMOVUPS (R11), Z0
+	VMOVUPS 64(R11), Z1
+	VMOVUPS 128(R11), Z2
+	VBROADCASTSS 0(SI), Z16
+	VBROADCASTSS 4(SI), Z17
+	VBROADCASTSS 8(SI), Z18
+	VBROADCASTSS 12(SI), Z19
+	VFMADD231PS Z0, Z16, Z4
+	VFMADD231PS Z1, Z16, Z5
+	VFMADD231PS Z2, Z16, Z6
+	VFMADD231PS Z0, Z17, Z7
+	VFMADD231PS Z1, Z17, Z8
+	VFMADD231PS Z2, Z17, Z9
+	VFMADD231PS Z0, Z18, Z10
+	VFMADD231PS Z1, Z18, Z11
+	VFMADD231PS Z2, Z18, Z12
+	VFMADD231PS Z0, Z19, Z13
+	VFMADD231PS Z1, Z19, Z14
+	VFMADD231PS Z2, Z19, Z15
+	ADDQ $16, SI
+	ADDQ $8, R10
+	DECQ CX
+	JNZ zloop
+zstore:
+	VMOVUPS Z4, 0(DX)
+	VMOVUPS Z5, 64(DX)
+	VMOVUPS Z6, 128(DX)
+	ADDQ R8, DX
+	VMOVUPS Z7, 0(DX)
+	VMOVUPS Z8, 64(DX)
+	VMOVUPS Z9, 128(DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, 0(DX)
+	VMOVUPS Z11, 64(DX)
+	VMOVUPS Z12, 128(DX)
+	ADDQ R8, DX
+	VMOVUPS Z13, 0(DX)
+	VMOVUPS Z14, 64(DX)
+	VMOVUPS Z15, 128(DX)
+	VZEROUPPER
+	RET
+
+// func flatKernel8x16ZM(k int, a0, a1, b *float32, boff *int, c *float32, ldc int, mask uint16)
+// The column tail: C[8×16] = Σ_p a[p*4+r]·b[boff[p]+j] for the columns set
+// in mask (the others neither read nor written), rows 0-3 from panel a0 and
+// 4-7 from panel a1 (a1 = a0 when the 4 rows of a second panel are not
+// wanted: rows 4-7 are then written nowhere... see the Go side). 8 zmm
+// accumulators (Z4-Z11).
+TEXT ·flatKernel8x16ZM(SB), NOSPLIT, $0-58
+	MOVQ k+0(FP), CX
+	MOVQ a0+8(FP), SI
+	MOVQ a1+16(FP), BX
+	MOVQ b+24(FP), DI
+	MOVQ boff+32(FP), R10
+	MOVQ c+40(FP), DX
+	MOVQ ldc+48(FP), R8
+	SHLQ $2, R8
+	MOVWQZX mask+56(FP), AX
+	KMOVW AX, K1
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	TESTQ CX, CX
+	JLE mstore
+mloop:
+	MOVQ (R10), R9
+	LEAQ (DI)(R9*4), R11
+	VMOVUPS.Z (R11), K1, Z0
+	VBROADCASTSS 0(SI), Z16
+	VBROADCASTSS 4(SI), Z17
+	VBROADCASTSS 8(SI), Z18
+	VBROADCASTSS 12(SI), Z19
+	VBROADCASTSS 0(BX), Z20
+	VBROADCASTSS 4(BX), Z21
+	VBROADCASTSS 8(BX), Z22
+	VBROADCASTSS 12(BX), Z23
+	VFMADD231PS Z0, Z16, Z4
+	VFMADD231PS Z0, Z17, Z5
+	VFMADD231PS Z0, Z18, Z6
+	VFMADD231PS Z0, Z19, Z7
+	VFMADD231PS Z0, Z20, Z8
+	VFMADD231PS Z0, Z21, Z9
+	VFMADD231PS Z0, Z22, Z10
+	VFMADD231PS Z0, Z23, Z11
+	ADDQ $16, SI
+	ADDQ $16, BX
+	ADDQ $8, R10
+	DECQ CX
+	JNZ mloop
+mstore:
+	VMOVUPS Z4, K1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z5, K1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z6, K1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z7, K1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z8, K1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z9, K1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z10, K1, (DX)
+	ADDQ R8, DX
+	VMOVUPS Z11, K1, (DX)
+	VZEROUPPER
+	RET
+
+// func flatDot4x3Z(nv int, d *float32, ldd int, b *float32, boff *int, out *float32, mask uint16)
+// flatDot4x3 on zmm: out[q*4+r] = Σ_j d[r*ldd+j]·b[boff[q]+j] for r < 4, q < 3
+// over nv whole vectors of 16 columns and then, where mask is not zero, one
+// more vector of the columns set in mask (the others not read): 12 zmm
+// accumulators (Z4-Z15: row r, column q in Z(4+3r+q)), halved to ymm and
+// reduced four at a time with VHADDPS as flatDot4x3.
+TEXT ·flatDot4x3Z(SB), NOSPLIT, $0-50
+	MOVQ nv+0(FP), BX
+	SHLQ $6, BX
+	MOVQ d+8(FP), SI
+	MOVQ ldd+16(FP), R8
+	SHLQ $2, R8
+	LEAQ (SI)(R8*1), R11
+	LEAQ (R11)(R8*1), R12
+	LEAQ (R12)(R8*1), R13
+	MOVQ b+24(FP), DX
+	MOVQ boff+32(FP), CX
+	MOVQ 0(CX), DI
+	LEAQ (DX)(DI*4), DI
+	MOVQ 8(CX), R9
+	LEAQ (DX)(R9*4), R9
+	MOVQ 16(CX), R10
+	LEAQ (DX)(R10*4), R10
+	MOVQ out+40(FP), DX
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	XORQ AX, AX
+	TESTQ BX, BX
+	JLE ztail
+zdloop:
+	VMOVUPS (DI)(AX*1), Z0
+	VMOVUPS (R9)(AX*1), Z1
+	VMOVUPS (R10)(AX*1), Z2
+	VMOVUPS (SI)(AX*1), Z3
+	VFMADD231PS Z0, Z3, Z4
+	VFMADD231PS Z1, Z3, Z5
+	VFMADD231PS Z2, Z3, Z6
+	VMOVUPS (R11)(AX*1), Z3
+	VFMADD231PS Z0, Z3, Z7
+	VFMADD231PS Z1, Z3, Z8
+	VFMADD231PS Z2, Z3, Z9
+	VMOVUPS (R12)(AX*1), Z3
+	VFMADD231PS Z0, Z3, Z10
+	VFMADD231PS Z1, Z3, Z11
+	VFMADD231PS Z2, Z3, Z12
+	VMOVUPS (R13)(AX*1), Z3
+	VFMADD231PS Z0, Z3, Z13
+	VFMADD231PS Z1, Z3, Z14
+	VFMADD231PS Z2, Z3, Z15
+	ADDQ $64, AX
+	CMPQ AX, BX
+	JLT zdloop
+ztail:
+	MOVWQZX mask+48(FP), CX
+	TESTQ CX, CX
+	JZ zreduce
+	KMOVW CX, K1
+	VMOVUPS.Z (DI)(AX*1), K1, Z0
+	VMOVUPS.Z (R9)(AX*1), K1, Z1
+	VMOVUPS.Z (R10)(AX*1), K1, Z2
+	VMOVUPS.Z (SI)(AX*1), K1, Z3
+	VFMADD231PS Z0, Z3, Z4
+	VFMADD231PS Z1, Z3, Z5
+	VFMADD231PS Z2, Z3, Z6
+	VMOVUPS.Z (R11)(AX*1), K1, Z3
+	VFMADD231PS Z0, Z3, Z7
+	VFMADD231PS Z1, Z3, Z8
+	VFMADD231PS Z2, Z3, Z9
+	VMOVUPS.Z (R12)(AX*1), K1, Z3
+	VFMADD231PS Z0, Z3, Z10
+	VFMADD231PS Z1, Z3, Z11
+	VFMADD231PS Z2, Z3, Z12
+	VMOVUPS.Z (R13)(AX*1), K1, Z3
+	VFMADD231PS Z0, Z3, Z13
+	VFMADD231PS Z1, Z3, Z14
+	VFMADD231PS Z2, Z3, Z15
+zreduce:
+	VEXTRACTF64X4 $1, Z4, Y16
+	VADDPS Y16, Y4, Y4
+	VEXTRACTF64X4 $1, Z5, Y16
+	VADDPS Y16, Y5, Y5
+	VEXTRACTF64X4 $1, Z6, Y16
+	VADDPS Y16, Y6, Y6
+	VEXTRACTF64X4 $1, Z7, Y16
+	VADDPS Y16, Y7, Y7
+	VEXTRACTF64X4 $1, Z8, Y16
+	VADDPS Y16, Y8, Y8
+	VEXTRACTF64X4 $1, Z9, Y16
+	VADDPS Y16, Y9, Y9
+	VEXTRACTF64X4 $1, Z10, Y16
+	VADDPS Y16, Y10, Y10
+	VEXTRACTF64X4 $1, Z11, Y16
+	VADDPS Y16, Y11, Y11
+	VEXTRACTF64X4 $1, Z12, Y16
+	VADDPS Y16, Y12, Y12
+	VEXTRACTF64X4 $1, Z13, Y16
+	VADDPS Y16, Y13, Y13
+	VEXTRACTF64X4 $1, Z14, Y16
+	VADDPS Y16, Y14, Y14
+	VEXTRACTF64X4 $1, Z15, Y16
+	VADDPS Y16, Y15, Y15
+	VHADDPS Y7, Y4, Y0
+	VHADDPS Y13, Y10, Y1
+	VHADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VMOVUPS X0, 0(DX)
+	VHADDPS Y8, Y5, Y0
+	VHADDPS Y14, Y11, Y1
+	VHADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VMOVUPS X0, 16(DX)
+	VHADDPS Y9, Y6, Y0
+	VHADDPS Y15, Y12, Y1
+	VHADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VMOVUPS X0, 32(DX)
+	VZEROUPPER
+	RET
+
+// func corr64ZM(out, in, w *float32, off *int, taps int, masks uint64)
+// Corr over up to 64 flat outputs in zmm vectors, vector v's lanes those set
+// in bits 16v..16v+15 of masks (masked off: neither read nor written):
+// out[i] = Σ_t w[t]·in[i+off[t]], taps in order from zero, VMULPS then VADDPS
+// as corrGeneric, on one to four vectors by the highest mask bit set.
+// Accumulators Z0-Z3, w[t] in Z8, products Z9-Z12; masks in K1-K4.
+TEXT ·corr64ZM(SB), NOSPLIT, $0-48
+	MOVQ out+0(FP), DI
+	MOVQ in+8(FP), SI
+	MOVQ w+16(FP), R8
+	MOVQ off+24(FP), R9
+	MOVQ taps+32(FP), R10
+	MOVQ masks+40(FP), AX
+	MOVQ AX, BX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K2
+	SHRQ $16, AX
+	KMOVW AX, K3
+	SHRQ $16, AX
+	KMOVW AX, K4
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	XORQ R11, R11
+	TESTQ R10, R10
+	JLE m4store
+	SHRQ $16, BX
+	JZ m1tap
+	SHRQ $16, BX
+	JZ m2tap
+	SHRQ $16, BX
+	JZ m3tap
+m4tap:
+	MOVQ (R9)(R11*8), AX
+	LEAQ (SI)(AX*4), DX
+	VBROADCASTSS (R8)(R11*4), Z8
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z 64(DX), K2, Z10
+	VMOVUPS.Z 128(DX), K3, Z11
+	VMOVUPS.Z 192(DX), K4, Z12
+	VMULPS Z9, Z8, Z9
+	VMULPS Z10, Z8, Z10
+	VMULPS Z11, Z8, Z11
+	VMULPS Z12, Z8, Z12
+	VADDPS Z9, Z0, Z0
+	VADDPS Z10, Z1, Z1
+	VADDPS Z11, Z2, Z2
+	VADDPS Z12, Z3, Z3
+	INCQ R11
+	CMPQ R11, R10
+	JLT m4tap
+m4store:
+	VMOVUPS Z0, K1, (DI)
+	VMOVUPS Z1, K2, 64(DI)
+	VMOVUPS Z2, K3, 128(DI)
+	VMOVUPS Z3, K4, 192(DI)
+	VZEROUPPER
+	RET
+m3tap:
+	MOVQ (R9)(R11*8), AX
+	LEAQ (SI)(AX*4), DX
+	VBROADCASTSS (R8)(R11*4), Z8
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z 64(DX), K2, Z10
+	VMOVUPS.Z 128(DX), K3, Z11
+	VMULPS Z9, Z8, Z9
+	VMULPS Z10, Z8, Z10
+	VMULPS Z11, Z8, Z11
+	VADDPS Z9, Z0, Z0
+	VADDPS Z10, Z1, Z1
+	VADDPS Z11, Z2, Z2
+	INCQ R11
+	CMPQ R11, R10
+	JLT m3tap
+	VMOVUPS Z0, K1, (DI)
+	VMOVUPS Z1, K2, 64(DI)
+	VMOVUPS Z2, K3, 128(DI)
+	VZEROUPPER
+	RET
+m2tap:
+	MOVQ (R9)(R11*8), AX
+	LEAQ (SI)(AX*4), DX
+	VBROADCASTSS (R8)(R11*4), Z8
+	VMOVUPS.Z (DX), K1, Z9
+	VMOVUPS.Z 64(DX), K2, Z10
+	VMULPS Z9, Z8, Z9
+	VMULPS Z10, Z8, Z10
+	VADDPS Z9, Z0, Z0
+	VADDPS Z10, Z1, Z1
+	INCQ R11
+	CMPQ R11, R10
+	JLT m2tap
+	VMOVUPS Z0, K1, (DI)
+	VMOVUPS Z1, K2, 64(DI)
+	VZEROUPPER
+	RET
+m1tap:
+	MOVQ (R9)(R11*8), AX
+	LEAQ (SI)(AX*4), DX
+	VBROADCASTSS (R8)(R11*4), Z8
+	VMOVUPS.Z (DX), K1, Z9
+	VMULPS Z9, Z8, Z9
+	VADDPS Z9, Z0, Z0
+	INCQ R11
+	CMPQ R11, R10
+	JLT m1tap
+	VMOVUPS Z0, K1, (DI)
+	VZEROUPPER
+	RET
