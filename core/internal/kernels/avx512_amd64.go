@@ -17,23 +17,19 @@ func corr64ZM(out, in, w *float32, off *int, taps int, masks uint64)
 // (corr128Z), then the rest up to 64 at a time with the loads and stores
 // masked to the outputs left (corr64ZM), so no run is too short or too
 // near the end of in for the vector kernels. Exact vs corrGeneric.
-func corrAVX512(out, in, w []float32, off []int) {
+func corrAVX512(out, in, w []float32, tp taps) {
+	off := tp.off
 	n := len(out)
 	if n == 0 {
 		return
 	}
 	w = w[:len(off)]
-	// every read in[j+off[t]], j < n, must be inside in
-	hi := 0
-	for _, o := range off {
-		if o < 0 {
-			corrGeneric(out, in, w, off)
-			return
-		}
-		hi = max(hi, o)
+	if tp.lo < 0 {
+		corrGeneric(out, in, w, tp)
+		return
 	}
 	if len(off) > 0 {
-		_ = in[n-1+hi]
+		_ = in[n-1+tp.hi] // every read in[j+off[t]], j < n, is inside in
 	}
 	j := 0
 	if nb := n / 128; nb > 0 && len(off) > 0 {

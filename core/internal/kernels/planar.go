@@ -26,12 +26,14 @@ type planar struct {
 	l             int // oh·pcw: flat outputs including junk columns
 	bufLen        int // buf length: every tap read of every flat output is inside
 	off           []int
+	offT          taps // off with its range
 	phase         []int // tap → phase
 	rc            []int // tap → offset inside its phase plane
 	m             int   // max rc: margin of the gradient buffer q
 	qLen          int   // m + psize
 	phTaps        [][]int
 	phQOff        [][]int // per phase: m − rc[t] for its taps (gradient gather)
+	phQOffT       []taps  // phQOff with their ranges
 	tapIdx        []int   // kh·DH·W + kw·DW: flat index in x's plane relative to the window origin
 	rowPos        []int   // input row iy → buf offset of (iy, 0) without the column part
 	colPos        []int   // input column ix → column part of the buf offset
@@ -105,6 +107,10 @@ func newPlanar(g Geom) *planar {
 		for _, t := range ts {
 			p.phQOff[ph] = append(p.phQOff[ph], p.m-p.rc[t])
 		}
+	}
+	p.offT = newTaps(p.off)
+	for _, o := range p.phQOff {
+		p.phQOffT = append(p.phQOffT, newTaps(o))
 	}
 	p.qLen = p.m + p.psize
 	p.bufLen = max(p.nph*p.psize, p.l+maxOff)
@@ -252,14 +258,14 @@ func (p *planar) gatherDx(corr corrFunc, wc, q, dbuf, ws []float32) {
 			w[i] = wc[t]
 		}
 		if !planarRows || !p.rowsGather[ph] {
-			corr(d, q, w, p.phQOff[ph])
+			corr(d, q, w, p.phQOffT[ph])
 			continue
 		}
 		// only the image positions of the phase plane: addBack reads no others
 		rc := p.phRect[ph]
 		for r := rc[0]; r < rc[1]; r++ {
 			a := ph*p.psize + r*p.pcw
-			corr(dbuf[a+rc[2]:a+rc[3]], q[r*p.pcw+rc[2]:], w, p.phQOff[ph])
+			corr(dbuf[a+rc[2]:a+rc[3]], q[r*p.pcw+rc[2]:], w, p.phQOffT[ph])
 		}
 	}
 }
@@ -313,12 +319,12 @@ func (p *planar) sepOn() bool { return planarRows && p.sepRows != nil }
 // junk columns of out are left as they were: extract drops them).
 func (p *planar) corrOut(corr corrFunc, out, in, w []float32) {
 	if !planarRows || !p.rowsOut {
-		corr(out, in, w, p.off)
+		corr(out, in, w, p.offT)
 		return
 	}
 	for oy := 0; oy < p.oh; oy++ {
 		a := oy * p.pcw
-		corr(out[a:a+p.ow], in[a:], w, p.off)
+		corr(out[a:a+p.ow], in[a:], w, p.offT)
 	}
 }
 
@@ -327,10 +333,32 @@ func (p *planar) corrOut(corr corrFunc, out, in, w []float32) {
 // exactly):
 //
 //	out[j] = Σ_{t<len(w)} w[t]·in[j+off[t]]    for j < len(out)
-func Corr(out, in, w []float32, off []int) { corrImpl(out, in, w, off) }
+func Corr(out, in, w []float32, off []int) { corrImpl(out, in, w, newTaps(off)) }
 
 // corrFunc is the signature of Corr's implementations.
-type corrFunc func(out, in, w []float32, off []int)
+type corrFunc func(out, in, w []float32, t taps)
+
+// taps is a flat correlation's tap offsets with their range, worked out
+// once where the offsets are made (newTaps; the planar layouts keep theirs)
+// rather than on every call of the vector kernels, which check every read
+// in[j+off[t]] against it before they start.
+type taps struct {
+	off    []int
+	lo, hi int // min and max of off; 0, 0 when empty
+}
+
+func newTaps(off []int) taps {
+	t := taps{off: off}
+	for i, o := range off {
+		if i == 0 || o < t.lo {
+			t.lo = o
+		}
+		if i == 0 || o > t.hi {
+			t.hi = o
+		}
+	}
+	return t
+}
 
 var corrImpl corrFunc = corrGeneric
 

@@ -24,7 +24,8 @@ func dotTaps8(n8 int, in *float32, off *int, q *float32, lanes *float32)
 
 // corrAVX2 is corrGeneric on Float32x8, 32 flat outputs per pass held in
 // four registers across all taps (Mul then Add: exact vs corrGeneric).
-func corrAVX2(out, in, w []float32, off []int) {
+func corrAVX2(out, in, w []float32, tp taps) {
+	off := tp.off
 	n := len(out)
 	w = w[:len(off)]
 	if n < 16 {
@@ -34,15 +35,7 @@ func corrAVX2(out, in, w []float32, off []int) {
 	j := 0
 	if nb := n / 64; nb > 0 && len(off) > 0 {
 		// every read in[j+off[t]+i], j+i < 64·nb, must be inside in
-		maxOff := 0
-		for _, o := range off {
-			if o < 0 {
-				maxOff = -1
-				break
-			}
-			maxOff = max(maxOff, o)
-		}
-		if maxOff >= 0 && 64*nb+maxOff <= len(in) {
+		if tp.lo >= 0 && 64*nb+tp.hi <= len(in) {
 			corr64(nb, &out[0], &in[0], &w[0], &off[0], len(off))
 			j = 64 * nb
 		}

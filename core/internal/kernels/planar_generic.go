@@ -12,7 +12,8 @@ import "math"
 // sum is carried. V8's wasm code runs slower with the triples, 9 taps or 25
 // (BENCHMARKS.md, round 9): there corrTriples is false, nt3 is 0 and the
 // compiler drops the triple loop, leaving round 8's one-tap loop.
-func corrGeneric(out, in, w []float32, off []int) {
+func corrGeneric(out, in, w []float32, tp taps) {
+	off := tp.off
 	n := len(out)
 	w = w[:len(off)]
 	nt3 := 0 // taps taken three at a time

@@ -68,7 +68,7 @@ func TestCorrAndDotTaps(t *testing.T) {
 			out := randSlice(r, tc.n)
 			Corr(out, in, w, off)
 			og := make([]float32, tc.n)
-			corrGeneric(og, in, w, off)
+			corrGeneric(og, in, w, newTaps(off))
 			require.Equal(t, og, out, "fast vs generic n=%d", tc.n)
 			// the generic blocking (taps one or three at a time, by
 			// target) rounds as the one-output, tap-by-tap sum does
@@ -232,5 +232,26 @@ func TestPosMaskIsGreaterThanZero(t *testing.T) {
 	}
 	for b := uint64(0); b < 1<<32; b += step {
 		check(uint32(b))
+	}
+}
+
+// newTaps finds the range the vector correlations check their reads
+// against, negative and unsorted offsets included; every planar layout keeps
+// the ranges of its own offsets.
+func TestNewTaps(t *testing.T) {
+	for _, tc := range []struct {
+		off    []int
+		lo, hi int
+	}{{nil, 0, 0}, {[]int{7}, 7, 7}, {[]int{3, 9, 1, 4}, 1, 9}, {[]int{5, -2, 0}, -2, 5}, {[]int{40, 38, 2, 0}, 0, 40}} {
+		got := newTaps(tc.off)
+		require.Equal(t, tc.lo, got.lo, "%v", tc.off)
+		require.Equal(t, tc.hi, got.hi, "%v", tc.off)
+	}
+	for _, g := range testGeoms {
+		p := newPlanar(g)
+		require.Equal(t, newTaps(p.off), p.offT)
+		for ph, o := range p.phQOff {
+			require.Equal(t, newTaps(o), p.phQOffT[ph])
+		}
 	}
 }
