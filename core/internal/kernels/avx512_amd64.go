@@ -181,3 +181,42 @@ func flatDotShort(m, k, n int, d []float32, ldd int, b []float32, boff []int, c 
 		addImpl(t[i*k:i*k+k], c[i*ldc:i*ldc+k])
 	}
 }
+
+// dotTaps8Z and dotTaps9Z are in avx512_amd64.s.
+//
+//go:noescape
+func dotTaps8Z(nv int, in *float32, off *int, q *float32, acc *float32, mask uint16)
+
+//go:noescape
+func dotTaps9Z(nv int, in *float32, off *int, q *float32, acc *float32, mask uint16)
+
+// dotTapsAVX512 is DotTaps eight or nine taps at a time on zmm, each load
+// of q shared by them, every position in the kernel (the last n mod 16
+// through masked loads): a 3×3 window in one pass, a 5×5 one as 9+8+8;
+// the taps left of other counts run the zmm Dot. FMA accumulators: agrees
+// with dotTapsGeneric to rounding.
+func dotTapsAVX512(in []float32, off []int, q, acc []float32) {
+	n := len(q)
+	acc = acc[:len(off)]
+	if n == 0 {
+		return
+	}
+	nv, mask := n/16, uint16(1<<(n%16)-1)
+	t := 0
+	if len(off)%8 == 1 && len(off) >= 9 {
+		for _, o := range off[:9] {
+			_ = in[o : o+n] // bounds: every tap's run is inside in
+		}
+		dotTaps9Z(nv, &in[0], &off[0], &q[0], &acc[0], mask)
+		t = 9
+	}
+	for ; t+8 <= len(off); t += 8 {
+		for _, o := range off[t : t+8] {
+			_ = in[o : o+n]
+		}
+		dotTaps8Z(nv, &in[0], &off[t], &q[0], &acc[t], mask)
+	}
+	for ; t < len(off); t++ {
+		acc[t] += dotAVX512(in[off[t]:off[t]+n], q)
+	}
+}

@@ -23,13 +23,13 @@ func init() {
 		// gemm_amd64.go); gemmAVX512 stays a test/benchmark candidate.
 		fastPaths = append(fastPaths, fastPath{"avx512", func() {
 			install(kernelSet{gemm: gemmAVX2, dot: dotAVX512, axpy: axpyAVX512, corr: corrAVX512,
-				pointwise: pointwiseAVX512, flatDot: flatDotAVX512})
+				pointwise: pointwiseAVX512, flatDot: flatDotAVX512, dotTaps: dotTapsAVX512})
 		}})
 	}
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
 		fastPaths = append(fastPaths, fastPath{"avx2", func() {
 			install(kernelSet{gemm: gemmAVX2, dot: dotAVX2, axpy: axpyAVX2, corr: corrAVX2,
-				pointwise: pointwiseAVX2, flatDot: flatDotAVX2})
+				pointwise: pointwiseAVX2, flatDot: flatDotAVX2, dotTaps: dotTapsAVX2})
 		}})
 	}
 	SetFastPath(true)
@@ -43,6 +43,7 @@ type kernelSet struct {
 	corr      corrFunc
 	pointwise func(A *flatA, x []float32, boff []int, n int, y []float32)
 	flatDot   func(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []float32, ldc int)
+	dotTaps   func(in []float32, off []int, q, acc []float32)
 }
 
 // install points the dispatch variables at one fast kernel set: ks and the
@@ -62,7 +63,7 @@ func install(ks kernelSet) {
 	}
 	addImpl, dotImpl, axpyImpl = addAVX2, dot, axpy
 	packBT8Impl = packBT8AVX2
-	corrImpl, dotTapsImpl, maxTapsImpl = corr, dotTapsAVX2, maxTapsAVX2
+	corrImpl, dotTapsImpl, maxTapsImpl = corr, ks.dotTaps, maxTapsAVX2
 	planarRows = false
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotAVX2, affine2AVX2, sumDotBlocksAVX2
@@ -71,6 +72,6 @@ func install(ks kernelSet) {
 	interleaveMaskedAdd2Impl = interleaveMaskedAdd2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corr, x, w, c, g, y, false) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
-		depthwiseBackwardPlanar(corr, dotTapsAVX2, x, w, dy, c, g, dx, dw)
+		depthwiseBackwardPlanar(corr, ks.dotTaps, x, w, dy, c, g, dx, dw)
 	}
 }
