@@ -26,7 +26,7 @@ type planar struct {
 	l             int // oh·pcw: flat outputs including junk columns
 	bufLen        int // buf length: every tap read of every flat output is inside
 	off           []int
-	offT          taps // off with its range
+	offT          taps  // off with its range
 	phase         []int // tap → phase
 	rc            []int // tap → offset inside its phase plane
 	m             int   // max rc: margin of the gradient buffer q
