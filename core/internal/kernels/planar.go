@@ -257,12 +257,18 @@ func (p *planar) gatherDx(corr corrFunc, wc, q, dbuf, ws []float32) {
 		for i, t := range ts {
 			w[i] = wc[t]
 		}
-		if !planarRows || !p.rowsGather[ph] {
-			corr(d, q, w, p.phQOffT[ph])
-			continue
-		}
 		// only the image positions of the phase plane: addBack reads no others
 		rc := p.phRect[ph]
+		if rc[0] >= rc[1] || rc[2] >= rc[3] {
+			continue
+		}
+		if !planarRows || !p.rowsGather[ph] {
+			// one flat run from the first image position to the last: the
+			// padding rows above and below are left out
+			lo, hi := rc[0]*p.pcw+rc[2], (rc[1]-1)*p.pcw+rc[3]
+			corr(d[lo:hi], q[lo:], w, p.phQOffT[ph])
+			continue
+		}
 		for r := rc[0]; r < rc[1]; r++ {
 			a := ph*p.psize + r*p.pcw
 			corr(dbuf[a+rc[2]:a+rc[3]], q[r*p.pcw+rc[2]:], w, p.phQOffT[ph])
@@ -319,7 +325,7 @@ func (p *planar) sepOn() bool { return planarRows && p.sepRows != nil }
 // junk columns of out are left as they were: extract drops them).
 func (p *planar) corrOut(corr corrFunc, out, in, w []float32) {
 	if !planarRows || !p.rowsOut {
-		corr(out, in, w, p.offT)
+		corr(out[:p.l-p.pcw+p.ow], in, w, p.offT) // the last row's junk columns left out
 		return
 	}
 	for oy := 0; oy < p.oh; oy++ {
