@@ -66,6 +66,7 @@ func install(ks kernelSet) {
 	corrImpl, dotTapsImpl, maxTapsImpl = corr, ks.dotTaps, maxTapsAVX2
 	planarRows = false
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, affineAVX2, addAffine2AVX2
+	divImpl = divAVX2
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotAVX2, affine2AVX2, sumDotBlocksAVX2
 	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
 	rowsReLUImpl, rowsMaskedAddImpl = rowsReLUAVX2, rowsMaskedAddAVX2

@@ -39,13 +39,15 @@ type planar struct {
 	colPos        []int   // input column ix → column part of the buf offset
 	rowCnt        []int   // pooling: taps of output row oy inside the image
 	colCnt        []int
-	contiguousRow bool     // SW == 1: an input row is a contiguous run of buf
-	phRect        [][4]int // per phase: image rows [0]..[1) and columns [2]..[3) in phase-plane coordinates
-	rowsOut       bool     // with planarRows: corrOut and maxOut go row by row
-	sepCol        []int    // maxOutSep: offsets of a window row's taps from its first
-	sepRow        []int    // maxOutSep: offsets of the window rows' first taps
-	sepRows       []int    // maxOutSep: starts of the plane rows it takes maxima of (nil: not separable)
-	rowsGather    []bool   // with planarRows: gatherDx goes row by row in this phase
+	cntIn         []float32 // average pool divisors without the padding: rowCnt[oy]·colCnt[ox]
+	cntAll        []float32 // and with it: KH·KW everywhere
+	contiguousRow bool      // SW == 1: an input row is a contiguous run of buf
+	phRect        [][4]int  // per phase: image rows [0]..[1) and columns [2]..[3) in phase-plane coordinates
+	rowsOut       bool      // with planarRows: corrOut and maxOut go row by row
+	sepCol        []int     // maxOutSep: offsets of a window row's taps from its first
+	sepRow        []int     // maxOutSep: offsets of the window rows' first taps
+	sepRows       []int     // maxOutSep: starts of the plane rows it takes maxima of (nil: not separable)
+	rowsGather    []bool    // with planarRows: gatherDx goes row by row in this phase
 }
 
 // rowCallCost is what one more kernel call costs on the portable path, in
@@ -149,8 +151,23 @@ func newPlanar(g Geom) *planar {
 			}
 		}
 	}
+	p.cntIn, p.cntAll = make([]float32, p.oh*p.ow), make([]float32, p.oh*p.ow)
+	for oy := range p.rowCnt {
+		for ox := range p.colCnt {
+			p.cntIn[oy*p.ow+ox] = float32(p.rowCnt[oy] * p.colCnt[ox])
+			p.cntAll[oy*p.ow+ox] = float32(taps)
+		}
+	}
 	p.planSep()
 	return p
+}
+
+// avgDiv returns the average pool's divisor per output.
+func (p *planar) avgDiv(countIncludePad bool) []float32 {
+	if countIncludePad {
+		return p.cntAll
+	}
+	return p.cntIn
 }
 
 // planSep sets maxOutSep's offsets where every window row's taps sit at the
@@ -554,20 +571,13 @@ func avgPoolPlanar(x []float32, c int, g Geom, countIncludePad bool, y []float32
 		ones[i] = 1
 	}
 	hw, ohw := g.H*g.W, p.oh*p.ow
+	div := p.avgDiv(countIncludePad)
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], s.buf)
 		p.corrOut(corrImpl, s.out, s.buf, ones)
 		yc := y[ci*ohw : ci*ohw+ohw]
-		for oy := 0; oy < p.oh; oy++ {
-			yr, sr := yc[oy*p.ow:oy*p.ow+p.ow], s.out[oy*p.pcw:oy*p.pcw+p.ow]
-			for ox := range yr {
-				n := g.KH * g.KW
-				if !countIncludePad {
-					n = p.rowCnt[oy] * p.colCnt[ox]
-				}
-				yr[ox] = sr[ox] / float32(n)
-			}
-		}
+		p.extract(s.out, yc)
+		divImpl(yc, yc, div)
 	}
 }
 
@@ -582,19 +592,10 @@ func avgPoolBackwardPlanar(dy []float32, c int, g Geom, countIncludePad bool, dx
 		ones[i] = 1
 	}
 	hw, ohw := g.H*g.W, p.oh*p.ow
+	div, t := p.avgDiv(countIncludePad), s.out[:ohw]
 	for ci := 0; ci < c; ci++ {
-		dyc := dy[ci*ohw : ci*ohw+ohw]
-		for oy := 0; oy < p.oh; oy++ {
-			qr := s.q[p.m+oy*p.pcw : p.m+oy*p.pcw+p.ow]
-			dr := dyc[oy*p.ow : oy*p.ow+p.ow]
-			for ox := range qr {
-				n := g.KH * g.KW
-				if !countIncludePad {
-					n = p.rowCnt[oy] * p.colCnt[ox]
-				}
-				qr[ox] = dr[ox] / float32(n)
-			}
-		}
+		divImpl(t, dy[ci*ohw:ci*ohw+ohw], div)
+		p.spread(t, s.q)
 		p.gatherDx(corrImpl, ones, s.q, s.dbuf, s.ws)
 		p.addBack(s.dbuf, dx[ci*hw:ci*hw+hw])
 	}

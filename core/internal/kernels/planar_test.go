@@ -50,6 +50,10 @@ func TestElementwiseKernels(t *testing.T) {
 			for i := range y {
 				require.Equal(t, d[i]+((float32(0.5*y[i])+float32(-2*d[i]))+0.125), dx[i], "AddAffine2 n=%d [%d]", n, i)
 			}
+			Div(got, x, y)
+			for i, v := range x {
+				require.Equal(t, math.Float32bits(v/y[i]), math.Float32bits(got[i]), "Div n=%d [%d]", n, i)
+			}
 		}
 	})
 }

@@ -86,7 +86,12 @@ func Affine(dst, src []float32, a, b float32) { affineImpl(dst, src, a, b) }
 // (batch norm's input gradient).
 func AddAffine2(dst, x, y []float32, a, b, c float32) { addAffine2Impl(dst, x, y, a, b, c) }
 
+// Div writes dst[i] = x[i] / y[i] over len(x) elements (the average pools'
+// divisors).
+func Div(dst, x, y []float32) { divImpl(dst, x, y) }
+
 var (
+	divImpl          = divGeneric
 	reluImpl         = reluGeneric
 	reluBackwardImpl = reluBackwardGeneric
 	affineImpl       = affineGeneric

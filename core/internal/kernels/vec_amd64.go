@@ -142,6 +142,18 @@ func axpyAVX512(a float32, x, y []float32) {
 	}
 }
 
+// divAVX2 is divGeneric on Float32x8 (the same IEEE division per lane).
+func divAVX2(dst, x, y []float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		archsimd.LoadFloat32x8Slice(x[i:]).Div(archsimd.LoadFloat32x8Slice(y[i:])).StoreSlice(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+	divGeneric(dst[i:], x[i:], y[i:])
+}
+
 // reluAVX2 is reluGeneric on Float32x8 (lanes > 0 kept, others zeroed).
 func reluAVX2(dst, src []float32) {
 	n := len(src)

@@ -116,6 +116,13 @@ func posMask(v float32) uint32 {
 	return uint32(int64(d-0x7f800000) >> 63)
 }
 
+func divGeneric(dst, x, y []float32) {
+	dst, y = dst[:len(x)], y[:len(x)]
+	for i, v := range x {
+		dst[i] = v / y[i]
+	}
+}
+
 func reluGeneric(dst, src []float32) {
 	dst = dst[:len(src)]
 	for i, v := range src {
