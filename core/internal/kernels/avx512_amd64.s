@@ -683,3 +683,95 @@ n9reduce:
 	VMOVSS X8, 32(DI)
 	VZEROUPPER
 	RET
+
+// func corrRows4MAZ(dx, x *float32, ldx int, q *float32, ldq int, w *float32, off *int, taps int, masks uint64)
+// The depthwise input gradient of four image rows, gathered and added in
+// one pass: for rows r < 4 and the columns i set in bits 16r..16r+15 of
+// masks (the others neither read nor written),
+//
+//	s = Σ_t w[t]·q[r·ldq + i + off[t]]   (in order from zero, VMULPS then VADDPS, as corrGeneric)
+//	dx[r·ldx + i] += s where x[r·ldx + i] > 0, else += +0   (as rowsMaskedAddAVX2)
+//
+// Row bases of q in R8-R11, sums Z0-Z3, w[t] in Z8, products Z9-Z12, row
+// masks K1-K4.
+TEXT ·corrRows4MAZ(SB), NOSPLIT, $0-72
+	MOVQ q+24(FP), R8
+	MOVQ ldq+32(FP), DX
+	SHLQ $2, DX
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+	LEAQ (R10)(DX*1), R11
+	MOVQ w+40(FP), R12
+	MOVQ off+48(FP), R13
+	MOVQ taps+56(FP), BX
+	MOVQ masks+64(FP), AX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K2
+	SHRQ $16, AX
+	KMOVW AX, K3
+	SHRQ $16, AX
+	KMOVW AX, K4
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	XORQ CX, CX
+	TESTQ BX, BX
+	JLE radd
+rtap:
+	MOVQ (R13)(CX*8), AX
+	VBROADCASTSS (R12)(CX*4), Z8
+	VMOVUPS.Z (R8)(AX*4), K1, Z9
+	VMOVUPS.Z (R9)(AX*4), K2, Z10
+	VMOVUPS.Z (R10)(AX*4), K3, Z11
+	VMOVUPS.Z (R11)(AX*4), K4, Z12
+	VMULPS Z9, Z8, Z9
+	VMULPS Z10, Z8, Z10
+	VMULPS Z11, Z8, Z11
+	VMULPS Z12, Z8, Z12
+	VADDPS Z9, Z0, Z0
+	VADDPS Z10, Z1, Z1
+	VADDPS Z11, Z2, Z2
+	VADDPS Z12, Z3, Z3
+	INCQ CX
+	CMPQ CX, BX
+	JLT rtap
+radd:
+	MOVQ dx+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ ldx+16(FP), DX
+	SHLQ $2, DX
+	VXORPS Z13, Z13, Z13
+	VMOVUPS.Z (SI), K1, Z9
+	VCMPPS $0x1e, Z13, Z9, K5
+	VMOVAPS.Z Z0, K5, Z0
+	VMOVUPS.Z (DI), K1, Z10
+	VADDPS Z0, Z10, Z10
+	VMOVUPS Z10, K1, (DI)
+	ADDQ DX, SI
+	ADDQ DX, DI
+	VMOVUPS.Z (SI), K2, Z9
+	VCMPPS $0x1e, Z13, Z9, K5
+	VMOVAPS.Z Z1, K5, Z1
+	VMOVUPS.Z (DI), K2, Z10
+	VADDPS Z1, Z10, Z10
+	VMOVUPS Z10, K2, (DI)
+	ADDQ DX, SI
+	ADDQ DX, DI
+	VMOVUPS.Z (SI), K3, Z9
+	VCMPPS $0x1e, Z13, Z9, K5
+	VMOVAPS.Z Z2, K5, Z2
+	VMOVUPS.Z (DI), K3, Z10
+	VADDPS Z2, Z10, Z10
+	VMOVUPS Z10, K3, (DI)
+	ADDQ DX, SI
+	ADDQ DX, DI
+	VMOVUPS.Z (SI), K4, Z9
+	VCMPPS $0x1e, Z13, Z9, K5
+	VMOVAPS.Z Z3, K5, Z3
+	VMOVUPS.Z (DI), K4, Z10
+	VADDPS Z3, Z10, Z10
+	VMOVUPS Z10, K4, (DI)
+	VZEROUPPER
+	RET

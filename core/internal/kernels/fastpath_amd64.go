@@ -23,7 +23,8 @@ func init() {
 		// gemm_amd64.go); gemmAVX512 stays a test/benchmark candidate.
 		fastPaths = append(fastPaths, fastPath{"avx512", func() {
 			install(kernelSet{gemm: gemmAVX2, dot: dotAVX512, axpy: axpyAVX512, corr: corrAVX512,
-				pointwise: pointwiseAVX512, flatDot: flatDotAVX512, dotTaps: dotTapsAVX512})
+				pointwise: pointwiseAVX512, flatDot: flatDotAVX512, dotTaps: dotTapsAVX512,
+				gatherMaskedAdd: gatherMaskedAddAVX512})
 		}})
 	}
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
@@ -44,13 +45,15 @@ type kernelSet struct {
 	pointwise func(A *flatA, x []float32, boff []int, n int, y []float32)
 	flatDot   func(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []float32, ldc int)
 	dotTaps   func(in []float32, off []int, q, acc []float32)
+	// gatherDx and addBackMasked in one pass (nil: none)
+	gatherMaskedAdd func(p *planar, wc, q, xc, dxc, ws []float32) bool
 }
 
 // install points the dispatch variables at one fast kernel set: ks and the
 // AVX2 kernels both sets share.
 func install(ks kernelSet) {
 	g, dot, axpy, corr := ks.gemm, ks.dot, ks.axpy, ks.corr
-	pointwiseFast, flatDotFast = ks.pointwise, ks.flatDot
+	pointwiseFast, flatDotFast, gatherMaskedAddImpl = ks.pointwise, ks.flatDot, ks.gatherMaskedAdd
 	flatGemmFast, maxPool2x2Fast = flatGemmAVX2, maxPool2x2AVX2
 	gemmNNImpl = func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		g.gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)

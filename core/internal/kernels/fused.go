@@ -90,11 +90,18 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 			dotTapsImpl(planes[ci*bl:ci*bl+bl], p.off, s.q[p.m:p.m+p.l], dw[ci*kk:ci*kk+kk])
 		}
 		if dx != nil {
-			p.gatherDx(corrImpl, w[ci*kk:ci*kk+kk], s.q, s.dbuf, s.ws)
-			p.addBackMasked(s.dbuf, x[ci*hw:ci*hw+hw], dx[ci*hw:ci*hw+hw])
+			xc, dxc := x[ci*hw:ci*hw+hw], dx[ci*hw:ci*hw+hw]
+			if f := gatherMaskedAddImpl; f == nil || !f(p, w[ci*kk:ci*kk+kk], s.q, xc, dxc, s.ws) {
+				p.gatherDx(corrImpl, w[ci*kk:ci*kk+kk], s.q, s.dbuf, s.ws)
+				p.addBackMasked(s.dbuf, xc, dxc)
+			}
 		}
 	}
 }
+
+// gatherMaskedAddImpl, where a kernel set has one, is gatherDx and
+// addBackMasked in one pass (it reports false where it does not apply).
+var gatherMaskedAddImpl func(p *planar, wc, q, xc, dxc, ws []float32) bool
 
 // layoutReLU is layout of max(xc, 0).
 func (p *planar) layoutReLU(xc, buf []float32) {

@@ -52,6 +52,11 @@ func TestDepthwiseReLUPlanes(t *testing.T) {
 			{H: 5, W: 34, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
 			{H: 5, W: 32, KH: 5, KW: 5, SH: 2, SW: 2, PH: 2, PW: 2, DH: 1, DW: 1},
 			{H: 4, W: 49, KH: 5, KW: 5, SH: 2, SW: 2, PH: 4, PW: 4, DH: 2, DW: 2},
+			// stride 1 over more than 16 columns and row counts off 4 (the
+			// avx512 gather's column halves and last row group)
+			{H: 9, W: 21, KH: 5, KW: 5, SH: 1, SW: 1, PH: 2, PW: 2, DH: 1, DW: 1},
+			{H: 5, W: 33, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+			{H: 6, W: 16, KH: 5, KW: 5, SH: 1, SW: 1, PH: 4, PW: 4, DH: 2, DW: 2},
 		} {
 			t.Run(fmt.Sprintf("%+v", g), func(t *testing.T) {
 				c := 3
