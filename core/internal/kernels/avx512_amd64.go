@@ -271,3 +271,44 @@ func gatherMaskedAddAVX512(p *planar, wc, q, xc, dxc, ws []float32) bool {
 	}
 	return true
 }
+
+// corrRows8Z and corrRows4Z are in avx512_amd64.s.
+//
+//go:noescape
+func corrRows8Z(out *float32, ldo int, in *float32, ldi int, w *float32, off *int, taps int, cols uint16)
+
+//go:noescape
+func corrRows4Z(out *float32, ldo int, in *float32, ldi int, w *float32, off *int, taps int, masks uint64)
+
+// corrOutRowsAVX512 is corrOut then extract in one pass on zmm: each output
+// row's valid columns only, eight (or four) rows side by side, written
+// compactly into yc (OH×OW). Any stride and dilation: the phases are in the
+// offsets. Exact vs corrGeneric.
+func corrOutRowsAVX512(p *planar, yc, in, w []float32) {
+	tp := p.offT
+	oh, ow, pcw := p.oh, p.ow, p.pcw
+	if len(tp.off) == 0 || tp.lo < 0 { // not from newPlanar: row by row
+		for oy := 0; oy < oh; oy++ {
+			corrGeneric(yc[oy*ow:oy*ow+ow], in[oy*pcw:], w, tp)
+		}
+		return
+	}
+	w = w[:len(tp.off)]
+	_ = in[(oh-1)*pcw+ow-1+tp.hi]
+	_ = yc[oh*ow-1]
+	for c0 := 0; c0 < ow; c0 += 16 {
+		cm := uint64(1)<<min(16, ow-c0) - 1
+		full := cm | cm<<16 | cm<<32 | cm<<48
+		r0 := 0
+		for ; r0+8 <= oh; r0 += 8 {
+			corrRows8Z(&yc[r0*ow+c0], ow, &in[r0*pcw+c0], pcw, &w[0], &tp.off[0], len(w), uint16(cm))
+		}
+		for ; r0 < oh; r0 += 4 {
+			masks := full
+			if left := oh - r0; left < 4 {
+				masks &= 1<<(16*left) - 1
+			}
+			corrRows4Z(&yc[r0*ow+c0], ow, &in[r0*pcw+c0], pcw, &w[0], &tp.off[0], len(w), masks)
+		}
+	}
+}

@@ -905,3 +905,144 @@ r8add:
 	VMOVUPS Z10, K1, (DI)
 	VZEROUPPER
 	RET
+
+// func corrRows8Z(out *float32, ldo int, in *float32, ldi int, w *float32, off *int, taps int, cols uint16)
+// The correlation of eight output rows written compactly: for r < 8 and the
+// columns i set in cols (the others neither read nor written),
+// out[r·ldo + i] = Σ_t w[t]·in[r·ldi + i + off[t]], taps in order from zero,
+// VMULPS then VADDPS as corrGeneric: corrOut and extract in one pass
+// without the junk columns. Registers as corrRows8MAZ.
+TEXT ·corrRows8Z(SB), NOSPLIT, $0-58
+	MOVQ in+16(FP), SI
+	MOVQ ldi+24(FP), DX
+	SHLQ $2, DX
+	LEAQ (DX)(DX*2), R11
+	MOVQ w+32(FP), R12
+	MOVQ off+40(FP), R13
+	MOVQ taps+48(FP), BX
+	MOVWQZX cols+56(FP), AX
+	KMOVW AX, K1
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	XORQ CX, CX
+	TESTQ BX, BX
+	JLE o8store
+o8tap:
+	MOVQ (R13)(CX*8), AX
+	LEAQ (SI)(AX*4), R8
+	LEAQ (R8)(R11*1), R9
+	LEAQ (R9)(R11*1), R10
+	VBROADCASTSS (R12)(CX*4), Z8
+	VMOVUPS.Z (R8), K1, Z9
+	VMOVUPS.Z (R8)(DX*1), K1, Z10
+	VMOVUPS.Z (R8)(DX*2), K1, Z11
+	VMOVUPS.Z (R9), K1, Z12
+	VMOVUPS.Z (R9)(DX*1), K1, Z13
+	VMOVUPS.Z (R9)(DX*2), K1, Z14
+	VMOVUPS.Z (R10), K1, Z15
+	VMOVUPS.Z (R10)(DX*1), K1, Z16
+	VMULPS Z9, Z8, Z9
+	VMULPS Z10, Z8, Z10
+	VMULPS Z11, Z8, Z11
+	VMULPS Z12, Z8, Z12
+	VMULPS Z13, Z8, Z13
+	VMULPS Z14, Z8, Z14
+	VMULPS Z15, Z8, Z15
+	VMULPS Z16, Z8, Z16
+	VADDPS Z9, Z0, Z0
+	VADDPS Z10, Z1, Z1
+	VADDPS Z11, Z2, Z2
+	VADDPS Z12, Z3, Z3
+	VADDPS Z13, Z4, Z4
+	VADDPS Z14, Z5, Z5
+	VADDPS Z15, Z6, Z6
+	VADDPS Z16, Z7, Z7
+	INCQ CX
+	CMPQ CX, BX
+	JLT o8tap
+o8store:
+	MOVQ out+0(FP), DI
+	MOVQ ldo+8(FP), DX
+	SHLQ $2, DX
+	VMOVUPS Z0, K1, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z1, K1, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z2, K1, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z3, K1, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z4, K1, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z5, K1, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z6, K1, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z7, K1, (DI)
+	VZEROUPPER
+	RET
+
+// func corrRows4Z(out *float32, ldo int, in *float32, ldi int, w *float32, off *int, taps int, masks uint64)
+// corrRows8Z for four rows, row r's columns in bits 16r..16r+15 of masks.
+TEXT ·corrRows4Z(SB), NOSPLIT, $0-64
+	MOVQ in+16(FP), R8
+	MOVQ ldi+24(FP), DX
+	SHLQ $2, DX
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+	LEAQ (R10)(DX*1), R11
+	MOVQ w+32(FP), R12
+	MOVQ off+40(FP), R13
+	MOVQ taps+48(FP), BX
+	MOVQ masks+56(FP), AX
+	KMOVW AX, K1
+	SHRQ $16, AX
+	KMOVW AX, K2
+	SHRQ $16, AX
+	KMOVW AX, K3
+	SHRQ $16, AX
+	KMOVW AX, K4
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	XORQ CX, CX
+	TESTQ BX, BX
+	JLE o4store
+o4tap:
+	MOVQ (R13)(CX*8), AX
+	VBROADCASTSS (R12)(CX*4), Z8
+	VMOVUPS.Z (R8)(AX*4), K1, Z9
+	VMOVUPS.Z (R9)(AX*4), K2, Z10
+	VMOVUPS.Z (R10)(AX*4), K3, Z11
+	VMOVUPS.Z (R11)(AX*4), K4, Z12
+	VMULPS Z9, Z8, Z9
+	VMULPS Z10, Z8, Z10
+	VMULPS Z11, Z8, Z11
+	VMULPS Z12, Z8, Z12
+	VADDPS Z9, Z0, Z0
+	VADDPS Z10, Z1, Z1
+	VADDPS Z11, Z2, Z2
+	VADDPS Z12, Z3, Z3
+	INCQ CX
+	CMPQ CX, BX
+	JLT o4tap
+o4store:
+	MOVQ out+0(FP), DI
+	MOVQ ldo+8(FP), DX
+	SHLQ $2, DX
+	VMOVUPS Z0, K1, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z1, K2, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z2, K3, (DI)
+	ADDQ DX, DI
+	VMOVUPS Z3, K4, (DI)
+	VZEROUPPER
+	RET

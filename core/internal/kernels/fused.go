@@ -65,8 +65,7 @@ func DepthwisePlanes(planes, w []float32, c int, g Geom, y []float32) {
 	out := *s
 	ohw, kk, bl := p.oh*p.ow, g.KH*g.KW, p.bufLen
 	for ci := 0; ci < c; ci++ {
-		p.corrOut(corrImpl, out, planes[ci*bl:ci*bl+bl], w[ci*kk:ci*kk+kk])
-		p.extract(out, y[ci*ohw:ci*ohw+ohw])
+		p.corrExtract(corrImpl, out, planes[ci*bl:ci*bl+bl], w[ci*kk:ci*kk+kk], y[ci*ohw:ci*ohw+ohw])
 	}
 }
 

@@ -351,6 +351,21 @@ func (p *planar) corrOut(corr corrFunc, out, in, w []float32) {
 	}
 }
 
+// corrExtract is corrOut into out then extract into yc (OH×OW), or the
+// kernel set's one pass over the valid outputs (corrOutRowsImpl).
+func (p *planar) corrExtract(corr corrFunc, out, in, w, yc []float32) {
+	if f := corrOutRowsImpl; f != nil {
+		f(p, yc, in, w)
+		return
+	}
+	p.corrOut(corr, out, in, w)
+	p.extract(out, yc)
+}
+
+// corrOutRowsImpl, where a kernel set has one, computes corrOut's valid
+// outputs straight into yc (set with that set's corr).
+var corrOutRowsImpl func(p *planar, yc, in, w []float32)
+
 // Corr computes the flat correlation, taps summed in order from zero (one
 // rounding per multiply and per add: the fast and generic versions agree
 // exactly):
@@ -450,8 +465,7 @@ func depthwisePlanar(corr corrFunc, x, w []float32, c int, g Geom, y []float32, 
 		} else {
 			p.layout(x[ci*hw:ci*hw+hw], s.buf)
 		}
-		p.corrOut(corr, s.out, s.buf, w[ci*kk:ci*kk+kk])
-		p.extract(s.out, y[ci*ohw:ci*ohw+ohw])
+		p.corrExtract(corr, s.out, s.buf, w[ci*kk:ci*kk+kk], y[ci*ohw:ci*ohw+ohw])
 	}
 }
 
@@ -574,9 +588,8 @@ func avgPoolPlanar(x []float32, c int, g Geom, countIncludePad bool, y []float32
 	div := p.avgDiv(countIncludePad)
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], s.buf)
-		p.corrOut(corrImpl, s.out, s.buf, ones)
 		yc := y[ci*ohw : ci*ohw+ohw]
-		p.extract(s.out, yc)
+		p.corrExtract(corrImpl, s.out, s.buf, ones, yc)
 		divImpl(yc, yc, div)
 	}
 }
