@@ -2,6 +2,12 @@
 
 package kernels
 
+import (
+	"math"
+
+	"simd/archsimd"
+)
+
 // corr128Z is in avx512_amd64.s: Corr over blocks of 128 flat outputs on
 // zmm, rounding exactly as corrGeneric.
 //
@@ -311,4 +317,85 @@ func corrOutRowsAVX512(p *planar, yc, in, w []float32) {
 			corrRows4Z(&yc[r0*ow+c0], ow, &in[r0*pcw+c0], pcw, &w[0], &tp.off[0], len(w), masks)
 		}
 	}
+}
+
+// maxTapsZ is maxTapsAVX2 on zmm over the whole run (the last len(out) mod
+// 16 through masked loads and stores), each winner's val[t] kept instead of
+// t: strict Greater then Merge, the same first-wins ties, exact.
+func maxTapsZ(out []float32, arg []int32, in []float32, off []int, val []int32) {
+	n := len(out)
+	arg, val = arg[:n], val[:len(off)]
+	for j := 0; j < n; j += 16 {
+		best := archsimd.LoadFloat32x16SlicePart(in[j+off[0] : j+off[0]+min(16, n-j)])
+		bt := archsimd.BroadcastInt32x16(val[0])
+		for t := 1; t < len(off); t++ {
+			v := archsimd.LoadFloat32x16SlicePart(in[j+off[t] : j+off[t]+min(16, n-j)])
+			m := v.Greater(best)
+			best = v.Merge(best, m)
+			bt = archsimd.BroadcastInt32x16(val[t]).Merge(bt, m)
+		}
+		best.StoreSlicePart(out[j:])
+		bt.StoreSlicePart(arg[j:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// maxPoolRowsAVX512 is maxPoolPlanar on zmm: the maxima over the −Inf
+// padded plane with each winner's index offset in x's plane (tapIdx), then
+// per output row the values copied out and the indices completed by a
+// vector add of the window origins (idxBase); a row holding −Inf (an all
+// −Inf or NaN window, where the padding may have won) goes through the
+// scalar check of maxPoolPlanar.
+func maxPoolRowsAVX512(p *planar, x []float32, c int, y []float32, idx []int32) {
+	g := p.g
+	s := getPlanarScratch(p, false)
+	defer putScratch(s.s)
+	buf := s.buf
+	ninf := float32(math.Inf(-1))
+	for i := range buf {
+		buf[i] = ninf
+	}
+	arg := getArgScratch(p.l)
+	defer argScratch.Put(arg)
+	hw, ohw, ow, pcw := g.H*g.W, p.oh*p.ow, p.ow, p.pcw
+	n := p.l - pcw + ow // the last row's junk columns left out
+	vninf := archsimd.BroadcastFloat32x16(ninf)
+	for ci := 0; ci < c; ci++ {
+		p.layout(x[ci*hw:ci*hw+hw], buf)
+		maxTapsZ(s.out[:n], (*arg)[:n], buf, p.off, p.tapIdx32)
+		yc := y[ci*ohw : ci*ohw+ohw]
+		var ic []int32
+		if idx != nil {
+			ic = idx[ci*ohw : ci*ohw+ohw]
+		}
+		for oy := 0; oy < p.oh; oy++ {
+			br, ar := s.out[oy*pcw:oy*pcw+ow], (*arg)[oy*pcw:oy*pcw+ow]
+			yr := yc[oy*ow : oy*ow+ow]
+			slow := false
+			for j := 0; j < ow; j += 16 {
+				v := archsimd.LoadFloat32x16SlicePart(br[j:])
+				if v.Equal(vninf).ToBits()&(1<<min(16, ow-j)-1) != 0 {
+					slow = true
+				}
+				v.StoreSlicePart(yr[j:])
+				if ic != nil {
+					b := archsimd.LoadInt32x16SlicePart(p.idxBase[oy*ow+j : oy*ow+ow])
+					archsimd.LoadInt32x16SlicePart(ar[j:]).Add(b).StoreSlicePart(ic[oy*ow+j : oy*ow+ow])
+				}
+			}
+			if !slow {
+				continue
+			}
+			for ox := range yr { // −Inf or NaN inputs: the padding may have won
+				if yr[ox] == ninf {
+					best, bt := p.maxPoolSlow(buf, oy, ox)
+					yr[ox] = best
+					if ic != nil {
+						ic[oy*ow+ox] = p.idxBase[oy*ow+ox] + p.tapIdx32[bt]
+					}
+				}
+			}
+		}
+	}
+	archsimd.ClearAVXUpperBits()
 }

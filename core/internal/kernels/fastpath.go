@@ -63,7 +63,7 @@ func useGeneric() {
 	depthwiseImpl, depthwiseBackwardImpl = depthwiseGeneric, depthwiseBackwardGeneric
 	corrImpl, dotTapsImpl, maxTapsImpl = corrGeneric, dotTapsGeneric, maxTapsGeneric
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluGeneric, reluBackwardGeneric, affineGeneric, addAffine2Generic
-	divImpl, gatherMaskedAddImpl, corrOutRowsImpl = divGeneric, nil, nil
+	divImpl, gatherMaskedAddImpl, corrOutRowsImpl, maxPoolRowsImpl = divGeneric, nil, nil, nil
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotGeneric, affine2Generic, sumDotGeneric
 	deinterleaveReLU2Impl, rowsReLUImpl, rowsMaskedAddImpl, interleaveMaskedAdd2Impl = nil, nil, nil, nil
 	pointwiseFast, flatGemmFast, flatDotFast, maxPool2x2Fast = nil, nil, nil, nil

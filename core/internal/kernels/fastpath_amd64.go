@@ -24,7 +24,8 @@ func init() {
 		fastPaths = append(fastPaths, fastPath{"avx512", func() {
 			install(kernelSet{gemm: gemmAVX2, dot: dotAVX512, axpy: axpyAVX512, corr: corrAVX512,
 				pointwise: pointwiseAVX512, flatDot: flatDotAVX512, dotTaps: dotTapsAVX512,
-				gatherMaskedAdd: gatherMaskedAddAVX512, corrOutRows: corrOutRowsAVX512})
+				gatherMaskedAdd: gatherMaskedAddAVX512, corrOutRows: corrOutRowsAVX512,
+				maxPoolRows: maxPoolRowsAVX512})
 		}})
 	}
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
@@ -49,6 +50,8 @@ type kernelSet struct {
 	gatherMaskedAdd func(p *planar, wc, q, xc, dxc, ws []float32) bool
 	// corrOut and extract in one pass (nil: none)
 	corrOutRows func(p *planar, yc, in, w []float32)
+	// maxPoolPlanar with vector post-processing (nil: none)
+	maxPoolRows func(p *planar, x []float32, c int, y []float32, idx []int32)
 }
 
 // install points the dispatch variables at one fast kernel set: ks and the
@@ -56,7 +59,7 @@ type kernelSet struct {
 func install(ks kernelSet) {
 	g, dot, axpy, corr := ks.gemm, ks.dot, ks.axpy, ks.corr
 	pointwiseFast, flatDotFast, gatherMaskedAddImpl = ks.pointwise, ks.flatDot, ks.gatherMaskedAdd
-	corrOutRowsImpl = ks.corrOutRows
+	corrOutRowsImpl, maxPoolRowsImpl = ks.corrOutRows, ks.maxPoolRows
 	flatGemmFast, maxPool2x2Fast = flatGemmAVX2, maxPool2x2AVX2
 	gemmNNImpl = func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		g.gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)

@@ -35,6 +35,8 @@ type planar struct {
 	phQOff        [][]int // per phase: m − rc[t] for its taps (gradient gather)
 	phQOffT       []taps  // phQOff with their ranges
 	tapIdx        []int   // kh·DH·W + kw·DW: flat index in x's plane relative to the window origin
+	tapIdx32      []int32 // tapIdx as int32
+	idxBase       []int32 // per output: (oy·SH−PH)·W + ox·SW−PW, the window origin's index in x's plane
 	rowPos        []int   // input row iy → buf offset of (iy, 0) without the column part
 	colPos        []int   // input column ix → column part of the buf offset
 	rowCnt        []int   // pooling: taps of output row oy inside the image
@@ -149,6 +151,15 @@ func newPlanar(g Geom) *planar {
 			if ix := ox*g.SW - g.PW + kw*g.DW; ix >= 0 && ix < g.W {
 				p.colCnt[ox]++
 			}
+		}
+	}
+	for _, t := range p.tapIdx {
+		p.tapIdx32 = append(p.tapIdx32, int32(t))
+	}
+	p.idxBase = make([]int32, p.oh*p.ow)
+	for oy := 0; oy < p.oh; oy++ {
+		for ox := 0; ox < p.ow; ox++ {
+			p.idxBase[oy*p.ow+ox] = int32((oy*g.SH-g.PH)*g.W + ox*g.SW - g.PW)
 		}
 	}
 	p.cntIn, p.cntAll = make([]float32, p.oh*p.ow), make([]float32, p.oh*p.ow)
@@ -492,6 +503,10 @@ func depthwiseBackwardPlanar(corr corrFunc, dotTaps func(in []float32, off []int
 // nil it writes the values only (MaxPoolValues).
 func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
 	p := planFor(g)
+	if f := maxPoolRowsImpl; f != nil {
+		f(p, x, c, y, idx)
+		return
+	}
 	s := getPlanarScratchMax(p, false, true)
 	defer putScratch(s.s)
 	buf := s.buf
@@ -536,6 +551,10 @@ func maxPoolPlanar(x []float32, c int, g Geom, y []float32, idx []int32) {
 		}
 	}
 }
+
+// maxPoolRowsImpl, where a kernel set has one, is maxPoolPlanar with the
+// values and indices of each output row written by vector code.
+var maxPoolRowsImpl func(p *planar, x []float32, c int, y []float32, idx []int32)
 
 var argScratch sync.Pool
 

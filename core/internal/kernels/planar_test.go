@@ -126,12 +126,14 @@ func TestMaxPoolNonFinite(t *testing.T) {
 	ninf := float32(math.Inf(-1))
 	x := []float32{ninf, ninf, ninf, float32(math.NaN())}
 	g := Geom{H: 2, W: 2, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1}
-	y, idx := make([]float32, 4), make([]int32, 4)
-	MaxPool(x, 1, g, y, idx)
-	for o, i := range idx {
-		require.True(t, i >= 0 && i < 4, "idx[%d] = %d", o, i)
-	}
-	require.Equal(t, []int32{0, 0, 0, 0}, idx)
+	forEachPath(t, func(t *testing.T) {
+		y, idx := make([]float32, 4), make([]int32, 4)
+		MaxPool(x, 1, g, y, idx)
+		for o, i := range idx {
+			require.True(t, i >= 0 && i < 4, "idx[%d] = %d", o, i)
+		}
+		require.Equal(t, []int32{0, 0, 0, 0}, idx)
+	})
 }
 
 // TestIm2colFlat: the flat rows hold Im2col's rows at W+2PW spacing (checked

@@ -11,6 +11,10 @@ import (
 )
 
 func TestMaxPool(t *testing.T) {
+	forEachPath(t, testMaxPool)
+}
+
+func testMaxPool(t *testing.T) {
 	r := rand.New(rand.NewPCG(20, 21))
 	for gi, g := range testGeoms {
 		if g.PH >= g.KH*g.DH || g.PW >= g.KW*g.DW {
