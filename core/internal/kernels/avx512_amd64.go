@@ -399,3 +399,74 @@ func maxPoolRowsAVX512(p *planar, x []float32, c int, y []float32, idx []int32) 
 	}
 	archsimd.ClearAVXUpperBits()
 }
+
+// affineZ is affineGeneric on Float32x16 (Mul then Add: exact).
+func affineZ(dst, src []float32, a, b float32) {
+	n := len(src)
+	dst = dst[:n]
+	av, bv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b)
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		archsimd.LoadFloat32x16Slice(src[i:]).Mul(av).Add(bv).StoreSlice(dst[i:])
+	}
+	if i < n {
+		archsimd.LoadFloat32x16SlicePart(src[i:]).Mul(av).Add(bv).StoreSlicePart(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// affine2Z is affine2Generic on Float32x16 (same rounding).
+func affine2Z(dst, x, y []float32, a, b, c float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	av, bv, cv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c)
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		archsimd.LoadFloat32x16Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16Slice(y[i:]).Mul(bv)).Add(cv).StoreSlice(dst[i:])
+	}
+	if i < n {
+		archsimd.LoadFloat32x16SlicePart(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16SlicePart(y[i:]).Mul(bv)).Add(cv).StoreSlicePart(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// addAffine2Z is addAffine2Generic on Float32x16 (same rounding order).
+func addAffine2Z(dst, x, y []float32, a, b, c float32) {
+	n := len(x)
+	dst, y = dst[:n], y[:n]
+	av, bv, cv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c)
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		s := archsimd.LoadFloat32x16Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16Slice(y[i:]).Mul(bv)).Add(cv)
+		archsimd.LoadFloat32x16Slice(dst[i:]).Add(s).StoreSlice(dst[i:])
+	}
+	if i < n {
+		s := archsimd.LoadFloat32x16SlicePart(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16SlicePart(y[i:]).Mul(bv)).Add(cv)
+		archsimd.LoadFloat32x16SlicePart(dst[i:]).Add(s).StoreSlicePart(dst[i:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// sumDotZ is SumDot eight lanes wide in float64 (float32 loads widened with
+// VCVTPS2PD; products of two float32 are exact in float64), two accumulator
+// pairs: the generic result up to summation order.
+func sumDotZ(x, y []float32) (s, d float64) {
+	n := len(x)
+	y = y[:n]
+	var s0, s1, d0, d1 archsimd.Float64x8
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		x0, x1 := archsimd.LoadFloat32x8Slice(x[i:]).ConvertToFloat64(), archsimd.LoadFloat32x8Slice(x[i+8:]).ConvertToFloat64()
+		y0, y1 := archsimd.LoadFloat32x8Slice(y[i:]).ConvertToFloat64(), archsimd.LoadFloat32x8Slice(y[i+8:]).ConvertToFloat64()
+		s0, s1 = s0.Add(x0), s1.Add(x1)
+		d0, d1 = x0.MulAdd(y0, d0), x1.MulAdd(y1, d1)
+	}
+	var ls, ld [8]float64
+	s0.Add(s1).Store(&ls)
+	d0.Add(d1).Store(&ld)
+	archsimd.ClearAVXUpperBits()
+	ts, td := sumDotGeneric(x[i:], y[i:])
+	s = ((ls[0] + ls[1]) + (ls[2] + ls[3])) + ((ls[4] + ls[5]) + (ls[6] + ls[7]))
+	d = ((ld[0] + ld[1]) + (ld[2] + ld[3])) + ((ld[4] + ld[5]) + (ld[6] + ld[7]))
+	return s + ts, d + td
+}
