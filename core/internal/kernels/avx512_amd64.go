@@ -359,10 +359,10 @@ func maxPoolRowsAVX512(p *planar, x []float32, c int, y []float32, idx []int32) 
 	defer argScratch.Put(arg)
 	hw, ohw, ow, pcw := g.H*g.W, p.oh*p.ow, p.ow, p.pcw
 	n := p.l - pcw + ow // the last row's junk columns left out
-	vninf := archsimd.BroadcastFloat32x16(ninf)
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], buf)
 		maxTapsZ(s.out[:n], (*arg)[:n], buf, p.off, p.tapIdx32)
+		vninf := archsimd.BroadcastFloat32x16(ninf) // after maxTapsZ's VZEROUPPER
 		yc := y[ci*ohw : ci*ohw+ohw]
 		var ic []int32
 		if idx != nil {
