@@ -608,8 +608,16 @@ func avgPoolPlanar(x []float32, c int, g Geom, countIncludePad bool, y []float32
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], s.buf)
 		yc := y[ci*ohw : ci*ohw+ohw]
-		p.corrExtract(corrImpl, s.out, s.buf, ones, yc)
-		divImpl(yc, yc, div)
+		if corrOutRowsImpl != nil { // the window sums straight into yc, then a vector divide
+			corrOutRowsImpl(p, yc, s.buf, ones)
+			divImpl(yc, yc, div)
+			continue
+		}
+		// the portable path divides as it extracts: one pass, not two
+		p.corrOut(corrImpl, s.out, s.buf, ones)
+		for oy := 0; oy < p.oh; oy++ {
+			divImpl(yc[oy*p.ow:oy*p.ow+p.ow], s.out[oy*p.pcw:oy*p.pcw+p.ow], div[oy*p.ow:oy*p.ow+p.ow])
+		}
 	}
 }
 
@@ -623,11 +631,14 @@ func avgPoolBackwardPlanar(dy []float32, c int, g Geom, countIncludePad bool, dx
 	for i := range ones {
 		ones[i] = 1
 	}
-	hw, ohw := g.H*g.W, p.oh*p.ow
-	div, t := p.avgDiv(countIncludePad), s.out[:ohw]
+	hw, ohw, ow := g.H*g.W, p.oh*p.ow, p.ow
+	div := p.avgDiv(countIncludePad)
 	for ci := 0; ci < c; ci++ {
-		divImpl(t, dy[ci*ohw:ci*ohw+ohw], div)
-		p.spread(t, s.q)
+		dyc := dy[ci*ohw : ci*ohw+ohw]
+		for oy := 0; oy < p.oh; oy++ { // dy/divisor straight into q's rows (spread)
+			at := p.m + oy*p.pcw
+			divImpl(s.q[at:at+ow], dyc[oy*ow:oy*ow+ow], div[oy*ow:oy*ow+ow])
+		}
 		p.gatherDx(corrImpl, ones, s.q, s.dbuf, s.ws)
 		p.addBack(s.dbuf, dx[ci*hw:ci*hw+hw])
 	}
