@@ -319,25 +319,37 @@ func corrOutRowsAVX512(p *planar, yc, in, w []float32) {
 	}
 }
 
-// maxTapsZ is maxTapsAVX2 on zmm over the whole run (the last len(out) mod
-// 16 through masked loads and stores), each winner's val[t] kept instead of
-// t: strict Greater then Merge, the same first-wins ties, exact.
+// maxTapsZ is maxTapsAVX2 on zmm, each winner's val[t] kept instead of t:
+// strict Greater then Merge, the same first-wins ties, exact; the last
+// len(out) mod 16 outputs run the scalar scan. (No masked partial loads:
+// archsimd's SlicePart helpers convert a short slice to a 16-element array
+// pointer, which -race's checkptr rejects at the end of an allocation.)
 func maxTapsZ(out []float32, arg []int32, in []float32, off []int, val []int32) {
 	n := len(out)
 	arg, val = arg[:n], val[:len(off)]
-	for j := 0; j < n; j += 16 {
-		best := archsimd.LoadFloat32x16SlicePart(in[j+off[0] : j+off[0]+min(16, n-j)])
+	j := 0
+	for ; j+16 <= n; j += 16 {
+		best := archsimd.LoadFloat32x16Slice(in[j+off[0]:])
 		bt := archsimd.BroadcastInt32x16(val[0])
 		for t := 1; t < len(off); t++ {
-			v := archsimd.LoadFloat32x16SlicePart(in[j+off[t] : j+off[t]+min(16, n-j)])
+			v := archsimd.LoadFloat32x16Slice(in[j+off[t]:])
 			m := v.Greater(best)
 			best = v.Merge(best, m)
 			bt = archsimd.BroadcastInt32x16(val[t]).Merge(bt, m)
 		}
-		best.StoreSlicePart(out[j:])
-		bt.StoreSlicePart(arg[j:])
+		best.StoreSlice(out[j:])
+		bt.StoreSlice(arg[j:])
 	}
 	archsimd.ClearAVXUpperBits()
+	for ; j < n; j++ { // maxTapsGeneric's scan, val[t] for t
+		best, bt := in[j+off[0]], val[0]
+		for t := 1; t < len(off); t++ {
+			if v := in[j+off[t]]; v > best {
+				best, bt = v, val[t]
+			}
+		}
+		out[j], arg[j] = best, bt
+	}
 }
 
 // maxPoolRowsAVX512 is maxPoolPlanar on zmm: the maxima over the −Inf
@@ -372,15 +384,23 @@ func maxPoolRowsAVX512(p *planar, x []float32, c int, y []float32, idx []int32) 
 			br, ar := s.out[oy*pcw:oy*pcw+ow], (*arg)[oy*pcw:oy*pcw+ow]
 			yr := yc[oy*ow : oy*ow+ow]
 			slow := false
-			for j := 0; j < ow; j += 16 {
-				v := archsimd.LoadFloat32x16SlicePart(br[j:])
-				if v.Equal(vninf).ToBits()&(1<<min(16, ow-j)-1) != 0 {
+			j := 0
+			for ; j+16 <= ow; j += 16 {
+				v := archsimd.LoadFloat32x16Slice(br[j:])
+				if v.Equal(vninf).ToBits() != 0 {
 					slow = true
 				}
-				v.StoreSlicePart(yr[j:])
+				v.StoreSlice(yr[j:])
 				if ic != nil {
-					b := archsimd.LoadInt32x16SlicePart(p.idxBase[oy*ow+j : oy*ow+ow])
-					archsimd.LoadInt32x16SlicePart(ar[j:]).Add(b).StoreSlicePart(ic[oy*ow+j : oy*ow+ow])
+					b := archsimd.LoadInt32x16Slice(p.idxBase[oy*ow+j:])
+					archsimd.LoadInt32x16Slice(ar[j:]).Add(b).StoreSlice(ic[oy*ow+j:])
+				}
+			}
+			for ; j < ow; j++ { // rows under 16 wide, and the rest of others
+				yr[j] = br[j]
+				slow = slow || br[j] == ninf
+				if ic != nil {
+					ic[oy*ow+j] = p.idxBase[oy*ow+j] + ar[j]
 				}
 			}
 			if !slow {
@@ -400,7 +420,8 @@ func maxPoolRowsAVX512(p *planar, x []float32, c int, y []float32, idx []int32) 
 	archsimd.ClearAVXUpperBits()
 }
 
-// affineZ is affineGeneric on Float32x16 (Mul then Add: exact).
+// affineZ is affineGeneric on Float32x16 (Mul then Add: exact); the last
+// len(src) mod 16 run the generic loop (see maxTapsZ on partial loads).
 func affineZ(dst, src []float32, a, b float32) {
 	n := len(src)
 	dst = dst[:n]
@@ -409,10 +430,8 @@ func affineZ(dst, src []float32, a, b float32) {
 	for ; i+16 <= n; i += 16 {
 		archsimd.LoadFloat32x16Slice(src[i:]).Mul(av).Add(bv).StoreSlice(dst[i:])
 	}
-	if i < n {
-		archsimd.LoadFloat32x16SlicePart(src[i:]).Mul(av).Add(bv).StoreSlicePart(dst[i:])
-	}
 	archsimd.ClearAVXUpperBits()
+	affineGeneric(dst[i:], src[i:], a, b)
 }
 
 // affine2Z is affine2Generic on Float32x16 (same rounding).
@@ -424,10 +443,8 @@ func affine2Z(dst, x, y []float32, a, b, c float32) {
 	for ; i+16 <= n; i += 16 {
 		archsimd.LoadFloat32x16Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16Slice(y[i:]).Mul(bv)).Add(cv).StoreSlice(dst[i:])
 	}
-	if i < n {
-		archsimd.LoadFloat32x16SlicePart(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16SlicePart(y[i:]).Mul(bv)).Add(cv).StoreSlicePart(dst[i:])
-	}
 	archsimd.ClearAVXUpperBits()
+	affine2Generic(dst[i:], x[i:], y[i:], a, b, c)
 }
 
 // addAffine2Z is addAffine2Generic on Float32x16 (same rounding order).
@@ -440,11 +457,8 @@ func addAffine2Z(dst, x, y []float32, a, b, c float32) {
 		s := archsimd.LoadFloat32x16Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16Slice(y[i:]).Mul(bv)).Add(cv)
 		archsimd.LoadFloat32x16Slice(dst[i:]).Add(s).StoreSlice(dst[i:])
 	}
-	if i < n {
-		s := archsimd.LoadFloat32x16SlicePart(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16SlicePart(y[i:]).Mul(bv)).Add(cv)
-		archsimd.LoadFloat32x16SlicePart(dst[i:]).Add(s).StoreSlicePart(dst[i:])
-	}
 	archsimd.ClearAVXUpperBits()
+	addAffine2Generic(dst[i:], x[i:], y[i:], a, b, c)
 }
 
 // sumDotZ is SumDot eight lanes wide in float64 (float32 loads widened with
