@@ -360,20 +360,24 @@ func maxTapsZ(out []float32, arg []int32, in []float32, off []int, val []int32) 
 // scalar check of maxPoolPlanar.
 func maxPoolRowsAVX512(p *planar, x []float32, c int, y []float32, idx []int32) {
 	g := p.g
-	s := getPlanarScratch(p, false)
-	defer putScratch(s.s)
-	buf := s.buf
+	hw, ohw, ow, pcw := g.H*g.W, p.oh*p.ow, p.ow, p.pcw
+	// The flat run rounded up to whole vectors (no scalar tail in maxTapsZ):
+	// the plane and the outputs get the slack its reads and writes need;
+	// what lands past the last valid output is never read.
+	n := roundUp(p.l-pcw+ow, 16)
+	bl := max(p.bufLen, n+p.offT.hi)
+	sc := getScratch(bl + n)
+	defer putScratch(sc)
+	buf, out := (*sc)[:bl], (*sc)[bl:bl+n]
 	ninf := float32(math.Inf(-1))
 	for i := range buf {
 		buf[i] = ninf
 	}
-	arg := getArgScratch(p.l)
+	arg := getArgScratch(n)
 	defer argScratch.Put(arg)
-	hw, ohw, ow, pcw := g.H*g.W, p.oh*p.ow, p.ow, p.pcw
-	n := p.l - pcw + ow // the last row's junk columns left out
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], buf)
-		maxTapsZ(s.out[:n], (*arg)[:n], buf, p.off, p.tapIdx32)
+		maxTapsZ(out, (*arg)[:n], buf, p.off, p.tapIdx32)
 		vninf := archsimd.BroadcastFloat32x16(ninf) // after maxTapsZ's VZEROUPPER
 		yc := y[ci*ohw : ci*ohw+ohw]
 		var ic []int32
@@ -381,7 +385,7 @@ func maxPoolRowsAVX512(p *planar, x []float32, c int, y []float32, idx []int32) 
 			ic = idx[ci*ohw : ci*ohw+ohw]
 		}
 		for oy := 0; oy < p.oh; oy++ {
-			br, ar := s.out[oy*pcw:oy*pcw+ow], (*arg)[oy*pcw:oy*pcw+ow]
+			br, ar := out[oy*pcw:oy*pcw+ow], (*arg)[oy*pcw:oy*pcw+ow]
 			yr := yc[oy*ow : oy*ow+ow]
 			slow := false
 			j := 0
