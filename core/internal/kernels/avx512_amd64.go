@@ -244,7 +244,7 @@ func corrRows8MAZ(dx, x *float32, ldx int, q *float32, ldq int, w *float32, off 
 // where 12 of the 16 lanes idle, it beats them: 0.22-0.32 s against
 // 0.37-0.51 + 0.32-0.42 s in profiles of the reduced config). It reports
 // false (and does nothing) for strided layouts.
-func gatherMaskedAddAVX512(p *planar, wc, q, xc, dxc, ws []float32) bool {
+func gatherMaskedAddAVX512(p *planar, wc, q, xc, dxc []float32) bool {
 	g := p.g
 	if p.nph != 1 || len(p.phTaps[0]) == 0 {
 		return false
@@ -320,15 +320,18 @@ func corrOutRowsAVX512(p *planar, yc, in, w []float32) {
 }
 
 // maxTapsZ is maxTapsAVX2 on zmm, each winner's val[t] kept instead of t:
-// strict Greater then Merge, the same first-wins ties, exact; the last
-// len(out) mod 16 outputs run the scalar scan. (No masked partial loads:
-// archsimd's SlicePart helpers convert a short slice to a 16-element array
-// pointer, which -race's checkptr rejects at the end of an allocation.)
+// strict Greater then Merge, the same first-wins ties, exact. len(out) is a
+// multiple of 16 (the caller rounds its run up and gives in the slack): no
+// masked partial loads, as archsimd's SlicePart helpers convert a short
+// slice to a 16-element array pointer, which -race's checkptr rejects at the
+// end of an allocation.
 func maxTapsZ(out []float32, arg []int32, in []float32, off []int, val []int32) {
 	n := len(out)
+	if n%16 != 0 {
+		panic("kernels: maxTapsZ: run not a multiple of 16")
+	}
 	arg, val = arg[:n], val[:len(off)]
-	j := 0
-	for ; j+16 <= n; j += 16 {
+	for j := 0; j < n; j += 16 {
 		best := archsimd.LoadFloat32x16Slice(in[j+off[0]:])
 		bt := archsimd.BroadcastInt32x16(val[0])
 		for t := 1; t < len(off); t++ {
@@ -341,15 +344,6 @@ func maxTapsZ(out []float32, arg []int32, in []float32, off []int, val []int32) 
 		bt.StoreSlice(arg[j:])
 	}
 	archsimd.ClearAVXUpperBits()
-	for ; j < n; j++ { // maxTapsGeneric's scan, val[t] for t
-		best, bt := in[j+off[0]], val[0]
-		for t := 1; t < len(off); t++ {
-			if v := in[j+off[t]]; v > best {
-				best, bt = v, val[t]
-			}
-		}
-		out[j], arg[j] = best, bt
-	}
 }
 
 // maxPoolRowsAVX512 is maxPoolPlanar on zmm: the maxima over the −Inf

@@ -52,7 +52,7 @@ type kernelSet struct {
 	flatDot   func(m, k, n int, d []float32, ldd int, b []float32, boff []int, c []float32, ldc int)
 	dotTaps   func(in []float32, off []int, q, acc []float32)
 	// gatherDx and addBackMasked in one pass (nil: none)
-	gatherMaskedAdd func(p *planar, wc, q, xc, dxc, ws []float32) bool
+	gatherMaskedAdd func(p *planar, wc, q, xc, dxc []float32) bool
 	// corrOut and extract in one pass (nil: none)
 	corrOutRows func(p *planar, yc, in, w []float32)
 	// maxPoolPlanar with vector post-processing (nil: none)

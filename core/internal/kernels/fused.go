@@ -90,7 +90,7 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 		}
 		if dx != nil {
 			xc, dxc := x[ci*hw:ci*hw+hw], dx[ci*hw:ci*hw+hw]
-			if f := gatherMaskedAddImpl; f == nil || !f(p, w[ci*kk:ci*kk+kk], s.q, xc, dxc, s.ws) {
+			if f := gatherMaskedAddImpl; f == nil || !f(p, w[ci*kk:ci*kk+kk], s.q, xc, dxc) {
 				p.gatherDx(corrImpl, w[ci*kk:ci*kk+kk], s.q, s.dbuf, s.ws)
 				p.addBackMasked(s.dbuf, xc, dxc)
 			}
@@ -100,7 +100,7 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 
 // gatherMaskedAddImpl, where a kernel set has one, is gatherDx and
 // addBackMasked in one pass (it reports false where it does not apply).
-var gatherMaskedAddImpl func(p *planar, wc, q, xc, dxc, ws []float32) bool
+var gatherMaskedAddImpl func(p *planar, wc, q, xc, dxc []float32) bool
 
 // layoutReLU is layout of max(xc, 0).
 func (p *planar) layoutReLU(xc, buf []float32) {
