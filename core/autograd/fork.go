@@ -77,18 +77,62 @@ func (t *Tape) Fork(n int, fn func(i int, b *Branch)) {
 	}
 	t.nodes = append(t.nodes, &Var{Name: "Fork", tape: t, requiresGrad: true, group: func() {
 		kernels.Tasks(n, func(i int) { bs[i].Tape.runBackward(nil) })
-		for _, b := range bs {
-			for i, p := range b.proxy {
-				if p.Grad != nil {
-					if b.outer[i].requiresGrad {
-						b.outer[i].addGrad(p.Grad)
-					}
-					b.Tape.release(p.Grad)
-					p.Grad = nil
-				}
+		sumStandIns(bs)
+	}})
+}
+
+// gradSum is one term of a fork's gradient sums: src copied (first) or added
+// into dst.
+type gradSum struct {
+	dst, src []float32
+	first    bool
+}
+
+// sumStandIns adds the branches' stand-in gradients into the Vars they stand
+// for, in branch order, and releases them. The sums are spread over the
+// kernel workers by element ranges, each range summed in branch order, so
+// the result is the serial one's bit for bit (run one after the other, they
+// were 3% of a 2-thread DARTS step with the other worker idle).
+func sumStandIns(bs []*Branch) {
+	var terms []gradSum
+	longest := 0
+	for _, b := range bs {
+		for i, p := range b.proxy {
+			if p.Grad == nil || !b.outer[i].requiresGrad {
+				continue
+			}
+			v := b.outer[i]
+			t := gradSum{src: p.Grad.Data}
+			if v.Grad == nil && !v.aliased && v.tape != nil {
+				v.Grad = v.tape.Alloc(v.Value.Shape...)
+				t.first = true
+			}
+			t.dst = v.GradBuf().Data[:len(t.src)]
+			terms = append(terms, t)
+			longest = max(longest, len(t.src))
+		}
+	}
+	kernels.Parallel(longest, func(_, lo, hi int) {
+		for _, t := range terms {
+			if lo >= len(t.src) {
+				continue
+			}
+			h := min(hi, len(t.src))
+			if t.first {
+				copy(t.dst[lo:h], t.src[lo:h])
+			} else {
+				kernels.Add(t.src[lo:h], t.dst[lo:h])
 			}
 		}
-	}})
+	})
+	for _, b := range bs {
+		for _, p := range b.proxy {
+			if p.Grad != nil {
+				b.Tape.release(p.Grad)
+				p.Grad = nil
+			}
+		}
+	}
 }
 
 // DefaultForkMin is how many branches per worker a Fork needs by default to
@@ -124,14 +168,4 @@ func (t *Tape) kid() *Tape {
 	t.nkids++
 	k.noGrad = t.noGrad
 	return k
-}
-
-// addGrad adds g into v's gradient (the sum of a fork's stand-ins).
-func (v *Var) addGrad(g *tensor.Tensor) {
-	if v.Grad == nil && !v.aliased && v.tape != nil {
-		v.Grad = v.tape.Alloc(v.Value.Shape...)
-		copy(v.Grad.Data, g.Data)
-		return
-	}
-	kernels.Add(g.Data, v.GradBuf().Data)
 }
