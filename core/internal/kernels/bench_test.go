@@ -173,6 +173,34 @@ func BenchmarkDepthwise(b *testing.B) {
 						reportGFLOPs(b, 2*flops)
 					})
 				})
+				// what a search step runs: ReLU into planes, the forward from
+				// them, and the backward gathering dx through the ReLU mask
+				pl := make([]float32, dartsBatch*sh.c*PlanarLen(g))
+				ppi := len(pl) / dartsBatch
+				b.Run(fmt.Sprintf("reluFwd/%s/%s/C=%d/%dx%d", path, kr.name, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+					withPathName(b, path, 1, func(b *testing.B) {
+						for b.Loop() {
+							for i := 0; i < dartsBatch; i++ {
+								PlanarReLU(x[i*per:(i+1)*per], sh.c, g, pl[i*ppi:(i+1)*ppi])
+								DepthwisePlanes(pl[i*ppi:(i+1)*ppi], w, sh.c, g, y[i*per:(i+1)*per])
+							}
+						}
+						reportGFLOPs(b, flops)
+					})
+				})
+				b.Run(fmt.Sprintf("reluBwd/%s/%s/C=%d/%dx%d", path, kr.name, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+					withPathName(b, path, 1, func(b *testing.B) {
+						for i := 0; i < dartsBatch; i++ {
+							PlanarReLU(x[i*per:(i+1)*per], sh.c, g, pl[i*ppi:(i+1)*ppi])
+						}
+						for b.Loop() {
+							for i := 0; i < dartsBatch; i++ {
+								DepthwisePlanesBackward(pl[i*ppi:(i+1)*ppi], x[i*per:(i+1)*per], w, dy[i*per:(i+1)*per], sh.c, g, dx[i*per:(i+1)*per], dw)
+							}
+						}
+						reportGFLOPs(b, 2*flops)
+					})
+				})
 			}
 		}
 	}
