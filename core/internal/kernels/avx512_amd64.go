@@ -258,10 +258,18 @@ func gatherMaskedAddAVX512(p *planar, wc, q, xc, dxc []float32) bool {
 	_ = q[base+(g.H-1)*p.pcw+g.W-1+tp.hi]
 	_ = xc[g.H*g.W-1]
 	_ = dxc[g.H*g.W-1]
+	shapes := corrRowsFor(p.sqK, p.sqD)
 	for c0 := 0; c0 < g.W; c0 += 16 {
 		cm := uint64(1)<<min(16, g.W-c0) - 1
 		full := cm | cm<<16 | cm<<32 | cm<<48
 		r0 := 0
+		for _, s := range shapes {
+			if n := (g.H - r0) / s.rows; n > 0 {
+				at := r0*g.W + c0
+				s.maskedAdd(&dxc[at], &xc[at], g.W, &q[base+r0*p.pcw+c0+tp.off[0]], p.pcw, &w[0], n, uint16(cm))
+				r0 += n * s.rows
+			}
+		}
 		for ; r0+8 <= g.H; r0 += 8 {
 			at := r0*g.W + c0
 			corrRows8MAZ(&dxc[at], &xc[at], g.W, &q[base+r0*p.pcw+c0], p.pcw, &w[0], &tp.off[0], len(w), uint16(cm))
@@ -277,6 +285,38 @@ func gatherMaskedAddAVX512(p *planar, wc, q, xc, dxc []float32) bool {
 	}
 	return true
 }
+
+// corrRowsShape is one pair of generated row-block correlations
+// (corrrows_amd64.s, go run ./internal/gencorrrows): k×k taps of dilation d
+// at stride 1 over blocks of rows output rows, each input row loaded once
+// per block for all the taps that read it, where corrRows8Z and
+// corrRows8MAZ load it once per tap (BENCHMARKS.md round 11). store is
+// corrRows8Z's sum for a block's rows and the columns in cols, in pointing
+// at tap 0 of output (0, 0); maskedAdd is corrRows8MAZ's, q pointing at tap
+// 0 of image pixel (0, 0). Both exact vs corrGeneric.
+type corrRowsShape struct {
+	k, d, rows int
+	store      func(out *float32, ldo int, in *float32, ldi int, w *float32, blocks int, cols uint16)
+	maskedAdd  func(dx, x *float32, ldx int, q *float32, ldq int, w *float32, blocks int, cols uint16)
+}
+
+// corrRowsFor returns the generated kernels of k×k taps of dilation d, most
+// rows first (none for k = 0 or a window without them).
+func corrRowsFor(k, d int) []corrRowsShape {
+	if k < len(corrRowsByWindow) && d < len(corrRowsByWindow[k]) {
+		return corrRowsByWindow[k][d]
+	}
+	return nil
+}
+
+// corrRowsByWindow[k][d] is corrRowsFor(k, d) (a table: it is asked once per
+// plane).
+var corrRowsByWindow = func() (t [6][3][]corrRowsShape) {
+	for _, s := range corrRowsShapes {
+		t[s.k][s.d] = append(t[s.k][s.d], s)
+	}
+	return t
+}()
 
 // corrRows8Z and corrRows4Z are in avx512_amd64.s.
 //
@@ -302,10 +342,17 @@ func corrOutRowsAVX512(p *planar, yc, in, w []float32) {
 	w = w[:len(tp.off)]
 	_ = in[(oh-1)*pcw+ow-1+tp.hi]
 	_ = yc[oh*ow-1]
+	shapes := corrRowsFor(p.sqK, p.sqD)
 	for c0 := 0; c0 < ow; c0 += 16 {
 		cm := uint64(1)<<min(16, ow-c0) - 1
 		full := cm | cm<<16 | cm<<32 | cm<<48
 		r0 := 0
+		for _, s := range shapes {
+			if n := (oh - r0) / s.rows; n > 0 {
+				s.store(&yc[r0*ow+c0], ow, &in[r0*pcw+c0+tp.off[0]], pcw, &w[0], n, uint16(cm))
+				r0 += n * s.rows
+			}
+		}
 		for ; r0+8 <= oh; r0 += 8 {
 			corrRows8Z(&yc[r0*ow+c0], ow, &in[r0*pcw+c0], pcw, &w[0], &tp.off[0], len(w), uint16(cm))
 		}

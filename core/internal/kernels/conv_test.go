@@ -32,6 +32,20 @@ var testGeoms = []Geom{
 	{H: 5, W: 35, KH: 5, KW: 5, SH: 2, SW: 2, PH: 4, PW: 4, DH: 2, DW: 2},
 }
 
+// squareGeoms are stride-1 square windows (the avx512 set's row-block
+// kernels, corrRowsShapes) with heights that take blocks of 8 rows, then 4,
+// then the rest, a row wider than one vector and the DARTS 4×4 and 8×8 maps.
+var squareGeoms = []Geom{
+	{H: 13, W: 18, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+	{H: 4, W: 4, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
+	{H: 12, W: 17, KH: 3, KW: 3, SH: 1, SW: 1, PH: 2, PW: 2, DH: 2, DW: 2},
+	{H: 14, W: 20, KH: 5, KW: 5, SH: 1, SW: 1, PH: 2, PW: 2, DH: 1, DW: 1},
+	{H: 8, W: 8, KH: 5, KW: 5, SH: 1, SW: 1, PH: 4, PW: 4, DH: 2, DW: 2},
+	{H: 12, W: 16, KH: 5, KW: 5, SH: 1, SW: 1, PH: 4, PW: 4, DH: 2, DW: 2},
+}
+
+func init() { testGeoms = append(testGeoms, squareGeoms...) }
+
 // forEachPath runs fn with the generic kernels and, when the build has one,
 // with the fast path, restoring the fast path afterwards.
 func forEachPath(t *testing.T, fn func(t *testing.T)) {

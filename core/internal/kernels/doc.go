@@ -14,3 +14,5 @@
 // switch them; the tests run every set the CPU has (forEachPath) and check
 // that each agrees with the generic kernels (exactly where they round alike).
 package kernels
+
+//go:generate go run ./internal/gencorrrows corrrows_amd64.s corrrows_amd64.go

@@ -42,7 +42,7 @@ func TestSumDotAndAffine2(t *testing.T) {
 func TestDepthwiseReLUPlanes(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(52, 53))
-		for _, g := range []Geom{
+		for _, g := range append([]Geom{
 			{H: 7, W: 9, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
 			{H: 8, W: 7, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1},
 			{H: 9, W: 10, KH: 5, KW: 5, SH: 2, SW: 2, PH: 2, PW: 2, DH: 1, DW: 1},
@@ -57,7 +57,7 @@ func TestDepthwiseReLUPlanes(t *testing.T) {
 			{H: 9, W: 21, KH: 5, KW: 5, SH: 1, SW: 1, PH: 2, PW: 2, DH: 1, DW: 1},
 			{H: 5, W: 33, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1},
 			{H: 6, W: 16, KH: 5, KW: 5, SH: 1, SW: 1, PH: 4, PW: 4, DH: 2, DW: 2},
-		} {
+		}, squareGeoms...) {
 			t.Run(fmt.Sprintf("%+v", g), func(t *testing.T) {
 				c := 3
 				hw, ohw, kk := g.H*g.W, g.OH()*g.OW(), g.KH*g.KW

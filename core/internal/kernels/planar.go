@@ -50,6 +50,7 @@ type planar struct {
 	sepRow        []int     // maxOutSep: offsets of the window rows' first taps
 	sepRows       []int     // maxOutSep: starts of the plane rows it takes maxima of (nil: not separable)
 	rowsGather    []bool    // with planarRows: gatherDx goes row by row in this phase
+	sqK, sqD      int       // stride 1, KH = KW = sqK, DH = DW = sqD (else sqK = 0): tap t = kh·sqK + kw is at kh·sqD·pcw + kw·sqD
 }
 
 // rowCallCost is what one more kernel call costs on the portable path, in
@@ -128,6 +129,9 @@ func newPlanar(g Geom) *planar {
 		p.colPos[ix] = (c%g.SW)*p.psize + c/g.SW
 	}
 	p.contiguousRow = g.SW == 1
+	if g.SH == 1 && g.SW == 1 && g.KH == g.KW && g.DH == g.DW {
+		p.sqK, p.sqD = g.KH, g.DH
+	}
 	p.phRect = make([][4]int, p.nph)
 	for ph := range p.phRect {
 		rph, cph := ph/g.SW, ph%g.SW

@@ -1,0 +1,28 @@
+package kernels
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The generated row-block correlations (corrrows_amd64.s and .go) are what
+// their generator writes today: edit internal/gencorrrows, then go generate.
+func TestCorrRowsGenerated(t *testing.T) {
+	dir := t.TempDir()
+	s, g := filepath.Join(dir, "corrrows.s"), filepath.Join(dir, "corrrows.go")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "run", "./internal/gencorrrows", s, g)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for gen, file := range map[string]string{s: "corrrows_amd64.s", g: "corrrows_amd64.go"} {
+		want, err := os.ReadFile(gen)
+		require.NoError(t, err)
+		have, err := os.ReadFile(file)
+		require.NoError(t, err)
+		require.True(t, string(want) == string(have), "%s is stale: go generate ./core/internal/kernels", file)
+	}
+}
