@@ -931,3 +931,110 @@ o4store:
 	VMOVUPS Z3, K4, (DI)
 	VZEROUPPER
 	RET
+
+// func rowsReLUZ(x, dst *float32, pos *int, rows, ldx, pad, n16 int, tail uint16)
+// rowsReLUAVX2 on zmm: for r < rows, dst[pos[r] + pad + i] = max(x[r·ldx + i], +0)
+// (NaN and −0 to +0: VMAXPS returns its second source, the zero, unless
+// x > 0) for i < 16·n16 + popcount(tail), n16 whole vectors then the tail
+// under a mask.
+TEXT ·rowsReLUZ(SB), NOSPLIT, $0-58
+	MOVQ x+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ pos+16(FP), R8
+	MOVQ rows+24(FP), BX
+	MOVQ ldx+32(FP), R12
+	SHLQ $2, R12
+	MOVQ pad+40(FP), R9
+	MOVQ n16+48(FP), R13
+	MOVWQZX tail+56(FP), AX
+	KMOVW AX, K1
+	VXORPS Z1, Z1, Z1
+	TESTQ BX, BX
+	JLE rrdone
+rrrow:
+	MOVQ (R8), AX
+	ADDQ R9, AX
+	LEAQ (DI)(AX*4), R10
+	MOVQ SI, R11
+	MOVQ R13, DX
+	TESTQ DX, DX
+	JZ rrtail
+rrvec:
+	VMOVUPS (R11), Z0
+	VMAXPS Z1, Z0, Z0
+	VMOVUPS Z0, (R10)
+	ADDQ $64, R11
+	ADDQ $64, R10
+	DECQ DX
+	JNZ rrvec
+rrtail:
+	KORTESTW K1, K1
+	JZ rrnext
+	VMOVUPS.Z (R11), K1, Z0
+	VMAXPS Z1, Z0, Z0
+	VMOVUPS Z0, K1, (R10)
+rrnext:
+	ADDQ R12, SI
+	ADDQ $8, R8
+	DECQ BX
+	JNZ rrrow
+rrdone:
+	VZEROUPPER
+	RET
+
+// func rowsMaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, pad, n16 int, tail uint16)
+// rowsMaskedAddAVX2 on zmm, its adjoint: dx[r·ldx + i] += src[pos[r] + pad + i]
+// where x[r·ldx + i] > 0, else += +0, over the columns of rowsReLUZ.
+TEXT ·rowsMaskedAddZ(SB), NOSPLIT, $0-66
+	MOVQ src+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ dx+16(FP), CX
+	MOVQ pos+24(FP), R8
+	MOVQ rows+32(FP), BX
+	MOVQ ldx+40(FP), R12
+	SHLQ $2, R12
+	MOVQ pad+48(FP), R9
+	MOVQ n16+56(FP), R13
+	MOVWQZX tail+64(FP), AX
+	KMOVW AX, K1
+	VXORPS Z1, Z1, Z1
+	TESTQ BX, BX
+	JLE madone
+marow:
+	MOVQ (R8), AX
+	ADDQ R9, AX
+	LEAQ (DI)(AX*4), R10
+	MOVQ SI, R11
+	MOVQ CX, AX
+	MOVQ R13, DX
+	TESTQ DX, DX
+	JZ matail
+mavec:
+	VMOVUPS (R11), Z0
+	VCMPPS $0x1e, Z1, Z0, K2
+	VMOVUPS.Z (R10), K2, Z2
+	VADDPS (AX), Z2, Z2
+	VMOVUPS Z2, (AX)
+	ADDQ $64, R11
+	ADDQ $64, R10
+	ADDQ $64, AX
+	DECQ DX
+	JNZ mavec
+matail:
+	KORTESTW K1, K1
+	JZ manext
+	VMOVUPS.Z (R11), K1, Z0
+	VCMPPS $0x1e, Z1, Z0, K1, K2
+	VMOVUPS.Z (R10), K2, Z2
+	VMOVUPS.Z (AX), K1, Z3
+	VADDPS Z2, Z3, Z3
+	VMOVUPS Z3, K1, (AX)
+manext:
+	ADDQ R12, SI
+	ADDQ R12, CX
+	ADDQ $8, R8
+	DECQ BX
+	JNZ marow
+madone:
+	VZEROUPPER
+	RET

@@ -28,7 +28,8 @@ func init() {
 				maxPoolRows: maxPoolRowsAVX512, affine: affineZ, affine2: affine2Z, addAffine2: addAffine2Z,
 				// sumDotBlocks keeps the AVX2 kernel: its four ymm pairs beat
 				// two zmm ones (0.58 vs 0.80 s in a default-config profile)
-				sumDot: sumDotZ, sumDotBlocks: sumDotBlocksAVX2})
+				sumDot: sumDotZ, sumDotBlocks: sumDotBlocksAVX2,
+				rowsReLU: rowsReLUAVX512, rowsMaskedAdd: rowsMaskedAddAVX512})
 		}})
 	}
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
@@ -36,7 +37,8 @@ func init() {
 			install(kernelSet{gemm: gemmAVX2, dot: dotAVX2, axpy: axpyAVX2, corr: corrAVX2,
 				pointwise: pointwiseAVX2, flatDot: flatDotAVX2, dotTaps: dotTapsAVX2,
 				affine: affineAVX2, affine2: affine2AVX2, addAffine2: addAffine2AVX2,
-				sumDot: sumDotAVX2, sumDotBlocks: sumDotBlocksAVX2})
+				sumDot: sumDotAVX2, sumDotBlocks: sumDotBlocksAVX2,
+				rowsReLU: rowsReLUAVX2, rowsMaskedAdd: rowsMaskedAddAVX2})
 		}})
 	}
 	SetFastPath(true)
@@ -61,6 +63,9 @@ type kernelSet struct {
 	affine               func(dst, src []float32, a, b float32)
 	affine2, addAffine2  func(dst, x, y []float32, a, b, c float32)
 	sumDot, sumDotBlocks func(x, y []float32) (s, d float64)
+	// ReLU into the planes' rows and its adjoint (layoutReLU, addBackMasked)
+	rowsReLU      func(x, dst []float32, pos []int, w, pad int)
+	rowsMaskedAdd func(src, x, dx []float32, pos []int, w, pad int)
 }
 
 // install points the dispatch variables at one fast kernel set: ks and the
@@ -87,7 +92,7 @@ func install(ks kernelSet) {
 	divImpl = divAVX2
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = ks.sumDot, ks.affine2, ks.sumDotBlocks
 	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
-	rowsReLUImpl, rowsMaskedAddImpl = rowsReLUAVX2, rowsMaskedAddAVX2
+	rowsReLUImpl, rowsMaskedAddImpl = ks.rowsReLU, ks.rowsMaskedAdd
 	interleaveMaskedAdd2Impl = interleaveMaskedAdd2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corr, x, w, c, g, y, false) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {

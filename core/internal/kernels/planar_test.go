@@ -261,3 +261,56 @@ func TestNewTaps(t *testing.T) {
 		}
 	}
 }
+
+// TestRowsReLU checks the row kernels under layoutReLU and addBackMasked
+// (where a kernel set has them) against their definitions, bit for bit:
+// rows of 1 to 33 floats placed at row positions that do not increase (as
+// a stride-2 layout's phases), zeros, −0, ±Inf and NaN mixed in, and
+// nothing outside the rows written.
+func TestRowsReLU(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		if rowsReLUImpl == nil || rowsMaskedAddImpl == nil {
+			t.Skip("no row kernels on this path")
+		}
+		r := rand.New(rand.NewPCG(60, 61))
+		special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())}
+		const rows, pad, sentinel = 5, 2, 7
+		for _, w := range []int{1, 3, 4, 8, 15, 16, 17, 32, 33} {
+			pitch := w + 2*pad
+			pos := []int{3 * pitch, 0, 4 * pitch, pitch, 2 * pitch} // row r at pos[r] + pad
+			x, src, d := randSlice(r, rows*w), randSlice(r, rows*pitch), randSlice(r, rows*w)
+			for i := range x {
+				if r.IntN(4) == 0 {
+					x[i] = special[r.IntN(len(special))]
+				}
+				if r.IntN(6) == 0 {
+					d[i] = float32(math.Copysign(0, -1))
+				}
+			}
+			dst := make([]float32, rows*pitch)
+			for i := range dst {
+				dst[i] = sentinel
+			}
+			rowsReLUImpl(x, dst, pos, w, pad)
+			dx := append([]float32(nil), d...)
+			rowsMaskedAddImpl(src, x, dx, pos, w, pad)
+			for rr, p := range pos {
+				for c := range pitch {
+					got := dst[p+c]
+					if c < pad || c >= pad+w {
+						require.Equal(t, float32(sentinel), got, "w=%d row %d column %d written", w, rr, c)
+						continue
+					}
+					i := rr*w + c - pad
+					v := x[i]
+					want, add := float32(0), float32(0)
+					if v > 0 {
+						want, add = v, src[p+c]
+					}
+					require.Equal(t, math.Float32bits(want), math.Float32bits(got), "ReLU w=%d [%d] of %v", w, i, v)
+					require.Equal(t, math.Float32bits(d[i]+add), math.Float32bits(dx[i]), "masked add w=%d [%d] of %v", w, i, v)
+				}
+			}
+		}
+	})
+}
