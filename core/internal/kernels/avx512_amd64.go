@@ -565,12 +565,78 @@ func rowsMaskedAddAVX512(src, x, dx []float32, pos []int, w, pad int) {
 // (the row positions need not increase: a stride-2 layout interleaves
 // phases), panicking on a negative one.
 func rowsEnd(pos []int, w, pad int) int {
-	lo, hi := pos[0], pos[0]
-	for _, p := range pos {
-		lo, hi = min(lo, p), max(hi, p)
-	}
+	lo, hi := posRange(pos)
 	if lo+pad < 0 {
 		panic("kernels: row position out of range")
 	}
 	return hi + pad + w
+}
+
+// posRange returns the least and the greatest of pos (not empty).
+func posRange(pos []int) (lo, hi int) {
+	lo, hi = pos[0], pos[0]
+	for _, p := range pos[1:] {
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	return lo, hi
+}
+
+// rows2ReLUZ and rows2MaskedAddZ are in avx512_amd64.s.
+//
+//go:noescape
+func rows2ReLUZ(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32)
+
+//go:noescape
+func rows2MaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32)
+
+// deinterleaveIdx picks the even lanes of a pair of zmm (then the odd
+// ones); interleaveIdx merges an even and an odd vector back, first halves
+// then second halves.
+var deinterleaveIdx, interleaveIdx = func() (d, i [32]int32) {
+	for k := range 16 {
+		d[k], d[16+k] = int32(2*k), int32(2*k+1)
+		i[2*(k%8)+16*(k/8)], i[2*(k%8)+1+16*(k/8)] = int32(k), int32(16+k)
+	}
+	return
+}()
+
+// rows2Masks returns the masks of a stride-2 row's last chunk of m < 32
+// columns: its columns in the two halves, its even and its odd outputs
+// (MASKS_K1_K4's K1-K4).
+func rows2Masks(m int) uint64 {
+	bits := func(n int) uint64 { return uint64(1)<<max(n, 0) - 1 }
+	return bits(min(m, 16)) | bits(m-16)<<16 | bits((m+1)/2)<<32 | bits(m/2)<<48
+}
+
+// rows2ReLUAVX512 is layoutReLU's stride-2 rows (deinterleaveReLU2AVX2 and
+// its scalar rest) a plane at a time on zmm. Exact: the same max(x, +0).
+func rows2ReLUAVX512(x, dst []float32, pos []int, w, eOff, oOff int) {
+	if len(pos) == 0 || w == 0 {
+		return
+	}
+	_ = x[len(pos)*w-1]
+	_ = dst[rows2End(pos, w, eOff, oOff)-1]
+	rows2ReLUZ(&x[0], &dst[0], &pos[0], len(pos), w, eOff, oOff, w/32, rows2Masks(w%32), &deinterleaveIdx[0])
+}
+
+// rows2MaskedAddAVX512 is rows2ReLUAVX512's adjoint (addBackMasked's
+// stride-2 rows).
+func rows2MaskedAddAVX512(src, x, dx []float32, pos []int, w, eOff, oOff int) {
+	if len(pos) == 0 || w == 0 {
+		return
+	}
+	_ = x[len(pos)*w-1]
+	_ = dx[len(pos)*w-1]
+	_ = src[rows2End(pos, w, eOff, oOff)-1]
+	rows2MaskedAddZ(&src[0], &x[0], &dx[0], &pos[0], len(pos), w, eOff, oOff, w/32, rows2Masks(w%32), &interleaveIdx[0])
+}
+
+// rows2End is rowsEnd for the two runs of a stride-2 row: (w+1)/2 even
+// columns at pos[r] + eOff, w/2 odd ones at pos[r] + oOff.
+func rows2End(pos []int, w, eOff, oOff int) int {
+	lo, hi := posRange(pos)
+	if lo+min(eOff, oOff) < 0 {
+		panic("kernels: row offset out of range")
+	}
+	return hi + max(eOff+(w+1)/2, oOff+w/2)
 }

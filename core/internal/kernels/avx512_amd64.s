@@ -1038,3 +1038,165 @@ manext:
 madone:
 	VZEROUPPER
 	RET
+
+// func rows2ReLUZ(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32)
+// The stride-2 rectified layout a plane at a time: for r < rows, row r of
+// x (ldx apart) rectified (max(x, +0), as rowsReLUZ) with its even columns
+// to dst[pos[r] + eOff + i] and its odd ones to dst[pos[r] + oOff + i], in
+// chunks of 32 columns (n32 whole, then a tail under masks: K1/K2 its
+// columns in the two halves, K3/K4 its even and odd outputs). idx[0:16]
+// picks the even lanes of a pair of vectors, idx[16:32] the odd ones.
+TEXT ·rows2ReLUZ(SB), NOSPLIT, $0-80
+	MOVQ x+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ pos+16(FP), R8
+	MOVQ rows+24(FP), BX
+	MOVQ ldx+32(FP), R12
+	SHLQ $2, R12
+	MOVQ n32+56(FP), R13
+	MOVQ masks+64(FP), AX
+	MASKS_K1_K4
+	MOVQ idx+72(FP), AX
+	VMOVUPS (AX), Z5
+	VMOVUPS 64(AX), Z7
+	VXORPS Z1, Z1, Z1
+	TESTQ BX, BX
+	JLE r2done
+r2row:
+	MOVQ (R8), AX
+	MOVQ eOff+40(FP), R9
+	ADDQ AX, R9
+	LEAQ (DI)(R9*4), R9
+	MOVQ oOff+48(FP), R10
+	ADDQ AX, R10
+	LEAQ (DI)(R10*4), R10
+	MOVQ SI, R11
+	MOVQ R13, DX
+	TESTQ DX, DX
+	JZ r2tail
+r2vec:
+	VMOVUPS (R11), Z2
+	VMOVUPS 64(R11), Z3
+	VMAXPS Z1, Z2, Z2
+	VMAXPS Z1, Z3, Z3
+	VMOVAPS Z5, Z6
+	VPERMI2PS Z3, Z2, Z6
+	VMOVAPS Z7, Z8
+	VPERMI2PS Z3, Z2, Z8
+	VMOVUPS Z6, (R9)
+	VMOVUPS Z8, (R10)
+	ADDQ $128, R11
+	ADDQ $64, R9
+	ADDQ $64, R10
+	DECQ DX
+	JNZ r2vec
+r2tail:
+	KORTESTW K1, K1
+	JZ r2next
+	VMOVUPS.Z (R11), K1, Z2
+	VMOVUPS.Z 64(R11), K2, Z3
+	VMAXPS Z1, Z2, Z2
+	VMAXPS Z1, Z3, Z3
+	VMOVAPS Z5, Z6
+	VPERMI2PS Z3, Z2, Z6
+	VMOVAPS Z7, Z8
+	VPERMI2PS Z3, Z2, Z8
+	VMOVUPS Z6, K3, (R9)
+	VMOVUPS Z8, K4, (R10)
+r2next:
+	ADDQ R12, SI
+	ADDQ $8, R8
+	DECQ BX
+	JNZ r2row
+r2done:
+	VZEROUPPER
+	RET
+
+// func rows2MaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32)
+// rows2ReLUZ's adjoint: dx[r·ldx + j] += (j even ? src[pos[r] + eOff + j/2]
+// : src[pos[r] + oOff + j/2]) where x[r·ldx + j] > 0, else += +0, the
+// chunks and masks as rows2ReLUZ's; idx[0:16] interleaves the first halves
+// of an even and an odd vector, idx[16:32] their second halves.
+TEXT ·rows2MaskedAddZ(SB), NOSPLIT, $0-88
+	MOVQ src+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ dx+16(FP), CX
+	MOVQ pos+24(FP), R8
+	MOVQ rows+32(FP), BX
+	MOVQ ldx+40(FP), R12
+	SHLQ $2, R12
+	MOVQ n32+64(FP), R13
+	MOVQ masks+72(FP), AX
+	MASKS_K1_K4
+	MOVQ idx+80(FP), AX
+	VMOVUPS (AX), Z5
+	VMOVUPS 64(AX), Z7
+	VXORPS Z1, Z1, Z1
+	TESTQ BX, BX
+	JLE m2done
+m2row:
+	MOVQ (R8), AX
+	MOVQ eOff+48(FP), R9
+	ADDQ AX, R9
+	LEAQ (DI)(R9*4), R9
+	MOVQ oOff+56(FP), R10
+	ADDQ AX, R10
+	LEAQ (DI)(R10*4), R10
+	MOVQ SI, R11
+	MOVQ CX, AX
+	MOVQ R13, DX
+	TESTQ DX, DX
+	JZ m2tail
+m2vec:
+	VMOVUPS (R9), Z2
+	VMOVUPS (R10), Z3
+	VMOVAPS Z5, Z6
+	VPERMI2PS Z3, Z2, Z6
+	VMOVAPS Z7, Z8
+	VPERMI2PS Z3, Z2, Z8
+	VMOVUPS (R11), Z9
+	VCMPPS $0x1e, Z1, Z9, K5
+	VMOVAPS.Z Z6, K5, Z6
+	VADDPS (AX), Z6, Z6
+	VMOVUPS Z6, (AX)
+	VMOVUPS 64(R11), Z9
+	VCMPPS $0x1e, Z1, Z9, K5
+	VMOVAPS.Z Z8, K5, Z8
+	VADDPS 64(AX), Z8, Z8
+	VMOVUPS Z8, 64(AX)
+	ADDQ $128, R11
+	ADDQ $128, AX
+	ADDQ $64, R9
+	ADDQ $64, R10
+	DECQ DX
+	JNZ m2vec
+m2tail:
+	KORTESTW K1, K1
+	JZ m2next
+	VMOVUPS.Z (R9), K3, Z2
+	VMOVUPS.Z (R10), K4, Z3
+	VMOVAPS Z5, Z6
+	VPERMI2PS Z3, Z2, Z6
+	VMOVAPS Z7, Z8
+	VPERMI2PS Z3, Z2, Z8
+	VMOVUPS.Z (R11), K1, Z9
+	VCMPPS $0x1e, Z1, Z9, K1, K5
+	VMOVAPS.Z Z6, K5, Z6
+	VMOVUPS.Z (AX), K1, Z10
+	VADDPS Z6, Z10, Z10
+	VMOVUPS Z10, K1, (AX)
+	VMOVUPS.Z 64(R11), K2, Z9
+	VCMPPS $0x1e, Z1, Z9, K2, K5
+	VMOVAPS.Z Z8, K5, Z8
+	VMOVUPS.Z 64(AX), K2, Z10
+	VADDPS Z8, Z10, Z10
+	VMOVUPS Z10, K2, 64(AX)
+m2next:
+	ADDQ R12, SI
+	ADDQ R12, CX
+	ADDQ $8, R8
+	DECQ BX
+	JNZ m2row
+m2done:
+	VZEROUPPER
+	RET

@@ -29,7 +29,8 @@ func init() {
 				// sumDotBlocks keeps the AVX2 kernel: its four ymm pairs beat
 				// two zmm ones (0.58 vs 0.80 s in a default-config profile)
 				sumDot: sumDotZ, sumDotBlocks: sumDotBlocksAVX2,
-				rowsReLU: rowsReLUAVX512, rowsMaskedAdd: rowsMaskedAddAVX512})
+				rowsReLU: rowsReLUAVX512, rowsMaskedAdd: rowsMaskedAddAVX512,
+				rows2ReLU: rows2ReLUAVX512, rows2MaskedAdd: rows2MaskedAddAVX512})
 		}})
 	}
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
@@ -66,6 +67,9 @@ type kernelSet struct {
 	// ReLU into the planes' rows and its adjoint (layoutReLU, addBackMasked)
 	rowsReLU      func(x, dst []float32, pos []int, w, pad int)
 	rowsMaskedAdd func(src, x, dx []float32, pos []int, w, pad int)
+	// the same for stride-2 layouts a plane at a time (nil: row by row)
+	rows2ReLU      func(x, dst []float32, pos []int, w, eOff, oOff int)
+	rows2MaskedAdd func(src, x, dx []float32, pos []int, w, eOff, oOff int)
 }
 
 // install points the dispatch variables at one fast kernel set: ks and the
@@ -93,6 +97,7 @@ func install(ks kernelSet) {
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = ks.sumDot, ks.affine2, ks.sumDotBlocks
 	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
 	rowsReLUImpl, rowsMaskedAddImpl = ks.rowsReLU, ks.rowsMaskedAdd
+	rows2ReLUImpl, rows2MaskedAddImpl = ks.rows2ReLU, ks.rows2MaskedAdd
 	interleaveMaskedAdd2Impl = interleaveMaskedAdd2AVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corr, x, w, c, g, y, false) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {

@@ -29,6 +29,15 @@ var (
 	rowsMaskedAddImpl func(src, x, dx []float32, pos []int, w, pad int)
 )
 
+// rows2ReLUImpl and rows2MaskedAddImpl, when the CPU has them, run the
+// stride-2 rectified layout (even columns to one phase, odd ones to the
+// other: eOff and oOff from a row's position) and its masked fold-back a
+// plane at a time.
+var (
+	rows2ReLUImpl      func(x, dst []float32, pos []int, w, eOff, oOff int)
+	rows2MaskedAddImpl func(src, x, dx []float32, pos []int, w, eOff, oOff int)
+)
+
 // interleaveMaskedAdd2Impl, when the CPU has one, vectorises the stride-2
 // masked fold-back (planar_amd64.go).
 var interleaveMaskedAdd2Impl func(e, o, x, dx []float32) int
@@ -118,6 +127,10 @@ func (p *planar) layoutReLU(xc, buf []float32) {
 	}
 	if g.SW == 2 {
 		// even padded columns to phase 0, odd ones to phase 1: two runs
+		if f := rows2ReLUImpl; f != nil {
+			f(xc, buf, p.rowPos, g.W, (g.PW&1)*p.psize+g.PW>>1, ((1+g.PW)&1)*p.psize+(1+g.PW)>>1)
+			return
+		}
 		for iy, rp := range p.rowPos {
 			xr := xc[iy*g.W : iy*g.W+g.W]
 			done := 0
@@ -174,6 +187,10 @@ func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 		return
 	}
 	if g.SW == 2 {
+		if f := rows2MaskedAddImpl; f != nil {
+			f(buf, xc, dxc, p.rowPos, g.W, (g.PW&1)*p.psize+g.PW>>1, ((1+g.PW)&1)*p.psize+(1+g.PW)>>1)
+			return
+		}
 		for iy, rp := range p.rowPos {
 			xr, dr := xc[iy*g.W:iy*g.W+g.W], dxc[iy*g.W:iy*g.W+g.W]
 			done := 0

@@ -314,3 +314,63 @@ func TestRowsReLU(t *testing.T) {
 		}
 	})
 }
+
+// TestRows2ReLU checks the stride-2 row kernels (where a kernel set has
+// them) as TestRowsReLU the stride-1 ones: row r's even columns rectified to
+// dst[pos[r]+eOff+j/2], its odd ones to dst[pos[r]+oOff+j/2], the adjoint
+// adding them back through the mask.
+func TestRows2ReLU(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		if rows2ReLUImpl == nil || rows2MaskedAddImpl == nil {
+			t.Skip("no stride-2 row kernels on this path")
+		}
+		r := rand.New(rand.NewPCG(62, 63))
+		special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())}
+		const rows, sentinel = 5, 7
+		for _, w := range []int{1, 2, 3, 8, 15, 16, 17, 31, 32, 33, 49, 64, 70} {
+			pitch := (w+1)/2 + 2
+			eOff, oOff := 1, rows*pitch+2 // the odd phase's plane after the even one's
+			pos := []int{3 * pitch, 0, 4 * pitch, pitch, 2 * pitch}
+			size := oOff + rows*pitch
+			x, src, d := randSlice(r, rows*w), randSlice(r, size), randSlice(r, rows*w)
+			for i := range x {
+				if r.IntN(4) == 0 {
+					x[i] = special[r.IntN(len(special))]
+				}
+				if r.IntN(6) == 0 {
+					d[i] = float32(math.Copysign(0, -1))
+				}
+			}
+			dst := make([]float32, size)
+			for i := range dst {
+				dst[i] = sentinel
+			}
+			rows2ReLUImpl(x, dst, pos, w, eOff, oOff)
+			dx := append([]float32(nil), d...)
+			rows2MaskedAddImpl(src, x, dx, pos, w, eOff, oOff)
+			written := make([]bool, size)
+			for rr, p := range pos {
+				for j := range w {
+					at := p + eOff + j/2
+					if j%2 == 1 {
+						at = p + oOff + j/2
+					}
+					written[at] = true
+					i := rr*w + j
+					v := x[i]
+					want, add := float32(0), float32(0)
+					if v > 0 {
+						want, add = v, src[at]
+					}
+					require.Equal(t, math.Float32bits(want), math.Float32bits(dst[at]), "ReLU w=%d [%d] of %v", w, i, v)
+					require.Equal(t, math.Float32bits(d[i]+add), math.Float32bits(dx[i]), "masked add w=%d [%d] of %v", w, i, v)
+				}
+			}
+			for i, ok := range written {
+				if !ok {
+					require.Equal(t, float32(sentinel), dst[i], "w=%d dst[%d] written", w, i)
+				}
+			}
+		}
+	})
+}
