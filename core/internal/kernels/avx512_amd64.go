@@ -533,21 +533,24 @@ func sumDotZ(x, y []float32) (s, d float64) {
 // rowsReLUZ and rowsMaskedAddZ are in avx512_amd64.s.
 //
 //go:noescape
-func rowsReLUZ(x, dst *float32, pos *int, rows, ldx, pad, n16 int, tail uint16)
+func rowsReLUZ(x, dst *float32, pos *int, rows, ldx, pad, n16 int, tail uint16, lim int) (ok bool)
 
 //go:noescape
-func rowsMaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, pad, n16 int, tail uint16)
+func rowsMaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, pad, n16 int, tail uint16, lim int) (ok bool)
 
 // rowsReLUAVX512 is rowsReLUAVX2 on zmm, each row in whole vectors and one
 // masked tail (the AVX2 kernel took rows of 4 in scalar code, and its
 // per-row slicing was a third of its time). Exact: the same max(x, +0).
+// The kernel checks each row's position as it goes (a scan of pos first
+// cost 1.3% of a reduced-config step).
 func rowsReLUAVX512(x, dst []float32, pos []int, w, pad int) {
 	if len(pos) == 0 || w == 0 {
 		return
 	}
 	_ = x[len(pos)*w-1]
-	_ = dst[rowsEnd(pos, w, pad)-1]
-	rowsReLUZ(&x[0], &dst[0], &pos[0], len(pos), w, pad, w/16, uint16(1)<<(w%16)-1)
+	if len(dst) < w || !rowsReLUZ(&x[0], &dst[0], &pos[0], len(pos), w, pad, w/16, uint16(1)<<(w%16)-1, len(dst)-w) {
+		panic("kernels: rowsReLUAVX512: a row outside dst")
+	}
 }
 
 // rowsMaskedAddAVX512 is rowsMaskedAddAVX2 on zmm, rowsReLUAVX512's adjoint.
@@ -557,37 +560,18 @@ func rowsMaskedAddAVX512(src, x, dx []float32, pos []int, w, pad int) {
 	}
 	_ = x[len(pos)*w-1]
 	_ = dx[len(pos)*w-1]
-	_ = src[rowsEnd(pos, w, pad)-1]
-	rowsMaskedAddZ(&src[0], &x[0], &dx[0], &pos[0], len(pos), w, pad, w/16, uint16(1)<<(w%16)-1)
-}
-
-// rowsEnd returns the end of the furthest row of w floats at pos[r] + pad
-// (the row positions need not increase: a stride-2 layout interleaves
-// phases), panicking on a negative one.
-func rowsEnd(pos []int, w, pad int) int {
-	lo, hi := posRange(pos)
-	if lo+pad < 0 {
-		panic("kernels: row position out of range")
+	if len(src) < w || !rowsMaskedAddZ(&src[0], &x[0], &dx[0], &pos[0], len(pos), w, pad, w/16, uint16(1)<<(w%16)-1, len(src)-w) {
+		panic("kernels: rowsMaskedAddAVX512: a row outside src")
 	}
-	return hi + pad + w
-}
-
-// posRange returns the least and the greatest of pos (not empty).
-func posRange(pos []int) (lo, hi int) {
-	lo, hi = pos[0], pos[0]
-	for _, p := range pos[1:] {
-		lo, hi = min(lo, p), max(hi, p)
-	}
-	return lo, hi
 }
 
 // rows2ReLUZ and rows2MaskedAddZ are in avx512_amd64.s.
 //
 //go:noescape
-func rows2ReLUZ(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32)
+func rows2ReLUZ(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32, eLim, oLim int) (ok bool)
 
 //go:noescape
-func rows2MaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32)
+func rows2MaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32, eLim, oLim int) (ok bool)
 
 // deinterleaveIdx picks the even lanes of a pair of zmm (then the odd
 // ones); interleaveIdx merges an even and an odd vector back, first halves
@@ -615,8 +599,10 @@ func rows2ReLUAVX512(x, dst []float32, pos []int, w, eOff, oOff int) {
 		return
 	}
 	_ = x[len(pos)*w-1]
-	_ = dst[rows2End(pos, w, eOff, oOff)-1]
-	rows2ReLUZ(&x[0], &dst[0], &pos[0], len(pos), w, eOff, oOff, w/32, rows2Masks(w%32), &deinterleaveIdx[0])
+	if len(dst) < (w+1)/2 || !rows2ReLUZ(&x[0], &dst[0], &pos[0], len(pos), w, eOff, oOff, w/32, rows2Masks(w%32),
+		&deinterleaveIdx[0], len(dst)-(w+1)/2, len(dst)-w/2) {
+		panic("kernels: rows2ReLUAVX512: a row outside dst")
+	}
 }
 
 // rows2MaskedAddAVX512 is rows2ReLUAVX512's adjoint (addBackMasked's
@@ -627,16 +613,8 @@ func rows2MaskedAddAVX512(src, x, dx []float32, pos []int, w, eOff, oOff int) {
 	}
 	_ = x[len(pos)*w-1]
 	_ = dx[len(pos)*w-1]
-	_ = src[rows2End(pos, w, eOff, oOff)-1]
-	rows2MaskedAddZ(&src[0], &x[0], &dx[0], &pos[0], len(pos), w, eOff, oOff, w/32, rows2Masks(w%32), &interleaveIdx[0])
-}
-
-// rows2End is rowsEnd for the two runs of a stride-2 row: (w+1)/2 even
-// columns at pos[r] + eOff, w/2 odd ones at pos[r] + oOff.
-func rows2End(pos []int, w, eOff, oOff int) int {
-	lo, hi := posRange(pos)
-	if lo+min(eOff, oOff) < 0 {
-		panic("kernels: row offset out of range")
+	if len(src) < (w+1)/2 || !rows2MaskedAddZ(&src[0], &x[0], &dx[0], &pos[0], len(pos), w, eOff, oOff, w/32, rows2Masks(w%32),
+		&interleaveIdx[0], len(src)-(w+1)/2, len(src)-w/2) {
+		panic("kernels: rows2MaskedAddAVX512: a row outside src")
 	}
-	return hi + max(eOff+(w+1)/2, oOff+w/2)
 }

@@ -932,12 +932,13 @@ o4store:
 	VZEROUPPER
 	RET
 
-// func rowsReLUZ(x, dst *float32, pos *int, rows, ldx, pad, n16 int, tail uint16)
+// func rowsReLUZ(x, dst *float32, pos *int, rows, ldx, pad, n16 int, tail uint16, lim int) (ok bool)
 // rowsReLUAVX2 on zmm: for r < rows, dst[pos[r] + pad + i] = max(x[r·ldx + i], +0)
 // (NaN and −0 to +0: VMAXPS returns its second source, the zero, unless
 // x > 0) for i < 16·n16 + popcount(tail), n16 whole vectors then the tail
-// under a mask.
-TEXT ·rowsReLUZ(SB), NOSPLIT, $0-58
+// under a mask. A row at pos[r] + pad outside [0, lim] (unsigned) stops it
+// with ok false (lim: dst's length less a row's).
+TEXT ·rowsReLUZ(SB), NOSPLIT, $0-73
 	MOVQ x+0(FP), SI
 	MOVQ dst+8(FP), DI
 	MOVQ pos+16(FP), R8
@@ -954,6 +955,8 @@ TEXT ·rowsReLUZ(SB), NOSPLIT, $0-58
 rrrow:
 	MOVQ (R8), AX
 	ADDQ R9, AX
+	CMPQ AX, lim+64(FP)
+	JHI rrbad
 	LEAQ (DI)(AX*4), R10
 	MOVQ SI, R11
 	MOVQ R13, DX
@@ -979,13 +982,19 @@ rrnext:
 	DECQ BX
 	JNZ rrrow
 rrdone:
+	MOVB $1, ok+72(FP)
+	VZEROUPPER
+	RET
+rrbad:
+	MOVB $0, ok+72(FP)
 	VZEROUPPER
 	RET
 
-// func rowsMaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, pad, n16 int, tail uint16)
+// func rowsMaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, pad, n16 int, tail uint16, lim int) (ok bool)
 // rowsMaskedAddAVX2 on zmm, its adjoint: dx[r·ldx + i] += src[pos[r] + pad + i]
-// where x[r·ldx + i] > 0, else += +0, over the columns of rowsReLUZ.
-TEXT ·rowsMaskedAddZ(SB), NOSPLIT, $0-66
+// where x[r·ldx + i] > 0, else += +0, over the columns of rowsReLUZ; ok
+// as rowsReLUZ's (lim: src's length less a row's).
+TEXT ·rowsMaskedAddZ(SB), NOSPLIT, $0-81
 	MOVQ src+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ dx+16(FP), CX
@@ -1003,6 +1012,8 @@ TEXT ·rowsMaskedAddZ(SB), NOSPLIT, $0-66
 marow:
 	MOVQ (R8), AX
 	ADDQ R9, AX
+	CMPQ AX, lim+72(FP)
+	JHI mabad
 	LEAQ (DI)(AX*4), R10
 	MOVQ SI, R11
 	MOVQ CX, AX
@@ -1036,17 +1047,24 @@ manext:
 	DECQ BX
 	JNZ marow
 madone:
+	MOVB $1, ok+80(FP)
+	VZEROUPPER
+	RET
+mabad:
+	MOVB $0, ok+80(FP)
 	VZEROUPPER
 	RET
 
-// func rows2ReLUZ(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32)
+// func rows2ReLUZ(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32, eLim, oLim int) (ok bool)
 // The stride-2 rectified layout a plane at a time: for r < rows, row r of
 // x (ldx apart) rectified (max(x, +0), as rowsReLUZ) with its even columns
 // to dst[pos[r] + eOff + i] and its odd ones to dst[pos[r] + oOff + i], in
 // chunks of 32 columns (n32 whole, then a tail under masks: K1/K2 its
 // columns in the two halves, K3/K4 its even and odd outputs). idx[0:16]
-// picks the even lanes of a pair of vectors, idx[16:32] the odd ones.
-TEXT ·rows2ReLUZ(SB), NOSPLIT, $0-80
+// picks the even lanes of a pair of vectors, idx[16:32] the odd ones. A
+// run at pos[r] + eOff above eLim or at pos[r] + oOff above oLim (unsigned)
+// stops it with ok false.
+TEXT ·rows2ReLUZ(SB), NOSPLIT, $0-97
 	MOVQ x+0(FP), SI
 	MOVQ dst+8(FP), DI
 	MOVQ pos+16(FP), R8
@@ -1066,9 +1084,13 @@ r2row:
 	MOVQ (R8), AX
 	MOVQ eOff+40(FP), R9
 	ADDQ AX, R9
+	CMPQ R9, eLim+80(FP)
+	JHI r2bad
 	LEAQ (DI)(R9*4), R9
 	MOVQ oOff+48(FP), R10
 	ADDQ AX, R10
+	CMPQ R10, oLim+88(FP)
+	JHI r2bad
 	LEAQ (DI)(R10*4), R10
 	MOVQ SI, R11
 	MOVQ R13, DX
@@ -1109,15 +1131,21 @@ r2next:
 	DECQ BX
 	JNZ r2row
 r2done:
+	MOVB $1, ok+96(FP)
+	VZEROUPPER
+	RET
+r2bad:
+	MOVB $0, ok+96(FP)
 	VZEROUPPER
 	RET
 
-// func rows2MaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32)
+// func rows2MaskedAddZ(src, x, dx *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32, eLim, oLim int) (ok bool)
 // rows2ReLUZ's adjoint: dx[r·ldx + j] += (j even ? src[pos[r] + eOff + j/2]
 // : src[pos[r] + oOff + j/2]) where x[r·ldx + j] > 0, else += +0, the
 // chunks and masks as rows2ReLUZ's; idx[0:16] interleaves the first halves
-// of an even and an odd vector, idx[16:32] their second halves.
-TEXT ·rows2MaskedAddZ(SB), NOSPLIT, $0-88
+// of an even and an odd vector, idx[16:32] their second halves; ok as
+// rows2ReLUZ's.
+TEXT ·rows2MaskedAddZ(SB), NOSPLIT, $0-105
 	MOVQ src+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ dx+16(FP), CX
@@ -1138,9 +1166,13 @@ m2row:
 	MOVQ (R8), AX
 	MOVQ eOff+48(FP), R9
 	ADDQ AX, R9
+	CMPQ R9, eLim+88(FP)
+	JHI m2bad
 	LEAQ (DI)(R9*4), R9
 	MOVQ oOff+56(FP), R10
 	ADDQ AX, R10
+	CMPQ R10, oLim+96(FP)
+	JHI m2bad
 	LEAQ (DI)(R10*4), R10
 	MOVQ SI, R11
 	MOVQ CX, AX
@@ -1198,5 +1230,10 @@ m2next:
 	DECQ BX
 	JNZ m2row
 m2done:
+	MOVB $1, ok+104(FP)
+	VZEROUPPER
+	RET
+m2bad:
+	MOVB $0, ok+104(FP)
 	VZEROUPPER
 	RET

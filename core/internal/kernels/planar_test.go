@@ -374,3 +374,24 @@ func TestRows2ReLU(t *testing.T) {
 		}
 	})
 }
+
+// The row kernels refuse a row that would fall outside the planes (past
+// the end, or before the start), whichever set runs them.
+func TestRowsOutOfRange(t *testing.T) {
+	forEachPath(t, func(t *testing.T) {
+		if rowsReLUImpl == nil || rows2ReLUImpl == nil {
+			t.Skip("no row kernels on this path")
+		}
+		const w = 20
+		x, dx := make([]float32, 2*w), make([]float32, 2*w)
+		buf := make([]float32, 4*w)
+		for _, pos := range [][]int{{0, 3*w + 1}, {0, -1}} {
+			require.Panics(t, func() { rowsReLUImpl(x, buf, pos, w, 0) }, "rowsReLU at %v", pos)
+			require.Panics(t, func() { rowsMaskedAddImpl(buf, x, dx, pos, w, 0) }, "rowsMaskedAdd at %v", pos)
+			require.Panics(t, func() { rows2ReLUImpl(x, buf, pos, w, 0, 3*w-w/2) }, "rows2ReLU at %v", pos)
+			require.Panics(t, func() { rows2MaskedAddImpl(buf, x, dx, pos, w, 0, 3*w-w/2) }, "rows2MaskedAdd at %v", pos)
+		}
+		require.NotPanics(t, func() { rowsReLUImpl(x, buf, []int{3 * w, 0}, w, 0) })
+		require.NotPanics(t, func() { rows2ReLUImpl(x, buf, []int{0, 2 * w}, w, 0, w) })
+	})
+}
