@@ -2,7 +2,6 @@ package kernels
 
 import (
 	"math"
-	"sync"
 )
 
 // Kernels of the fused ReLU → depthwise units (nn.ReLUSepBN): the ReLU is
@@ -238,20 +237,17 @@ func GemmNTDot(m, n, k int, a []float32, lda int, b []float32, ldb int, c []floa
 	flatDot(m, n, k, a, lda, b, rowOffsets(n, ldb), c, ldc)
 }
 
-var rowOffsetCache sync.Map // [2]int{n, ld} → []int
+var rowOffsetCache memo[[2]int, []int]
 
 // rowOffsets returns [0, ld, 2·ld, …] of length n (cached, read-only).
 func rowOffsets(n, ld int) []int {
-	key := [2]int{n, ld}
-	if v, ok := rowOffsetCache.Load(key); ok {
-		return v.([]int)
-	}
-	off := make([]int, n)
-	for j := range off {
-		off[j] = j * ld
-	}
-	rowOffsetCache.Store(key, off)
-	return off
+	return rowOffsetCache.get([2]int{n, ld}, uint64(n)*1021+uint64(ld), func() []int {
+		off := make([]int, n)
+		for j := range off {
+			off[j] = j * ld
+		}
+		return off
+	})
 }
 
 // MaxPoolValues is MaxPool without the argmax (a fused pool unit's forward:

@@ -69,16 +69,15 @@ const rowCallCost = 16
 // kernels want long flat runs instead. Set by the dispatch (fastpath.go).
 var planarRows = true
 
-var planarCache sync.Map // Geom → *planar
+var planarCache memo[Geom, *planar]
 
 // planFor returns the (cached) layout of g.
 func planFor(g Geom) *planar {
-	if p, ok := planarCache.Load(g); ok {
-		return p.(*planar)
+	h := uint64(g.H)
+	for _, f := range [...]int{g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, g.DH, g.DW} {
+		h = h*31 + uint64(f)
 	}
-	p := newPlanar(g)
-	planarCache.Store(g, p)
-	return p
+	return planarCache.get(g, h, func() *planar { return newPlanar(g) })
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
