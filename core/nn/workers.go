@@ -1,6 +1,9 @@
 package nn
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/nasplayground/nas/core/autograd"
 	"github.com/nasplayground/nas/core/internal/kernels"
 )
@@ -18,6 +21,24 @@ func FastPath() string { return kernels.FastPath() }
 // SetFastPath switches the amd64 SIMD kernels on or off (off = the portable
 // path the browser runs), for benchmarks and agreement tests.
 func SetFastPath(on bool) { kernels.SetFastPath(on) }
+
+// KernelSets names the kernel sets this CPU and build can run, the best
+// first, "generic" (the portable kernels the browser runs) last.
+func KernelSets() []string { return append(kernels.FastPaths(), "generic") }
+
+// UseKernels installs the kernel set called name (one of KernelSets; "best"
+// is the first), for benchmarks that compare them on one machine.
+func UseKernels(name string) error {
+	switch {
+	case name == "best":
+		kernels.SetFastPath(true)
+	case name == "generic":
+		kernels.SetFastPath(false)
+	case !kernels.UseFastPath(name):
+		return fmt.Errorf("kernel set %q: this CPU and build run %s", name, strings.Join(KernelSets(), ", "))
+	}
+	return nil
+}
 
 // MatMul computes C = A·B for row-major A (m×k), B (k×n), C (m×n) with the
 // same GEMM the ops use (for `nas bench gemm`).

@@ -38,6 +38,28 @@ func SetFastPath(on bool) {
 	fastOn = false
 }
 
+// FastPaths names the fast kernel sets this CPU and build can run, the best
+// first (none: only the generic kernels).
+func FastPaths() []string {
+	var names []string
+	for _, p := range fastPaths {
+		names = append(names, p.name)
+	}
+	return names
+}
+
+// UseFastPath installs the fast kernel set called name (one of FastPaths,
+// for benchmarks that compare the sets on one machine) and reports whether
+// the CPU has it; without it, nothing changes. Call it before work starts.
+func UseFastPath(name string) bool {
+	for _, p := range fastPaths {
+		if p.name == name {
+			return useFastPath(name)
+		}
+	}
+	return false
+}
+
 // useFastPath installs the fast kernel set called name, or the generic
 // kernels where the CPU has none of that name; it reports whether it found
 // it. The tests run every set the CPU has through it.

@@ -61,23 +61,40 @@ func printJSON(w io.Writer, v any) {
 	fmt.Fprintln(w, string(b))
 }
 
-func commonBenchFlags(name string, stderr io.Writer) (*flag.FlagSet, *int, *bool, *bool) {
+// kernelFlags are the bench commands' choice of kernel set.
+type kernelFlags struct {
+	portable *bool
+	set      *string
+}
+
+func commonBenchFlags(name string, stderr io.Writer) (*flag.FlagSet, *int, *bool, kernelFlags) {
 	fs := newFlags("bench "+name, stderr)
 	threads := fs.Int("threads", 0, "worker threads (0 = all cores)")
 	jsonOut := fs.Bool("json", false, "print one JSON line per measurement only")
-	generic := fs.Bool("portable", false, "use the portable kernels (what the browser runs) instead of the SIMD fast path")
-	return fs, threads, jsonOut, generic
+	k := kernelFlags{
+		portable: fs.Bool("portable", false, "use the portable kernels (what the browser runs) instead of the SIMD fast path (--kernels generic)"),
+		set:      fs.String("kernels", "best", "kernel set: best, or one this CPU runs ("+strings.Join(nn.KernelSets(), ", ")+"; generic = portable)"),
+	}
+	return fs, threads, jsonOut, k
 }
 
-func setupKernels(threads int, portable bool) {
-	nn.SetThreads(threads)
-	if portable {
-		nn.SetFastPath(false)
+func setupKernels(threads int, k kernelFlags) error {
+	set := *k.set
+	if *k.portable {
+		if set != "best" && set != "generic" {
+			return usagef("--portable and --kernels %s: pick one", set)
+		}
+		set = "generic"
 	}
+	if err := nn.UseKernels(set); err != nil {
+		return usagef("--kernels: %v", err)
+	}
+	nn.SetThreads(threads)
+	return nil
 }
 
 func benchDarts(args []string, stdout, stderr io.Writer) error {
-	fs, threads, jsonOut, portable := commonBenchFlags("darts", stderr)
+	fs, threads, jsonOut, kf := commonBenchFlags("darts", stderr)
 	c := fs.Int("C", 16, "initial channels")
 	layers := fs.Int("layers", 8, "cells")
 	batch := fs.Int("batch", 64, "batch size")
@@ -105,7 +122,9 @@ func benchDarts(args []string, stdout, stderr io.Writer) error {
 	if *iters < 1 {
 		return usagef("--iters %d: want >= 1", *iters)
 	}
-	setupKernels(*threads, *portable)
+	if err := setupKernels(*threads, kf); err != nil {
+		return err
+	}
 	nn.SetForkMin(*forkMin)
 	b, err := run.NewBench(*c, *layers, *batch, *size, *classes, *archGrads == "alphas-only", *seed)
 	if err != nil {
@@ -199,7 +218,7 @@ func searchETA(trainImages, batch, epochs int, perIter time.Duration) time.Durat
 }
 
 func benchSmallCNN(args []string, stdout, stderr io.Writer) error {
-	fs, threads, jsonOut, portable := commonBenchFlags("small-cnn", stderr)
+	fs, threads, jsonOut, kf := commonBenchFlags("small-cnn", stderr)
 	batch := fs.Int("batch", 32, "batch size")
 	iters := fs.Int("iters", 300, "timed steps")
 	warmup := fs.Int("warmup", 30, "untimed steps")
@@ -215,7 +234,9 @@ func benchSmallCNN(args []string, stdout, stderr io.Writer) error {
 	if *iters < 1 || *batch < 1 || *pool < 1 {
 		return usagef("--iters, --batch and --pool must be >= 1")
 	}
-	setupKernels(*threads, *portable)
+	if err := setupKernels(*threads, kf); err != nil {
+		return err
+	}
 	rng := tensor.NewRNG(*seed)
 	m := model.NewSmallCNN(rng)
 	opt := optim.NewSGD(m.Params(), 0.01, 0.9, 0, false)
@@ -273,7 +294,7 @@ func benchSmallCNN(args []string, stdout, stderr io.Writer) error {
 }
 
 func benchGemm(args []string, stdout, stderr io.Writer) error {
-	fs, threads, jsonOut, portable := commonBenchFlags("gemm", stderr)
+	fs, threads, jsonOut, kf := commonBenchFlags("gemm", stderr)
 	sizes := fs.String("sizes", "128,256,512,1024", "square sizes")
 	minTime := fs.Float64("min-time", 0.4, "seconds per size (at least 3 calls)")
 	if err := parseFlags(fs, args); err != nil {
@@ -287,7 +308,9 @@ func benchGemm(args []string, stdout, stderr io.Writer) error {
 		}
 		ns = append(ns, n)
 	}
-	setupKernels(*threads, *portable)
+	if err := setupKernels(*threads, kf); err != nil {
+		return err
+	}
 	rng := tensor.NewRNG(1)
 	for _, n := range ns {
 		a, b, c := tensor.New(n, n), tensor.New(n, n), tensor.New(n, n)
