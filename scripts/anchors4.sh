@@ -7,6 +7,10 @@
 #
 # CONFIGS: reduced (C=8, 5 cells, 16x16, batch 32) and/or default (C=16, 8
 # cells, 32x32, batch 64); ITERS timed iterations of each phase (default 3).
+# AVX2=1 adds, per config and thread count, ours on the avx2 kernel set
+# (--kernels avx2) beside PyTorch held to AVX2 (oneDNN's ONEDNN_MAX_CPU_ISA
+# and ATen's ATEN_CPU_CAPABILITY): an AVX2 machine as an AVX-512 one can
+# stand in for it.
 set -u
 OUT=${OUT:-/tmp/anchors4}
 B=${B:-../shared/bench}
@@ -14,6 +18,7 @@ NAS=${NAS:-bin/nas}
 CONFIGS=${CONFIGS:-reduced}
 THREADS=${THREADS:-"1 2"}
 ITERS=${ITERS:-3}
+AVX2=${AVX2:-0}
 mkdir -p "$OUT"
 {
 	date -u
@@ -43,5 +48,9 @@ for cfg in $CONFIGS; do
 		run "pytorch $cfg t=$t" /usr/bin/python3 "$B/darts_search_step.py" $R --threads "$t" --iters "$ITERS" --warmup 1 --arch-grads alphas-only --json
 		run "ours $cfg t=$t" "$NAS" bench darts $R --threads "$t" --iters "$ITERS" --warmup 1 --json
 		[ "$cfg" = reduced ] && run "ours portable $cfg t=$t" "$NAS" bench darts $R --threads "$t" --iters "$ITERS" --warmup 1 --json --portable
+		if [ "$AVX2" = 1 ]; then
+			run "ours avx2 $cfg t=$t" "$NAS" bench darts $R --threads "$t" --iters "$ITERS" --warmup 1 --json --kernels avx2
+			run "pytorch avx2 $cfg t=$t" env ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 /usr/bin/python3 "$B/darts_search_step.py" $R --threads "$t" --iters "$ITERS" --warmup 1 --arch-grads alphas-only --json
+		fi
 	done
 done
