@@ -1,3 +1,5 @@
+//go:build !js && !wasip1
+
 package kernels
 
 import (
@@ -12,6 +14,7 @@ import (
 
 // The generated row-block correlations (corrrows_amd64.s and .go) are what
 // their generator writes today: edit internal/gencorrrows, then go generate.
+// (Not built for js and wasip1, which cannot start the go command.)
 func TestCorrRowsGenerated(t *testing.T) {
 	dir := t.TempDir()
 	s, g := filepath.Join(dir, "corrrows.s"), filepath.Join(dir, "corrrows.go")
