@@ -126,8 +126,9 @@ func (p *planar) layoutReLU(xc, buf []float32) {
 	}
 	if g.SW == 2 {
 		// even padded columns to phase 0, odd ones to phase 1: two runs
+		eOff, oOff := p.evenOddOff()
 		if f := rows2ReLUImpl; f != nil {
-			f(xc, buf, p.rowPos, g.W, (g.PW&1)*p.psize+g.PW>>1, ((1+g.PW)&1)*p.psize+(1+g.PW)>>1)
+			f(xc, buf, p.rowPos, g.W, eOff, oOff)
 			return
 		}
 		for iy, rp := range p.rowPos {
@@ -135,8 +136,7 @@ func (p *planar) layoutReLU(xc, buf []float32) {
 			done := 0
 			if f := deinterleaveReLU2Impl; f != nil {
 				// runs of the even and odd columns of x, wherever their phases are
-				e := buf[rp+(g.PW&1)*p.psize+g.PW>>1:]
-				o := buf[rp+((1+g.PW)&1)*p.psize+(1+g.PW)>>1:]
+				e, o := buf[rp+eOff:], buf[rp+oOff:]
 				done = f(xr, e[:(g.W+1)/2], o[:g.W/2])
 				if done >= len(xr) {
 					continue
@@ -171,6 +171,14 @@ func (p *planar) layoutReLU(xc, buf []float32) {
 	}
 }
 
+// evenOddOff returns where a stride-2 layout puts an input row's even and
+// odd columns, relative to the row's position (rowPos): in the phase plane
+// of their padded column's parity, at half that column.
+func (p *planar) evenOddOff() (e, o int) {
+	pw := p.g.PW
+	return (pw&1)*p.psize + pw>>1, ((1+pw)&1)*p.psize + (1+pw)>>1
+}
+
 // addBackMasked is addBack keeping only the positions where xc > 0.
 func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 	g := p.g
@@ -186,16 +194,16 @@ func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 		return
 	}
 	if g.SW == 2 {
+		eOff, oOff := p.evenOddOff()
 		if f := rows2MaskedAddImpl; f != nil {
-			f(buf, xc, dxc, p.rowPos, g.W, (g.PW&1)*p.psize+g.PW>>1, ((1+g.PW)&1)*p.psize+(1+g.PW)>>1)
+			f(buf, xc, dxc, p.rowPos, g.W, eOff, oOff)
 			return
 		}
 		for iy, rp := range p.rowPos {
 			xr, dr := xc[iy*g.W:iy*g.W+g.W], dxc[iy*g.W:iy*g.W+g.W]
 			done := 0
 			if f := interleaveMaskedAdd2Impl; f != nil {
-				e := buf[rp+(g.PW&1)*p.psize+g.PW>>1:]
-				o := buf[rp+((1+g.PW)&1)*p.psize+(1+g.PW)>>1:]
+				e, o := buf[rp+eOff:], buf[rp+oOff:]
 				done = f(e[:(g.W+1)/2], o[:g.W/2], xr, dr)
 				if done >= len(xr) {
 					continue
