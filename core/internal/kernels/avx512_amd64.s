@@ -1055,6 +1055,31 @@ mabad:
 	VZEROUPPER
 	RET
 
+// Z6 = the even lanes of the pair Z2, Z3 and Z8 = the odd ones (rows2ReLUZ;
+// in rows2MaskedAddZ, with the interleaving indices, the pair's first and
+// second halves interleaved): the indices in Z5 and Z7.
+#define PERM_EVEN_ODD \
+	VMOVAPS Z5, Z6; \
+	VPERMI2PS Z3, Z2, Z6; \
+	VMOVAPS Z7, Z8; \
+	VPERMI2PS Z3, Z2, Z8
+
+// A stride-2 row's two runs from its position (R8): R9 = DI + 4·(pos + eoff),
+// R10 = DI + 4·(pos + ooff), to bad where pos + eoff > elim or pos + ooff >
+// olim (unsigned).
+#define ROWS2_RUNS(eoff, elim, ooff, olim, bad) \
+	MOVQ (R8), AX; \
+	MOVQ eoff, R9; \
+	ADDQ AX, R9; \
+	CMPQ R9, elim; \
+	JHI bad; \
+	LEAQ (DI)(R9*4), R9; \
+	MOVQ ooff, R10; \
+	ADDQ AX, R10; \
+	CMPQ R10, olim; \
+	JHI bad; \
+	LEAQ (DI)(R10*4), R10
+
 // func rows2ReLUZ(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n32 int, masks uint64, idx *int32, eLim, oLim int) (ok bool)
 // The stride-2 rectified layout a plane at a time: for r < rows, row r of
 // x (ldx apart) rectified (max(x, +0), as rowsReLUZ) with its even columns
@@ -1081,17 +1106,7 @@ TEXT ·rows2ReLUZ(SB), NOSPLIT, $0-97
 	TESTQ BX, BX
 	JLE r2done
 r2row:
-	MOVQ (R8), AX
-	MOVQ eOff+40(FP), R9
-	ADDQ AX, R9
-	CMPQ R9, eLim+80(FP)
-	JHI r2bad
-	LEAQ (DI)(R9*4), R9
-	MOVQ oOff+48(FP), R10
-	ADDQ AX, R10
-	CMPQ R10, oLim+88(FP)
-	JHI r2bad
-	LEAQ (DI)(R10*4), R10
+	ROWS2_RUNS(eOff+40(FP), eLim+80(FP), oOff+48(FP), oLim+88(FP), r2bad)
 	MOVQ SI, R11
 	MOVQ R13, DX
 	TESTQ DX, DX
@@ -1101,10 +1116,7 @@ r2vec:
 	VMOVUPS 64(R11), Z3
 	VMAXPS Z1, Z2, Z2
 	VMAXPS Z1, Z3, Z3
-	VMOVAPS Z5, Z6
-	VPERMI2PS Z3, Z2, Z6
-	VMOVAPS Z7, Z8
-	VPERMI2PS Z3, Z2, Z8
+	PERM_EVEN_ODD
 	VMOVUPS Z6, (R9)
 	VMOVUPS Z8, (R10)
 	ADDQ $128, R11
@@ -1119,10 +1131,7 @@ r2tail:
 	VMOVUPS.Z 64(R11), K2, Z3
 	VMAXPS Z1, Z2, Z2
 	VMAXPS Z1, Z3, Z3
-	VMOVAPS Z5, Z6
-	VPERMI2PS Z3, Z2, Z6
-	VMOVAPS Z7, Z8
-	VPERMI2PS Z3, Z2, Z8
+	PERM_EVEN_ODD
 	VMOVUPS Z6, K3, (R9)
 	VMOVUPS Z8, K4, (R10)
 r2next:
@@ -1163,17 +1172,7 @@ TEXT ·rows2MaskedAddZ(SB), NOSPLIT, $0-105
 	TESTQ BX, BX
 	JLE m2done
 m2row:
-	MOVQ (R8), AX
-	MOVQ eOff+48(FP), R9
-	ADDQ AX, R9
-	CMPQ R9, eLim+88(FP)
-	JHI m2bad
-	LEAQ (DI)(R9*4), R9
-	MOVQ oOff+56(FP), R10
-	ADDQ AX, R10
-	CMPQ R10, oLim+96(FP)
-	JHI m2bad
-	LEAQ (DI)(R10*4), R10
+	ROWS2_RUNS(eOff+48(FP), eLim+88(FP), oOff+56(FP), oLim+96(FP), m2bad)
 	MOVQ SI, R11
 	MOVQ CX, AX
 	MOVQ R13, DX
@@ -1182,10 +1181,7 @@ m2row:
 m2vec:
 	VMOVUPS (R9), Z2
 	VMOVUPS (R10), Z3
-	VMOVAPS Z5, Z6
-	VPERMI2PS Z3, Z2, Z6
-	VMOVAPS Z7, Z8
-	VPERMI2PS Z3, Z2, Z8
+	PERM_EVEN_ODD
 	VMOVUPS (R11), Z9
 	VCMPPS $0x1e, Z1, Z9, K5
 	VMOVAPS.Z Z6, K5, Z6
@@ -1207,10 +1203,7 @@ m2tail:
 	JZ m2next
 	VMOVUPS.Z (R9), K3, Z2
 	VMOVUPS.Z (R10), K4, Z3
-	VMOVAPS Z5, Z6
-	VPERMI2PS Z3, Z2, Z6
-	VMOVAPS Z7, Z8
-	VPERMI2PS Z3, Z2, Z8
+	PERM_EVEN_ODD
 	VMOVUPS.Z (R11), K1, Z9
 	VCMPPS $0x1e, Z1, Z9, K1, K5
 	VMOVAPS.Z Z6, K5, Z6
