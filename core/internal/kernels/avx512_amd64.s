@@ -932,6 +932,17 @@ o4store:
 	VZEROUPPER
 	RET
 
+// A stride-1 row's run from its position (R8) and pad (R9): R10 = DI +
+// 4·(pos + pad), to bad where pos + pad > lim (unsigned); R11 = SI, the
+// row of x.
+#define ROWS_RUN(lim, bad) \
+	MOVQ (R8), AX; \
+	ADDQ R9, AX; \
+	CMPQ AX, lim; \
+	JHI bad; \
+	LEAQ (DI)(AX*4), R10; \
+	MOVQ SI, R11
+
 // func rowsReLUZ(x, dst *float32, pos *int, rows, ldx, pad, n16 int, tail uint16, lim int) (ok bool)
 // rowsReLUAVX2 on zmm: for r < rows, dst[pos[r] + pad + i] = max(x[r·ldx + i], +0)
 // (NaN and −0 to +0: VMAXPS returns its second source, the zero, unless
@@ -953,12 +964,7 @@ TEXT ·rowsReLUZ(SB), NOSPLIT, $0-73
 	TESTQ BX, BX
 	JLE rrdone
 rrrow:
-	MOVQ (R8), AX
-	ADDQ R9, AX
-	CMPQ AX, lim+64(FP)
-	JHI rrbad
-	LEAQ (DI)(AX*4), R10
-	MOVQ SI, R11
+	ROWS_RUN(lim+64(FP), rrbad)
 	MOVQ R13, DX
 	TESTQ DX, DX
 	JZ rrtail
@@ -1010,12 +1016,7 @@ TEXT ·rowsMaskedAddZ(SB), NOSPLIT, $0-81
 	TESTQ BX, BX
 	JLE madone
 marow:
-	MOVQ (R8), AX
-	ADDQ R9, AX
-	CMPQ AX, lim+72(FP)
-	JHI mabad
-	LEAQ (DI)(AX*4), R10
-	MOVQ SI, R11
+	ROWS_RUN(lim+72(FP), mabad)
 	MOVQ CX, AX
 	MOVQ R13, DX
 	TESTQ DX, DX
