@@ -385,6 +385,9 @@ var corrOutRowsImpl func(p *planar, yc, in, w []float32)
 // exactly):
 //
 //	out[j] = Σ_{t<len(w)} w[t]·in[j+off[t]]    for j < len(out)
+//
+// out must not share memory with in (the vector kernels may write an
+// output twice).
 func Corr(out, in, w []float32, off []int) { corrImpl(out, in, w, newTaps(off)) }
 
 // corrFunc is the signature of Corr's implementations.

@@ -28,7 +28,7 @@ func corrAVX2(out, in, w []float32, tp taps) {
 	off := tp.off
 	n := len(out)
 	w = w[:len(off)]
-	if n < 16 {
+	if n < 8 {
 		corrTail(out, in, w, off, 0)
 		return
 	}
@@ -71,7 +71,11 @@ func corrAVX2(out, in, w []float32, tp taps) {
 		s0.StoreSlice(o)
 		s1.StoreSlice(o[8:])
 	}
-	for ; j+8 <= n; j += 8 {
+	for ; j < n; j += 8 {
+		// the last block ends at n and may overlap the one before it: its
+		// outputs are the same sums in the same order, so the overlap writes
+		// what is already there (out and in never share memory)
+		j = min(j, n-8)
 		var s0 archsimd.Float32x8
 		for t, o := range off {
 			s0 = s0.Add(archsimd.BroadcastFloat32x8(w[t]).Mul(archsimd.LoadFloat32x8Slice(in[j+o:])))
@@ -79,7 +83,6 @@ func corrAVX2(out, in, w []float32, tp taps) {
 		s0.StoreSlice(out[j : j+8])
 	}
 	archsimd.ClearAVXUpperBits()
-	corrTail(out, in, w, off, j)
 }
 
 // deinterleaveReLU2AVX2 writes max(x[j], 0) for the even j of row x to e

@@ -63,7 +63,7 @@ func TestElementwiseKernels(t *testing.T) {
 func TestCorrAndDotTaps(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(32, 33))
-		for _, tc := range []struct{ n, taps int }{{5, 3}, {16, 9}, {40, 25}, {100, 7}, {1088, 9}, {16, 8}, {20, 13}, {8, 25}, {33, 25}, {7, 9}, {200, 9}, {129, 3}, {64, 25}, {80, 9}, {50, 17}} {
+		for _, tc := range []struct{ n, taps int }{{5, 3}, {16, 9}, {40, 25}, {100, 7}, {1088, 9}, {16, 8}, {20, 13}, {8, 25}, {33, 25}, {7, 9}, {200, 9}, {129, 3}, {64, 25}, {80, 9}, {50, 17}, {9, 9}, {15, 9}, {23, 9}, {71, 9}, {95, 3}} {
 			off := make([]int, tc.taps)
 			for i := range off {
 				off[i] = r.IntN(50)
