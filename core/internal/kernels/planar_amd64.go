@@ -16,6 +16,12 @@ import (
 //go:noescape
 func corr64(blocks int, out, in, w *float32, off *int, taps int)
 
+// corrRest is in planar_amd64.s: corr64's sums for the 8 ≤ n < 64 outputs
+// after the 64-blocks, the last block of 8 ending at n.
+//
+//go:noescape
+func corrRest(n int, out, in, w *float32, off *int, taps int)
+
 // dotTaps8 is in planar_amd64.s: the tap dots of DotTaps for 8 taps over the
 // first n8 (a positive multiple of 8) positions, left as 8 lanes per tap.
 //
@@ -32,14 +38,22 @@ func corrAVX2(out, in, w []float32, tp taps) {
 		corrTail(out, in, w, off, 0)
 		return
 	}
-	j := 0
-	if nb := n / 64; nb > 0 && len(off) > 0 {
-		// every read in[j+off[t]+i], j+i < 64·nb, must be inside in
-		if tp.lo >= 0 && 64*nb+tp.hi <= len(in) {
+	// every read in[j+off[t]], j < n, must be inside in
+	if len(off) > 0 && tp.lo >= 0 && n+tp.hi <= len(in) {
+		nb := n / 64
+		if nb > 0 {
 			corr64(nb, &out[0], &in[0], &w[0], &off[0], len(off))
-			j = 64 * nb
 		}
+		if j := 64 * nb; j < n {
+			if n-j >= 8 {
+				corrRest(n-j, &out[j], &in[j], &w[0], &off[0], len(off))
+			} else { // the last block of 8 ends at n
+				corrRest(8, &out[n-8], &in[n-8], &w[0], &off[0], len(off))
+			}
+		}
+		return
 	}
+	j := 0
 	for ; j+32 <= n; j += 32 {
 		var s0, s1, s2, s3 archsimd.Float32x8
 		for t, o := range off {

@@ -65,6 +65,93 @@ tap:
 done:
 	RET
 
+// func corrRest(n int, out, in, w *float32, off *int, taps int)
+// corr64's sums for the n outputs (8 ≤ n < 64) a 64-block run leaves: a
+// block of 32 (4 accumulators), of 16, of 8, then, where n is not a
+// multiple of 8, one block of 8 ending at n that overlaps the one before
+// (the same sums in the same order: it writes what is already there; out
+// and in never share memory). taps ≥ 1.
+TEXT ·corrRest(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ out+8(FP), DI
+	MOVQ in+16(FP), SI
+	MOVQ w+24(FP), R8
+	MOVQ off+32(FP), R9
+	MOVQ taps+40(FP), R10
+	LEAQ -8(CX), BX // the last block's start
+	XORQ R12, R12   // j
+	CMPQ CX, $32
+	JLT  rest16
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ R11, R11
+tap32:
+	MOVQ (R9)(R11*8), AX
+	LEAQ (SI)(AX*4), DX
+	VBROADCASTSS (R8)(R11*4), Y8
+	VMULPS (DX), Y8, Y9
+	VMULPS 32(DX), Y8, Y10
+	VMULPS 64(DX), Y8, Y11
+	VMULPS 96(DX), Y8, Y12
+	VADDPS Y9, Y0, Y0
+	VADDPS Y10, Y1, Y1
+	VADDPS Y11, Y2, Y2
+	VADDPS Y12, Y3, Y3
+	INCQ R11
+	CMPQ R11, R10
+	JLT  tap32
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	MOVQ $32, R12
+rest16:
+	LEAQ 16(R12), AX
+	CMPQ AX, CX
+	JGT  rest8
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	LEAQ (SI)(R12*4), R13
+	XORQ R11, R11
+tap16:
+	MOVQ (R9)(R11*8), AX
+	LEAQ (R13)(AX*4), DX
+	VBROADCASTSS (R8)(R11*4), Y8
+	VMULPS (DX), Y8, Y9
+	VMULPS 32(DX), Y8, Y10
+	VADDPS Y9, Y0, Y0
+	VADDPS Y10, Y1, Y1
+	INCQ R11
+	CMPQ R11, R10
+	JLT  tap16
+	VMOVUPS Y0, (DI)(R12*4)
+	VMOVUPS Y1, 32(DI)(R12*4)
+	ADDQ $16, R12
+rest8:
+	CMPQ R12, CX
+	JGE  done
+	CMPQ R12, BX
+	CMOVQGT BX, R12 // the last block ends at n
+	VXORPS Y0, Y0, Y0
+	LEAQ (SI)(R12*4), R13
+	XORQ R11, R11
+tap8:
+	MOVQ (R9)(R11*8), AX
+	VBROADCASTSS (R8)(R11*4), Y8
+	VMULPS (R13)(AX*4), Y8, Y9
+	VADDPS Y9, Y0, Y0
+	INCQ R11
+	CMPQ R11, R10
+	JLT  tap8
+	VMOVUPS Y0, (DI)(R12*4)
+	ADDQ $8, R12
+	JMP  rest8
+done:
+	VZEROUPPER
+	RET
+
 // func dotTaps8(n8 int, in *float32, off *int, q *float32, lanes *float32)
 // For the 8 taps t < 8: lanes[8t+i] = Σ_{j ≡ i mod 8, j < n8} in[off[t]+j]·q[j]
 // (n8 a positive multiple of 8): one load of q feeds 8 FMA chains (Y0-Y7).

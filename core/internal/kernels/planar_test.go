@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -69,8 +70,12 @@ func TestCorrAndDotTaps(t *testing.T) {
 				off[i] = r.IntN(50)
 			}
 			in, w, q := randSlice(r, tc.n+60), randSlice(r, tc.taps), randSlice(r, tc.n)
-			out := randSlice(r, tc.n)
+			// out ends 16 floats before its buffer does: nothing past it is written
+			room := randSlice(r, tc.n+16)
+			after := slices.Clone(room[tc.n:])
+			out := room[:tc.n:tc.n]
 			Corr(out, in, w, off)
+			require.Equal(t, after, room[tc.n:], "Corr wrote past its outputs n=%d", tc.n)
 			og := make([]float32, tc.n)
 			corrGeneric(og, in, w, newTaps(off))
 			require.Equal(t, og, out, "fast vs generic n=%d", tc.n)
