@@ -330,14 +330,14 @@ func corrRows4Z(out *float32, ldo int, in *float32, ldi int, w *float32, off *in
 // row's valid columns only, eight (or four) rows side by side, written
 // compactly into yc (OH×OW). Any stride and dilation: the phases are in the
 // offsets. Exact vs corrGeneric.
-func corrOutRowsAVX512(p *planar, yc, in, w []float32) {
+func corrOutRowsAVX512(p *planar, yc, in, w []float32) bool {
 	tp := p.offT
 	oh, ow, pcw := p.oh, p.ow, p.pcw
 	if len(tp.off) == 0 || tp.lo < 0 { // not from newPlanar: row by row
 		for oy := 0; oy < oh; oy++ {
 			corrGeneric(yc[oy*ow:oy*ow+ow], in[oy*pcw:], w, tp)
 		}
-		return
+		return true
 	}
 	w = w[:len(tp.off)]
 	_ = in[(oh-1)*pcw+ow-1+tp.hi]
@@ -364,6 +364,7 @@ func corrOutRowsAVX512(p *planar, yc, in, w []float32) {
 			corrRows4Z(&yc[r0*ow+c0], ow, &in[r0*pcw+c0], pcw, &w[0], &tp.off[0], len(w), masks)
 		}
 	}
+	return true
 }
 
 // maxTapsZ is maxTapsAVX2 on zmm, each winner's val[t] kept instead of t:

@@ -16,3 +16,4 @@
 package kernels
 
 //go:generate go run ./internal/gencorrrows corrrows_amd64.s corrrows_amd64.go
+//go:generate go run ./internal/gencorrrows -set avx2 corrrows2_amd64.s corrrows2_amd64.go

@@ -39,7 +39,8 @@ func init() {
 				pointwise: pointwiseAVX2, flatDot: flatDotAVX2, dotTaps: dotTapsAVX2,
 				affine: affineAVX2, affine2: affine2AVX2, addAffine2: addAffine2AVX2,
 				sumDot: sumDotAVX2, sumDotBlocks: sumDotBlocksAVX2,
-				rowsReLU: rowsReLUAVX2, rowsMaskedAdd: rowsMaskedAddAVX2})
+				rowsReLU: rowsReLUAVX2, rowsMaskedAdd: rowsMaskedAddAVX2,
+				corrOutRows: corrOutRowsAVX2, gatherMaskedAdd: gatherMaskedAddAVX2})
 		}})
 	}
 	SetFastPath(true)
@@ -57,7 +58,7 @@ type kernelSet struct {
 	// gatherDx and addBackMasked in one pass (nil: none)
 	gatherMaskedAdd func(p *planar, wc, q, xc, dxc []float32) bool
 	// corrOut and extract in one pass (nil: none)
-	corrOutRows func(p *planar, yc, in, w []float32)
+	corrOutRows func(p *planar, yc, in, w []float32) bool
 	// maxPoolPlanar with vector post-processing (nil: none)
 	maxPoolRows func(p *planar, x []float32, c int, y []float32, idx []int32)
 	// batch norm's element-wise passes and sums

@@ -368,8 +368,7 @@ func (p *planar) corrOut(corr corrFunc, out, in, w []float32) {
 // corrExtract is corrOut into out then extract into yc (OH×OW), or the
 // kernel set's one pass over the valid outputs (corrOutRowsImpl).
 func (p *planar) corrExtract(corr corrFunc, out, in, w, yc []float32) {
-	if f := corrOutRowsImpl; f != nil {
-		f(p, yc, in, w)
+	if f := corrOutRowsImpl; f != nil && f(p, yc, in, w) {
 		return
 	}
 	p.corrOut(corr, out, in, w)
@@ -377,8 +376,9 @@ func (p *planar) corrExtract(corr corrFunc, out, in, w, yc []float32) {
 }
 
 // corrOutRowsImpl, where a kernel set has one, computes corrOut's valid
-// outputs straight into yc (set with that set's corr).
-var corrOutRowsImpl func(p *planar, yc, in, w []float32)
+// outputs straight into yc (set with that set's corr); it reports false
+// (and does nothing) where it does not apply.
+var corrOutRowsImpl func(p *planar, yc, in, w []float32) bool
 
 // Corr computes the flat correlation, taps summed in order from zero (one
 // rounding per multiply and per add: the fast and generic versions agree
@@ -614,8 +614,7 @@ func avgPoolPlanar(x []float32, c int, g Geom, countIncludePad bool, y []float32
 	for ci := 0; ci < c; ci++ {
 		p.layout(x[ci*hw:ci*hw+hw], s.buf)
 		yc := y[ci*ohw : ci*ohw+ohw]
-		if corrOutRowsImpl != nil { // the window sums straight into yc, then a vector divide
-			corrOutRowsImpl(p, yc, s.buf, ones)
+		if f := corrOutRowsImpl; f != nil && f(p, yc, s.buf, ones) { // the window sums straight into yc, then a vector divide
 			divImpl(yc, yc, div)
 			continue
 		}
