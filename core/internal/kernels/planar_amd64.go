@@ -22,6 +22,11 @@ func corr64(blocks int, out, in, w *float32, off *int, taps int)
 //go:noescape
 func corrRest(n int, out, in, w *float32, off *int, taps int)
 
+// dotTaps9 is in planar_amd64.s: dotTaps8 for 9 taps, 72 lanes.
+//
+//go:noescape
+func dotTaps9(n8 int, in *float32, off *int, q *float32, lanes *float32)
+
 // dotTaps8 is in planar_amd64.s: the tap dots of DotTaps for 8 taps over the
 // first n8 (a positive multiple of 8) positions, left as 8 lanes per tap.
 //
@@ -208,26 +213,41 @@ func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
 		return
 	}
 	t := 0
-	if n8 := n &^ 7; n8 > 0 {
-		var lanes [64]float32
-		for ; t+8 <= len(off); t += 8 {
-			for _, o := range off[t : t+8] {
-				_ = in[o : o+n] // bounds: every tap's run is inside in
-			}
-			dotTaps8(n8, &in[0], &off[t], &q[0], &lanes[0])
-			sums := laneSums8(&lanes)
+	n8 := n &^ 7
+	// the sums of lanes (8 per tap) and the tail j ≥ n8 into acc from tap t0
+	addLanes := func(t0 int, sums []float32) {
+		for k := range sums {
 			if n8 < n {
-				for k := range sums {
-					x := in[off[t+k]:]
-					for j := n8; j < n; j++ {
-						sums[k] += x[j] * q[j]
-					}
+				x := in[off[t0+k]:]
+				for j := n8; j < n; j++ {
+					sums[k] += x[j] * q[j]
 				}
 			}
-			for k, a := range sums {
-				acc[t+k] += a
-			}
+			acc[t0+k] += sums[k]
 		}
+	}
+	var lanes [72]float32
+	if len(off)%8 == 1 && len(off) >= 9 { // 3×3, 5×5: nine taps per load of q first
+		for _, o := range off[:9] {
+			_ = in[o : o+n] // bounds: every tap's run is inside in
+		}
+		dotTaps9(n8, &in[0], &off[0], &q[0], &lanes[0])
+		sums := laneSums8((*[64]float32)(lanes[:64]))
+		l := lanes[64:72]
+		nine := ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
+		var s9 [9]float32
+		copy(s9[:], sums[:])
+		s9[8] = nine
+		addLanes(0, s9[:])
+		t = 9
+	}
+	for ; t+8 <= len(off); t += 8 {
+		for _, o := range off[t : t+8] {
+			_ = in[o : o+n]
+		}
+		dotTaps8(n8, &in[0], &off[t], &q[0], &lanes[0])
+		sums := laneSums8((*[64]float32)(lanes[:64]))
+		addLanes(t, sums[:])
 	}
 	for ; t+4 <= len(off); t += 4 {
 		x0, x1, x2, x3 := in[off[t]:off[t]+n], in[off[t+1]:off[t+1]+n], in[off[t+2]:off[t+2]+n], in[off[t+3]:off[t+3]+n]
