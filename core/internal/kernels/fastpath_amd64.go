@@ -40,7 +40,8 @@ func init() {
 				affine: affineAVX2, affine2: affine2AVX2, addAffine2: addAffine2AVX2,
 				sumDot: sumDotAVX2, sumDotBlocks: sumDotBlocksAVX2,
 				rowsReLU: rowsReLUAVX2, rowsMaskedAdd: rowsMaskedAddAVX2,
-				corrOutRows: corrOutRowsAVX2, gatherMaskedAdd: gatherMaskedAddAVX2})
+				corrOutRows: corrOutRowsAVX2, gatherMaskedAdd: gatherMaskedAddAVX2,
+				maxPoolRows: maxPoolRowsAVX2})
 		}})
 	}
 	SetFastPath(true)

@@ -306,3 +306,106 @@ func maxTapsAVX2(out []float32, arg []int32, in []float32, off []int) {
 		maxTapsGeneric(out[j:], arg[j:], in[j:], off)
 	}
 }
+
+// maxTapsValAVX2 is maxTapsAVX2 with each winner's val[t] kept instead of t
+// (maxTapsZ on ymm): strict Greater then Merge, the same first-wins ties,
+// exact. len(out) is a multiple of 8 (the caller rounds its run up and gives
+// in the slack).
+func maxTapsValAVX2(out []float32, arg []int32, in []float32, off []int, val []int32) {
+	n := len(out)
+	if n%8 != 0 {
+		panic("kernels: maxTapsValAVX2: run not a multiple of 8")
+	}
+	arg, val = arg[:n], val[:len(off)]
+	for j := 0; j < n; j += 8 {
+		best := archsimd.LoadFloat32x8Slice(in[j+off[0]:])
+		bt := archsimd.BroadcastInt32x8(val[0])
+		for t := 1; t < len(off); t++ {
+			v := archsimd.LoadFloat32x8Slice(in[j+off[t]:])
+			m := v.Greater(best)
+			best = v.Merge(best, m)
+			bt = archsimd.BroadcastInt32x8(val[t]).Merge(bt, m)
+		}
+		best.StoreSlice(out[j:])
+		bt.StoreSlice(arg[j:])
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// maxPoolRowsAVX2 is maxPoolRowsAVX512 on ymm and xmm: the maxima over the
+// −Inf padded plane with each winner's index offset in x's plane (tapIdx),
+// then per output row the values copied out and the indices completed by a
+// vector add of the window origins (idxBase), 8 then 4 columns at a time; a
+// row holding −Inf (an all −Inf or NaN window, where the padding may have
+// won) goes through the scalar check of maxPoolPlanar.
+func maxPoolRowsAVX2(p *planar, x []float32, c int, y []float32, idx []int32) {
+	g := p.g
+	hw, ohw, ow, pcw := g.H*g.W, p.oh*p.ow, p.ow, p.pcw
+	// the flat run rounded up to whole vectors, with the slack its reads and
+	// writes need; what lands past the last valid output is never read
+	n := roundUp(p.l-pcw+ow, 8)
+	bl := max(p.bufLen, n+p.offT.hi)
+	sc := getScratch(bl + n)
+	defer putScratch(sc)
+	buf, out := (*sc)[:bl], (*sc)[bl:bl+n]
+	ninf := float32(math.Inf(-1))
+	for i := range buf {
+		buf[i] = ninf
+	}
+	arg := getArgScratch(n)
+	defer argScratch.Put(arg)
+	for ci := 0; ci < c; ci++ {
+		p.layout(x[ci*hw:ci*hw+hw], buf)
+		maxTapsValAVX2(out, (*arg)[:n], buf, p.off, p.tapIdx32)
+		yc := y[ci*ohw : ci*ohw+ohw]
+		var ic []int32
+		if idx != nil {
+			ic = idx[ci*ohw : ci*ohw+ohw]
+		}
+		v8, v4 := archsimd.BroadcastFloat32x8(ninf), archsimd.BroadcastFloat32x4(ninf)
+		for oy := 0; oy < p.oh; oy++ {
+			br, ar := out[oy*pcw:oy*pcw+ow], (*arg)[oy*pcw:oy*pcw+ow]
+			yr := yc[oy*ow : oy*ow+ow]
+			slow := false
+			j := 0
+			for ; j+8 <= ow; j += 8 {
+				v := archsimd.LoadFloat32x8Slice(br[j:])
+				slow = slow || v.Equal(v8).ToBits() != 0
+				v.StoreSlice(yr[j:])
+				if ic != nil {
+					b := archsimd.LoadInt32x8Slice(p.idxBase[oy*ow+j:])
+					archsimd.LoadInt32x8Slice(ar[j:]).Add(b).StoreSlice(ic[oy*ow+j:])
+				}
+			}
+			for ; j+4 <= ow; j += 4 {
+				v := archsimd.LoadFloat32x4Slice(br[j:])
+				slow = slow || v.Equal(v4).ToBits() != 0
+				v.StoreSlice(yr[j:])
+				if ic != nil {
+					b := archsimd.LoadInt32x4Slice(p.idxBase[oy*ow+j:])
+					archsimd.LoadInt32x4Slice(ar[j:]).Add(b).StoreSlice(ic[oy*ow+j:])
+				}
+			}
+			for ; j < ow; j++ {
+				yr[j] = br[j]
+				slow = slow || br[j] == ninf
+				if ic != nil {
+					ic[oy*ow+j] = p.idxBase[oy*ow+j] + ar[j]
+				}
+			}
+			if !slow {
+				continue
+			}
+			for ox := range yr { // −Inf or NaN inputs: the padding may have won
+				if yr[ox] == ninf {
+					best, bt := p.maxPoolSlow(buf, oy, ox)
+					yr[ox] = best
+					if ic != nil {
+						ic[oy*ow+ox] = p.idxBase[oy*ow+ox] + p.tapIdx32[bt]
+					}
+				}
+			}
+		}
+		archsimd.ClearAVXUpperBits()
+	}
+}
