@@ -16,6 +16,14 @@ import (
 //go:noescape
 func corr64(blocks int, out, in, w *float32, off *int, taps int)
 
+// rowsReLUY and rowsMaskedAddY are in planar_amd64.s.
+//
+//go:noescape
+func rowsReLUY(x, dst *float32, pos *int, rows, ldx, pad, n8, x4, lim int) (ok bool)
+
+//go:noescape
+func rowsMaskedAddY(src, x, dx *float32, pos *int, rows, ldx, pad, n8, x4, lim int) (ok bool)
+
 // corrRest is in planar_amd64.s: corr64's sums for the 8 ≤ n < 64 outputs
 // after the 64-blocks, the last block of 8 ending at n.
 //
@@ -140,6 +148,16 @@ var evenOddPerm, oddEvenPerm = [8]int32{0, 2, 4, 6, 1, 3, 5, 7}, [8]int32{0, 4, 
 // dst rows pitch apart, for the rows of pos: dst[pos[r] + i] for i < w.
 // One call per plane instead of one per row (rows of 8–32 floats).
 func rowsReLUAVX2(x, dst []float32, pos []int, w, pad int) {
+	if len(pos) == 0 || w == 0 {
+		return
+	}
+	if w%4 == 0 { // every DARTS map: the whole plane in one call
+		_ = x[len(pos)*w-1]
+		if len(dst) < w || !rowsReLUY(&x[0], &dst[0], &pos[0], len(pos), w, pad, w/8, w%8/4, len(dst)-w) {
+			panic("kernels: rowsReLUAVX2: a row outside dst")
+		}
+		return
+	}
 	var zero archsimd.Float32x8
 	w8 := w &^ 7
 	for r, rp := range pos {
@@ -165,6 +183,17 @@ func rowsReLUAVX2(x, dst []float32, pos []int, w, pad int) {
 // rowsMaskedAddAVX2 is the adjoint of rowsReLUAVX2's copy with the ReLU
 // mask: dx row r [i] += src[pos[r]+pad+i] where x row r [i] > 0.
 func rowsMaskedAddAVX2(src, x, dx []float32, pos []int, w, pad int) {
+	if len(pos) == 0 || w == 0 {
+		return
+	}
+	if w%4 == 0 {
+		_ = x[len(pos)*w-1]
+		_ = dx[len(pos)*w-1]
+		if len(src) < w || !rowsMaskedAddY(&src[0], &x[0], &dx[0], &pos[0], len(pos), w, pad, w/8, w%8/4, len(src)-w) {
+			panic("kernels: rowsMaskedAddAVX2: a row outside src")
+		}
+		return
+	}
 	var zero archsimd.Float32x8
 	w8 := w &^ 7
 	for r, rp := range pos {

@@ -275,3 +275,124 @@ out9:
 	VMOVUPS Y8, 256(DI)
 	VZEROUPPER
 	RET
+
+// A stride-1 row's run from its position (R8) and pad (R9): R10 = DI +
+// 4·(pos + pad), to bad where pos + pad > lim (unsigned); R11 = SI, the
+// row of x (avx512_amd64.s's ROWS_RUN).
+#define ROWS_RUN_Y(lim, bad) \
+	MOVQ (R8), AX; \
+	ADDQ R9, AX; \
+	CMPQ AX, lim; \
+	JHI bad; \
+	LEAQ (DI)(AX*4), R10; \
+	MOVQ SI, R11
+
+// func rowsReLUY(x, dst *float32, pos *int, rows, ldx, pad, n8, x4, lim int) (ok bool)
+// rowsReLUAVX2 for rows of 8·n8 + 4·x4 floats (x4 0 or 1), the whole plane
+// in one call: for r < rows, dst[pos[r] + pad + i] = max(x[r·ldx + i], +0)
+// (NaN and −0 to +0: VMAXPS returns its second source, the zero, unless
+// x > 0). A row at pos[r] + pad outside [0, lim] (unsigned) stops it with
+// ok false (lim: dst's length less a row's).
+TEXT ·rowsReLUY(SB), NOSPLIT, $0-73
+	MOVQ x+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ pos+16(FP), R8
+	MOVQ rows+24(FP), BX
+	MOVQ ldx+32(FP), R12
+	SHLQ $2, R12
+	MOVQ pad+40(FP), R9
+	MOVQ n8+48(FP), R13
+	MOVQ x4+56(FP), R14
+	VXORPS Y1, Y1, Y1
+	TESTQ BX, BX
+	JLE yrdone
+yrrow:
+	ROWS_RUN_Y(lim+64(FP), yrbad)
+	MOVQ R13, DX
+	TESTQ DX, DX
+	JZ yrtail
+yrvec:
+	VMOVUPS (R11), Y0
+	VMAXPS Y1, Y0, Y0
+	VMOVUPS Y0, (R10)
+	ADDQ $32, R11
+	ADDQ $32, R10
+	DECQ DX
+	JNZ yrvec
+yrtail:
+	TESTQ R14, R14
+	JZ yrnext
+	VMOVUPS (R11), X0
+	VMAXPS X1, X0, X0
+	VMOVUPS X0, (R10)
+yrnext:
+	ADDQ R12, SI
+	ADDQ $8, R8
+	DECQ BX
+	JNZ yrrow
+yrdone:
+	MOVB $1, ok+72(FP)
+	VZEROUPPER
+	RET
+yrbad:
+	MOVB $0, ok+72(FP)
+	VZEROUPPER
+	RET
+
+// func rowsMaskedAddY(src, x, dx *float32, pos *int, rows, ldx, pad, n8, x4, lim int) (ok bool)
+// rowsReLUY's adjoint: dx[r·ldx + i] += src[pos[r] + pad + i] where
+// x[r·ldx + i] > 0, else += +0, over the columns of rowsReLUY; ok as
+// rowsReLUY's (lim: src's length less a row's).
+TEXT ·rowsMaskedAddY(SB), NOSPLIT, $0-81
+	MOVQ src+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ dx+16(FP), CX
+	MOVQ pos+24(FP), R8
+	MOVQ rows+32(FP), BX
+	MOVQ ldx+40(FP), R12
+	SHLQ $2, R12
+	MOVQ pad+48(FP), R9
+	MOVQ n8+56(FP), R13
+	MOVQ x4+64(FP), R14
+	VXORPS Y1, Y1, Y1
+	TESTQ BX, BX
+	JLE ymdone
+ymrow:
+	ROWS_RUN_Y(lim+72(FP), ymbad)
+	MOVQ CX, AX
+	MOVQ R13, DX
+	TESTQ DX, DX
+	JZ ymtail
+ymvec:
+	VMOVUPS (R11), Y0
+	VCMPPS $0x1e, Y1, Y0, Y0
+	VANDPS (R10), Y0, Y0
+	VADDPS (AX), Y0, Y0
+	VMOVUPS Y0, (AX)
+	ADDQ $32, R11
+	ADDQ $32, R10
+	ADDQ $32, AX
+	DECQ DX
+	JNZ ymvec
+ymtail:
+	TESTQ R14, R14
+	JZ ymnext
+	VMOVUPS (R11), X0
+	VCMPPS $0x1e, X1, X0, X0
+	VANDPS (R10), X0, X0
+	VADDPS (AX), X0, X0
+	VMOVUPS X0, (AX)
+ymnext:
+	ADDQ R12, SI
+	ADDQ R12, CX
+	ADDQ $8, R8
+	DECQ BX
+	JNZ ymrow
+ymdone:
+	MOVB $1, ok+80(FP)
+	VZEROUPPER
+	RET
+ymbad:
+	MOVB $0, ok+80(FP)
+	VZEROUPPER
+	RET
