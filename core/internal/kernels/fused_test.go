@@ -169,7 +169,7 @@ func TestPointwise(t *testing.T) {
 func TestSumDotBlocks(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(60, 61))
-		for _, n := range []int{0, 1, 31, 32, 127, 128, 129, 1024, 4099} {
+		for _, n := range []int{0, 1, 8, 16, 31, 32, 64, 127, 128, 129, 136, 256, 1024, 4099} {
 			x, y := randSlice(r, n), randSlice(r, n)
 			var ws, wd, as, ad float64
 			for i := range x {

@@ -1,0 +1,91 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+#include "textflag.h"
+
+// func sumDotBlocks8(n8 int, x, y *float32) (s, d float64)
+// SumDotBlocks over n8 (a multiple of 8) elements: per block of up to 128,
+// four float32 accumulator pairs over 32 elements (FMA for the products),
+// then one pair over 8, the pairs added and their lanes widened into
+// float64 accumulators (Y8, Y9) that sum the blocks.
+TEXT ·sumDotBlocks8(SB), NOSPLIT, $0-40
+	MOVQ n8+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DI
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	TESTQ CX, CX
+	JLE sdend
+sdblock:
+	MOVQ $128, DX
+	CMPQ CX, DX
+	CMOVQLT CX, DX // this block's elements
+	SUBQ DX, CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+sd32:
+	CMPQ DX, $32
+	JLT sd8
+	VMOVUPS (SI), Y10
+	VMOVUPS 32(SI), Y11
+	VMOVUPS 64(SI), Y12
+	VMOVUPS 96(SI), Y13
+	VADDPS Y10, Y0, Y0
+	VADDPS Y11, Y1, Y1
+	VADDPS Y12, Y2, Y2
+	VADDPS Y13, Y3, Y3
+	VFMADD231PS (DI), Y10, Y4
+	VFMADD231PS 32(DI), Y11, Y5
+	VFMADD231PS 64(DI), Y12, Y6
+	VFMADD231PS 96(DI), Y13, Y7
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, DX
+	JMP sd32
+sd8:
+	TESTQ DX, DX
+	JZ sdsum
+	VMOVUPS (SI), Y10
+	VADDPS Y10, Y0, Y0
+	VFMADD231PS (DI), Y10, Y4
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, DX
+	JMP sd8
+sdsum:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VADDPS Y5, Y4, Y4
+	VADDPS Y7, Y6, Y6
+	VADDPS Y6, Y4, Y4
+	VCVTPS2PD X0, Y10
+	VEXTRACTF128 $1, Y0, X11
+	VCVTPS2PD X11, Y11
+	VADDPD Y10, Y8, Y8
+	VADDPD Y11, Y8, Y8
+	VCVTPS2PD X4, Y10
+	VEXTRACTF128 $1, Y4, X11
+	VCVTPS2PD X11, Y11
+	VADDPD Y10, Y9, Y9
+	VADDPD Y11, Y9, Y9
+	TESTQ CX, CX
+	JNZ sdblock
+sdend:
+	VEXTRACTF128 $1, Y8, X10
+	VADDPD X10, X8, X8
+	VPERMILPD $1, X8, X10
+	VADDSD X10, X8, X8
+	VEXTRACTF128 $1, Y9, X11
+	VADDPD X11, X9, X9
+	VPERMILPD $1, X9, X11
+	VADDSD X11, X9, X9
+	VZEROUPPER
+	MOVSD X8, s+24(FP)
+	MOVSD X9, d+32(FP)
+	RET
