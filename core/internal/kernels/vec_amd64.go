@@ -212,25 +212,23 @@ func addAffine2AVX2(dst, x, y []float32, a, b, c float32) {
 
 // sumDotAVX2 is SumDot four lanes wide in float64 (float32 loads widened
 // with VCVTPS2PD; products of two float32 are exact in float64), two
-// accumulator pairs: the generic result up to summation order.
+// accumulator pairs in assembly (sumDot8; BN's statistics call it per image
+// and channel): the generic result up to summation order.
 func sumDotAVX2(x, y []float32) (s, d float64) {
 	n := len(x)
 	y = y[:n]
-	var s0, s1, d0, d1 archsimd.Float64x4
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		x0, x1 := archsimd.LoadFloat32x4Slice(x[i:]).ConvertToFloat64(), archsimd.LoadFloat32x4Slice(x[i+4:]).ConvertToFloat64()
-		y0, y1 := archsimd.LoadFloat32x4Slice(y[i:]).ConvertToFloat64(), archsimd.LoadFloat32x4Slice(y[i+4:]).ConvertToFloat64()
-		s0, s1 = s0.Add(x0), s1.Add(x1)
-		d0, d1 = x0.MulAdd(y0, d0), x1.MulAdd(y1, d1)
+	n8 := n &^ 7
+	if n8 > 0 {
+		s, d = sumDot8(n8, &x[0], &y[0])
 	}
-	var ls, ld [4]float64
-	s0.Add(s1).Store(&ls)
-	d0.Add(d1).Store(&ld)
-	archsimd.ClearAVXUpperBits()
-	ts, td := sumDotGeneric(x[i:], y[i:])
-	return ((ls[0] + ls[1]) + (ls[2] + ls[3])) + ts, ((ld[0] + ld[1]) + (ld[2] + ld[3])) + td
+	ts, td := sumDotGeneric(x[n8:], y[n8:])
+	return s + ts, d + td
 }
+
+// sumDot8 is in vec_amd64.s.
+//
+//go:noescape
+func sumDot8(n8 int, x, y *float32) (s, d float64)
 
 // sumDotBlocksAVX2 is SumDotBlocks: four float32 accumulator pairs (FMA for
 // the products) over blocks of 128, each block's lanes added in float64, in

@@ -89,3 +89,46 @@ sdend:
 	MOVSD X8, s+24(FP)
 	MOVSD X9, d+32(FP)
 	RET
+
+// func sumDot8(n8 int, x, y *float32) (s, d float64)
+// sumDotAVX2's vector part over n8 (a multiple of 8) elements, the same
+// sums in the same order: float32 loads widened with VCVTPS2PD, two float64
+// accumulator pairs (lanes i mod 8 < 4 and ≥ 4), FMA for the products
+// (exact: a product of two float32 fits a float64), then
+// ((l0 + l1) + (l2 + l3)) of their sum.
+TEXT ·sumDot8(SB), NOSPLIT, $0-40
+	MOVQ n8+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	TESTQ CX, CX
+	JLE s8sum
+s8loop:
+	VCVTPS2PD (SI), Y4
+	VCVTPS2PD 16(SI), Y5
+	VCVTPS2PD (DI), Y6
+	VCVTPS2PD 16(DI), Y7
+	VADDPD Y4, Y0, Y0
+	VADDPD Y5, Y1, Y1
+	VFMADD231PD Y6, Y4, Y2
+	VFMADD231PD Y7, Y5, Y3
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ s8loop
+s8sum:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VHADDPD Y0, Y0, Y0 // l0+l1, l0+l1, l2+l3, l2+l3
+	VEXTRACTF128 $1, Y0, X1
+	VADDSD X1, X0, X0
+	VHADDPD Y2, Y2, Y2
+	VEXTRACTF128 $1, Y2, X3
+	VADDSD X3, X2, X2
+	VZEROUPPER
+	MOVSD X0, s+24(FP)
+	MOVSD X2, d+32(FP)
+	RET
