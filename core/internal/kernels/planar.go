@@ -221,6 +221,9 @@ func (p *planar) planSep() {
 // padding positions are left as they are (the caller fills them once).
 func (p *planar) layout(xc, buf []float32) {
 	g := p.g
+	if f := copyRowsImpl; f != nil && g.SH == 1 && g.SW == 1 && f(xc, buf[p.rowPos[0]+g.PW:], g.H, g.W, p.pcw) {
+		return // rows pcw apart from the first
+	}
 	if p.contiguousRow {
 		for iy, rp := range p.rowPos {
 			at := rp + g.PW
@@ -256,6 +259,12 @@ func (p *planar) addBack(buf, dxc []float32) {
 	}
 }
 
+// copyRowsImpl, where a kernel set has one, copies rows of w floats (src
+// rows w apart) to dst rows ldd apart, dst[r·ldd + i] = src[r·w + i] for
+// r < rows, i < w, in one call; it reports false (and does nothing) for
+// widths it does not take.
+var copyRowsImpl func(src, dst []float32, rows, w, ldd int) bool
+
 // extract copies the valid columns of the flat outputs into yc (OH×OW).
 func (p *planar) extract(out, yc []float32) {
 	ow, pcw := p.ow, p.pcw
@@ -268,6 +277,9 @@ func (p *planar) extract(out, yc []float32) {
 // columns stay zero).
 func (p *planar) spread(dyc, q []float32) {
 	ow, pcw := p.ow, p.pcw
+	if f := copyRowsImpl; f != nil && f(dyc, q[p.m:], p.oh, ow, pcw) {
+		return
+	}
 	for oy := 0; oy < p.oh; oy++ {
 		at := p.m + oy*pcw
 		copy(q[at:at+ow], dyc[oy*ow:oy*ow+ow])

@@ -472,3 +472,21 @@ func maxPoolRowsAVX2(p *planar, x []float32, c int, y []float32, idx []int32) {
 		archsimd.ClearAVXUpperBits()
 	}
 }
+
+// copyRowsAVX2 is copyRowsImpl for rows of 8k+4j floats, in one call
+// (copyRowsY): the planar layouts' and spread's row copies, one memmove per
+// row of 4-32 floats before.
+func copyRowsAVX2(src, dst []float32, rows, w, ldd int) bool {
+	if w%4 != 0 || rows <= 0 || w == 0 || ldd < w {
+		return false
+	}
+	_ = src[rows*w-1]
+	_ = dst[(rows-1)*ldd+w-1]
+	copyRowsY(&src[0], &dst[0], rows, ldd, w/8, w%8/4)
+	return true
+}
+
+// copyRowsY is in planar_amd64.s.
+//
+//go:noescape
+func copyRowsY(src, dst *float32, rows, ldd, n8, x4 int)

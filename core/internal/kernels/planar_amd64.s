@@ -396,3 +396,42 @@ ymbad:
 	MOVB $0, ok+80(FP)
 	VZEROUPPER
 	RET
+
+// func copyRowsY(src, dst *float32, rows, ldd, n8, x4 int)
+// dst[r·ldd + i] = src[r·w + i] for r < rows, i < w = 8·n8 + 4·x4 (x4 0 or
+// 1): src rows contiguous, dst rows ldd floats apart.
+TEXT ·copyRowsY(SB), NOSPLIT, $0-48
+	MOVQ src+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ rows+16(FP), BX
+	MOVQ ldd+24(FP), R12
+	SHLQ $2, R12
+	MOVQ n8+32(FP), R13
+	MOVQ x4+40(FP), R14
+	TESTQ BX, BX
+	JLE crdone
+crrow:
+	MOVQ DI, R10
+	MOVQ R13, DX
+	TESTQ DX, DX
+	JZ crtail
+crvec:
+	VMOVUPS (SI), Y0
+	VMOVUPS Y0, (R10)
+	ADDQ $32, SI
+	ADDQ $32, R10
+	DECQ DX
+	JNZ crvec
+crtail:
+	TESTQ R14, R14
+	JZ crnext
+	VMOVUPS (SI), X0
+	VMOVUPS X0, (R10)
+	ADDQ $16, SI
+crnext:
+	ADDQ R12, DI
+	DECQ BX
+	JNZ crrow
+	VZEROUPPER
+crdone:
+	RET
