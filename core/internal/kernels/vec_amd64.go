@@ -183,31 +183,28 @@ func reluBackwardAVX2(y, dy, dx []float32) {
 	reluBackwardGeneric(y[i:], dy[i:], dx[i:])
 }
 
-// affineAVX2 is affineGeneric on Float32x8 (Mul then Add: exact).
+// affineAVX2 is affineGeneric in assembly (affineY: Mul then Add, exact),
+// the last n mod 8 elements in affineGeneric.
 func affineAVX2(dst, src []float32, a, b float32) {
 	n := len(src)
 	dst = dst[:n]
-	av, bv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		archsimd.LoadFloat32x8Slice(src[i:]).Mul(av).Add(bv).StoreSlice(dst[i:])
+	n8 := n &^ 7
+	if n8 > 0 {
+		affineY(n8, &dst[0], &src[0], a, b)
 	}
-	archsimd.ClearAVXUpperBits()
-	affineGeneric(dst[i:], src[i:], a, b)
+	affineGeneric(dst[n8:], src[n8:], a, b)
 }
 
-// addAffine2AVX2 is addAffine2Generic on Float32x8 (same rounding order).
+// addAffine2AVX2 is addAffine2Generic in assembly (affine2Y, the same
+// rounding order).
 func addAffine2AVX2(dst, x, y []float32, a, b, c float32) {
 	n := len(x)
 	dst, y = dst[:n], y[:n]
-	av, bv, cv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b), archsimd.BroadcastFloat32x8(c)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		s := archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y[i:]).Mul(bv)).Add(cv)
-		archsimd.LoadFloat32x8Slice(dst[i:]).Add(s).StoreSlice(dst[i:])
+	n8 := n &^ 7
+	if n8 > 0 {
+		affine2Y(n8, &dst[0], &x[0], &y[0], a, b, c, true)
 	}
-	archsimd.ClearAVXUpperBits()
-	addAffine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+	addAffine2Generic(dst[n8:], x[n8:], y[n8:], a, b, c)
 }
 
 // sumDotAVX2 is SumDot four lanes wide in float64 (float32 loads widened
@@ -251,15 +248,21 @@ func sumDotBlocksAVX2(x, y []float32) (s, d float64) {
 //go:noescape
 func sumDotBlocks8(n8 int, x, y *float32) (s, d float64)
 
-// affine2AVX2 is affine2Generic on Float32x8 (same rounding).
+// affine2AVX2 is affine2Generic in assembly (affine2Y, same rounding).
 func affine2AVX2(dst, x, y []float32, a, b, c float32) {
 	n := len(x)
 	dst, y = dst[:n], y[:n]
-	av, bv, cv := archsimd.BroadcastFloat32x8(a), archsimd.BroadcastFloat32x8(b), archsimd.BroadcastFloat32x8(c)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		archsimd.LoadFloat32x8Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x8Slice(y[i:]).Mul(bv)).Add(cv).StoreSlice(dst[i:])
+	n8 := n &^ 7
+	if n8 > 0 {
+		affine2Y(n8, &dst[0], &x[0], &y[0], a, b, c, false)
 	}
-	archsimd.ClearAVXUpperBits()
-	affine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+	affine2Generic(dst[n8:], x[n8:], y[n8:], a, b, c)
 }
+
+// affineY and affine2Y are in vec_amd64.s.
+//
+//go:noescape
+func affineY(n8 int, dst, src *float32, a, b float32)
+
+//go:noescape
+func affine2Y(n8 int, dst, x, y *float32, a, b, c float32, add bool)

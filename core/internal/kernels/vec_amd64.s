@@ -132,3 +132,84 @@ s8sum:
 	MOVSD X0, s+24(FP)
 	MOVSD X2, d+32(FP)
 	RET
+
+// func affineY(n8 int, dst, src *float32, a, b float32)
+// dst[i] = src[i]·a + b for i < n8 (a multiple of 8), VMULPS then VADDPS:
+// affineGeneric's rounding. dst may be src.
+TEXT ·affineY(SB), NOSPLIT, $0-32
+	MOVQ n8+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	VBROADCASTSS a+24(FP), Y1
+	VBROADCASTSS b+28(FP), Y2
+	TESTQ CX, CX
+	JLE afdone
+af16:
+	CMPQ CX, $16
+	JLT af8
+	VMULPS (SI), Y1, Y0
+	VMULPS 32(SI), Y1, Y3
+	VADDPS Y2, Y0, Y0
+	VADDPS Y2, Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y3, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP af16
+af8:
+	TESTQ CX, CX
+	JZ afend
+	VMULPS (SI), Y1, Y0
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)
+afend:
+	VZEROUPPER
+afdone:
+	RET
+
+// func affine2Y(n8 int, dst, x, y *float32, a, b, c float32, add bool)
+// dst[i] = (a·x[i] + b·y[i]) + c for i < n8 (a multiple of 8), or with add
+// dst[i] += that: affine2Generic's and addAffine2Generic's rounding (each
+// product, then each sum, rounded). dst may be x or y.
+TEXT ·affine2Y(SB), NOSPLIT, $0-45
+	MOVQ n8+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	VBROADCASTSS a+32(FP), Y1
+	VBROADCASTSS b+36(FP), Y2
+	VBROADCASTSS c+40(FP), Y3
+	MOVBQZX add+44(FP), AX
+	TESTQ CX, CX
+	JLE a2done
+	TESTQ AX, AX
+	JNZ a2add
+a2loop:
+	VMULPS (SI), Y1, Y0
+	VMULPS (DX), Y2, Y4
+	VADDPS Y4, Y0, Y0
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ a2loop
+	JMP a2end
+a2add:
+	VMULPS (SI), Y1, Y0
+	VMULPS (DX), Y2, Y4
+	VADDPS Y4, Y0, Y0
+	VADDPS Y3, Y0, Y0
+	VADDPS (DI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JNZ a2add
+a2end:
+	VZEROUPPER
+a2done:
+	RET
