@@ -30,16 +30,16 @@ func rowsMaskedAddY(src, x, dx *float32, pos *int, rows, ldx, pad, n8, x4, lim i
 //go:noescape
 func corrRest(n int, out, in, w *float32, off *int, taps int)
 
-// dotTaps9 is in planar_amd64.s: dotTaps8 for 9 taps, 72 lanes.
+// dotTaps9 is in planar_amd64.s: dotTaps8 for 9 taps.
 //
 //go:noescape
-func dotTaps9(n8 int, in *float32, off *int, q *float32, lanes *float32)
+func dotTaps9(n8 int, in *float32, off *int, q *float32, acc *float32)
 
 // dotTaps8 is in planar_amd64.s: the tap dots of DotTaps for 8 taps over the
-// first n8 (a positive multiple of 8) positions, left as 8 lanes per tap.
+// first n8 (a positive multiple of 8) positions, added to acc.
 //
 //go:noescape
-func dotTaps8(n8 int, in *float32, off *int, q *float32, lanes *float32)
+func dotTaps8(n8 int, in *float32, off *int, q *float32, acc *float32)
 
 // corrAVX2 is corrGeneric on Float32x8, 32 flat outputs per pass held in
 // four registers across all taps (Mul then Add: exact vs corrGeneric).
@@ -251,21 +251,6 @@ func interleaveMaskedAdd2AVX2(e, o, x, dx []float32) int {
 	return j
 }
 
-// laneSums8 returns the sums of the 8 rows of 8 lanes in l (a tap's lanes
-// per row), by pairwise adds across the rows: 7 vector adds and 2 lane
-// permutes instead of 64 dependent scalar adds.
-func laneSums8(l *[64]float32) [8]float32 {
-	r := func(k int) archsimd.Float32x8 { return archsimd.LoadFloat32x8Slice(l[8*k : 8*k+8]) }
-	t0, t1 := r(0).AddPairsGrouped(r(1)), r(2).AddPairsGrouped(r(3))
-	t2, t3 := r(4).AddPairsGrouped(r(5)), r(6).AddPairsGrouped(r(7))
-	// u0: per 128-bit half, the half-sums of rows 0-3; u1 those of rows 4-7
-	u0, u1 := t0.AddPairsGrouped(t1), t2.AddPairsGrouped(t3)
-	var out [8]float32
-	u0.Select128FromPair(0, 2, u1).Add(u0.Select128FromPair(1, 3, u1)).Store(&out)
-	archsimd.ClearAVXUpperBits()
-	return out
-}
-
 // dotTapsAVX2 is DotTaps four taps at a time, sharing each load of q
 // (FMA accumulators: agrees with dotTapsGeneric to rounding).
 func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
@@ -277,40 +262,28 @@ func dotTapsAVX2(in []float32, off []int, q, acc []float32) {
 	}
 	t := 0
 	n8 := n &^ 7
-	// the sums of lanes (8 per tap) and the tail j ≥ n8 into acc from tap t0
-	addLanes := func(t0 int, sums []float32) {
-		for k := range sums {
-			if n8 < n {
-				x := in[off[t0+k]:]
-				for j := n8; j < n; j++ {
-					sums[k] += x[j] * q[j]
-				}
-			}
-			acc[t0+k] += sums[k]
-		}
-	}
-	var lanes [72]float32
 	if len(off)%8 == 1 && len(off) >= 9 { // 3×3, 5×5: nine taps per load of q first
 		for _, o := range off[:9] {
 			_ = in[o : o+n] // bounds: every tap's run is inside in
 		}
-		dotTaps9(n8, &in[0], &off[0], &q[0], &lanes[0])
-		sums := laneSums8((*[64]float32)(lanes[:64]))
-		l := lanes[64:72]
-		nine := ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
-		var s9 [9]float32
-		copy(s9[:], sums[:])
-		s9[8] = nine
-		addLanes(0, s9[:])
+		dotTaps9(n8, &in[0], &off[0], &q[0], &acc[0])
 		t = 9
 	}
 	for ; t+8 <= len(off); t += 8 {
 		for _, o := range off[t : t+8] {
 			_ = in[o : o+n]
 		}
-		dotTaps8(n8, &in[0], &off[t], &q[0], &lanes[0])
-		sums := laneSums8((*[64]float32)(lanes[:64]))
-		addLanes(t, sums[:])
+		dotTaps8(n8, &in[0], &off[t], &q[0], &acc[t])
+	}
+	if n8 < n { // the last n mod 8 positions of the taps done above
+		for k, o := range off[:t] {
+			x := in[o:]
+			var s float32
+			for j := n8; j < n; j++ {
+				s += x[j] * q[j]
+			}
+			acc[k] += s
+		}
 	}
 	for ; t+4 <= len(off); t += 4 {
 		x0, x1, x2, x3 := in[off[t]:off[t]+n], in[off[t+1]:off[t+1]+n], in[off[t+2]:off[t+2]+n], in[off[t+3]:off[t+3]+n]

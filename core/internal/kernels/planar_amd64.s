@@ -152,9 +152,25 @@ done:
 	VZEROUPPER
 	RET
 
-// func dotTaps8(n8 int, in *float32, off *int, q *float32, lanes *float32)
-// For the 8 taps t < 8: lanes[8t+i] = Σ_{j ≡ i mod 8, j < n8} in[off[t]+j]·q[j]
-// (n8 a positive multiple of 8): one load of q feeds 8 FMA chains (Y0-Y7).
+// The lane sums of Y0-Y7 added to acc[0..8) (acc a register): pairwise
+// horizontal adds across the eight, then the two 128-bit halves.
+#define REDUCE8_ADD(acc) \
+	VHADDPS Y1, Y0, Y0; \
+	VHADDPS Y3, Y2, Y2; \
+	VHADDPS Y5, Y4, Y4; \
+	VHADDPS Y7, Y6, Y6; \
+	VHADDPS Y2, Y0, Y0; \
+	VHADDPS Y6, Y4, Y4; \
+	VPERM2F128 $0x20, Y4, Y0, Y1; \
+	VPERM2F128 $0x31, Y4, Y0, Y2; \
+	VADDPS Y2, Y1, Y1; \
+	VADDPS (acc), Y1, Y1; \
+	VMOVUPS Y1, (acc)
+
+// func dotTaps8(n8 int, in *float32, off *int, q *float32, acc *float32)
+// For the 8 taps t < 8: acc[t] += Σ_{j < n8} in[off[t]+j]·q[j] (n8 a
+// positive multiple of 8): one load of q feeds 8 FMA chains (Y0-Y7), whose
+// lanes are summed at the end (REDUCE8_ADD).
 TEXT ·dotTaps8(SB), NOSPLIT, $0-40
 	MOVQ in+8(FP), SI
 	MOVQ off+16(FP), DI
@@ -198,21 +214,14 @@ loop:
 	ADDQ $8, CX
 	CMPQ CX, DX
 	JLT loop
-	MOVQ lanes+32(FP), DI
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS Y2, 64(DI)
-	VMOVUPS Y3, 96(DI)
-	VMOVUPS Y4, 128(DI)
-	VMOVUPS Y5, 160(DI)
-	VMOVUPS Y6, 192(DI)
-	VMOVUPS Y7, 224(DI)
+	MOVQ acc+32(FP), DI
+	REDUCE8_ADD(DI)
 	VZEROUPPER
 	RET
 
-// func dotTaps9(n8 int, in *float32, off *int, q *float32, lanes *float32)
+// func dotTaps9(n8 int, in *float32, off *int, q *float32, acc *float32)
 // dotTaps8 for the 9 taps t < 9 (a 3×3 window, the first of a 5×5): one
-// load of q feeds 9 FMA chains (Y0-Y8), lanes[8t+i] for t < 9.
+// load of q feeds 9 FMA chains (Y0-Y8), acc[t] += their sums for t < 9.
 TEXT ·dotTaps9(SB), NOSPLIT, $0-40
 	MOVQ in+8(FP), SI
 	MOVQ off+16(FP), DI
@@ -263,16 +272,14 @@ loop9:
 	CMPQ CX, DX
 	JLT  loop9
 out9:
-	MOVQ lanes+32(FP), DI
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS Y2, 64(DI)
-	VMOVUPS Y3, 96(DI)
-	VMOVUPS Y4, 128(DI)
-	VMOVUPS Y5, 160(DI)
-	VMOVUPS Y6, 192(DI)
-	VMOVUPS Y7, 224(DI)
-	VMOVUPS Y8, 256(DI)
+	MOVQ acc+32(FP), DI
+	VEXTRACTF128 $1, Y8, X9
+	VADDPS X9, X8, X8
+	VHADDPS X8, X8, X8
+	VHADDPS X8, X8, X8
+	VADDSS 32(DI), X8, X8
+	VMOVSS X8, 32(DI)
+	REDUCE8_ADD(DI)
 	VZEROUPPER
 	RET
 
