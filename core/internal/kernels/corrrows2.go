@@ -29,16 +29,17 @@ var corrRows2ByWindow = func() (t [6][3][]corrRows2Shape) {
 	return t
 }()
 
-// rows2For returns the avx2 row-block kernels for p's window where p's
-// outputs (oh×ow) and image (H×W) come in whole blocks of 4 rows and 4
-// columns, else nil.
+// rows2For returns the avx2 row-block kernels for p's window, 8 rows per
+// block then 4, where p's outputs (oh×ow) and image (H×W) come in whole
+// blocks of 4 rows and 4 columns, else nil.
 func (p *planar) rows2For() []corrRows2Shape {
-	g := p.g
-	if p.sqK >= len(corrRows2ByWindow) || p.sqD >= len(corrRows2ByWindow[0]) ||
-		p.oh%4 != 0 || p.ow%4 != 0 || g.H%4 != 0 || g.W%4 != 0 {
+	if !p.quads || p.sqK >= len(corrRows2ByWindow) || p.sqD >= len(corrRows2ByWindow[0]) {
 		return nil
 	}
-	return corrRows2ByWindow[p.sqK][p.sqD]
+	if s := corrRows2ByWindow[p.sqK][p.sqD]; len(s) == 2 && s[0].rows == 8 && s[1].rows == 4 {
+		return s
+	}
+	return nil
 }
 
 // corrOutRowsAVX2 is corrOut and extract in one pass, a block of output
@@ -55,17 +56,18 @@ func corrOutRowsAVX2(p *planar, yc, in, w []float32) bool {
 	w = w[:len(tp.off)]
 	_ = in[(oh-1)*pcw+ow-1+tp.hi]
 	_ = yc[oh*ow-1]
+	n8, n4 := oh>>3, oh&7>>2 // blocks of 8 rows, then of 4
+	r4 := 8 * n8
 	for c0 := 0; c0 < ow; c0 += 8 {
 		v := 0
 		if ow-c0 < 8 { // 4 columns left: xmm
 			v = 1
 		}
-		r0 := 0
-		for _, s := range shapes {
-			if n := (oh - r0) / s.rows; n > 0 {
-				s.kern[v].store(&yc[r0*ow+c0], ow, &in[r0*pcw+c0+tp.off[0]], pcw, &w[0], n)
-				r0 += n * s.rows
-			}
+		if n8 > 0 {
+			shapes[0].kern[v].store(&yc[c0], ow, &in[c0+tp.off[0]], pcw, &w[0], n8)
+		}
+		if n4 > 0 {
+			shapes[1].kern[v].store(&yc[r4*ow+c0], ow, &in[r4*pcw+c0+tp.off[0]], pcw, &w[0], n4)
 		}
 	}
 	return true
@@ -90,18 +92,19 @@ func gatherMaskedAddAVX2(p *planar, wc, q, xc, dxc []float32) bool {
 	_ = q[base+(g.H-1)*p.pcw+g.W-1+tp.hi]
 	_ = xc[g.H*g.W-1]
 	_ = dxc[g.H*g.W-1]
+	n8, n4 := g.H>>3, g.H&7>>2
+	r4 := 8 * n8
 	for c0 := 0; c0 < g.W; c0 += 8 {
 		v := 0
 		if g.W-c0 < 8 {
 			v = 1
 		}
-		r0 := 0
-		for _, s := range shapes {
-			if n := (g.H - r0) / s.rows; n > 0 {
-				at := r0*g.W + c0
-				s.kern[v].maskedAdd(&dxc[at], &xc[at], g.W, &q[base+r0*p.pcw+c0+tp.off[0]], p.pcw, &w[0], n)
-				r0 += n * s.rows
-			}
+		if n8 > 0 {
+			shapes[0].kern[v].maskedAdd(&dxc[c0], &xc[c0], g.W, &q[base+c0+tp.off[0]], p.pcw, &w[0], n8)
+		}
+		if n4 > 0 {
+			at := r4*g.W + c0
+			shapes[1].kern[v].maskedAdd(&dxc[at], &xc[at], g.W, &q[base+r4*p.pcw+c0+tp.off[0]], p.pcw, &w[0], n4)
 		}
 	}
 	return true

@@ -51,6 +51,7 @@ type planar struct {
 	sepRows       []int     // maxOutSep: starts of the plane rows it takes maxima of (nil: not separable)
 	rowsGather    []bool    // with planarRows: gatherDx goes row by row in this phase
 	sqK, sqD      int       // stride 1, KH = KW = sqK, DH = DW = sqD (else sqK = 0): tap t = kh·sqK + kw is at kh·sqD·pcw + kw·sqD
+	quads         bool      // oh, ow, H and W are multiples of 4
 }
 
 // rowCallCost is what one more kernel call costs on the portable path, in
@@ -128,6 +129,7 @@ func newPlanar(g Geom) *planar {
 		p.colPos[ix] = (c%g.SW)*p.psize + c/g.SW
 	}
 	p.contiguousRow = g.SW == 1
+	p.quads = p.oh%4 == 0 && p.ow%4 == 0 && g.H%4 == 0 && g.W%4 == 0
 	if g.SH == 1 && g.SW == 1 && g.KH == g.KW && g.DH == g.DW {
 		p.sqK, p.sqD = g.KH, g.DH
 	}
