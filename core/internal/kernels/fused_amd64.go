@@ -24,13 +24,24 @@ func pointwiseAVX2(A *flatA, x []float32, boff []int, n int, y []float32) {
 			return
 		}
 		cols := min(flatNR, n-j)
+		// a last block of at most 16 columns (all of a 4×4 map) on the
+		// 16-column kernel: no third of the 24-column one wasted
+		// (direct calls: through a func value tile would escape)
+		narrow := cols <= 16
 		for pi := 0; pi < panels; pi++ {
 			rows := min(4, m-pi*4)
-			if rows == 4 && cols == flatNR {
-				flatKernel4x24(k, &ap[pi*4*k], &x[j], &boff[0], &y[pi*4*n+j], n)
+			c, ldc := &tile[0], flatNR
+			if rows == 4 && (cols == flatNR || cols == 16) {
+				c, ldc = &y[pi*4*n+j], n
+			}
+			if narrow {
+				flatKernel4x16(k, &ap[pi*4*k], &x[j], &boff[0], c, ldc)
+			} else {
+				flatKernel4x24(k, &ap[pi*4*k], &x[j], &boff[0], c, ldc)
+			}
+			if c != &tile[0] {
 				continue
 			}
-			flatKernel4x24(k, &ap[pi*4*k], &x[j], &boff[0], &tile[0], flatNR)
 			for r := 0; r < rows; r++ {
 				copy(y[(pi*4+r)*n+j:(pi*4+r)*n+j+cols], tile[r*flatNR:r*flatNR+cols])
 			}

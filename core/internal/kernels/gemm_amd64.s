@@ -179,6 +179,63 @@ fstore:
 	VZEROUPPER
 	RET
 
+// func flatKernel4x16(k int, a, b *float32, boff *int, c *float32, ldc int)
+// flatKernel4x24 on 16 columns (the 16-column maps and a run's last block):
+// 8 ymm accumulators (Y4-Y11), the two B vectors of row p in Y0-Y1.
+TEXT ·flatKernel4x16(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ boff+24(FP), R10
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	TESTQ CX, CX
+	JLE f16store
+f16loop:
+	MOVQ (R10), R9
+	LEAQ (DI)(R9*4), R11
+	VMOVUPS (R11), Y0
+	VMOVUPS 32(R11), Y1
+	VBROADCASTSS 0(SI), Y3
+	VFMADD231PS Y0, Y3, Y4
+	VFMADD231PS Y1, Y3, Y5
+	VBROADCASTSS 4(SI), Y2
+	VFMADD231PS Y0, Y2, Y6
+	VFMADD231PS Y1, Y2, Y7
+	VBROADCASTSS 8(SI), Y3
+	VFMADD231PS Y0, Y3, Y8
+	VFMADD231PS Y1, Y3, Y9
+	VBROADCASTSS 12(SI), Y2
+	VFMADD231PS Y0, Y2, Y10
+	VFMADD231PS Y1, Y2, Y11
+	ADDQ $16, SI
+	ADDQ $8, R10
+	DECQ CX
+	JNZ f16loop
+f16store:
+	VMOVUPS Y4, 0(DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y6, 0(DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y8, 0(DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPS Y10, 0(DX)
+	VMOVUPS Y11, 32(DX)
+	VZEROUPPER
+	RET
+
 // func flatDot4x3(n int, d *float32, ldd int, b *float32, boff *int, out *float32)
 // out[q*4+r] = Σ_{j<n} d[r*ldd+j]·b[boff[q]+j] for r < 4, q < 3 (n a multiple
 // of 8): 12 ymm accumulators (Y4-Y15: row r, column q in Y(4+3r+q)), reduced

@@ -9,6 +9,11 @@ import "simd/archsimd"
 //go:noescape
 func flatKernel4x24(k int, a, b *float32, boff *int, c *float32, ldc int)
 
+// flatKernel4x16 is flatKernel4x24 on 16 columns (gemm_amd64.s).
+//
+//go:noescape
+func flatKernel4x16(k int, a, b *float32, boff *int, c *float32, ldc int)
+
 //go:noescape
 func flatDot4x3(n int, d *float32, ldd int, b *float32, boff *int, out *float32)
 
