@@ -41,7 +41,7 @@ func init() {
 				sumDot: sumDotAVX2, sumDotBlocks: sumDotBlocksAVX2,
 				rowsReLU: rowsReLUAVX2, rowsMaskedAdd: rowsMaskedAddAVX2,
 				corrOutRows: corrOutRowsAVX2, gatherMaskedAdd: gatherMaskedAddAVX2,
-				maxPoolRows: maxPoolRowsAVX2})
+				maxPoolRows: maxPoolRowsAVX2, rows2ReLU: rows2ReLUAVX2, rows2MaskedAdd: rows2MaskedAddAVX2})
 		}})
 	}
 	SetFastPath(true)

@@ -463,3 +463,76 @@ func copyRowsAVX2(src, dst []float32, rows, w, ldd int) bool {
 //
 //go:noescape
 func copyRowsY(src, dst *float32, rows, ldd, n8, x4 int)
+
+// rows2Y and rows2MaskedAddY are in planar_amd64.s.
+//
+//go:noescape
+func rows2Y(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n8 int, relu bool, idx *int32, eLim, oLim int) (ok bool)
+
+//go:noescape
+func rows2MaskedAddY(src, x, dx *float32, pos *int, rows, ldx, eOff, oOff, n8 int, idx *int32, eLim, oLim int) (ok bool)
+
+// rows2ReLUAVX2 is layoutReLU's stride-2 rows a plane per call (rows2Y)
+// for rows of 8k floats (the reduction cells' 8-, 16- and 32-wide maps),
+// else row by row.
+func rows2ReLUAVX2(x, dst []float32, pos []int, w, eOff, oOff int) {
+	if len(pos) == 0 || w == 0 {
+		return
+	}
+	if w%8 != 0 {
+		rows2ReLUGeneric(x, dst, pos, w, eOff, oOff)
+		return
+	}
+	_ = x[len(pos)*w-1]
+	if len(dst) < w/2 || !rows2Y(&x[0], &dst[0], &pos[0], len(pos), w, eOff, oOff, w/8, true,
+		&evenOddPerm[0], len(dst)-w/2, len(dst)-w/2) {
+		panic("kernels: rows2ReLUAVX2: a row outside dst")
+	}
+}
+
+// rows2MaskedAddAVX2 is rows2ReLUAVX2's adjoint (addBackMasked's stride-2
+// rows).
+func rows2MaskedAddAVX2(src, x, dx []float32, pos []int, w, eOff, oOff int) {
+	if len(pos) == 0 || w == 0 {
+		return
+	}
+	if w%8 != 0 {
+		rows2MaskedAddGeneric(src, x, dx, pos, w, eOff, oOff)
+		return
+	}
+	_ = x[len(pos)*w-1]
+	_ = dx[len(pos)*w-1]
+	if len(src) < w/2 || !rows2MaskedAddY(&src[0], &x[0], &dx[0], &pos[0], len(pos), w, eOff, oOff, w/8,
+		&oddEvenPerm[0], len(src)-w/2, len(src)-w/2) {
+		panic("kernels: rows2MaskedAddAVX2: a row outside src")
+	}
+}
+
+// rows2ReLUGeneric is rows2ReLUImpl's contract in scalar code: row r's even
+// columns j of x (rows w apart) rectified to dst[pos[r] + eOff + j/2], its
+// odd ones to dst[pos[r] + oOff + j/2].
+func rows2ReLUGeneric(x, dst []float32, pos []int, w, eOff, oOff int) {
+	for r, rp := range pos {
+		for j, v := range x[r*w : r*w+w] {
+			at := rp + eOff + j/2
+			if j&1 == 1 {
+				at = rp + oOff + j/2
+			}
+			dst[at] = math.Float32frombits(math.Float32bits(v) & posMask(v)) // NaN → 0
+		}
+	}
+}
+
+// rows2MaskedAddGeneric is rows2ReLUGeneric's adjoint.
+func rows2MaskedAddGeneric(src, x, dx []float32, pos []int, w, eOff, oOff int) {
+	for r, rp := range pos {
+		xr, dr := x[r*w:r*w+w], dx[r*w:r*w+w]
+		for j, v := range xr {
+			at := rp + eOff + j/2
+			if j&1 == 1 {
+				at = rp + oOff + j/2
+			}
+			dr[j] += math.Float32frombits(math.Float32bits(src[at]) & posMask(v))
+		}
+	}
+}

@@ -442,3 +442,126 @@ crnext:
 	VZEROUPPER
 crdone:
 	RET
+
+// func rows2Y(x, dst *float32, pos *int, rows, ldx, eOff, oOff, n8 int, relu bool, idx *int32, eLim, oLim int) (ok bool)
+// The stride-2 layout of rows of 8·n8 floats (x rows ldx apart), a plane
+// per call: row r's even columns to dst[pos[r] + eOff + j], its odd ones to
+// dst[pos[r] + oOff + j], rectified (max(x, +0), as rowsReLUY) with relu.
+// Each 8 columns go through one VPERMPS (idx: evenOddPerm), the low half
+// to the even run, the high half to the odd one. A row whose runs would
+// start past eLim or oLim (unsigned: dst's length less a run's) stops it
+// with ok false.
+TEXT ·rows2Y(SB), NOSPLIT, $0-97
+	MOVQ x+0(FP), SI
+	MOVQ dst+8(FP), DI
+	MOVQ pos+16(FP), R8
+	MOVQ rows+24(FP), BX
+	MOVQ ldx+32(FP), R12
+	SHLQ $2, R12
+	MOVQ n8+56(FP), R13
+	MOVBQZX relu+64(FP), R14
+	MOVQ idx+72(FP), AX
+	VMOVDQU (AX), Y2
+	VXORPS Y1, Y1, Y1
+	TESTQ BX, BX
+	JLE r2done
+r2row:
+	MOVQ (R8), AX
+	MOVQ AX, DX
+	ADDQ eOff+40(FP), AX
+	CMPQ AX, eLim+80(FP)
+	JHI r2bad
+	ADDQ oOff+48(FP), DX
+	CMPQ DX, oLim+88(FP)
+	JHI r2bad
+	LEAQ (DI)(AX*4), R10 // the even run
+	LEAQ (DI)(DX*4), R9  // the odd run
+	MOVQ SI, R11
+	MOVQ R13, CX
+r2vec:
+	VMOVUPS (R11), Y0
+	TESTQ R14, R14
+	JZ r2perm
+	VMAXPS Y1, Y0, Y0
+r2perm:
+	VPERMPS Y0, Y2, Y0
+	VMOVUPS X0, (R10)
+	VEXTRACTF128 $1, Y0, (R9)
+	ADDQ $32, R11
+	ADDQ $16, R10
+	ADDQ $16, R9
+	DECQ CX
+	JNZ r2vec
+	ADDQ R12, SI
+	ADDQ $8, R8
+	DECQ BX
+	JNZ r2row
+r2done:
+	MOVB $1, ok+96(FP)
+	VZEROUPPER
+	RET
+r2bad:
+	MOVB $0, ok+96(FP)
+	VZEROUPPER
+	RET
+
+// func rows2MaskedAddY(src, x, dx *float32, pos *int, rows, ldx, eOff, oOff, n8 int, idx *int32, eLim, oLim int) (ok bool)
+// rows2Y's adjoint with relu: dx[r·ldx + i] += the even (i even) or odd run
+// of src at i/2 where x[r·ldx + i] > 0, else += +0; idx: oddEvenPerm. ok as
+// rows2Y's.
+TEXT ·rows2MaskedAddY(SB), NOSPLIT, $0-97
+	MOVQ src+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ dx+16(FP), R14
+	MOVQ pos+24(FP), R8
+	MOVQ rows+32(FP), BX
+	MOVQ ldx+40(FP), R12
+	SHLQ $2, R12
+	MOVQ n8+64(FP), R13
+	MOVQ idx+72(FP), AX
+	VMOVDQU (AX), Y2
+	VXORPS Y1, Y1, Y1
+	TESTQ BX, BX
+	JLE m2done
+m2row:
+	MOVQ (R8), AX
+	MOVQ AX, DX
+	ADDQ eOff+48(FP), AX
+	CMPQ AX, eLim+80(FP)
+	JHI m2bad
+	ADDQ oOff+56(FP), DX
+	CMPQ DX, oLim+88(FP)
+	JHI m2bad
+	LEAQ (DI)(AX*4), R10
+	LEAQ (DI)(DX*4), R9
+	MOVQ SI, R11
+	MOVQ R14, DX
+	MOVQ R13, CX
+m2vec:
+	VMOVUPS (R10), X0
+	VINSERTF128 $1, (R9), Y0, Y0
+	VPERMPS Y0, Y2, Y0
+	VMOVUPS (R11), Y3
+	VCMPPS $0x1e, Y1, Y3, Y3
+	VANDPS Y3, Y0, Y0
+	VADDPS (DX), Y0, Y0
+	VMOVUPS Y0, (DX)
+	ADDQ $32, R11
+	ADDQ $32, DX
+	ADDQ $16, R10
+	ADDQ $16, R9
+	DECQ CX
+	JNZ m2vec
+	ADDQ R12, SI
+	ADDQ R12, R14
+	ADDQ $8, R8
+	DECQ BX
+	JNZ m2row
+m2done:
+	MOVB $1, ok+96(FP)
+	VZEROUPPER
+	RET
+m2bad:
+	MOVB $0, ok+96(FP)
+	VZEROUPPER
+	RET

@@ -387,16 +387,20 @@ func TestRowsOutOfRange(t *testing.T) {
 		if rowsReLUImpl == nil || rows2ReLUImpl == nil {
 			t.Skip("no row kernels on this path")
 		}
-		const w = 20
-		x, dx := make([]float32, 2*w), make([]float32, 2*w)
-		buf := make([]float32, 4*w)
-		for _, pos := range [][]int{{0, 3*w + 1}, {0, -1}} {
-			require.Panics(t, func() { rowsReLUImpl(x, buf, pos, w, 0) }, "rowsReLU at %v", pos)
-			require.Panics(t, func() { rowsMaskedAddImpl(buf, x, dx, pos, w, 0) }, "rowsMaskedAdd at %v", pos)
-			require.Panics(t, func() { rows2ReLUImpl(x, buf, pos, w, 0, 3*w-w/2) }, "rows2ReLU at %v", pos)
-			require.Panics(t, func() { rows2MaskedAddImpl(buf, x, dx, pos, w, 0, 3*w-w/2) }, "rows2MaskedAdd at %v", pos)
+		for _, w := range []int{20, 16} { // 16: the avx2 set's assembly rows
+			x, dx := make([]float32, 2*w), make([]float32, 2*w)
+			buf := make([]float32, 4*w)
+			for _, pos := range [][]int{{0, 3*w + 1}, {0, -1}} {
+				require.Panics(t, func() { rowsReLUImpl(x, buf, pos, w, 0) }, "rowsReLU w=%d at %v", w, pos)
+				require.Panics(t, func() { rowsMaskedAddImpl(buf, x, dx, pos, w, 0) }, "rowsMaskedAdd w=%d at %v", w, pos)
+				require.Panics(t, func() { rows2ReLUImpl(x, buf, pos, w, 0, 3*w-w/2) }, "rows2ReLU w=%d at %v", w, pos)
+				require.Panics(t, func() { rows2MaskedAddImpl(buf, x, dx, pos, w, 0, 3*w-w/2) }, "rows2MaskedAdd w=%d at %v", w, pos)
+				// the even run the one outside
+				require.Panics(t, func() { rows2ReLUImpl(x, buf, pos, w, 3*w-w/2, 0) }, "rows2ReLU w=%d at %v, even", w, pos)
+				require.Panics(t, func() { rows2MaskedAddImpl(buf, x, dx, pos, w, 3*w-w/2, 0) }, "rows2MaskedAdd w=%d at %v, even", w, pos)
+			}
+			require.NotPanics(t, func() { rowsReLUImpl(x, buf, []int{3 * w, 0}, w, 0) })
+			require.NotPanics(t, func() { rows2ReLUImpl(x, buf, []int{0, 2 * w}, w, 0, w) })
 		}
-		require.NotPanics(t, func() { rowsReLUImpl(x, buf, []int{3 * w, 0}, w, 0) })
-		require.NotPanics(t, func() { rows2ReLUImpl(x, buf, []int{0, 2 * w}, w, 0, w) })
 	})
 }
