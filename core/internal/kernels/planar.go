@@ -233,6 +233,11 @@ func (p *planar) layout(xc, buf []float32) {
 		}
 		return
 	}
+	if f := rows2CopyImpl; f != nil && g.SW == 2 {
+		if eOff, oOff := p.evenOddOff(); f(xc, buf, p.rowPos, g.W, eOff, oOff) {
+			return
+		}
+	}
 	cp := p.colPos
 	for iy, rp := range p.rowPos {
 		xr := xc[iy*g.W : iy*g.W+g.W]
@@ -260,6 +265,11 @@ func (p *planar) addBack(buf, dxc []float32) {
 		}
 	}
 }
+
+// rows2CopyImpl, where a kernel set has one, is layout's stride-2 rows a
+// plane per call (rows2ReLUImpl without the ReLU); it reports false (and
+// does nothing) for widths it does not take.
+var rows2CopyImpl func(x, dst []float32, pos []int, w, eOff, oOff int) bool
 
 // copyRowsImpl, where a kernel set has one, copies rows of w floats (src
 // rows w apart) to dst rows ldd apart, dst[r·ldd + i] = src[r·w + i] for

@@ -490,6 +490,20 @@ func rows2ReLUAVX2(x, dst []float32, pos []int, w, eOff, oOff int) {
 	}
 }
 
+// rows2CopyAVX2 is rows2CopyImpl for rows of 8k floats (rows2Y without
+// the ReLU): the stride-2 pools' layouts.
+func rows2CopyAVX2(x, dst []float32, pos []int, w, eOff, oOff int) bool {
+	if len(pos) == 0 || w == 0 || w%8 != 0 {
+		return false
+	}
+	_ = x[len(pos)*w-1]
+	if len(dst) < w/2 || !rows2Y(&x[0], &dst[0], &pos[0], len(pos), w, eOff, oOff, w/8, false,
+		&evenOddPerm[0], len(dst)-w/2, len(dst)-w/2) {
+		panic("kernels: rows2CopyAVX2: a row outside dst")
+	}
+	return true
+}
+
 // rows2MaskedAddAVX2 is rows2ReLUAVX2's adjoint (addBackMasked's stride-2
 // rows).
 func rows2MaskedAddAVX2(src, x, dx []float32, pos []int, w, eOff, oOff int) {
