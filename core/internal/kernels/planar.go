@@ -223,7 +223,7 @@ func (p *planar) planSep() {
 // padding positions are left as they are (the caller fills them once).
 func (p *planar) layout(xc, buf []float32) {
 	g := p.g
-	if f := copyRowsImpl; f != nil && g.SH == 1 && g.SW == 1 && f(xc, buf[p.rowPos[0]+g.PW:], g.H, g.W, p.pcw) {
+	if f := copyRowsImpl; f != nil && g.SH == 1 && g.SW == 1 && g.H > 0 && f(xc, buf[p.rowPos[0]+g.PW:], g.H, g.W, p.pcw) {
 		return // rows pcw apart from the first
 	}
 	if p.contiguousRow {
