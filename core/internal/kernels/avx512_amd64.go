@@ -593,8 +593,8 @@ func rows2Masks(m int) uint64 {
 	return bits(min(m, 16)) | bits(m-16)<<16 | bits((m+1)/2)<<32 | bits(m/2)<<48
 }
 
-// rows2ReLUAVX512 is layoutReLU's stride-2 rows (deinterleaveReLU2AVX2 and
-// its scalar rest) a plane at a time on zmm. Exact: the same max(x, +0).
+// rows2ReLUAVX512 is layoutReLU's stride-2 rows (rows2ReLUGeneric) a plane
+// at a time on zmm. Exact: the same max(x, +0).
 func rows2ReLUAVX512(x, dst []float32, pos []int, w, eOff, oOff int) {
 	if len(pos) == 0 || w == 0 {
 		return

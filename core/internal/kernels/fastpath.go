@@ -87,7 +87,7 @@ func useGeneric() {
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluGeneric, reluBackwardGeneric, affineGeneric, addAffine2Generic
 	divImpl, gatherMaskedAddImpl, corrOutRowsImpl, maxPoolRowsImpl = divGeneric, nil, nil, nil
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = sumDotGeneric, affine2Generic, sumDotGeneric
-	deinterleaveReLU2Impl, rowsReLUImpl, rowsMaskedAddImpl, interleaveMaskedAdd2Impl = nil, nil, nil, nil
+	rowsReLUImpl, rowsMaskedAddImpl = nil, nil
 	copyRowsImpl, rows2CopyImpl = nil, nil
 	rows2ReLUImpl, rows2MaskedAddImpl = nil, nil
 	pointwiseFast, flatGemmFast, flatDotFast, maxPool2x2Fast = nil, nil, nil, nil

@@ -97,10 +97,8 @@ func install(ks kernelSet) {
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, ks.affine, ks.addAffine2
 	divImpl = divAVX2
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = ks.sumDot, ks.affine2, ks.sumDotBlocks
-	deinterleaveReLU2Impl = deinterleaveReLU2AVX2
 	rowsReLUImpl, rowsMaskedAddImpl = ks.rowsReLU, ks.rowsMaskedAdd
 	rows2ReLUImpl, rows2MaskedAddImpl = ks.rows2ReLU, ks.rows2MaskedAdd
-	interleaveMaskedAdd2Impl = interleaveMaskedAdd2AVX2
 	copyRowsImpl, rows2CopyImpl = copyRowsAVX2, rows2CopyAVX2
 	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corr, x, w, c, g, y, false) }
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {

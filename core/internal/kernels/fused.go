@@ -17,10 +17,6 @@ func DepthwiseReLU(x, w []float32, c int, g Geom, y []float32) {
 	depthwisePlanar(corrImpl, x, w, c, g, y, true)
 }
 
-// deinterleaveReLU2Impl, when the CPU has one, vectorises the stride-2
-// layout of a rectified row (planar_amd64.go).
-var deinterleaveReLU2Impl func(x, e, o []float32) int
-
 // rowsReLUImpl and rowsMaskedAddImpl, when the CPU has them, run the
 // stride-1 rectified layout and its masked fold-back a plane at a time.
 var (
@@ -36,10 +32,6 @@ var (
 	rows2ReLUImpl      func(x, dst []float32, pos []int, w, eOff, oOff int)
 	rows2MaskedAddImpl func(src, x, dx []float32, pos []int, w, eOff, oOff int)
 )
-
-// interleaveMaskedAdd2Impl, when the CPU has one, vectorises the stride-2
-// masked fold-back (planar_amd64.go).
-var interleaveMaskedAdd2Impl func(e, o, x, dx []float32) int
 
 // PlanarLen returns the length of one channel's plane in the layout that
 // PlanarReLU writes for geometry g.
@@ -133,20 +125,8 @@ func (p *planar) layoutReLU(xc, buf []float32) {
 		}
 		for iy, rp := range p.rowPos {
 			xr := xc[iy*g.W : iy*g.W+g.W]
-			done := 0
-			if f := deinterleaveReLU2Impl; f != nil {
-				// runs of the even and odd columns of x, wherever their phases are
-				e, o := buf[rp+eOff:], buf[rp+oOff:]
-				done = f(xr, e[:(g.W+1)/2], o[:g.W/2])
-				if done >= len(xr) {
-					continue
-				}
-			}
 			for par := 0; par < 2; par++ {
 				ix := (par + g.PW) & 1 // first column with (ix+PW) mod 2 = par
-				if ix < done {         // done is even: ix+done keeps the parity
-					ix += done
-				}
 				if ix >= len(xr) {
 					continue
 				}
@@ -201,19 +181,8 @@ func (p *planar) addBackMasked(buf, xc, dxc []float32) {
 		}
 		for iy, rp := range p.rowPos {
 			xr, dr := xc[iy*g.W:iy*g.W+g.W], dxc[iy*g.W:iy*g.W+g.W]
-			done := 0
-			if f := interleaveMaskedAdd2Impl; f != nil {
-				e, o := buf[rp+eOff:], buf[rp+oOff:]
-				done = f(e[:(g.W+1)/2], o[:g.W/2], xr, dr)
-				if done >= len(xr) {
-					continue
-				}
-			}
 			for par := 0; par < 2; par++ {
 				ix := (par + g.PW) & 1
-				if ix < done { // done is even: ix+done keeps the parity
-					ix += done
-				}
 				if ix >= len(xr) {
 					continue
 				}

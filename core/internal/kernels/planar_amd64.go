@@ -112,34 +112,6 @@ func corrAVX2(out, in, w []float32, tp taps) {
 	archsimd.ClearAVXUpperBits()
 }
 
-// deinterleaveReLU2AVX2 writes max(x[j], 0) for the even j of row x to e
-// and for the odd j to o (len(x) = 2·len(e) or 2·len(e)−1 ≤ 2·len(o)+1),
-// 16 columns per step, then one step of 8: the stride-2 planar layout of a
-// rectified row. It returns how many leading columns of x it handled (a
-// multiple of 8).
-func deinterleaveReLU2AVX2(x, e, o []float32) int {
-	perm := archsimd.LoadInt32x8(&pool2x2Perm).AsUint32x8()
-	var zero archsimd.Float32x8
-	j := 0
-	for ; j+16 <= len(x) && j/2+8 <= len(e) && j/2+8 <= len(o); j += 16 {
-		a, b := archsimd.LoadFloat32x8Slice(x[j:j+8]), archsimd.LoadFloat32x8Slice(x[j+8:j+16])
-		a, b = a.Masked(a.Greater(zero)), b.Masked(b.Greater(zero))
-		a.SelectFromPairGrouped(0, 2, 4, 6, b).Permute(perm).StoreSlice(e[j/2 : j/2+8])
-		a.SelectFromPairGrouped(1, 3, 5, 7, b).Permute(perm).StoreSlice(o[j/2 : j/2+8])
-	}
-	// 8 columns (rows of 8 in the reduction cells): even ones to the low half
-	if j+8 <= len(x) && j/2+4 <= len(e) && j/2+4 <= len(o) {
-		split := archsimd.LoadInt32x8(&evenOddPerm).AsUint32x8()
-		a := archsimd.LoadFloat32x8Slice(x[j : j+8])
-		a = a.Masked(a.Greater(zero)).Permute(split)
-		a.GetLo().StoreSlice(e[j/2 : j/2+4])
-		a.GetHi().StoreSlice(o[j/2 : j/2+4])
-		j += 8
-	}
-	archsimd.ClearAVXUpperBits()
-	return j
-}
-
 // evenOddPerm puts x0…x7 in the order x0,x2,x4,x6,x1,x3,x5,x7;
 // oddEvenPerm undoes it.
 var evenOddPerm, oddEvenPerm = [8]int32{0, 2, 4, 6, 1, 3, 5, 7}, [8]int32{0, 4, 1, 5, 2, 6, 3, 7}
@@ -215,40 +187,6 @@ func rowsMaskedAddAVX2(src, x, dx []float32, pos []int, w, pad int) {
 		}
 	}
 	archsimd.ClearAVXUpperBits()
-}
-
-// interleavePerm puts [e0,e1,o0,o1,e2,e3,o2,o3] in the order e0,o0,e1,o1,….
-var interleavePerm = [8]int32{0, 2, 1, 3, 4, 6, 5, 7}
-
-// interleaveMaskedAdd2AVX2 is the adjoint of deinterleaveReLU2AVX2:
-// dx[j] += (j even ? e[j/2] : o[j/2]) where x[j] > 0, 16 columns per step,
-// then one step of 8.
-// It returns how many leading columns it handled (a multiple of 8).
-func interleaveMaskedAdd2AVX2(e, o, x, dx []float32) int {
-	perm := archsimd.LoadInt32x8(&interleavePerm).AsUint32x8()
-	var zero archsimd.Float32x8
-	j := 0
-	for ; j+16 <= len(x) && j+16 <= len(dx) && j/2+8 <= len(e) && j/2+8 <= len(o); j += 16 {
-		ev, ov := archsimd.LoadFloat32x8Slice(e[j/2:j/2+8]), archsimd.LoadFloat32x8Slice(o[j/2:j/2+8])
-		lo := ev.SelectFromPairGrouped(0, 1, 4, 5, ov) // [e0 e1 o0 o1 | e4 e5 o4 o5]
-		hi := ev.SelectFromPairGrouped(2, 3, 6, 7, ov) // [e2 e3 o2 o3 | e6 e7 o6 o7]
-		v0 := lo.Select128FromPair(0, 2, hi).Permute(perm)
-		v1 := lo.Select128FromPair(1, 3, hi).Permute(perm)
-		m0 := archsimd.LoadFloat32x8Slice(x[j : j+8]).Greater(zero)
-		m1 := archsimd.LoadFloat32x8Slice(x[j+8 : j+16]).Greater(zero)
-		archsimd.LoadFloat32x8Slice(dx[j : j+8]).Add(v0.Masked(m0)).StoreSlice(dx[j : j+8])
-		archsimd.LoadFloat32x8Slice(dx[j+8 : j+16]).Add(v1.Masked(m1)).StoreSlice(dx[j+8 : j+16])
-	}
-	if j+8 <= len(x) && j+8 <= len(dx) && j/2+4 <= len(e) && j/2+4 <= len(o) {
-		join := archsimd.LoadInt32x8(&oddEvenPerm).AsUint32x8()
-		var v archsimd.Float32x8
-		v = v.SetLo(archsimd.LoadFloat32x4Slice(e[j/2 : j/2+4])).SetHi(archsimd.LoadFloat32x4Slice(o[j/2 : j/2+4])).Permute(join)
-		m := archsimd.LoadFloat32x8Slice(x[j : j+8]).Greater(zero)
-		archsimd.LoadFloat32x8Slice(dx[j : j+8]).Add(v.Masked(m)).StoreSlice(dx[j : j+8])
-		j += 8
-	}
-	archsimd.ClearAVXUpperBits()
-	return j
 }
 
 // dotTapsAVX2 is DotTaps four taps at a time, sharing each load of q
