@@ -1,6 +1,8 @@
 package autograd_test
 
 import (
+	"unsafe"
+
 	"testing"
 
 	"github.com/nasplayground/nas/core/autograd"
@@ -200,4 +202,30 @@ func TestAliasGrad(t *testing.T) {
 		assert.Equal(t, []float32{want, want, want}, x.Grad.Data, "extra consumer %v", extra)
 		tp.Reset()
 	}
+}
+
+// Consecutive large buffers of a tape start at different addresses modulo
+// 4 KiB (their colours), small ones are plain allocations, and a recycled
+// buffer keeps its place.
+func TestAllocColours(t *testing.T) {
+	tp := autograd.NewTape()
+	seen := map[uintptr]bool{}
+	var bufs []*tensor.Tensor
+	for range 16 {
+		b := tp.Alloc(4, 1024)
+		require.Len(t, b.Data, 4096)
+		require.Equal(t, 4096, cap(b.Data), "no room past the end to write into")
+		addr := uintptr(unsafe.Pointer(&b.Data[0]))
+		assert.Zero(t, addr%64, "vector-aligned")
+		seen[addr%4096] = true
+		bufs = append(bufs, b)
+	}
+	assert.Len(t, seen, 16, "16 buffers, 16 places in the 4 KiB period")
+	tp.Reset()
+	again := tp.Alloc(4096)
+	found := false
+	for _, b := range bufs {
+		found = found || &b.Data[0] == &again.Data[0]
+	}
+	assert.True(t, found, "a buffer of the same length comes back from the pool")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/nasplayground/nas/core/internal/kernels"
 	"github.com/nasplayground/nas/core/tensor"
@@ -46,6 +47,8 @@ type bufPool struct {
 
 	keepBudget int64        // bytes Keep grants per step
 	keepLeft   atomic.Int64 // of which not granted yet this step
+
+	colour int // of the next new buffer (see newBuffer)
 }
 
 func newBufPool() *bufPool {
@@ -139,9 +142,41 @@ func (t *Tape) Alloc(shape ...int) *tensor.Tensor {
 		t.live = append(t.live, b)
 		return b
 	}
-	b := tensor.New(shape...)
+	b := t.pool.newBuffer(shape)
 	t.live = append(t.live, b)
 	return b
+}
+
+// Buffer colours: a new buffer of at least colourMin floats starts at
+// colourStep·k bytes modulo 4 KiB, k cycling through the colours in the
+// order colourNext gives. Go hands out large allocations whole pages apart,
+// so without this every activation sits at the same address modulo 4 KiB
+// and an op reading one tensor while writing another (the 1×1 convolution's
+// y = W·x, the depthwise and BN passes) has its loads wait on stores to the
+// same low address bits. Consecutive buffers (an op's output and its
+// scratch) are 9·256 bytes apart modulo 4 KiB, every two 512.
+const (
+	colourMin  = 1024
+	colourStep = 256  // bytes: a multiple of the widest vector (64 bytes)
+	colours    = 16   // 16·256 bytes: the 4 KiB period
+	colourNext = 9    // odd, so k runs through every colour
+	period     = 4096 // bytes
+)
+
+// newBuffer allocates a tensor of the given shape at the next colour.
+func (p *bufPool) newBuffer(shape []int) *tensor.Tensor {
+	n := tensor.Numel(shape)
+	if n < colourMin {
+		return tensor.New(shape...)
+	}
+	p.mu.Lock()
+	k := p.colour
+	p.colour = (p.colour + colourNext) % colours
+	p.mu.Unlock()
+	raw := make([]float32, n+period/4)
+	base := int(uintptr(unsafe.Pointer(&raw[0])) % period)
+	off := ((k*colourStep-base)%period + period) % period / 4
+	return &tensor.Tensor{Shape: append([]int(nil), shape...), Data: raw[off : off+n : off+n]}
 }
 
 // AllocZero is Alloc with the buffer cleared.

@@ -126,14 +126,18 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		if wdw != nil {
 			np = c * kernels.PlanarLen(g)
 		}
-		per := nwd + nwp + (2*c+f)*ohw + np + kernels.PointwiseSlack
+		gap := halfPeriodGap(f * ohw)
+		per := nwd + nwp + (2*c+f)*ohw + gap + np + kernels.PointwiseSlack
 		buf := tp.Alloc(nw, per)
 		acc := newSlotAcc(buf, per)
 		pwT := kernels.NewPointwise(wpw.Data(), f, c, true) // dd = Wᵀ·dz
 		kernels.Parallel(n, func(wk, lo, hi int) {
 			b := acc.mark(wk)
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
-			d, dz, dd, planes := b[:c*ohw], b[c*ohw:(c+f)*ohw], b[(c+f)*ohw:(2*c+f)*ohw], b[(2*c+f)*ohw:]
+			// dz and dd half a 4 KiB period apart (halfPeriodGap): dd = Wᵀ·dz
+			// stores where it loads
+			d, dz, dzx := b[:c*ohw], b[c*ohw:(c+f)*ohw], b[c*ohw:]
+			dd, planes := b[(c+f)*ohw+gap:(2*c+f)*ohw+gap], b[(2*c+f)*ohw+gap:]
 			clear(accD)
 			clear(accP)
 			clear(planes)
@@ -156,7 +160,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 				if dx == nil && dwd == nil {
 					continue
 				}
-				pwT.Apply(b[c*ohw:], ohw, dd) // dz, read on into dd's scratch for never-kept columns
+				pwT.Apply(dzx, ohw, dd) // dz, read on into the gap for never-kept columns
 				var dxi []float32
 				if dx != nil {
 					dxi = dx[i*c*hw : (i+1)*c*hw]
@@ -379,4 +383,14 @@ func bnGradImage(dz, dy, xh []float32, coef *tensor.Tensor, c, hw int) {
 	for ci := 0; ci < c; ci++ {
 		kernels.Affine2(dz[ci*hw:(ci+1)*hw], dy[ci*hw:(ci+1)*hw], xh[ci*hw:(ci+1)*hw], coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci])
 	}
+}
+
+// halfPeriodGap returns the floats to leave after a region of n floats so
+// that what follows starts half of 4 KiB away from the region's start,
+// modulo 4 KiB. A kernel that loads one region while it stores the other
+// then never has a load wait on a store to the same low 12 address bits
+// (4 KiB aliasing: the 1×1 convolutions' planes are whole multiples of it).
+func halfPeriodGap(n int) int {
+	const period = 1024 // floats
+	return ((period/2-n)%period + period) % period
 }
