@@ -53,16 +53,17 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 
 	// depthwise (or ReLU) into per-slot scratch d, then y_i = Wpw · d
 	y := tp.Alloc(n, f, oh, ow)
-	nw := kernels.Slots()
-	dper := c*ohw + kernels.PointwiseSlack
+	// d's planes ld apart: the rows of the 1×1 convolution's x
+	nw, ld := kernels.Slots(), kernels.PlaneStride(ohw)
+	dper := c*ld + kernels.PointwiseSlack
 	scratch := tp.Alloc(nw, dper)
 	pw := kernels.NewPointwise(wpw.Data(), f, c, false)
 	sepInner := func(i int, d []float32) {
 		xi := x.Data()[i*c*hw : (i+1)*c*hw]
 		if wdw != nil {
-			kernels.DepthwiseReLU(xi, wdw.Data(), c, g, d)
+			kernels.DepthwiseReLU(xi, wdw.Data(), c, g, d, ld)
 		} else {
-			kernels.ReLU(d, xi)
+			reluPlanes(d, ld, xi, c, hw)
 		}
 	}
 	sums := newBNSums(n, f, training)
@@ -78,17 +79,17 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		(kernels.FastPath() == "generic" || tp.Keep(int64(4*n*c*oh*ow))) {
 		// flat, with the slack that lets the last image's 1×1 product run
 		// the same tiles (and rounding) as the scratch's
-		kept = tp.Alloc(n*c*ohw + kernels.PointwiseSlack)
+		kept = tp.Alloc(n*c*ld + kernels.PointwiseSlack)
 	}
 	kernels.Parallel(n, func(wk, lo, hi int) {
 		d := scratch.Data[wk*dper : (wk+1)*dper]
 		for i := lo; i < hi; i++ {
 			if kept != nil {
-				d = kept.Data[i*c*ohw:]
+				d = kept.Data[i*c*ld:]
 			}
-			sepInner(i, d[:c*ohw])
+			sepInner(i, d)
 			yi := y.Data[i*f*ohw : (i+1)*f*ohw]
-			pw.Apply(d, ohw, yi)
+			pw.Apply(d, ld, ohw, yi)
 			sums.add(i, yi) // the statistics while the image is in cache
 		}
 	})
@@ -120,14 +121,15 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		if dwp != nil {
 			nwp = len(dwp)
 		}
-		// per slot: the weight-gradient partial sums, d (C·OHW), dz (F·OHW),
-		// dd (C·OHW), the ReLU'd input's planes (depthwise only)
+		// per slot: the weight-gradient partial sums, d (C planes ld apart),
+		// dz (F planes ld apart), dd (C·OHW), the ReLU'd input's planes
+		// (depthwise only)
 		np := 0
 		if wdw != nil {
 			np = c * kernels.PlanarLen(g)
 		}
-		gap := halfPeriodGap(f * ohw)
-		per := nwd + nwp + (2*c+f)*ohw + gap + np + kernels.PointwiseSlack
+		gap := halfPeriodGap(f * ld)
+		per := nwd + nwp + (c+f)*ld + gap + c*ohw + np + kernels.PointwiseSlack
 		buf := tp.Alloc(nw, per)
 		acc := newSlotAcc(buf, per)
 		pwT := kernels.NewPointwise(wpw.Data(), f, c, true) // dd = Wᵀ·dz
@@ -136,31 +138,32 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
 			// dz and dd half a 4 KiB period apart (halfPeriodGap): dd = Wᵀ·dz
 			// stores where it loads
-			d, dz, dzx := b[:c*ohw], b[c*ohw:(c+f)*ohw], b[c*ohw:]
-			dd, planes := b[(c+f)*ohw+gap:(2*c+f)*ohw+gap], b[(2*c+f)*ohw+gap:]
+			d, dz := b[:c*ld], b[c*ld:(c+f)*ld+gap]
+			b = b[(c+f)*ld+gap:]
+			dd, planes := b[:c*ohw], b[c*ohw:]
 			clear(accD)
 			clear(accP)
 			clear(planes)
 			for i := lo; i < hi; i++ {
 				xi := x.Data()[i*c*hw : (i+1)*c*hw]
-				bnGradImage(dz, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
+				bnGradImage(dz, ld, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
 				if wdw != nil && (dwd != nil || (dwp != nil && kept == nil)) {
 					kernels.PlanarReLU(xi, c, g, planes)
 				}
 				if dwp != nil {
 					if kept != nil {
-						d = kept.Data[i*c*ohw : (i+1)*c*ohw]
+						d = kept.Data[i*c*ld : (i+1)*c*ld]
 					} else if wdw != nil {
-						kernels.DepthwisePlanes(planes, wdw.Data(), c, g, d)
+						kernels.DepthwisePlanes(planes, wdw.Data(), c, g, d, ld)
 					} else {
-						kernels.ReLU(d, xi)
+						reluPlanes(d, ld, xi, c, hw)
 					}
-					kernels.GemmNTDot(f, c, ohw, dz, ohw, d, ohw, accP, c)
+					kernels.GemmNTDot(f, c, ohw, dz, ld, d, ld, accP, c)
 				}
 				if dx == nil && dwd == nil {
 					continue
 				}
-				pwT.Apply(dzx, ohw, dd) // dz, read on into the gap for never-kept columns
+				pwT.Apply(dz, ld, ohw, dd) // read on into the gap for never-kept columns
 				var dxi []float32
 				if dx != nil {
 					dxi = dx[i*c*hw : (i+1)*c*hw]
@@ -243,7 +246,7 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 			b := buf.Data[wk*per : (wk+1)*per]
 			dz := b[:c*ohw]
 			for i := lo; i < hi; i++ {
-				bnGradImage(dz, dy.Data[i*c*ohw:(i+1)*c*ohw], y.Data[i*c*ohw:(i+1)*c*ohw], coef, c, ohw)
+				bnGradImage(dz, ohw, dy.Data[i*c*ohw:(i+1)*c*ohw], y.Data[i*c*ohw:(i+1)*c*ohw], coef, c, ohw)
 				xi, dxi := x.Data()[i*c*hw:(i+1)*c*hw], dx[i*c*hw:(i+1)*c*hw]
 				if keptIdx != nil {
 					kernels.MaxPoolBackward(dz, keptIdx[i*c*ohw:(i+1)*c*ohw], c, hw, ohw, dxi)
@@ -379,9 +382,9 @@ func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bo
 }
 
 // bnGradImage writes dz = k·dy + kx·x̂ + k0 per channel for one image.
-func bnGradImage(dz, dy, xh []float32, coef *tensor.Tensor, c, hw int) {
+func bnGradImage(dz []float32, ld int, dy, xh []float32, coef *tensor.Tensor, c, hw int) {
 	for ci := 0; ci < c; ci++ {
-		kernels.Affine2(dz[ci*hw:(ci+1)*hw], dy[ci*hw:(ci+1)*hw], xh[ci*hw:(ci+1)*hw], coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci])
+		kernels.Affine2(dz[ci*ld:ci*ld+hw], dy[ci*hw:(ci+1)*hw], xh[ci*hw:(ci+1)*hw], coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci])
 	}
 }
 
@@ -393,4 +396,12 @@ func bnGradImage(dz, dy, xh []float32, coef *tensor.Tensor, c, hw int) {
 func halfPeriodGap(n int) int {
 	const period = 1024 // floats
 	return ((period/2-n)%period + period) % period
+}
+
+// reluPlanes sets the planes of d, ld floats apart, to max(x, 0) of x's c
+// planes of hw floats.
+func reluPlanes(d []float32, ld int, x []float32, c, hw int) {
+	for ci := 0; ci < c; ci++ {
+		kernels.ReLU(d[ci*ld:ci*ld+hw], x[ci*hw:ci*hw+hw])
+	}
 }

@@ -115,7 +115,23 @@ func BenchmarkPointwise(b *testing.B) {
 					for b.Loop() {
 						for i := 0; i < dartsBatch; i++ {
 							off := i * sh.c * n
-							p.Apply(x[off:], n, y[off:off+sh.c*n])
+							p.Apply(x[off:], n, n, y[off:off+sh.c*n])
+						}
+					}
+					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
+				})
+			})
+			// as the fused units run it: x's rows PlaneStride apart
+			ld := PlaneStride(n)
+			xs := randSlice(r, dartsBatch*sh.c*ld+PointwiseSlack)
+			b.Run(fmt.Sprintf("apply-ld/%s/C=%d/%dx%d", path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+				withPathName(b, path, 1, func(b *testing.B) {
+					p := NewPointwise(w, sh.c, sh.c, false)
+					defer p.Release()
+					for b.Loop() {
+						for i := 0; i < dartsBatch; i++ {
+							off := i * sh.c
+							p.Apply(xs[off*ld:], ld, n, y[off*n:off*n+sh.c*n])
 						}
 					}
 					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
@@ -182,7 +198,7 @@ func BenchmarkDepthwise(b *testing.B) {
 						for b.Loop() {
 							for i := 0; i < dartsBatch; i++ {
 								PlanarReLU(x[i*per:(i+1)*per], sh.c, g, pl[i*ppi:(i+1)*ppi])
-								DepthwisePlanes(pl[i*ppi:(i+1)*ppi], w, sh.c, g, y[i*per:(i+1)*per])
+								DepthwisePlanes(pl[i*ppi:(i+1)*ppi], w, sh.c, g, y[i*per:(i+1)*per], sh.hw*sh.hw)
 							}
 						}
 						reportGFLOPs(b, flops)

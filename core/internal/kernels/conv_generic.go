@@ -75,7 +75,7 @@ func col2imGeneric(col []float32, c int, g Geom, dx []float32) {
 }
 
 func depthwiseGeneric(x, w []float32, c int, g Geom, y []float32) {
-	depthwisePlanar(corrGeneric, x, w, c, g, y, false)
+	depthwisePlanar(corrGeneric, x, w, c, g, y, g.OH()*g.OW(), false)
 }
 
 func depthwiseBackwardGeneric(x, w, dy []float32, c int, g Geom, dx, dw []float32) {

@@ -67,12 +67,30 @@ func TestDepthwiseReLUPlanes(t *testing.T) {
 				want := make([]float32, c*ohw)
 				Depthwise(rx, w, c, g, want)
 				got := make([]float32, c*ohw)
-				DepthwiseReLU(x, w, c, g, got)
+				DepthwiseReLU(x, w, c, g, got, ohw)
 				require.Equal(t, want, got, "DepthwiseReLU")
 				planes := make([]float32, c*PlanarLen(g))
 				PlanarReLU(x, c, g, planes)
-				DepthwisePlanes(planes, w, c, g, got)
+				DepthwisePlanes(planes, w, c, g, got, ohw)
 				require.Equal(t, want, got, "DepthwisePlanes")
+				// output planes ld apart: the same planes, the gaps untouched
+				ld := ohw + 5
+				for name, run := range map[string]func([]float32){
+					"DepthwiseReLU":   func(y []float32) { DepthwiseReLU(x, w, c, g, y, ld) },
+					"DepthwisePlanes": func(y []float32) { DepthwisePlanes(planes, w, c, g, y, ld) },
+				} {
+					strided := make([]float32, c*ld)
+					for i := range strided {
+						strided[i] = -7
+					}
+					run(strided)
+					for ci := 0; ci < c; ci++ {
+						require.Equal(t, want[ci*ohw:ci*ohw+ohw], strided[ci*ld:ci*ld+ohw], "%s plane %d, ld %d", name, ci, ld)
+						for _, v := range strided[ci*ld+ohw : ci*ld+ld] {
+							require.Equal(t, float32(-7), v, "%s wrote between planes", name)
+						}
+					}
+				}
 
 				dxr, dwr := make([]float32, c*hw), make([]float32, c*kk)
 				DepthwiseBackward(rx, w, dy, c, g, dxr, dwr)
@@ -131,7 +149,8 @@ func TestMaxPoolValues(t *testing.T) {
 	})
 }
 
-// Pointwise equals GemmNN (W·x, or Wᵀ·x) with and without read slack.
+// Pointwise equals GemmNN (W·x, or Wᵀ·x) with and without read slack, x's
+// rows n apart or further (PlaneStride's, and an odd distance).
 func TestPointwise(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(58, 59))
@@ -139,26 +158,28 @@ func TestPointwise(t *testing.T) {
 			f, c, n := s[0], s[1], s[2]
 			w := randSlice(r, f*c)
 			for _, tr := range []bool{false, true} {
-				for _, slack := range []int{0, PointwiseSlack} {
-					m, k := f, c
-					wt := w
-					if tr {
-						m, k = c, f
-						wt = make([]float32, f*c)
-						for fi := 0; fi < f; fi++ {
-							for ci := 0; ci < c; ci++ {
-								wt[ci*f+fi] = w[fi*c+ci]
+				for _, ldx := range []int{n, PlaneStride(n), n + 3} {
+					for _, slack := range []int{0, PointwiseSlack} {
+						m, k := f, c
+						wt := w
+						if tr {
+							m, k = c, f
+							wt = make([]float32, f*c)
+							for fi := 0; fi < f; fi++ {
+								for ci := 0; ci < c; ci++ {
+									wt[ci*f+fi] = w[fi*c+ci]
+								}
 							}
 						}
+						x := randSlice(r, (k-1)*ldx+n+slack)
+						want := make([]float32, m*n)
+						GemmNN(m, n, k, wt, k, x, ldx, 0, want, n)
+						got := randSlice(r, m*n)
+						p := NewPointwise(w, f, c, tr)
+						p.Apply(x, ldx, n, got)
+						p.Release()
+						requireClose(t, want, got, 1e-4, fmt.Sprint("Pointwise ", s, " transpose ", tr, " ldx ", ldx, " slack ", slack))
 					}
-					x := randSlice(r, k*n+slack)
-					want := make([]float32, m*n)
-					GemmNN(m, n, k, wt, k, x, n, 0, want, n)
-					got := randSlice(r, m*n)
-					p := NewPointwise(w, f, c, tr)
-					p.Apply(x, n, got)
-					p.Release()
-					requireClose(t, want, got, 1e-4, fmt.Sprint("Pointwise ", s, " transpose ", tr, " slack ", slack))
 				}
 			}
 		}

@@ -494,7 +494,8 @@ func getPlanarScratchMax(p *planar, withQ, withMax bool) planarScratch {
 
 // depthwisePlanar is Depthwise through the planar layout, on max(x, 0) when
 // relu is set (DepthwiseReLU).
-func depthwisePlanar(corr corrFunc, x, w []float32, c int, g Geom, y []float32, relu bool) {
+// Channel ci's output plane starts at y[ci·ld] (ld ≥ OH·OW).
+func depthwisePlanar(corr corrFunc, x, w []float32, c int, g Geom, y []float32, ld int, relu bool) {
 	p := planFor(g)
 	s := getPlanarScratch(p, false)
 	defer putScratch(s.s)
@@ -506,7 +507,7 @@ func depthwisePlanar(corr corrFunc, x, w []float32, c int, g Geom, y []float32, 
 		} else {
 			p.layout(x[ci*hw:ci*hw+hw], s.buf)
 		}
-		p.corrExtract(corr, s.out, s.buf, w[ci*kk:ci*kk+kk], y[ci*ohw:ci*ohw+ohw])
+		p.corrExtract(corr, s.out, s.buf, w[ci*kk:ci*kk+kk], y[ci*ld:ci*ld+ohw])
 	}
 }
 
