@@ -138,7 +138,8 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
 			// dz and dd half a 4 KiB period apart (halfPeriodGap): dd = Wᵀ·dz
 			// stores where it loads
-			d, dz := b[:c*ld], b[c*ld:(c+f)*ld+gap]
+			// dzx: dz with what follows, the slack of dd = Wᵀ·dz's reads
+			d, dz, dzx := b[:c*ld], b[c*ld:(c+f)*ld], b[c*ld:]
 			b = b[(c+f)*ld+gap:]
 			dd, planes := b[:c*ohw], b[c*ohw:]
 			clear(accD)
@@ -163,7 +164,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 				if dx == nil && dwd == nil {
 					continue
 				}
-				pwT.Apply(dz, ld, ohw, dd) // read on into the gap for never-kept columns
+				pwT.Apply(dzx, ld, ohw, dd) // read on past dz for never-kept columns
 				var dxi []float32
 				if dx != nil {
 					dxi = dx[i*c*hw : (i+1)*c*hw]
