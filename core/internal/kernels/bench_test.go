@@ -96,6 +96,8 @@ func BenchmarkPointwise(b *testing.B) {
 	for _, sh := range append(dartsConvs, struct{ c, hw int }{32, 4}) {
 		n := sh.hw * sh.hw
 		w, x, y := randSlice(r, sh.c*sh.c), randSlice(r, dartsBatch*sh.c*n+PointwiseSlack), make([]float32, dartsBatch*sh.c*n)
+		ld := PlaneStride(n)
+		xs := randSlice(r, dartsBatch*sh.c*ld+PointwiseSlack)
 		for _, path := range benchPaths() {
 			b.Run(fmt.Sprintf("gemm/%s/C=%d/%dx%d", path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
 				withPathName(b, path, 1, func(b *testing.B) {
@@ -108,35 +110,27 @@ func BenchmarkPointwise(b *testing.B) {
 					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
 				})
 			})
-			b.Run(fmt.Sprintf("apply/%s/C=%d/%dx%d", path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
-				withPathName(b, path, 1, func(b *testing.B) {
-					p := NewPointwise(w, sh.c, sh.c, false)
-					defer p.Release()
-					for b.Loop() {
-						for i := 0; i < dartsBatch; i++ {
-							off := i * sh.c * n
-							p.Apply(x[off:], n, n, y[off:off+sh.c*n])
+			// apply: x's rows n apart; apply-ld: PlaneStride apart, as the
+			// fused units lay them
+			for _, lay := range []struct {
+				name string
+				x    []float32
+				ld   int
+			}{{"apply", x, n}, {"apply-ld", xs, ld}} {
+				b.Run(fmt.Sprintf("%s/%s/C=%d/%dx%d", lay.name, path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+					withPathName(b, path, 1, func(b *testing.B) {
+						p := NewPointwise(w, sh.c, sh.c, false)
+						defer p.Release()
+						for b.Loop() {
+							for i := 0; i < dartsBatch; i++ {
+								off := i * sh.c
+								p.Apply(lay.x[off*lay.ld:], lay.ld, n, y[off*n:off*n+sh.c*n])
+							}
 						}
-					}
-					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
+						reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
+					})
 				})
-			})
-			// as the fused units run it: x's rows PlaneStride apart
-			ld := PlaneStride(n)
-			xs := randSlice(r, dartsBatch*sh.c*ld+PointwiseSlack)
-			b.Run(fmt.Sprintf("apply-ld/%s/C=%d/%dx%d", path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
-				withPathName(b, path, 1, func(b *testing.B) {
-					p := NewPointwise(w, sh.c, sh.c, false)
-					defer p.Release()
-					for b.Loop() {
-						for i := 0; i < dartsBatch; i++ {
-							off := i * sh.c
-							p.Apply(xs[off*ld:], ld, n, y[off*n:off*n+sh.c*n])
-						}
-					}
-					reportGFLOPs(b, 2*float64(dartsBatch*sh.c*sh.c*n))
-				})
-			})
+			}
 			b.Run(fmt.Sprintf("wgrad/%s/C=%d/%dx%d", path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
 				withPathName(b, path, 1, func(b *testing.B) {
 					dw := make([]float32, sh.c*sh.c)

@@ -100,7 +100,9 @@ func install(ks kernelSet) {
 	rowsReLUImpl, rowsMaskedAddImpl = ks.rowsReLU, ks.rowsMaskedAdd
 	rows2ReLUImpl, rows2MaskedAddImpl = ks.rows2ReLU, ks.rows2MaskedAdd
 	copyRowsImpl, rows2CopyImpl = copyRowsAVX2, rows2CopyAVX2
-	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) { depthwisePlanar(corr, x, w, c, g, y, g.OH()*g.OW(), false) }
+	depthwiseImpl = func(x, w []float32, c int, g Geom, y []float32) {
+		depthwisePlanar(corr, x, w, c, g, y, g.OH()*g.OW(), false)
+	}
 	depthwiseBackwardImpl = func(x, w, dy []float32, c int, g Geom, dx, dw []float32) {
 		depthwiseBackwardPlanar(corr, ks.dotTaps, x, w, dy, c, g, dx, dw)
 	}
