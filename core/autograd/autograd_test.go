@@ -205,8 +205,7 @@ func TestAliasGrad(t *testing.T) {
 }
 
 // Consecutive large buffers of a tape start at different addresses modulo
-// 4 KiB (their colours), small ones are plain allocations, and a recycled
-// buffer keeps its place.
+// 4 KiB (their colours), and a recycled buffer keeps its place.
 func TestAllocColours(t *testing.T) {
 	tp := autograd.NewTape()
 	seen := map[uintptr]bool{}

@@ -152,15 +152,14 @@ func (t *Tape) Alloc(shape ...int) *tensor.Tensor {
 // order colourNext gives. Go hands out large allocations whole pages apart,
 // so without this every activation sits at the same address modulo 4 KiB
 // and an op reading one tensor while writing another (the 1×1 convolution's
-// y = W·x, the depthwise and BN passes) has its loads wait on stores to the
-// same low address bits. Consecutive buffers (an op's output and its
+// y = W·x) has its loads wait on stores to the same low address bits. Consecutive buffers (an op's output and its
 // scratch) are 9·256 bytes apart modulo 4 KiB, every two 512.
 const (
-	colourMin  = 1024
-	colourStep = 256  // bytes: a multiple of the widest vector (64 bytes)
-	colours    = 16   // 16·256 bytes: the 4 KiB period
-	colourNext = 9    // odd, so k runs through every colour
-	period     = 4096 // bytes
+	colourMin    = 1024
+	colourStep   = 256  // bytes: a multiple of the widest vector (64 bytes)
+	colours      = 16   // 16·256 bytes: the 4 KiB period
+	colourNext   = 9    // odd, so k runs through every colour
+	colourPeriod = 4096 // bytes
 )
 
 // newBuffer allocates a tensor of the given shape at the next colour.
@@ -173,9 +172,9 @@ func (p *bufPool) newBuffer(shape []int) *tensor.Tensor {
 	k := p.colour
 	p.colour = (p.colour + colourNext) % colours
 	p.mu.Unlock()
-	raw := make([]float32, n+period/4)
-	base := int(uintptr(unsafe.Pointer(&raw[0])) % period)
-	off := ((k*colourStep-base)%period + period) % period / 4
+	raw := make([]float32, n+colourPeriod/4)
+	base := int(uintptr(unsafe.Pointer(&raw[0])) % colourPeriod)
+	off := ((k*colourStep-base)%colourPeriod + colourPeriod) % colourPeriod / 4
 	return &tensor.Tensor{Shape: append([]int(nil), shape...), Data: raw[off : off+n : off+n]}
 }
 

@@ -302,8 +302,8 @@ const PointwiseSlack = flatNR
 // where n floats are a whole number of KiB. Rows a multiple of 1 KiB apart
 // fall on the same few L1 sets, so the 16 to 64 rows the kernel reads for a
 // block of columns evict each other before the next 4 output rows reuse
-// them (BenchmarkPointwise apply C=16/32x32, best of 8: 38.3 GFLOP/s at
-// 4 KiB apart, 48.5 at 4 KiB + 128 bytes; C=32/16x16 52.7 and 67.0).
+// them (BenchmarkPointwise, avx2 on Zen 3: apply-ld C=16/32x32 44.9 GFLOP/s
+// against apply's 26.0, C=32/16x16 72.2 against 63.7).
 func PlaneStride(n int) int {
 	if n%256 == 0 {
 		return n + 32
