@@ -136,9 +136,9 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		kernels.Parallel(n, func(wk, lo, hi int) {
 			b := acc.mark(wk)
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
-			// dz and dd half a 4 KiB period apart (halfPeriodGap): dd = Wᵀ·dz
-			// stores where it loads
-			// dzx: dz with what follows, the slack of dd = Wᵀ·dz's reads
+			// dz and dd half a 4 KiB period apart (halfPeriodGap), as dd = Wᵀ·dz
+			// stores while it loads; dzx is dz with what follows it, the slack
+			// of that product's reads
 			d, dz, dzx := b[:c*ld], b[c*ld:(c+f)*ld], b[c*ld:]
 			b = b[(c+f)*ld+gap:]
 			dd, planes := b[:c*ohw], b[c*ohw:]
