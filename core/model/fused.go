@@ -7,7 +7,8 @@ import (
 
 // forward runs module m on x, as one of nn's fused units where m is a chain
 // they cover (ReLU → [depthwise] → 1×1 → BN(affine=False), possibly twice
-// as in SepConv; pooling → BN(affine=False)): the same arithmetic, about a
+// as in SepConv; pooling → BN(affine=False); FactorizedReduce with
+// BN(affine=False)): the same arithmetic, about a
 // third of the activations kept for backward. MAC counting (ctx.MACs) and
 // any other module run m as is.
 func forward(ctx *nn.Ctx, m nn.Module, x *autograd.Var) *autograd.Var {
@@ -23,6 +24,13 @@ func forward(ctx *nn.Ctx, m nn.Module, x *autograd.Var) *autograd.Var {
 var fuse = true
 
 func fusedForward(ctx *nn.Ctx, m nn.Module, x *autograd.Var) (*autograd.Var, bool) {
+	if fr, ok := m.(*nn.FactorizedReduce); ok {
+		// the chain's Concat needs both phases the same size: even H, W
+		if fr.Norm.Gamma != nil || fr.Conv1.B != nil || fr.Conv2.B != nil || x.Dim(2)%2 != 0 || x.Dim(3)%2 != 0 {
+			return nil, false
+		}
+		return nn.ReLUFactorizedReduceBN(ctx.Tape, x, fr.Conv1.W, fr.Conv2.W, fr.Norm.Stats, ctx.Training), true
+	}
 	s, ok := m.(nn.Seq)
 	if !ok {
 		return nil, false

@@ -71,6 +71,31 @@ func TestReLUSepBNGrad(t *testing.T) {
 	runGradCases(t, cases)
 }
 
+// TestReLUFactorizedReduceBNGrad checks the fused FactorizedReduce against
+// finite differences, input and both 1×1 kernels, training and evaluation.
+func TestReLUFactorizedReduceBNGrad(t *testing.T) {
+	var cases []gradCase
+	for _, g := range [][4]int{{3, 4, 6, 8}, {4, 2, 4, 2}} {
+		for _, training := range []bool{true, false} {
+			c, f, h, w := g[0], g[1], g[2], g[3]
+			cases = append(cases, gradCase{name: fmt.Sprintf("C%d_F%d_%dx%d_train%v", c, f, h, w, training), setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+				x := param(awayFromZero(rng, 2, c, h, w), "x")
+				w1 := param(uniform(rng, -1, 1, f/2, c, 1, 1), "w1")
+				w2 := param(uniform(rng, -1, 1, f/2, c, 1, 1), "w2")
+				st := nn.NewBNStats(f)
+				rng.Uniform(st.Mean, -0.5, 0.5)
+				rng.Uniform(st.Var, 0.5, 2)
+				return func(tp *autograd.Tape) *autograd.Var {
+					s := *st
+					s.Mean, s.Var = st.Mean.Clone(), st.Var.Clone()
+					return nn.ReLUFactorizedReduceBN(tp, x, w1, w2, &s, training)
+				}, []*autograd.Var{x, w1, w2}
+			}})
+		}
+	}
+	runGradCases(t, cases)
+}
+
 // unfusedSep is the reference chain ReLU → depthwise → 1×1 → BN(affine=False).
 func unfusedSep(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o nn.ConvOpts, st *nn.BNStats, training bool) *autograd.Var {
 	h := nn.ReLU(tp, x)
@@ -123,6 +148,20 @@ func TestFusedMatchesChain(t *testing.T) {
 					p = nn.AvgPool2D(tp, x, pc.k, pc.s, pc.p, false)
 				}
 				return nn.BatchNorm(tp, p, nil, nil, st, tr)
+			}})
+	}
+	for _, g := range [][4]int{{3, 4, 6, 8}, {5, 6, 8, 4}} {
+		c, f := g[0], g[1]
+		fr := nn.NewFactorizedReduce(rng, c, f, false)
+		units = append(units, unit{name: fmt.Sprintf("FactorizedReduce_C%d_F%d", c, f), c: c, h: g[2], w: g[3], f: f,
+			params: []*autograd.Var{fr.Conv1.W, fr.Conv2.W},
+			fused: func(tp *autograd.Tape, x *autograd.Var, st *nn.BNStats, tr bool) *autograd.Var {
+				return nn.ReLUFactorizedReduceBN(tp, x, fr.Conv1.W, fr.Conv2.W, st, tr)
+			},
+			chain: func(tp *autograd.Tape, x *autograd.Var, st *nn.BNStats, tr bool) *autograd.Var {
+				m := *fr
+				m.Norm = &nn.BN{Stats: st}
+				return m.Forward(&nn.Ctx{Tape: tp, Training: tr}, x)
 			}})
 	}
 	for _, u := range units {

@@ -1,0 +1,116 @@
+package nn
+
+import (
+	"github.com/nasplayground/nas/core/autograd"
+	"github.com/nasplayground/nas/core/internal/kernels"
+	"github.com/nasplayground/nas/core/tensor"
+)
+
+// ReLUFactorizedReduceBN returns FactorizedReduce with BN affine=False as one
+// fused unit (a transient output, as ReLUSepBN's):
+// BN(concat(w1·ReLU(x)[::2, ::2], w2·ReLU(x)[1::2, 1::2])), the two 1×1
+// stride-2 convolutions each reading one phase of the rectified input.
+//
+//	x: (N, C, H, W), H and W even  w1, w2: (F/2, C, 1, 1)  →  (N, F, H/2, W/2)
+//
+// The chain (ReLU, two im2col convolutions, a crop, a concat and a BN, each a
+// pass over memory) costs about three stride-1 sep_conv_5x5 in a reduction
+// cell; here each image's phases are gathered rectified into cache-sized
+// planes, multiplied by the 1×1 kernels and normalised, and backward
+// recomputes the phases image by image as ReLUSepBN recomputes its
+// depthwise output.
+func ReLUFactorizedReduceBN(tp *autograd.Tape, x, w1, w2 *autograd.Var, st *BNStats, training bool) *autograd.Var {
+	const op = "nn.ReLUFactorizedReduceBN"
+	tensor.MustRank(op, "x", x.Shape(), 4, "[N C H W]")
+	n, c, h, wd := x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3)
+	tensor.Mustf(h >= 2 && wd >= 2 && h%2 == 0 && wd%2 == 0, op, "x", x.Shape(), "an even height and width")
+	f2 := w1.Dim(0)
+	tensor.MustShape(op, "w1", w1.Shape(), f2, c, 1, 1)
+	tensor.MustShape(op, "w2", w2.Shape(), f2, c, 1, 1)
+	f := 2 * f2
+	tensor.MustShape(op, "running mean", st.Mean.Shape, f)
+	oh, ow := h/2, wd/2
+	hw, ohw := h*wd, oh*ow
+
+	y := tp.Alloc(n, f, oh, ow)
+	nw, ld := kernels.Slots(), kernels.PlaneStride(ohw)
+	dper := c*ld + kernels.PointwiseSlack
+	scratch := tp.Alloc(nw, dper)
+	pws := [2]*kernels.Pointwise{kernels.NewPointwise(w1.Data(), f2, c, false), kernels.NewPointwise(w2.Data(), f2, c, false)}
+	sums := newBNSums(n, f, training)
+	kernels.Parallel(n, func(wk, lo, hi int) {
+		d := scratch.Data[wk*dper : (wk+1)*dper]
+		for i := lo; i < hi; i++ {
+			xi := x.Data()[i*c*hw : (i+1)*c*hw]
+			yi := y.Data[i*f*ohw : (i+1)*f*ohw]
+			for p, pw := range pws {
+				kernels.ReLUPhase(d, ld, xi, c, h, wd, p)
+				pw.Apply(d, ld, ohw, yi[p*f2*ohw:(p+1)*f2*ohw])
+			}
+			sums.add(i, yi)
+		}
+	})
+	for _, pw := range pws {
+		pw.Release()
+	}
+	tp.Free(scratch)
+	stats := bnInPlace(tp, y, st, training, sums)
+	sums.release()
+
+	var self *autograd.Var
+	return tp.RecordScalable("ReLUFactorizedReduceBN", y, func(dy *tensor.Tensor) {
+		var dx []float32
+		var dws [2][]float32
+		if x.RequiresGrad() {
+			dx = x.GradBuf().Data
+		}
+		for p, w := range []*autograd.Var{w1, w2} {
+			if w.RequiresGrad() {
+				dws[p] = w.GradBuf().Data
+			}
+		}
+		if dx == nil && dws[0] == nil && dws[1] == nil {
+			return
+		}
+		coef := bnBackwardCoefs(tp, y, dy, stats, training, self.GradScale())
+		nwt := f2 * c
+		// per slot: both weight gradients' partial sums, d (C planes ld
+		// apart), dz (F planes ld apart), then half a 4 KiB period on, dd
+		// (C·OHW) and the 1×1 products' read slack
+		gap := halfPeriodGap(f * ld)
+		per := 2*nwt + (c+f)*ld + gap + c*ohw + kernels.PointwiseSlack
+		buf := tp.Alloc(nw, per)
+		acc := newSlotAcc(buf, per)
+		pwT := [2]*kernels.Pointwise{kernels.NewPointwise(w1.Data(), f2, c, true), kernels.NewPointwise(w2.Data(), f2, c, true)}
+		kernels.Parallel(n, func(wk, lo, hi int) {
+			b := acc.mark(wk)
+			accW, b := b[:2*nwt], b[2*nwt:]
+			d, dz := b[:c*ld], b[c*ld:(c+f)*ld]
+			dzx := b[c*ld:] // dz with what follows it: the read slack of dd = wᵀ·dz
+			dd := b[(c+f)*ld+gap : (c+f)*ld+gap+c*ohw]
+			clear(accW)
+			for i := lo; i < hi; i++ {
+				xi := x.Data()[i*c*hw : (i+1)*c*hw]
+				bnGradImage(dz, ld, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
+				for p := range 2 {
+					if dws[p] != nil {
+						kernels.ReLUPhase(d, ld, xi, c, h, wd, p)
+						kernels.GemmNTDot(f2, c, ohw, dz[p*f2*ld:], ld, d, ld, accW[p*nwt:(p+1)*nwt], c)
+					}
+					if dx != nil {
+						pwT[p].Apply(dzx[p*f2*ld:], ld, ohw, dd)
+						kernels.ReLUPhaseBackward(dx[i*c*hw:(i+1)*c*hw], xi, dd, c, h, wd, p)
+					}
+				}
+			}
+		})
+		for _, pw := range pwT {
+			pw.Release()
+		}
+		for p, dw := range dws {
+			acc.addTo(dw, p*nwt)
+		}
+		tp.Free(buf)
+		tp.Free(coef)
+	}, &self, x, w1, w2)
+}
