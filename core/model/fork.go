@@ -88,23 +88,58 @@ func (c *SearchCell) tasks(i int, edges [][]nn.Module) []edgeOp {
 	return ts
 }
 
-// opCost ranks primitives by their work per output element (multiply-adds
-// of their convolutions with C taken as 16, comparisons of a pool, a BN pass
-// taken as 8), for the order in which a fork's workers take them.
+// opCost ranks primitives by the time one op of a step takes, forward and
+// backward, relative to a stride-1 sep_conv_5x5 on the same output (100),
+// for the order in which a fork's workers take them: the costliest first,
+// so that the last ops taken are short and the workers finish together.
+// DARTS's ops are measured (each branch timed at 2 workers on the default
+// search config, 2 iterations; stride 1 within a few points alike at
+// 32×32/16, 16×16/32 and 8×8/64 channels, stride 2 averaged over the two
+// reduction cells): a max pool costs more than a dil_conv_5x5, and a strided
+// skip_connect (FactorizedReduce) about a strided sep_conv_3x3. Ranked by
+// multiply-adds, as before, the unfused FactorizedReduce (then 2.3 strided
+// sep_conv_5x5) came last of a reduction cell's step and left the other
+// worker idle. The other primitives are ranked by multiply-adds of their
+// convolutions with C taken as 16 (a BN pass taken as 8), on about the same
+// scale.
 func opCost(p genotype.Primitive, strided bool) int {
+	if strided {
+		switch p {
+		case genotype.SkipConnect:
+			return 122
+		case genotype.SepConv5x5:
+			return 133
+		case genotype.SepConv3x3:
+			return 107
+		case genotype.DilConv5x5:
+			return 84
+		case genotype.MaxPool3x3:
+			return 74
+		case genotype.DilConv3x3:
+			return 70
+		case genotype.AvgPool3x3:
+			return 63
+		}
+	}
+	switch p {
+	case genotype.SepConv5x5:
+		return 100
+	case genotype.SepConv3x3:
+		return 76
+	case genotype.MaxPool3x3:
+		return 57
+	case genotype.DilConv5x5:
+		return 50
+	case genotype.DilConv3x3:
+		return 39
+	case genotype.AvgPool3x3:
+		return 31
+	}
 	const c, bn = 16, 8
 	unit := func(k int) int { return k*k + c + bn } // ReLU, depthwise k×k, 1×1, BN
 	switch p {
-	case genotype.SepConv3x3:
-		return 2 * unit(3)
-	case genotype.SepConv5x5:
-		return 2 * unit(5)
 	case genotype.SepConv7x7:
 		return 2 * unit(7)
-	case genotype.DilConv3x3:
-		return unit(3)
-	case genotype.DilConv5x5:
-		return unit(5)
 	case genotype.Conv7x1_1x7:
 		return 2*7*c + bn
 	case genotype.Conv3x1_1x3:
@@ -113,16 +148,10 @@ func opCost(p genotype.Primitive, strided bool) int {
 		return c + bn
 	case genotype.Conv3x3:
 		return 9*c + bn
-	case genotype.AvgPool3x3, genotype.MaxPool3x3:
-		return 9 + bn
 	case genotype.MaxPool5x5:
 		return 25 + bn
 	case genotype.MaxPool7x7:
 		return 49 + bn
-	case genotype.SkipConnect:
-		if strided {
-			return c/2 + bn // FactorizedReduce: two 1×1 convolutions of half the channels
-		}
 	}
 	return 0
 }
