@@ -16,8 +16,9 @@ import (
 // The chain (ReLU, two im2col convolutions, a crop, a concat and a BN, each a
 // pass over memory) costs about three stride-1 sep_conv_5x5 in a reduction
 // cell; here each image's phases are gathered rectified into cache-sized
-// planes, multiplied by the 1×1 kernels and normalised, and backward
-// recomputes the phases image by image as ReLUSepBN recomputes its
+// planes (kernels.ReLUPhases: on the fast paths the depthwise layouts'
+// stride-2 row kernels), multiplied by the 1×1 kernels and normalised, and
+// backward recomputes the phases image by image as ReLUSepBN recomputes its
 // depthwise output.
 func ReLUFactorizedReduceBN(tp *autograd.Tape, x, w1, w2 *autograd.Var, st *BNStats, training bool) *autograd.Var {
 	const op = "nn.ReLUFactorizedReduceBN"
@@ -33,8 +34,10 @@ func ReLUFactorizedReduceBN(tp *autograd.Tape, x, w1, w2 *autograd.Var, st *BNSt
 	hw, ohw := h*wd, oh*ow
 
 	y := tp.Alloc(n, f, oh, ow)
+	// per slot: both phases' planes ld apart (phase 0, scratch, phase 1:
+	// kernels.ReLUPhases)
 	nw, ld := kernels.Slots(), kernels.PlaneStride(ohw)
-	dper := c*ld + kernels.PointwiseSlack
+	dper := 3*c*ld + kernels.PointwiseSlack
 	scratch := tp.Alloc(nw, dper)
 	pws := [2]*kernels.Pointwise{kernels.NewPointwise(w1.Data(), f2, c, false), kernels.NewPointwise(w2.Data(), f2, c, false)}
 	sums := newBNSums(n, f, training)
@@ -43,9 +46,9 @@ func ReLUFactorizedReduceBN(tp *autograd.Tape, x, w1, w2 *autograd.Var, st *BNSt
 		for i := lo; i < hi; i++ {
 			xi := x.Data()[i*c*hw : (i+1)*c*hw]
 			yi := y.Data[i*f*ohw : (i+1)*f*ohw]
+			kernels.ReLUPhases(xi, c, h, wd, d, ld)
 			for p, pw := range pws {
-				kernels.ReLUPhase(d, ld, xi, c, h, wd, p)
-				pw.Apply(d, ld, ohw, yi[p*f2*ohw:(p+1)*f2*ohw])
+				pw.Apply(d[2*p*c*ld:], ld, ohw, yi[p*f2*ohw:(p+1)*f2*ohw])
 			}
 			sums.add(i, yi)
 		}
@@ -74,33 +77,39 @@ func ReLUFactorizedReduceBN(tp *autograd.Tape, x, w1, w2 *autograd.Var, st *BNSt
 		}
 		coef := bnBackwardCoefs(tp, y, dy, stats, training, self.GradScale())
 		nwt := f2 * c
-		// per slot: both weight gradients' partial sums, d (C planes ld
-		// apart), dz (F planes ld apart), then half a 4 KiB period on, dd
-		// (C·OHW) and the 1×1 products' read slack
+		// per slot: both weight gradients' partial sums, d (the phases'
+		// planes, 3C planes ld apart), dz (F planes ld apart), then half a
+		// 4 KiB period on, dd (phase 0's C·OHW, zeros, phase 1's) and the 1×1
+		// products' read slack
 		gap := halfPeriodGap(f * ld)
-		per := 2*nwt + (c+f)*ld + gap + c*ohw + kernels.PointwiseSlack
+		per := 2*nwt + (3*c+f)*ld + gap + 3*c*ohw + kernels.PointwiseSlack
 		buf := tp.Alloc(nw, per)
 		acc := newSlotAcc(buf, per)
 		pwT := [2]*kernels.Pointwise{kernels.NewPointwise(w1.Data(), f2, c, true), kernels.NewPointwise(w2.Data(), f2, c, true)}
 		kernels.Parallel(n, func(wk, lo, hi int) {
 			b := acc.mark(wk)
 			accW, b := b[:2*nwt], b[2*nwt:]
-			d, dz := b[:c*ld], b[c*ld:(c+f)*ld]
-			dzx := b[c*ld:] // dz with what follows it: the read slack of dd = wᵀ·dz
-			dd := b[(c+f)*ld+gap : (c+f)*ld+gap+c*ohw]
+			d, dz := b[:3*c*ld], b[3*c*ld:(3*c+f)*ld]
+			dzx := b[3*c*ld:] // dz with what follows it: the read slack of dd = wᵀ·dz
+			dd := b[(3*c+f)*ld+gap : (3*c+f)*ld+gap+3*c*ohw]
 			clear(accW)
+			clear(dd[c*ohw : 2*c*ohw])
 			for i := lo; i < hi; i++ {
 				xi := x.Data()[i*c*hw : (i+1)*c*hw]
 				bnGradImage(dz, ld, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
+				if dws[0] != nil || dws[1] != nil {
+					kernels.ReLUPhases(xi, c, h, wd, d, ld)
+				}
 				for p := range 2 {
 					if dws[p] != nil {
-						kernels.ReLUPhase(d, ld, xi, c, h, wd, p)
-						kernels.GemmNTDot(f2, c, ohw, dz[p*f2*ld:], ld, d, ld, accW[p*nwt:(p+1)*nwt], c)
+						kernels.GemmNTDot(f2, c, ohw, dz[p*f2*ld:], ld, d[2*p*c*ld:], ld, accW[p*nwt:(p+1)*nwt], c)
 					}
 					if dx != nil {
-						pwT[p].Apply(dzx[p*f2*ld:], ld, ohw, dd)
-						kernels.ReLUPhaseBackward(dx[i*c*hw:(i+1)*c*hw], xi, dd, c, h, wd, p)
+						pwT[p].Apply(dzx[p*f2*ld:], ld, ohw, dd[2*p*c*ohw:(2*p+1)*c*ohw])
 					}
+				}
+				if dx != nil {
+					kernels.ReLUPhasesBackward(dd, xi, c, h, wd, dx[i*c*hw:(i+1)*c*hw])
 				}
 			}
 		})

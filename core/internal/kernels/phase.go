@@ -43,3 +43,53 @@ func ReLUPhaseBackward(dx, x, dd []float32, c, h, w, p int) {
 		}
 	}
 }
+
+// ReLUPhases lays out both phases of x (c planes h×w, h and w even) as
+// ReLUPhase(d, ld, x, c, h, w, 0) and ReLUPhase(d[2·c·ld:], ld, x, c, h, w, 1)
+// do, the even phase's planes first and the odd one's from 2·c·ld; d[c·ld :
+// 2·c·ld] is scratch, where the fast paths' stride-2 row kernels (the
+// depthwise layouts' rows2ReLUImpl) put each row's other columns: they take
+// a whole plane per call on vectors instead of a pixel at a time. len(d) ≥
+// 3·c·ld.
+func ReLUPhases(x []float32, c, h, w int, d []float32, ld int) {
+	if f := rows2ReLUImpl; f != nil && w%8 == 0 {
+		f(x[:c*h*w], d[:3*c*ld], phasePos(c, h, w, ld), w, 0, c*ld)
+		return
+	}
+	ReLUPhase(d, ld, x, c, h, w, 0)
+	ReLUPhase(d[2*c*ld:], ld, x, c, h, w, 1)
+}
+
+// ReLUPhasesBackward is ReLUPhases' adjoint: it adds into dx the gradient dd
+// of the two phases' planes, phase 0's (c·(h/2)·(w/2) floats), then as many
+// zeros, then phase 1's, as ReLUPhaseBackward does for each phase.
+func ReLUPhasesBackward(dd, x []float32, c, h, w int, dx []float32) {
+	ohw := (h / 2) * (w / 2)
+	if f := rows2MaskedAddImpl; f != nil && w%8 == 0 {
+		f(dd[:3*c*ohw], x[:c*h*w], dx[:c*h*w], phasePos(c, h, w, ohw), w, 0, c*ohw)
+		return
+	}
+	ReLUPhaseBackward(dx, x, dd, c, h, w, 0)
+	ReLUPhaseBackward(dx, x, dd[2*c*ohw:], c, h, w, 1)
+}
+
+var phasePosCache memo[[4]int, []int]
+
+// phasePos returns where the stride-2 row kernels put x's rows for
+// ReLUPhases (even columns at pos, odd ones at pos + c·ld): an even row 2i
+// of plane ci at ci·ld + i·w/2, so its even columns land in phase 0's plane
+// and its odd ones in the scratch third; an odd row 2i+1 at c·ld + ci·ld +
+// i·w/2, its even columns in the scratch third and its odd ones in phase
+// 1's plane. Cached, read-only.
+func phasePos(c, h, w, ld int) []int {
+	k := [4]int{c, h, w, ld}
+	return phasePosCache.get(k, uint64(c)*1021+uint64(h)*131+uint64(w)*31+uint64(ld), func() []int {
+		pos := make([]int, c*h)
+		for ci := range c {
+			for r := range h {
+				pos[ci*h+r] = (r%2)*c*ld + ci*ld + (r/2)*(w/2)
+			}
+		}
+		return pos
+	})
+}

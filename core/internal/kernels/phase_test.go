@@ -63,3 +63,45 @@ func TestReLUPhase(t *testing.T) {
 		}
 	}
 }
+
+// ReLUPhases and ReLUPhasesBackward, on every kernel set the CPU runs, give
+// ReLUPhase's and ReLUPhaseBackward's bits for both phases (rows of 8k
+// floats go through the stride-2 row kernels, others pixel by pixel).
+func TestReLUPhases(t *testing.T) {
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())}
+	forEachPath(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(72, 73))
+		for _, g := range [][3]int{{1, 2, 8}, {3, 4, 16}, {2, 8, 32}, {4, 6, 10}, {5, 16, 16}, {2, 32, 64}} {
+			c, h, w := g[0], g[1], g[2]
+			ohw := (h / 2) * (w / 2)
+			ld := ohw + 5
+			x := randSlice(r, c*h*w)
+			for i := range x {
+				if r.IntN(4) == 0 {
+					x[i] = special[r.IntN(len(special))]
+				}
+			}
+			want := make([]float32, 3*c*ld)
+			ReLUPhase(want, ld, x, c, h, w, 0)
+			ReLUPhase(want[2*c*ld:], ld, x, c, h, w, 1)
+			got := randSlice(r, 3*c*ld)
+			ReLUPhases(x, c, h, w, got, ld)
+			for _, p := range []int{0, 2} {
+				for ci := range c {
+					for j := range ohw {
+						i := (p*c+ci)*ld + j
+						require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "%v phase %d plane %d [%d]", g, p/2, ci, j)
+					}
+				}
+			}
+			dd := randSlice(r, 3*c*ohw)
+			clear(dd[c*ohw : 2*c*ohw])
+			dx := randSlice(r, c*h*w)
+			wantDx := append([]float32(nil), dx...)
+			ReLUPhaseBackward(wantDx, x, dd, c, h, w, 0)
+			ReLUPhaseBackward(wantDx, x, dd[2*c*ohw:], c, h, w, 1)
+			ReLUPhasesBackward(dd, x, c, h, w, dx)
+			require.Equal(t, wantDx, dx, "%v backward", g)
+		}
+	})
+}
