@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ReLUPhase and ReLUPhaseBackward against the definitions, index by index:
+// reluPhase and reluPhaseBackward against the definitions, index by index:
 // each phase's planes are x's pixels (2r+p, 2s+p) rectified (−0, NaN → +0,
 // +Inf kept), nothing past a plane's end written; the backward adds dd only
 // where x > 0 and leaves the other phase's pixels and the odd-even ones as
@@ -32,11 +32,11 @@ func TestReLUPhase(t *testing.T) {
 			for i := range d {
 				d[i] = sentinel
 			}
-			ReLUPhase(d, ld, x, c, h, w, p)
+			reluPhase(d, ld, x, c, h, w, p)
 			dd := randSlice(r, c*oh*ow)
 			dx := randSlice(r, c*h*w)
 			dx0 := append([]float32(nil), dx...)
-			ReLUPhaseBackward(dx, x, dd, c, h, w, p)
+			reluPhaseBackward(dx, x, dd, c, h, w, p)
 			for ci := range c {
 				for j := oh * ow; j < ld; j++ {
 					require.Equal(t, float32(sentinel), d[ci*ld+j], "past plane %d", ci)
@@ -65,7 +65,7 @@ func TestReLUPhase(t *testing.T) {
 }
 
 // ReLUPhases and ReLUPhasesBackward, on every kernel set the CPU runs, give
-// ReLUPhase's and ReLUPhaseBackward's bits for both phases (rows of 8k
+// reluPhase's and reluPhaseBackward's bits for both phases (rows of 8k
 // floats go through the stride-2 row kernels, others pixel by pixel).
 func TestReLUPhases(t *testing.T) {
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN())}
@@ -82,8 +82,8 @@ func TestReLUPhases(t *testing.T) {
 				}
 			}
 			want := make([]float32, 3*c*ld)
-			ReLUPhase(want, ld, x, c, h, w, 0)
-			ReLUPhase(want[2*c*ld:], ld, x, c, h, w, 1)
+			reluPhase(want, ld, x, c, h, w, 0)
+			reluPhase(want[2*c*ld:], ld, x, c, h, w, 1)
 			got := randSlice(r, 3*c*ld)
 			ReLUPhases(x, c, h, w, got, ld)
 			for _, p := range []int{0, 2} {
@@ -98,8 +98,8 @@ func TestReLUPhases(t *testing.T) {
 			clear(dd[c*ohw : 2*c*ohw])
 			dx := randSlice(r, c*h*w)
 			wantDx := append([]float32(nil), dx...)
-			ReLUPhaseBackward(wantDx, x, dd, c, h, w, 0)
-			ReLUPhaseBackward(wantDx, x, dd[2*c*ohw:], c, h, w, 1)
+			reluPhaseBackward(wantDx, x, dd, c, h, w, 0)
+			reluPhaseBackward(wantDx, x, dd[2*c*ohw:], c, h, w, 1)
 			ReLUPhasesBackward(dd, x, c, h, w, dx)
 			require.Equal(t, wantDx, dx, "%v backward", g)
 		}
