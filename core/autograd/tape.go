@@ -58,10 +58,11 @@ func newBufPool() *bufPool {
 }
 
 // DefaultKeepBudget is what Keep grants per step on a new tape: at the DARTS
-// reduced config (batch 32) every fused unit keeps what it would recompute
-// (depthwise outputs, max-pool argmaxes); at the default config the first
-// cells' units do, for 120 MiB more peak RSS (2,758 MiB, 0.22 of the
-// reference's; keeping everything there takes 0.33; BENCHMARKS.md, round 9).
+// reduced config (batch 32) every fused SepConv unit keeps the depthwise
+// output it would recompute; at the default config the first cells' units
+// do, for 120 MiB more peak RSS (keeping every one there takes 0.33 of the
+// reference's; BENCHMARKS.md, round 9). Max pools keep their argmax outside
+// the budget (round 15).
 const DefaultKeepBudget = 64 << 20
 
 // SetKeepBudget sets the bytes Keep grants per step, from now on (and on

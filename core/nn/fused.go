@@ -20,7 +20,8 @@ import (
 // third of the activations the unfused chain keeps, for the same arithmetic
 // (the backward recomputes one depthwise convolution per image). Within the
 // tape's keep budget (autograd.Tape.Keep; always on the portable path) a unit
-// keeps its depthwise output, a max pool its argmax, instead of recomputing.
+// keeps its depthwise output instead of recomputing it; a max pool always
+// keeps its argmax.
 //
 // BatchNorm without affine parameters can be differentiated from its output
 // x̂ alone: with a = mean(dy), b = mean(dy·x̂) over (N, H, W) of a channel,
@@ -205,11 +206,12 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	hw, ohw := h*wd, oh*ow
 	y := tp.Alloc(n, c, oh, ow)
 	nw := kernels.Slots()
-	var idx, keptIdx []int32
-	// keep the argmax for backward where it will run: always on the portable
-	// path (slow to recompute there), within the keep budget on the fast one
-	if isMax && x.RequiresGrad() && !tp.NoGrad() &&
-		(kernels.FastPath() == "generic" || tp.Keep(int64(4*n*c*ohw))) {
+	// keep the argmax for backward wherever it will run, outside the keep
+	// budget: recomputing it there cost ~5% of a default-config step on the
+	// fast path; keeping it costs 4 bytes an output, 180 MiB of peak RSS at
+	// the default config (BENCHMARKS.md, round 15)
+	var keptIdx []int32
+	if isMax && x.RequiresGrad() && !tp.NoGrad() {
 		keptIdx = tp.AllocInt32(n * c * ohw)
 	}
 	sums := newBNSums(n, c, training)
@@ -236,25 +238,14 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 		dx := x.GradBuf().Data
 		coef := bnBackwardCoefs(tp, y, dy, stats, training, self.GradScale())
 		per := c * ohw
-		if isMax {
-			per *= 2 // the recomputed pooled values, then dz
-		}
 		buf := tp.Alloc(nw, per)
-		if isMax {
-			idx = tp.AllocInt32(nw * c * ohw)
-		}
 		kernels.Parallel(n, func(wk, lo, hi int) {
-			b := buf.Data[wk*per : (wk+1)*per]
-			dz := b[:c*ohw]
+			dz := buf.Data[wk*per : (wk+1)*per]
 			for i := lo; i < hi; i++ {
 				bnGradImage(dz, ohw, dy.Data[i*c*ohw:(i+1)*c*ohw], y.Data[i*c*ohw:(i+1)*c*ohw], coef, c, ohw)
-				xi, dxi := x.Data()[i*c*hw:(i+1)*c*hw], dx[i*c*hw:(i+1)*c*hw]
-				if keptIdx != nil {
+				dxi := dx[i*c*hw : (i+1)*c*hw]
+				if isMax {
 					kernels.MaxPoolBackward(dz, keptIdx[i*c*ohw:(i+1)*c*ohw], c, hw, ohw, dxi)
-				} else if isMax {
-					ix := idx[wk*c*ohw : (wk+1)*c*ohw]
-					kernels.MaxPool(xi, c, g, b[c*ohw:], ix) // recompute the argmax
-					kernels.MaxPoolBackward(dz, ix, c, hw, ohw, dxi)
 				} else {
 					kernels.AvgPoolBackward(dz, c, g, false, dxi)
 				}
@@ -262,9 +253,6 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 		})
 		tp.Free(buf)
 		tp.Free(coef)
-		if isMax {
-			tp.FreeInt32(idx)
-		}
 		if keptIdx != nil {
 			tp.FreeInt32(keptIdx)
 		}
