@@ -207,7 +207,7 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 	y := tp.Alloc(n, c, oh, ow)
 	nw := kernels.Slots()
 	// keep the argmax for backward wherever it will run, outside the keep
-	// budget: recomputing it there cost ~5% of a default-config step on the
+	// budget: recomputing it there cost ~4% of a default-config step on the
 	// fast path; keeping it costs 4 bytes an output, 180 MiB of peak RSS at
 	// the default config (BENCHMARKS.md, round 15)
 	var keptIdx []int32
