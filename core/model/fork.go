@@ -99,7 +99,10 @@ func (c *SearchCell) tasks(i int, edges [][]nn.Module) []edgeOp {
 // skip_connect (FactorizedReduce) about a strided sep_conv_3x3. Ranked by
 // multiply-adds, as before, the unfused FactorizedReduce (then 2.3 strided
 // sep_conv_5x5) came last of a reduction cell's step and left the other
-// worker idle. The other primitives are ranked by multiply-adds of their
+// worker idle. The max-pool entries were timed before 2d453c3, when a max
+// pool's backward recomputed its argmax: it now costs less than they say
+// (not re-timed; the fork still ran 1.85× over 1 worker, BENCHMARKS.md round
+// 15). The other primitives are ranked by multiply-adds of their
 // convolutions with C taken as 16 (a BN pass taken as 8), on about the same
 // scale.
 func opCost(p genotype.Primitive, strided bool) int {

@@ -8,9 +8,9 @@ import (
 // forward runs module m on x, as one of nn's fused units where m is a chain
 // they cover (ReLU → [depthwise] → 1×1 → BN(affine=False), possibly twice
 // as in SepConv; pooling → BN(affine=False); FactorizedReduce with
-// BN(affine=False)): the same arithmetic, about a
-// third of the activations kept for backward. MAC counting (ctx.MACs) and
-// any other module run m as is.
+// BN(affine=False)): the same arithmetic, about a third of the activations
+// kept for backward. MAC counting (ctx.MACs) and any other module run m as
+// is.
 func forward(ctx *nn.Ctx, m nn.Module, x *autograd.Var) *autograd.Var {
 	if fuse && ctx.MACs == nil {
 		if y, ok := fusedForward(ctx, m, x); ok {
