@@ -228,3 +228,66 @@ func TestAllocColours(t *testing.T) {
 	}
 	assert.True(t, found, "a buffer of the same length comes back from the pool")
 }
+
+// A consumer that aliases its gradient g to a scalable op's output u may ask
+// for ⟨g, u⟩ (AddGradDotTo): u's backward may put it from sums of its own,
+// else the tape computes it after that backward, or, if another consumer
+// breaks the alias first, at that moment from the alias alone.
+func TestAddGradDotTo(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		put, extra bool
+	}{{"computed by the tape", false, false}, {"put by the op", true, false}, {"alias broken", false, true}} {
+		tp := autograd.NewTape()
+		x := autograd.Param(tensor.FromData([]float32{1, -2, 3}, 3), "x")
+		uy := tp.Alloc(3)
+		for i, v := range x.Data() {
+			uy.Data[i] = 2 * v // u = 2x = (2, -4, 6)
+		}
+		const putValue = 1234 // what the op claims, not ⟨g, u⟩: the put must win
+		var self *autograd.Var
+		u := tp.RecordScalable("u", uy, func(dy *tensor.Tensor) {
+			if c.put {
+				require.True(t, self.WantsGradDot())
+				self.PutGradDot(putValue)
+				require.False(t, self.WantsGradDot(), "put once")
+			}
+			s := self.GradScale()
+			for i, d := range dy.Data {
+				x.GradBuf().Data[i] += 2 * s * d
+			}
+		}, &self, x)
+		var other *autograd.Var
+		if c.extra {
+			other = scale(tp, u, 5) // its backward runs after the aliasing one's
+		}
+		var dot float32 = 0.5 // the consumer's weight gradient, already holding something
+		gy := tp.Alloc(3)
+		copy(gy.Data, u.Data()) // v = u, its gradient aliased as 3·g
+		var vself *autograd.Var
+		vself = tp.Record("v", gy, func(dy *tensor.Tensor) {
+			require.True(t, u.AliasGrad(dy, 3))
+			vself.KeepGrad()
+			require.True(t, u.AddGradDotTo(&dot))
+		}, u)
+		var root *autograd.Var
+		if c.extra {
+			root = sum(tp, scale(tp, vself, 7), other)
+		} else {
+			root = sum(tp, scale(tp, vself, 7))
+		}
+		tp.Backward(root)
+		want := float32(0.5 + 7*(2-4+6)) // g = 7 everywhere: ⟨g, u⟩ = 28
+		if c.put {
+			want = 0.5 + putValue
+		}
+		assert.Equal(t, want, dot, c.name)
+		wantX := float32(2 * 3 * 7)
+		if c.extra {
+			wantX += 10
+		}
+		assert.Equal(t, []float32{wantX, wantX, wantX}, x.Grad.Data, c.name)
+		assert.False(t, u.AddGradDotTo(&dot), "%s: no alias after backward", c.name)
+		tp.Reset()
+	}
+}

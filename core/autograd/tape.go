@@ -202,7 +202,7 @@ func (t *Tape) AllocInt32(n int) []int32 {
 // the previous Reset. Vars produced by this tape must not be used afterwards.
 func (t *Tape) Reset() {
 	for _, v := range t.nodes {
-		v.Grad, v.backward, v.group, v.aliased, v.keepGrad = nil, nil, nil, false, false
+		v.Grad, v.backward, v.group, v.aliased, v.keepGrad, v.gradDot = nil, nil, nil, false, false, nil
 	}
 	clear(t.nodes)
 	t.nodes = t.nodes[:0]
@@ -361,6 +361,7 @@ func (t *Tape) runBackward(y *Var) {
 		}
 		if v.Grad != nil && v.backward != nil {
 			v.backward(v.Grad)
+			v.flushGradDot() // unless the backward put it
 			if v.tape == t {
 				if !v.aliased && !v.keepGrad {
 					t.release(v.Grad)

@@ -20,6 +20,7 @@ type Var struct {
 	aliased      bool  // Grad is another op's buffer, times gradScale
 	keepGrad     bool  // Grad outlives backward (aliased by inputs)
 	gradScale    float32
+	gradDot      *float32                // where ⟨Grad, Value⟩ goes (AddGradDotTo), until it is put
 	backward     func(dy *tensor.Tensor) // nil for leaves
 	group        func()                  // a Fork's node: runs its branches' backward
 }
@@ -59,6 +60,7 @@ func (v *Var) Data() []float32 { return v.Value.Data }
 // tape's pool; leaf gradients are owned by the leaf.
 func (v *Var) GradBuf() *tensor.Tensor {
 	if v.aliased { // someone else accumulates: give v its own gradient, scale·alias
+		v.flushGradDot() // while Grad is still the alias alone
 		g := v.tape.Alloc(v.Value.Shape...)
 		kernels.ScaleInto(g.Data, v.Grad.Data, v.gradScale)
 		v.Grad, v.aliased = g, false
@@ -108,6 +110,44 @@ func (v *Var) AliasGrad(g *tensor.Tensor, s float32) bool {
 	}
 	v.Grad, v.gradScale, v.aliased = g, s, true
 	return true
+}
+
+// AddGradDotTo asks that ⟨g, v⟩, g the gradient v aliases (AliasGrad,
+// without its scale), be added to *dst by the time v's backward has run: the
+// weight's gradient in a weighted sum of op outputs (nn.MixedNode). v's
+// backward may hand it over from sums it forms anyway (PutGradDot: a
+// BatchNorm's Σ dy·x̂ over its channels); otherwise the tape computes it
+// after that backward, or when the alias ends (GradBuf). It returns false,
+// and does nothing, unless v's gradient is aliased and v has a backward to
+// run. Ops whose backward runs concurrently (Fork branches) must be given
+// distinct dst.
+func (v *Var) AddGradDotTo(dst *float32) bool {
+	if !v.aliased || v.backward == nil {
+		return false
+	}
+	v.gradDot = dst
+	return true
+}
+
+// WantsGradDot reports whether ⟨Grad, Value⟩ is still to be put
+// (AddGradDotTo); only v's own backward should ask.
+func (v *Var) WantsGradDot() bool { return v.gradDot != nil }
+
+// PutGradDot adds d = ⟨Grad, Value⟩, as v's backward summed it, where
+// AddGradDotTo asked (once; nothing if nobody asked).
+func (v *Var) PutGradDot(d float64) {
+	if v.gradDot != nil {
+		*v.gradDot += float32(d)
+		v.gradDot = nil
+	}
+}
+
+// flushGradDot computes and puts the ⟨Grad, Value⟩ still wanted.
+func (v *Var) flushGradDot() {
+	if v.gradDot != nil {
+		*v.gradDot += kernels.Dot(v.Grad.Data, v.Value.Data)
+		v.gradDot = nil
+	}
 }
 
 // KeepGrad marks v's gradient buffer as still read after v's backward ran

@@ -123,7 +123,11 @@ func MixedNode(tp *autograd.Tape, w *autograd.Var, rows []int, xss [][]*autograd
 }
 
 // weightedTerms returns y = Σ_j w.Data[idx[j]] · xs[j] (nil terms skipped):
-// dw[idx[j]] += ⟨dy, xs[j]⟩, dxs[j] += w[idx[j]]·dy.
+// dw[idx[j]] += ⟨dy, xs[j]⟩, dxs[j] += w[idx[j]]·dy. A transient one hands
+// a scalable term w_j·dy as dy itself (AliasGrad) and leaves ⟨dy, x_j⟩ to
+// the term's backward (AddGradDotTo): the fused units ending in BatchNorm
+// sum dy·x̂ per channel anyway, and a node's dots were 3% of a DARTS step.
+// idx must not repeat (a term's dot lands in its own dw entry).
 func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs []*autograd.Var, transient bool) *autograd.Var {
 	k := len(xs)
 	var shape []int
@@ -172,11 +176,13 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 			dw = w.GradBuf().Data
 		}
 		var dxs []*tensor.Tensor // GradBuf allocates: call it before going parallel
+		put := make([]bool, k)   // ⟨dy, x_j⟩ comes from x_j's backward
 		for j, x := range xs {
 			var g *tensor.Tensor
 			if x != nil && x.RequiresGrad() {
 				if transient && x.AliasGrad(dy, wv[j]) {
 					self.KeepGrad() // x reads w_j·dy from dy itself
+					put[j] = dw != nil && x.AddGradDotTo(&dw[idx[j]])
 				} else {
 					g = x.GradBuf()
 				}
@@ -191,7 +197,7 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 				if x == nil {
 					continue
 				}
-				if dw != nil {
+				if dw != nil && !put[j] {
 					part[s*k+j] = kernels.Dot(dy.Data[a:b], x.Data()[a:b])
 				}
 				if dxs[j] != nil {

@@ -114,7 +114,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		if dx == nil && dwd == nil && dwp == nil {
 			return
 		}
-		coef := bnBackwardCoefs(tp, y, dy, stats, training, self.GradScale())
+		coef := bnBackwardCoefs(tp, y, dy, stats, training, self)
 		nwd, nwp := 0, 0
 		if dwd != nil {
 			nwd = len(dwd)
@@ -236,7 +236,7 @@ func PoolBN(tp *autograd.Tape, x *autograd.Var, isMax bool, k, stride, pad int, 
 			return
 		}
 		dx := x.GradBuf().Data
-		coef := bnBackwardCoefs(tp, y, dy, stats, training, self.GradScale())
+		coef := bnBackwardCoefs(tp, y, dy, stats, training, self)
 		per := c * ohw
 		buf := tp.Alloc(nw, per)
 		kernels.Parallel(n, func(wk, lo, hi int) {
@@ -337,10 +337,13 @@ func bnInPlace(tp *autograd.Tape, y *tensor.Tensor, st *BNStats, training bool, 
 }
 
 // bnBackwardCoefs returns, per channel of x̂ = y (N, C, H, W), the
-// coefficients (3, C) of dz = k·dy + kx·x̂ + k0 for the output gradient s·dy:
-// k = s·invstd, kx = −s·invstd·mean(dy·x̂), k0 = −s·invstd·mean(dy) in
-// training; k = s·invstd, kx = k0 = 0 in evaluation.
-func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bool, s float32) *tensor.Tensor {
+// coefficients (3, C) of dz = k·dy + kx·x̂ + k0 for the output gradient s·dy,
+// s = self.GradScale() (self: the op's output, y its value): k = s·invstd,
+// kx = −s·invstd·mean(dy·x̂), k0 = −s·invstd·mean(dy) in training; k =
+// s·invstd, kx = k0 = 0 in evaluation. In training it puts ⟨dy, y⟩, the sum
+// of the channels' Σ dy·x̂, where self's consumer wants it (PutGradDot).
+func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bool, self *autograd.Var) *tensor.Tensor {
+	s := self.GradScale()
 	n, c, hw := y.Dim(0), y.Dim(1), y.Dim(2)*y.Dim(3)
 	coef := tp.Alloc(3, c)
 	m := float64(n * hw)
@@ -357,14 +360,19 @@ func bnBackwardCoefs(tp *autograd.Tape, y, dy, stats *tensor.Tensor, training bo
 			}
 		})
 	}
+	var dot float64 // ⟨dy, y⟩
 	for ci := 0; ci < c; ci++ {
 		is := float64(s) * float64(stats.Data[c+ci])
 		var kx, k0 float64
 		if training {
 			sdy, sdyy := sums.channel(ci)
 			kx, k0 = -is*sdyy/m, -is*sdy/m
+			dot += sdyy
 		}
 		coef.Data[ci], coef.Data[c+ci], coef.Data[2*c+ci] = float32(is), float32(kx), float32(k0)
+	}
+	if training {
+		self.PutGradDot(dot)
 	}
 	sums.release()
 	return coef

@@ -75,7 +75,7 @@ func ReLUFactorizedReduceBN(tp *autograd.Tape, x, w1, w2 *autograd.Var, st *BNSt
 		if dx == nil && dws[0] == nil && dws[1] == nil {
 			return
 		}
-		coef := bnBackwardCoefs(tp, y, dy, stats, training, self.GradScale())
+		coef := bnBackwardCoefs(tp, y, dy, stats, training, self)
 		nwt := f2 * c
 		// per slot: both weight gradients' partial sums, d (the phases'
 		// planes, 3C planes ld apart), dz (F planes ld apart), then half a

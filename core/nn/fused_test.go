@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -301,4 +302,57 @@ func TestPoolBNKeepsArgmaxOutsideBudget(t *testing.T) {
 		assert.True(t, tp.Keep(int64(4*out)), "%s: the budget was drawn on", pc.name())
 		tp.BackwardWith(y, uniform(tensor.NewRNG(11), -1, 1, y.Shape()...))
 	}
+}
+
+// A DARTS node over fused units checks against finite differences, its
+// weights' gradient included: the units ending in BatchNorm put ⟨dy, y⟩ from
+// their backward's sums in training (AddGradDotTo); in evaluation, and for
+// the identity and plain terms, the node's own dots stand. Two edges: one at
+// stride 2 from x (FactorizedReduce, max pool), one at stride 1 from z
+// (identity, `none`, average pool, sep unit).
+func TestMixedNodeFusedTermsGrad(t *testing.T) {
+	var cases []gradCase
+	for _, training := range []bool{true, false} {
+		cases = append(cases, gradCase{name: fmt.Sprintf("train%v", training), setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+			const c = 4
+			xt := distinct(rng, 2, c, 6, 6) // a max pool's windows without near-ties,
+			for i, v := range xt.Data {     // and ≥ 0.1 from FactorizedReduce's ReLU kink
+				xt.Data[i] = v + float32(math.Copysign(0.1, float64(v)))
+			}
+			x := param(xt, "x")
+			z := param(awayFromZero(rng, 2, c, 3, 3), "z")
+			w := param(uniform(rng, -1, 1, 3, 4), "w")
+			w1 := param(uniform(rng, -1, 1, c/2, c, 1, 1), "w1")
+			w2 := param(uniform(rng, -1, 1, c/2, c, 1, 1), "w2")
+			wdw := param(uniform(rng, -1, 1, c, 1, 3, 3), "wdw")
+			wpw := param(uniform(rng, -1, 1, c, c, 1, 1), "wpw")
+			var sts []*nn.BNStats
+			for range 4 {
+				st := nn.NewBNStats(c)
+				rng.Uniform(st.Mean, -0.5, 0.5)
+				rng.Uniform(st.Var, 0.5, 2)
+				sts = append(sts, st)
+			}
+			return func(tp *autograd.Tape) *autograd.Var {
+				st := make([]*nn.BNStats, len(sts))
+				for i, s := range sts { // running statistics must not drift between evaluations
+					c := *s
+					c.Mean, c.Var = s.Mean.Clone(), s.Var.Clone()
+					st[i] = &c
+				}
+				stride2 := []*autograd.Var{
+					nn.ReLUFactorizedReduceBN(tp, x, w1, w2, st[0], training),
+					nn.PoolBN(tp, x, true, 3, 2, 1, st[1], training),
+					nil, nil,
+				}
+				stride1 := []*autograd.Var{
+					z, nil,
+					nn.PoolBN(tp, z, false, 3, 1, 1, st[2], training),
+					nn.ReLUSepBN(tp, z, wdw, wpw, nn.Square(1, 1, 1, c), st[3], training),
+				}
+				return nn.MixedNode(tp, w, []int{2, 0}, [][]*autograd.Var{stride2, stride1})
+			}, []*autograd.Var{w, x, z, w1, w2, wdw, wpw}
+		}})
+	}
+	runGradCases(t, cases)
 }
