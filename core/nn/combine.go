@@ -150,17 +150,33 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 	nel := len(y.Data)
 	kernels.Parallel(nel/chunk+1, func(_, lo, hi int) {
 		a, b := span(lo, hi, nel)
-		first := true
+		dst := y.Data[a:b]
+		first := true      // dst holds nothing yet
+		var held []float32 // a term waiting for a second: two per pass over dst
+		var hw float32
+		hold := false
 		for j, x := range xs {
 			if x == nil {
 				continue
 			}
-			if first { // 0 + w·x, as an Axpy into zeros would round it
-				kernels.Affine(y.Data[a:b], x.Data()[a:b], wv[j], 0)
-				first = false
+			if !hold {
+				held, hw, hold = x.Data()[a:b], wv[j], true
 				continue
 			}
-			kernels.Axpy(wv[j], x.Data()[a:b], y.Data[a:b])
+			if first {
+				kernels.Affine2(dst, held, x.Data()[a:b], hw, wv[j], 0)
+				first = false
+			} else {
+				kernels.AddAffine2(dst, held, x.Data()[a:b], hw, wv[j], 0)
+			}
+			hold = false
+		}
+		if hold {
+			if first { // 0 + w·x, as an Axpy into zeros would round it
+				kernels.Affine(dst, held, hw, 0)
+			} else {
+				kernels.Axpy(hw, held, dst)
+			}
 		}
 	})
 	inputs := append([]*autograd.Var{w}, xs...)

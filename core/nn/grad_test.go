@@ -467,3 +467,27 @@ func TestGradCheckCatchesWrongBackward(t *testing.T) {
 	}, []*autograd.Var{x}, gradEps, 1)
 	assert.Greater(t, over.MaxErr, 10*gradTol, "%v", over)
 }
+
+// A weighted sum of 1 to 5 terms (taken two per pass, an odd one alone;
+// `none` entries between them) is the plain sum Σ w_j·x_j.
+func TestWeightedSumTermCounts(t *testing.T) {
+	rng := tensor.NewRNG(9)
+	for k := 1; k <= 5; k++ {
+		w := param(uniform(rng, -1, 1, 1, 2*k), "w")
+		var xs []*autograd.Var
+		for j := 0; j < k; j++ {
+			xs = append(xs, param(uniform(rng, -1, 1, 2, 3, 4, 5), "x"), nil)
+		}
+		tp := autograd.NewTape()
+		y := nn.WeightedSum(tp, w, 0, xs)
+		for i, got := range y.Data() {
+			var want float64
+			for j, x := range xs {
+				if x != nil {
+					want += float64(w.Data()[j]) * float64(x.Data()[i])
+				}
+			}
+			require.InDelta(t, want, got, 1e-5, "%d terms, element %d", k, i)
+		}
+	}
+}
