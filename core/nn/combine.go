@@ -127,7 +127,7 @@ func MixedNode(tp *autograd.Tape, w *autograd.Var, rows []int, xss [][]*autograd
 // a scalable term w_j·dy as dy itself (AliasGrad) and leaves ⟨dy, x_j⟩ to
 // the term's backward (AddGradDotTo): the fused units ending in BatchNorm
 // sum dy·x̂ per channel anyway, and a node's dots were 3% of a DARTS step.
-// idx must not repeat (a term's dot lands in its own dw entry).
+// Only a term with a dw entry of its own: ops of a fork put side by side.
 func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs []*autograd.Var, transient bool) *autograd.Var {
 	k := len(xs)
 	var shape []int
@@ -179,6 +179,14 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 			}
 		}
 	})
+	shared := make([]bool, k) // terms whose dw entry another term feeds too
+	for a := range idx {
+		for b := a + 1; b < k; b++ {
+			if idx[a] == idx[b] {
+				shared[a], shared[b] = true, true
+			}
+		}
+	}
 	inputs := append([]*autograd.Var{w}, xs...)
 	record := tp.Record
 	if transient {
@@ -198,7 +206,7 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 			if x != nil && x.RequiresGrad() {
 				if transient && x.AliasGrad(dy, wv[j]) {
 					self.KeepGrad() // x reads w_j·dy from dy itself
-					put[j] = dw != nil && x.AddGradDotTo(&dw[idx[j]])
+					put[j] = dw != nil && !shared[j] && x.AddGradDotTo(&dw[idx[j]])
 				} else {
 					g = x.GradBuf()
 				}

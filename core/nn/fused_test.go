@@ -306,14 +306,20 @@ func TestPoolBNKeepsArgmaxOutsideBudget(t *testing.T) {
 
 // A DARTS node over fused units checks against finite differences, its
 // weights' gradient included: the units ending in BatchNorm put ⟨dy, y⟩ from
-// their backward's sums in training (AddGradDotTo); in evaluation, and for
-// the identity and plain terms, the node's own dots stand. Two edges: one at
+// their backward's sums in training (AddGradDotTo), the tape computes it
+// after them in evaluation, and the node's own dots stand for the identity
+// term and for terms that share an entry of the weights (edges on one row,
+// whose ops could otherwise put into one entry side by side). Two edges: one at
 // stride 2 from x (FactorizedReduce, max pool), one at stride 1 from z
 // (identity, `none`, average pool, sep unit).
 func TestMixedNodeFusedTermsGrad(t *testing.T) {
 	var cases []gradCase
-	for _, training := range []bool{true, false} {
-		cases = append(cases, gradCase{name: fmt.Sprintf("train%v", training), setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
+	for _, rc := range []struct {
+		training bool
+		rows     []int
+	}{{true, []int{2, 0}}, {false, []int{2, 0}}, {true, []int{1, 1}}} { // 1, 1: two terms per entry of w
+		training, rows := rc.training, rc.rows
+		cases = append(cases, gradCase{name: fmt.Sprintf("train%v_rows%v", training, rows), setup: func(rng *tensor.RNG) (func(*autograd.Tape) *autograd.Var, []*autograd.Var) {
 			const c = 4
 			xt := distinct(rng, 2, c, 6, 6) // a max pool's windows without near-ties,
 			for i, v := range xt.Data {     // and ≥ 0.1 from FactorizedReduce's ReLU kink
@@ -350,9 +356,41 @@ func TestMixedNodeFusedTermsGrad(t *testing.T) {
 					nn.PoolBN(tp, z, false, 3, 1, 1, st[2], training),
 					nn.ReLUSepBN(tp, z, wdw, wpw, nn.Square(1, 1, 1, c), st[3], training),
 				}
-				return nn.MixedNode(tp, w, []int{2, 0}, [][]*autograd.Var{stride2, stride1})
+				return nn.MixedNode(tp, w, rows, [][]*autograd.Var{stride2, stride1})
 			}, []*autograd.Var{w, x, z, w1, w2, wdw, wpw}
 		}})
 	}
 	runGradCases(t, cases)
+}
+
+// Forked ops whose terms share one entry of a node's weights (every edge on
+// one row): their backwards run side by side, so the node keeps that entry's
+// dots (weightedTerms' shared) rather than have them add into one float at
+// once. The gradient is the serial run's up to rounding. (A lost update would
+// be rare; neither this test nor -race catches the guard's removal
+// reliably.)
+func TestMixedNodeSharedRowForked(t *testing.T) {
+	defer nn.SetThreads(nn.Threads())
+	run := func(threads int) []float32 {
+		nn.SetThreads(threads)
+		rng := tensor.NewRNG(4)
+		x := param(distinct(rng, 2, 3, 6, 6), "x")
+		w := param(uniform(rng, 0.5, 1, 1, 1), "w")
+		tp := autograd.NewTape()
+		n := 4 * autograd.ForkMin() // side by side at 2 workers
+		outs := make([][]*autograd.Var, n)
+		tp.Fork(n, func(i int, b *autograd.Branch) {
+			st := nn.NewBNStats(3)
+			outs[i] = []*autograd.Var{nn.PoolBN(b.Tape, b.Input(x), i%2 == 0, 3, 1, 1, st, true)}
+		})
+		rows := make([]int, n) // all row 0
+		y := nn.MixedNode(tp, w, rows, outs)
+		dy := tensor.New(y.Shape()...)
+		tensor.NewRNG(5).Uniform(dy, -1, 1)
+		tp.BackwardWith(y, dy)
+		return append([]float32(nil), w.Grad.Data...)
+	}
+	want, got := run(1), run(2)
+	require.Len(t, got, 1)
+	assert.InDelta(t, want[0], got[0], 1e-4*math.Abs(float64(want[0])))
 }
