@@ -179,14 +179,6 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 			}
 		}
 	})
-	shared := make([]bool, k) // terms whose dw entry another term feeds too
-	for a := range idx {
-		for b := a + 1; b < k; b++ {
-			if idx[a] == idx[b] {
-				shared[a], shared[b] = true, true
-			}
-		}
-	}
 	inputs := append([]*autograd.Var{w}, xs...)
 	record := tp.Record
 	if transient {
@@ -198,6 +190,14 @@ func weightedTerms(tp *autograd.Tape, op string, w *autograd.Var, idx []int, xs 
 		var dw []float32
 		if w.RequiresGrad() {
 			dw = w.GradBuf().Data
+		}
+		shared := make([]bool, k) // terms whose dw entry another term feeds too
+		for a := range idx {
+			for b := a + 1; b < k; b++ {
+				if idx[a] == idx[b] {
+					shared[a], shared[b] = true, true
+				}
+			}
 		}
 		var dxs []*tensor.Tensor // GradBuf allocates: call it before going parallel
 		put := make([]bool, k)   // ⟨dy, x_j⟩ comes from x_j's backward
