@@ -85,6 +85,12 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 	s := getPlanarScratch(p, true)
 	defer putScratch(s.s)
 	hw, ohw, kk, bl := g.H*g.W, p.oh*p.ow, g.KH*g.KW, p.bufLen
+	var idx, pos []int32 // gatherMaskedAddSparse's lists
+	if dx != nil && gatherSparse && p.sparse {
+		a := getArgScratch(2 * hw)
+		defer argScratch.Put(a)
+		idx, pos = (*a)[:hw], (*a)[hw:]
+	}
 	for ci := 0; ci < c; ci++ {
 		p.spread(dy[ci*ohw:ci*ohw+ohw], s.q)
 		if dw != nil {
@@ -92,7 +98,9 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 		}
 		if dx != nil {
 			xc, dxc := x[ci*hw:ci*hw+hw], dx[ci*hw:ci*hw+hw]
-			if f := gatherMaskedAddImpl; f == nil || !f(p, w[ci*kk:ci*kk+kk], s.q, xc, dxc) {
+			if idx != nil {
+				p.gatherMaskedAddSparse(w[ci*kk:ci*kk+kk], s.q, xc, dxc, s.ws, idx, pos)
+			} else if f := gatherMaskedAddImpl; f == nil || !f(p, w[ci*kk:ci*kk+kk], s.q, xc, dxc) {
 				p.gatherDx(corrImpl, w[ci*kk:ci*kk+kk], s.q, s.dbuf, s.ws)
 				p.addBackMasked(s.dbuf, xc, dxc)
 			}
@@ -103,6 +111,18 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 // gatherMaskedAddImpl, where a kernel set has one, is gatherDx and
 // addBackMasked in one pass (it reports false where it does not apply).
 var gatherMaskedAddImpl func(p *planar, wc, q, xc, dxc []float32) bool
+
+// gatherSparse has DepthwisePlanesBackward gather its input gradient at the
+// pixels ReLU lets through only (gatherMaskedAddSparse): set on the portable
+// path natively (sparseOnGeneric: not in wasm), whose scalar kernels pay per
+// output; the vector kernels' dense passes are faster than lists.
+var gatherSparse = sparseOnGeneric
+
+// sparseMinTaps: a layout gathers sparsely (planar.sparse) where its phases
+// with taps have this many on average; measured with BenchmarkGatherSparse
+// on the DARTS windows (a stride-2 3×3, 2.25 per phase, ran 0.6-0.8× as
+// fast sparsely, every other window 0.9-2.1×).
+const sparseMinTaps = 4
 
 // layoutReLU is layout of max(xc, 0).
 func (p *planar) layoutReLU(xc, buf []float32) {

@@ -50,6 +50,7 @@ type planar struct {
 	sepRow        []int     // maxOutSep: offsets of the window rows' first taps
 	sepRows       []int     // maxOutSep: starts of the plane rows it takes maxima of (nil: not separable)
 	rowsGather    []bool    // with planarRows: gatherDx goes row by row in this phase
+	sparse        bool      // with gatherSparse: the input gradient through ReLU is gathered at x > 0 only
 	sqK, sqD      int       // stride 1, KH = KW = sqK, DH = DW = sqD (else sqK = 0): tap t = kh·sqK + kw is at kh·sqD·pcw + kw·sqD
 	quads         bool      // oh, ow, H and W are multiples of 4
 }
@@ -143,6 +144,15 @@ func newPlanar(g Geom) *planar {
 		p.rowsGather = append(p.rowsGather, junk*len(p.phTaps[ph]) > (rc[1]-rc[0]-1)*rowCallCost)
 	}
 	p.rowsOut = (p.l-p.oh*p.ow)*taps > (p.oh-1)*rowCallCost
+	// Listing the pixels costs about what four taps of the gather do per
+	// pixel; a stride-2 3×3 window (2.25 taps per phase) stays dense.
+	nonEmpty := 0
+	for _, ts := range p.phTaps {
+		if len(ts) > 0 {
+			nonEmpty++
+		}
+	}
+	p.sparse = taps >= sparseMinTaps*nonEmpty
 	p.rowCnt, p.colCnt = make([]int, p.oh), make([]int, p.ow)
 	for oy := range p.rowCnt {
 		for kh := 0; kh < g.KH; kh++ {

@@ -1,0 +1,101 @@
+package kernels
+
+// gatherMaskedAddSparse is gatherDx then addBackMasked for the portable
+// path, with the adjoint correlation computed only where x > 0:
+//
+//	dx[i] += Σ_{taps t of i's phase} w[t]·q[pos(i) + m − rc[t]]    where x[i] > 0
+//
+// Every depthwise convolution of the search cells reads max(x, 0), so ReLU's
+// backward masks out about half of what gatherDx gathers; the scalar kernels
+// pay for every output they compute, so this gathers the kept pixels only.
+// Per phase it lists the pixels with x > 0 (branch-free: random signs would
+// defeat the branch predictor), then sums eight listed pixels per pass over
+// the phase's taps, each sum in corrGeneric's order (tap by tap from +0), so
+// it is exact against the two steps.
+// idx and pos are scratch of at least H·W each; ws of at least KH·KW.
+func (p *planar) gatherMaskedAddSparse(wc, q, xc, dxc, ws []float32, idx, pos []int32) {
+	g := p.g
+	xc, dxc = xc[:g.H*g.W], dxc[:g.H*g.W]
+	for ph, ts := range p.phTaps {
+		if len(ts) == 0 {
+			continue
+		}
+		w := ws[:len(ts)]
+		for i, t := range ts {
+			w[i] = wc[t]
+		}
+		n := p.listPositive(ph, xc, idx, pos)
+		sparseGather(dxc, q, w, p.phQOff[ph], idx[:n], pos[:n])
+	}
+}
+
+// listPositive writes the image indices (idx) and phase-plane positions
+// (pos) of phase ph's pixels with x > 0 and returns how many there are.
+func (p *planar) listPositive(ph int, xc []float32, idx, pos []int32) int {
+	g := p.g
+	rph, cph := ph/g.SW, ph%g.SW
+	base := ph * p.psize
+	// the first image row and column of the phase: (iy+PH) mod SH = rph
+	iy0 := ((rph-g.PH)%g.SH + g.SH) % g.SH
+	ix0 := ((cph-g.PW)%g.SW + g.SW) % g.SW
+	n := 0
+	if ix0 >= g.W {
+		return 0
+	}
+	for iy := iy0; iy < g.H; iy += g.SH {
+		xr := xc[iy*g.W : iy*g.W+g.W]
+		// the phase's pixels of the row, written always, kept (m advances)
+		// where x > 0; c/SW steps by one from column to column
+		ri, rq := int32(iy*g.W), int32(p.rowPos[iy]-base+p.colPos[ix0])
+		cols := (g.W - ix0 + g.SW - 1) / g.SW
+		is, ps := idx[n:n+cols], pos[n:n+cols]
+		m := 0
+		if g.SW == 1 {
+			for ix, v := range xr {
+				is[m], ps[m] = ri+int32(ix), rq+int32(ix)
+				m += int(posMask(v) & 1)
+			}
+		} else {
+			for j, ix := 0, ix0; ix < len(xr); j, ix = j+1, ix+g.SW {
+				is[m], ps[m] = ri+int32(ix), rq+int32(j)
+				m += int(posMask(xr[ix]) & 1)
+			}
+		}
+		n += m
+	}
+	return n
+}
+
+// sparseGather adds to dx[idx[k]] the correlation Σ_t w[t]·q[pos[k]+off[t]]
+// for every listed pixel k, four pixels per pass over the taps (eight would
+// spill), each sum in corrGeneric's order.
+func sparseGather(dx, q, w []float32, off []int, idx, pos []int32) {
+	w = w[:len(off)]
+	pos = pos[:len(idx)]
+	k := 0
+	for ; k+4 <= len(idx); k += 4 {
+		ps := pos[k : k+4 : k+4]
+		p0, p1, p2, p3 := int(ps[0]), int(ps[1]), int(ps[2]), int(ps[3])
+		var s0, s1, s2, s3 float32
+		for t, o := range off {
+			wt := w[t]
+			s0 += float32(wt * q[p0+o])
+			s1 += float32(wt * q[p1+o])
+			s2 += float32(wt * q[p2+o])
+			s3 += float32(wt * q[p3+o])
+		}
+		is := idx[k : k+4 : k+4]
+		dx[is[0]] += s0
+		dx[is[1]] += s1
+		dx[is[2]] += s2
+		dx[is[3]] += s3
+	}
+	for ; k < len(idx); k++ {
+		at := int(pos[k])
+		var s float32
+		for t, o := range off {
+			s += float32(w[t] * q[at+o])
+		}
+		dx[idx[k]] += s
+	}
+}
