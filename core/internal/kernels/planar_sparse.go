@@ -9,9 +9,10 @@ package kernels
 // backward masks out about half of what gatherDx gathers; the scalar kernels
 // pay for every output they compute, so this gathers the kept pixels only.
 // Per phase it lists the pixels with x > 0 (branch-free: random signs would
-// defeat the branch predictor), then sums eight listed pixels per pass over
+// defeat the branch predictor), then sums four listed pixels per pass over
 // the phase's taps, each sum in corrGeneric's order (tap by tap from +0), so
-// it is exact against the two steps.
+// it is exact against the two steps (but for the sign of a zero dx at a
+// masked pixel: the dense add turns −0 into +0, this leaves it).
 // idx and pos are scratch of at least H·W each; ws of at least KH·KW.
 func (p *planar) gatherMaskedAddSparse(wc, q, xc, dxc, ws []float32, idx, pos []int32) {
 	g := p.g
