@@ -51,7 +51,7 @@ func (p *planar) listPositive(ph int, xc []float32, idx, pos []int32) int {
 		cols := (g.W - ix0 + g.SW - 1) / g.SW
 		is, ps := idx[n:n+cols], pos[n:n+cols]
 		m := 0
-		if g.SW == 1 {
+		if g.SW == 1 { // a range over the row: no column arithmetic, no bounds check on x
 			for ix, v := range xr {
 				is[m], ps[m] = ri+int32(ix), rq+int32(ix)
 				m += int(posMask(v) & 1)
