@@ -91,5 +91,5 @@ func useGeneric() {
 	copyRowsImpl, rows2CopyImpl = nil, nil
 	rows2ReLUImpl, rows2MaskedAddImpl = nil, nil
 	pointwiseFast, flatGemmFast, flatDotFast, maxPool2x2Fast = nil, nil, nil, nil
-	planarRows, gatherSparse = true, sparseOnGeneric
+	planarRows, gatherSparse, sparseDw = true, sparseOnGeneric, true
 }

@@ -93,7 +93,7 @@ func install(ks kernelSet) {
 	addImpl, dotImpl, axpyImpl = addAVX2, dot, axpy
 	packBT8Impl = packBT8AVX2
 	corrImpl, dotTapsImpl, maxTapsImpl = corr, ks.dotTaps, maxTapsAVX2
-	planarRows, gatherSparse = false, false
+	planarRows, gatherSparse, sparseDw = false, false, false
 	reluImpl, reluBackwardImpl, affineImpl, addAffine2Impl = reluAVX2, reluBackwardAVX2, ks.affine, ks.addAffine2
 	divImpl = divAVX2
 	sumDotImpl, affine2Impl, sumDotBlocksImpl = ks.sumDot, ks.affine2, ks.sumDotBlocks

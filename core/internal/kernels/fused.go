@@ -85,14 +85,21 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 	s := getPlanarScratch(p, true)
 	defer putScratch(s.s)
 	hw, ohw, kk, bl := g.H*g.W, p.oh*p.ow, g.KH*g.KW, p.bufLen
-	var idx, pos []int32 // gatherMaskedAddSparse's lists
-	if dx != nil && gatherSparse && p.sparse {
+	// the lists of gatherMaskedAddSparse(Dw): with both gradients wherever
+	// sparseDw is set, the input gradient alone where gatherSparse is
+	fuse := dx != nil && dw != nil && sparseDw && p.sparse && kk <= sparseDwMax
+	var idx, pos []int32
+	if fuse || dx != nil && gatherSparse && p.sparse {
 		a := getArgScratch(2 * hw)
 		defer argScratch.Put(a)
 		idx, pos = (*a)[:hw], (*a)[hw:]
 	}
 	for ci := 0; ci < c; ci++ {
 		p.spread(dy[ci*ohw:ci*ohw+ohw], s.q)
+		if fuse {
+			p.gatherMaskedAddSparseDw(w[ci*kk:ci*kk+kk], s.q, x[ci*hw:ci*hw+hw], dx[ci*hw:ci*hw+hw], dw[ci*kk:ci*kk+kk], s.ws, idx, pos)
+			continue
+		}
 		if dw != nil {
 			dotTapsImpl(planes[ci*bl:ci*bl+bl], p.off, s.q[p.m:p.m+p.l], dw[ci*kk:ci*kk+kk])
 		}
@@ -117,6 +124,12 @@ var gatherMaskedAddImpl func(p *planar, wc, q, xc, dxc []float32) bool
 // path natively (sparseOnGeneric: not in wasm), whose scalar kernels pay per
 // output; the vector kernels' dense passes are faster than lists.
 var gatherSparse = sparseOnGeneric
+
+// sparseDw has DepthwisePlanesBackward compute both gradients from the lists
+// (gatherMaskedAddSparseDw) where it needs both: set on the portable path,
+// in wasm too, where the weight gradient's half of the work makes lists pay
+// (BenchmarkGatherSparse).
+var sparseDw = true
 
 // sparseMinTaps: a layout gathers sparsely (planar.sparse) where its phases
 // with taps have this many on average; measured with BenchmarkGatherSparse

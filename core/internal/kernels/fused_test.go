@@ -102,7 +102,15 @@ func TestDepthwiseReLUPlanes(t *testing.T) {
 				dx, dw := make([]float32, c*hw), make([]float32, c*kk)
 				DepthwisePlanesBackward(planes, x, w, dy, c, g, dx, dw)
 				require.Equal(t, dxr, dx, "dx")
-				require.Equal(t, dwr, dw, "dw")
+				if sparseDw && planFor(g).sparse {
+					// the portable path sums the weight gradient over the
+					// pixels with x > 0 in their listed order
+					// (gatherMaskedAddSparseDw): equal up to rounding here,
+					// TestGatherMaskedAddSparse checks it against the definition
+					requireClose(t, dwr, dw, 1e-5, "dw")
+				} else {
+					require.Equal(t, dwr, dw, "dw")
+				}
 			})
 		}
 	})

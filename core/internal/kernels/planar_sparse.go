@@ -100,3 +100,73 @@ func sparseGather(dx, q, w []float32, off []int, idx, pos []int32) {
 		dx[idx[k]] += s
 	}
 }
+
+// gatherMaskedAddSparseDw is gatherMaskedAddSparse that also adds the
+// weight gradient to dwc from the same loads of q:
+//
+//	dwc[t] += Σ_{x[i] > 0} x[i]·q[pos(i) + m − rc[t]]
+//
+// which is dotTaps' Σ max(x, 0)·dy without the products by zero: the pixels
+// ReLU zeroed and the layout's padding. Only the order of the sum differs,
+// per phase four listed pixels at a time (and an infinite x no longer meets
+// the zeros of q's margins: Inf·0 is NaN in dotTaps). Windows of at most
+// sparseDwMax taps (its accumulators live on the stack).
+func (p *planar) gatherMaskedAddSparseDw(wc, q, xc, dxc, dwc, ws []float32, idx, pos []int32) {
+	g := p.g
+	var accs [sparseDwMax]float32
+	xc, dxc = xc[:g.H*g.W], dxc[:g.H*g.W]
+	for ph, ts := range p.phTaps {
+		if len(ts) == 0 {
+			continue
+		}
+		w, acc := ws[:len(ts)], accs[:len(ts)]
+		for i, t := range ts {
+			w[i], acc[i] = wc[t], 0
+		}
+		n := p.listPositive(ph, xc, idx, pos)
+		sparseGatherDw(dxc, q, w, xc, acc, p.phQOff[ph], idx[:n], pos[:n])
+		for i, t := range ts {
+			dwc[t] += acc[i]
+		}
+	}
+}
+
+// sparseDwMax: the largest window gatherMaskedAddSparseDw takes (7×7).
+const sparseDwMax = 49
+
+// sparseGatherDw is sparseGather that also accumulates acc[t] += Σ_k
+// x[idx[k]]·q[pos[k]+off[t]].
+func sparseGatherDw(dx, q, w, x, acc []float32, off []int, idx, pos []int32) {
+	w, acc = w[:len(off)], acc[:len(off)]
+	pos = pos[:len(idx)]
+	k := 0
+	for ; k+4 <= len(idx); k += 4 {
+		ps, is := pos[k:k+4:k+4], idx[k:k+4:k+4]
+		p0, p1, p2, p3 := int(ps[0]), int(ps[1]), int(ps[2]), int(ps[3])
+		x0, x1, x2, x3 := x[is[0]], x[is[1]], x[is[2]], x[is[3]]
+		var s0, s1, s2, s3 float32
+		for t, o := range off {
+			wt := w[t]
+			q0, q1, q2, q3 := q[p0+o], q[p1+o], q[p2+o], q[p3+o]
+			s0 += float32(wt * q0)
+			s1 += float32(wt * q1)
+			s2 += float32(wt * q2)
+			s3 += float32(wt * q3)
+			acc[t] += x0*q0 + x1*q1 + x2*q2 + x3*q3
+		}
+		dx[is[0]] += s0
+		dx[is[1]] += s1
+		dx[is[2]] += s2
+		dx[is[3]] += s3
+	}
+	for ; k < len(idx); k++ {
+		at, xi := int(pos[k]), x[idx[k]]
+		var s float32
+		for t, o := range off {
+			qv := q[at+o]
+			s += float32(w[t] * qv)
+			acc[t] += xi * qv
+		}
+		dx[idx[k]] += s
+	}
+}

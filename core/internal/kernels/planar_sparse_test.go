@@ -14,7 +14,8 @@ import (
 // (the generic correlation, flat or row by row), for stride 1 and 2,
 // dilation, padding and the DARTS maps, with zeros of both signs, NaN and
 // infinities in x and a nonzero dx to add into; and it lists exactly the
-// pixels with x > 0.
+// pixels with x > 0. With the weight gradient (gatherMaskedAddSparseDw) dx
+// stays the same and dw is the definition's sum up to rounding.
 func TestGatherMaskedAddSparse(t *testing.T) {
 	r := rand.New(rand.NewPCG(61, 62))
 	SetFastPath(false)
@@ -56,6 +57,39 @@ func TestGatherMaskedAddSparse(t *testing.T) {
 				p.gatherMaskedAddSparse(w, s.q, x, got, s.ws, idx, pos)
 				for i := range want {
 					require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "dx[%d]: %v vs %v (x %v)", i, want[i], got[i], x[i])
+				}
+
+				// with the weight gradient: the same dx, and dw as the
+				// definition gives it, Σ max(x, 0)·dy over every tap's reads
+				// (in float64; NaN in x reads as 0, as ReLU)
+				// (x = ±Inf is made finite: it would meet the zeros of q's
+				// margins, Inf·0 = NaN, as in the dense dotTaps)
+				for i, v := range x {
+					if math.IsInf(float64(v), 0) {
+						x[i] = 2 * float32(math.Copysign(1, float64(v)))
+					}
+				}
+				want = append(want[:0], dx0...)
+				p.gatherDx(corrGeneric, w, s.q, s.dbuf, s.ws)
+				p.addBackMasked(s.dbuf, x, want)
+				dw0 := randSlice(r, kk)
+				gotW, gotX := append([]float32(nil), dw0...), append([]float32(nil), dx0...)
+				p.gatherMaskedAddSparseDw(w, s.q, x, gotX, gotW, s.ws, idx, pos)
+				for i := range want {
+					require.Equal(t, math.Float32bits(want[i]), math.Float32bits(gotX[i]), "dx[%d] with dw: %v vs %v (x %v)", i, want[i], gotX[i], x[i])
+				}
+				ref, mag := make([]float64, kk), make([]float64, kk)
+				naiveTap(1, g, func(_, oy, ox, kh, kw, iy, ix int, ok bool) {
+					if !ok || !(x[iy*g.W+ix] > 0) {
+						return
+					}
+					v := float64(x[iy*g.W+ix]) * float64(dy[oy*p.ow+ox])
+					ref[kh*g.KW+kw] += v
+					mag[kh*g.KW+kw] += math.Abs(v)
+				})
+				for k := range ref {
+					want := float64(dw0[k]) + ref[k]
+					require.InDelta(t, want, float64(gotW[k]), 1e-6*(mag[k]+math.Abs(want)), "dw[%d]", k)
 				}
 
 				// the lists: every pixel with x > 0 once, in its phase
@@ -113,6 +147,48 @@ func BenchmarkGatherSparse(b *testing.B) {
 					for b.Loop() {
 						for i := 0; i < n; i++ {
 							DepthwisePlanesBackward(pl[i*ppi:(i+1)*ppi], x[i*sh.c*hw:(i+1)*sh.c*hw], w, dy[i*sh.c*ohw:(i+1)*sh.c*ohw], sh.c, g, dx[i*sh.c*hw:(i+1)*sh.c*hw], nil)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkGatherSparseDw: DepthwisePlanesBackward with both gradients on
+// the portable path, batch 32: dense (gatherDx, addBackMasked, dotTaps),
+// lists for the input gradient only (gatherMaskedAddSparse, then dotTaps)
+// and both from the lists (gatherMaskedAddSparseDw), on the layouts that
+// gather sparsely (sparseDw comes from it, in node too).
+func BenchmarkGatherSparseDw(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 9))
+	SetFastPath(false)
+	defer SetFastPath(true)
+	for _, sh := range []struct{ c, hw, s int }{{8, 16, 1}, {16, 8, 1}, {32, 4, 1}, {8, 16, 2}} {
+		for _, kr := range []struct {
+			name      string
+			k, pad, d int
+		}{{"3x3", 3, 1, 1}, {"5x5", 5, 2, 1}, {"dil3", 3, 2, 2}, {"dil5", 5, 4, 2}} {
+			g := Geom{H: sh.hw, W: sh.hw, KH: kr.k, KW: kr.k, SH: sh.s, SW: sh.s, PH: kr.pad, PW: kr.pad, DH: kr.d, DW: kr.d}
+			if !planFor(g).sparse {
+				continue
+			}
+			hw, ohw := g.H*g.W, g.OH()*g.OW()
+			const n = 32
+			x, w, dy := randSlice(r, n*sh.c*hw), randSlice(r, sh.c*kr.k*kr.k), randSlice(r, n*sh.c*ohw)
+			dx, dw := make([]float32, len(x)), make([]float32, len(w))
+			pl := make([]float32, n*sh.c*PlanarLen(g))
+			ppi := len(pl) / n
+			for i := 0; i < n; i++ {
+				PlanarReLU(x[i*sh.c*hw:(i+1)*sh.c*hw], sh.c, g, pl[i*ppi:(i+1)*ppi])
+			}
+			for _, mode := range []string{"dense", "dx-lists", "lists"} {
+				b.Run(fmt.Sprintf("s%d/%s/C=%d/%d/%s", sh.s, kr.name, sh.c, sh.hw, mode), func(b *testing.B) {
+					defer func(u, v bool) { gatherSparse, sparseDw = u, v }(gatherSparse, sparseDw)
+					gatherSparse, sparseDw = mode != "dense", mode == "lists"
+					for b.Loop() {
+						for i := 0; i < n; i++ {
+							DepthwisePlanesBackward(pl[i*ppi:(i+1)*ppi], x[i*sh.c*hw:(i+1)*sh.c*hw], w, dy[i*sh.c*ohw:(i+1)*sh.c*ohw], sh.c, g, dx[i*sh.c*hw:(i+1)*sh.c*hw], dw)
 						}
 					}
 				})
