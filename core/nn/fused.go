@@ -134,6 +134,10 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 		buf := tp.Alloc(nw, per)
 		acc := newSlotAcc(buf, per)
 		pwT := kernels.NewPointwise(wpw.Data(), f, c, true) // dd = Wᵀ·dz
+		// the ReLU'd input's planes: for the depthwise weight gradient where
+		// the kernels read them, and to recompute d where it was not kept
+		layPlanes := wdw != nil && (dwd != nil && kernels.DepthwisePlanesBackwardReadsPlanes(g, dx != nil, true) ||
+			dwp != nil && kept == nil)
 		kernels.Parallel(n, func(wk, lo, hi int) {
 			b := acc.mark(wk)
 			accD, accP, b := b[:nwd], b[nwd:nwd+nwp], b[nwd+nwp:]
@@ -149,7 +153,7 @@ func ReLUSepBN(tp *autograd.Tape, x, wdw, wpw *autograd.Var, o ConvOpts, st *BNS
 			for i := lo; i < hi; i++ {
 				xi := x.Data()[i*c*hw : (i+1)*c*hw]
 				bnGradImage(dz, ld, dy.Data[i*f*ohw:(i+1)*f*ohw], y.Data[i*f*ohw:(i+1)*f*ohw], coef, f, ohw)
-				if wdw != nil && (dwd != nil || (dwp != nil && kept == nil)) {
+				if layPlanes {
 					kernels.PlanarReLU(xi, c, g, planes)
 				}
 				if dwp != nil {

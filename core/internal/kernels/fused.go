@@ -87,7 +87,7 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 	hw, ohw, kk, bl := g.H*g.W, p.oh*p.ow, g.KH*g.KW, p.bufLen
 	// the lists of gatherMaskedAddSparse(Dw): with both gradients wherever
 	// sparseDw is set, the input gradient alone where gatherSparse is
-	fuse := dx != nil && dw != nil && sparseDw && p.sparse && kk <= sparseDwMax
+	fuse := dx != nil && dw != nil && p.fusesDw()
 	var idx, pos []int32
 	if fuse || dx != nil && gatherSparse && p.sparse {
 		a := getArgScratch(2 * hw)
@@ -115,6 +115,19 @@ func DepthwisePlanesBackward(planes, x, w, dy []float32, c int, g Geom, dx, dw [
 	}
 }
 
+// DepthwisePlanesBackwardReadsPlanes reports whether DepthwisePlanesBackward
+// reads its planes for geometry g, given which gradients it computes: the
+// weight gradient does, unless both come from x's lists (sparseDw), so a
+// caller can skip laying them out (PlanarReLU).
+func DepthwisePlanesBackwardReadsPlanes(g Geom, dx, dw bool) bool {
+	return dw && !(dx && planFor(g).fusesDw())
+}
+
+// fusesDw: the backward takes both gradients from the lists on this path.
+func (p *planar) fusesDw() bool {
+	return sparseDw && p.sparse && p.g.KH*p.g.KW <= sparseDwMax
+}
+
 // gatherMaskedAddImpl, where a kernel set has one, is gatherDx and
 // addBackMasked in one pass (it reports false where it does not apply).
 var gatherMaskedAddImpl func(p *planar, wc, q, xc, dxc []float32) bool
@@ -128,7 +141,7 @@ var gatherSparse = sparseOnGeneric
 // sparseDw has DepthwisePlanesBackward compute both gradients from the lists
 // (gatherMaskedAddSparseDw) where it needs both: set on the portable path,
 // in wasm too, where the weight gradient's half of the work makes lists pay
-// (BenchmarkGatherSparse).
+// (BenchmarkGatherSparseDw).
 var sparseDw = true
 
 // sparseMinTaps: a layout gathers sparsely (planar.sparse) where its phases
