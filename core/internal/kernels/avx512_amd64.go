@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"simd/archsimd"
+	"unsafe"
 )
 
 // corr128Z is in avx512_amd64.s: Corr over blocks of 128 flat outputs on
@@ -468,66 +469,95 @@ func maxPoolRowsAVX512(p *planar, x []float32, c int, y []float32, idx []int32) 
 
 // affineZ is affineGeneric on Float32x16 (Mul then Add: exact); the last
 // len(src) mod 16 run the generic loop (see maxTapsZ on partial loads).
+// Batch norm's element-wise passes load through pointers after one bounds
+// check: slicing per vector (src[i:]) cost them 10-25% on a Xeon
+// (BenchmarkBNPasses with the planes in cache).
 func affineZ(dst, src []float32, a, b float32) {
 	n := len(src)
 	dst = dst[:n]
-	av, bv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b)
-	i := 0
-	for ; i+16 <= n; i += 16 {
-		archsimd.LoadFloat32x16Slice(src[i:]).Mul(av).Add(bv).StoreSlice(dst[i:])
+	n16 := n &^ 15
+	if n16 > 0 {
+		av, bv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b)
+		ps, pd := unsafe.Pointer(&src[0]), unsafe.Pointer(&dst[0])
+		for o := uintptr(0); o < uintptr(n16)*4; o += 64 {
+			archsimd.LoadFloat32x16((*[16]float32)(unsafe.Add(ps, o))).Mul(av).Add(bv).Store((*[16]float32)(unsafe.Add(pd, o)))
+		}
+		archsimd.ClearAVXUpperBits()
 	}
-	archsimd.ClearAVXUpperBits()
-	affineGeneric(dst[i:], src[i:], a, b)
+	affineGeneric(dst[n16:], src[n16:], a, b)
 }
 
 // affine2Z is affine2Generic on Float32x16 (same rounding).
 func affine2Z(dst, x, y []float32, a, b, c float32) {
 	n := len(x)
 	dst, y = dst[:n], y[:n]
-	av, bv, cv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c)
-	i := 0
-	for ; i+16 <= n; i += 16 {
-		archsimd.LoadFloat32x16Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16Slice(y[i:]).Mul(bv)).Add(cv).StoreSlice(dst[i:])
+	n16 := n &^ 15
+	if n16 > 0 {
+		av, bv, cv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c)
+		px, py, pd := unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0]), unsafe.Pointer(&dst[0])
+		for o := uintptr(0); o < uintptr(n16)*4; o += 64 {
+			xv := archsimd.LoadFloat32x16((*[16]float32)(unsafe.Add(px, o)))
+			yv := archsimd.LoadFloat32x16((*[16]float32)(unsafe.Add(py, o)))
+			xv.Mul(av).Add(yv.Mul(bv)).Add(cv).Store((*[16]float32)(unsafe.Add(pd, o)))
+		}
+		archsimd.ClearAVXUpperBits()
 	}
-	archsimd.ClearAVXUpperBits()
-	affine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+	affine2Generic(dst[n16:], x[n16:], y[n16:], a, b, c)
 }
 
 // addAffine2Z is addAffine2Generic on Float32x16 (same rounding order).
 func addAffine2Z(dst, x, y []float32, a, b, c float32) {
 	n := len(x)
 	dst, y = dst[:n], y[:n]
-	av, bv, cv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c)
-	i := 0
-	for ; i+16 <= n; i += 16 {
-		s := archsimd.LoadFloat32x16Slice(x[i:]).Mul(av).Add(archsimd.LoadFloat32x16Slice(y[i:]).Mul(bv)).Add(cv)
-		archsimd.LoadFloat32x16Slice(dst[i:]).Add(s).StoreSlice(dst[i:])
+	n16 := n &^ 15
+	if n16 > 0 {
+		av, bv, cv := archsimd.BroadcastFloat32x16(a), archsimd.BroadcastFloat32x16(b), archsimd.BroadcastFloat32x16(c)
+		px, py, pd := unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0]), unsafe.Pointer(&dst[0])
+		for o := uintptr(0); o < uintptr(n16)*4; o += 64 {
+			xv := archsimd.LoadFloat32x16((*[16]float32)(unsafe.Add(px, o)))
+			yv := archsimd.LoadFloat32x16((*[16]float32)(unsafe.Add(py, o)))
+			d := (*[16]float32)(unsafe.Add(pd, o))
+			archsimd.LoadFloat32x16(d).Add(xv.Mul(av).Add(yv.Mul(bv)).Add(cv)).Store(d)
+		}
+		archsimd.ClearAVXUpperBits()
 	}
-	archsimd.ClearAVXUpperBits()
-	addAffine2Generic(dst[i:], x[i:], y[i:], a, b, c)
+	addAffine2Generic(dst[n16:], x[n16:], y[n16:], a, b, c)
 }
 
 // sumDotZ is SumDot eight lanes wide in float64 (float32 loads widened with
-// VCVTPS2PD; products of two float32 are exact in float64), two accumulator
-// pairs: the generic result up to summation order.
+// VCVTPS2PD; products of two float32 are exact in float64), four
+// accumulator pairs over 32 elements, then one pair over 8: the generic
+// result up to summation order.
 func sumDotZ(x, y []float32) (s, d float64) {
 	n := len(x)
 	y = y[:n]
-	var s0, s1, d0, d1 archsimd.Float64x8
-	i := 0
-	for ; i+16 <= n; i += 16 {
-		x0, x1 := archsimd.LoadFloat32x8Slice(x[i:]).ConvertToFloat64(), archsimd.LoadFloat32x8Slice(x[i+8:]).ConvertToFloat64()
-		y0, y1 := archsimd.LoadFloat32x8Slice(y[i:]).ConvertToFloat64(), archsimd.LoadFloat32x8Slice(y[i+8:]).ConvertToFloat64()
-		s0, s1 = s0.Add(x0), s1.Add(x1)
-		d0, d1 = x0.MulAdd(y0, d0), x1.MulAdd(y1, d1)
+	n8 := n &^ 7
+	if n8 == 0 {
+		return sumDotGeneric(x, y)
 	}
-	var ls, ld [8]float64
-	s0.Add(s1).Store(&ls)
-	d0.Add(d1).Store(&ld)
+	px, py := unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0])
+	ld := func(p unsafe.Pointer, o uintptr) archsimd.Float64x8 {
+		return archsimd.LoadFloat32x8((*[8]float32)(unsafe.Add(p, o))).ConvertToFloat64()
+	}
+	var s0, s1, s2, s3, d0, d1, d2, d3 archsimd.Float64x8
+	o, end := uintptr(0), uintptr(n8)*4
+	for ; o+128 <= end; o += 128 {
+		x0, x1, x2, x3 := ld(px, o), ld(px, o+32), ld(px, o+64), ld(px, o+96)
+		s0, s1, s2, s3 = s0.Add(x0), s1.Add(x1), s2.Add(x2), s3.Add(x3)
+		d0, d1 = x0.MulAdd(ld(py, o), d0), x1.MulAdd(ld(py, o+32), d1)
+		d2, d3 = x2.MulAdd(ld(py, o+64), d2), x3.MulAdd(ld(py, o+96), d3)
+	}
+	for ; o < end; o += 32 {
+		x0 := ld(px, o)
+		s0, d0 = s0.Add(x0), x0.MulAdd(ld(py, o), d0)
+	}
+	var ls, lds [8]float64
+	s0.Add(s1).Add(s2.Add(s3)).Store(&ls)
+	d0.Add(d1).Add(d2.Add(d3)).Store(&lds)
 	archsimd.ClearAVXUpperBits()
-	ts, td := sumDotGeneric(x[i:], y[i:])
+	ts, td := sumDotGeneric(x[n8:], y[n8:])
 	s = ((ls[0] + ls[1]) + (ls[2] + ls[3])) + ((ls[4] + ls[5]) + (ls[6] + ls[7]))
-	d = ((ld[0] + ld[1]) + (ld[2] + ld[3])) + ((ld[4] + ld[5]) + (ld[6] + ld[7]))
+	d = ((lds[0] + lds[1]) + (lds[2] + lds[3])) + ((lds[4] + lds[5]) + (lds[6] + lds[7]))
 	return s + ts, d + td
 }
 

@@ -323,3 +323,50 @@ func BenchmarkParallelForkJoin(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBNPasses: batch norm's element-wise passes plane by plane over a
+// default-config tensor (batch 64, each of dartsConvs' shapes), as nn runs
+// them: the statistics (sumDot), the forward scale and shift (affine), the
+// backward sums (sumDotBlocks) and the input gradient (affine2, addAffine2).
+// GB/s counts the bytes each pass reads and writes once, so the kernel sets
+// (fast, generic and the CPU's other fast sets) compare side by side.
+func BenchmarkBNPasses(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, sh := range dartsConvs {
+		n := sh.hw * sh.hw
+		planes := dartsBatch * sh.c
+		x, y, dst := randSlice(r, planes*n), randSlice(r, planes*n), make([]float32, planes*n)
+		passes := []struct {
+			name  string
+			bytes int // per element
+			run   func(o int)
+		}{
+			{"sumDot", 8, func(o int) { SumDot(x[o:o+n], y[o:o+n]) }},
+			{"sumDotBlocks", 8, func(o int) { SumDotBlocks(x[o:o+n], y[o:o+n]) }},
+			{"affine", 8, func(o int) { Affine(dst[o:o+n], x[o:o+n], 1.5, -0.25) }},
+			{"affine2", 12, func(o int) { Affine2(dst[o:o+n], x[o:o+n], y[o:o+n], 1.5, -0.25, 0.125) }},
+			{"addAffine2", 16, func(o int) { AddAffine2(dst[o:o+n], x[o:o+n], y[o:o+n], 1.5, -0.25, 1e-7) }},
+		}
+		// tensor: each plane once (from memory or L3, as where nn's passes
+		// follow another op's); cached: the same 8 KiB over and over
+		for _, span := range []struct {
+			name  string
+			cycle int
+		}{{"tensor", planes}, {"cached", 2048 / n}} {
+			for _, ps := range passes {
+				for _, path := range benchPaths() {
+					b.Run(fmt.Sprintf("%s/%s/%s/C=%d/%dx%d", ps.name, span.name, path, sh.c, sh.hw, sh.hw), func(b *testing.B) {
+						withPathName(b, path, 1, func(b *testing.B) {
+							for b.Loop() {
+								for p := 0; p < planes; p++ {
+									ps.run(p % span.cycle * n)
+								}
+							}
+							b.ReportMetric(float64(ps.bytes*planes*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+						})
+					})
+				}
+			}
+		}
+	}
+}
