@@ -649,3 +649,33 @@ func rows2MaskedAddAVX512(src, x, dx []float32, pos []int, w, eOff, oOff int) {
 		panic("kernels: rows2MaskedAddAVX512: a row outside src")
 	}
 }
+
+// addZ is addAVX2 on Float32x16 (64 floats per pass, then 16): exact like
+// addGeneric.
+func addZ(x, y []float32) {
+	n := len(x)
+	y = y[:n]
+	n16 := n &^ 15
+	if n16 > 0 {
+		px, py := unsafe.Pointer(&x[0]), unsafe.Pointer(&y[0])
+		ld := func(p unsafe.Pointer, o uintptr) archsimd.Float32x16 {
+			return archsimd.LoadFloat32x16((*[16]float32)(unsafe.Add(p, o)))
+		}
+		st := func(v archsimd.Float32x16, o uintptr) { v.Store((*[16]float32)(unsafe.Add(py, o))) }
+		o, end := uintptr(0), uintptr(n16)*4
+		for ; o+256 <= end; o += 256 {
+			y0, y1, y2, y3 := ld(py, o).Add(ld(px, o)), ld(py, o+64).Add(ld(px, o+64)), ld(py, o+128).Add(ld(px, o+128)), ld(py, o+192).Add(ld(px, o+192))
+			st(y0, o)
+			st(y1, o+64)
+			st(y2, o+128)
+			st(y3, o+192)
+		}
+		for ; o < end; o += 64 {
+			st(ld(py, o).Add(ld(px, o)), o)
+		}
+		archsimd.ClearAVXUpperBits()
+	}
+	for i := n16; i < n; i++ {
+		y[i] += x[i]
+	}
+}

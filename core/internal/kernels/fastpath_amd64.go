@@ -22,7 +22,7 @@ func init() {
 		// while archsimd kernels lose about half to register copies (see
 		// gemm_amd64.go); gemmAVX512 stays a test/benchmark candidate.
 		fastPaths = append(fastPaths, fastPath{"avx512", func() {
-			install(kernelSet{gemm: gemmAVX2, dot: dotAVX512, axpy: axpyAVX512, corr: corrAVX512,
+			install(kernelSet{gemm: gemmAVX2, add: addZ, dot: dotAVX512, axpy: axpyAVX512, corr: corrAVX512,
 				pointwise: pointwiseAVX512, flatDot: flatDotAVX512, dotTaps: dotTapsAVX512,
 				gatherMaskedAdd: gatherMaskedAddAVX512, corrOutRows: corrOutRowsAVX512,
 				maxPoolRows: maxPoolRowsAVX512, affine: affineZ, affine2: affine2Z, addAffine2: addAffine2Z,
@@ -35,7 +35,7 @@ func init() {
 	}
 	if archsimd.X86.AVX2() && archsimd.X86.FMA() {
 		fastPaths = append(fastPaths, fastPath{"avx2", func() {
-			install(kernelSet{gemm: gemmAVX2, dot: dotAVX2, axpy: axpyAVX2, corr: corrAVX2,
+			install(kernelSet{gemm: gemmAVX2, add: addAVX2, dot: dotAVX2, axpy: axpyAVX2, corr: corrAVX2,
 				pointwise: pointwiseAVX2, flatDot: flatDotAVX2, dotTaps: dotTapsAVX2,
 				affine: affineAVX2, affine2: affine2AVX2, addAffine2: addAffine2AVX2,
 				sumDot: sumDotAVX2, sumDotBlocks: sumDotBlocksAVX2,
@@ -50,6 +50,7 @@ func init() {
 // kernelSet holds the kernels where the avx512 and avx2 sets differ.
 type kernelSet struct {
 	gemm      *packedGemm
+	add       func(x, y []float32)
 	dot       func(x, y []float32) float32
 	axpy      func(a float32, x, y []float32)
 	corr      corrFunc
@@ -90,7 +91,7 @@ func install(ks kernelSet) {
 	gemmTNImpl = func(m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		g.gemm(true, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 	}
-	addImpl, dotImpl, axpyImpl = addAVX2, dot, axpy
+	addImpl, dotImpl, axpyImpl = ks.add, dot, axpy
 	packBT8Impl = packBT8AVX2
 	corrImpl, dotTapsImpl, maxTapsImpl = corr, ks.dotTaps, maxTapsAVX2
 	planarRows, gatherSparse, sparseDw = false, false, false

@@ -172,15 +172,16 @@ func TestIm2colFlat(t *testing.T) {
 	}
 }
 
-// TestAdd checks Add (y += x, exact) on both paths over lengths around the
-// 32-wide vector body, the 8-wide steps and the scalar tail.
+// TestAdd checks Add (y += x, exact) on every path over lengths around the
+// vector bodies (32 wide on ymm, 64 on zmm), their 8- and 16-wide steps and
+// the scalar tail, and that y past len(x) stays as it was.
 func TestAdd(t *testing.T) {
 	forEachPath(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(32, 33))
-		for _, n := range []int{0, 5, 31, 32, 33, 40, 47, 64, 100} {
-			x, y := randSlice(r, n), randSlice(r, n)
-			want := make([]float32, n)
-			for i := range want {
+		for _, n := range []int{0, 5, 31, 32, 33, 40, 47, 63, 64, 65, 79, 80, 100, 255, 256, 257, 1000} {
+			x, y := randSlice(r, n), randSlice(r, n+3)
+			want := append([]float32(nil), y...)
+			for i := range x {
 				want[i] = y[i] + x[i]
 			}
 			Add(x, y)
