@@ -88,6 +88,11 @@ type gradSum struct {
 	first    bool
 }
 
+// standInBlock is the elements of each term sumStandIns adds at a time:
+// 4 KiB, so the few Vars a fork's branches read (a cell's states) keep their
+// blocks in L1 together.
+const standInBlock = 1024
+
 // sumStandIns adds the branches' stand-in gradients into the Vars they stand
 // for, in branch order, and releases them. The sums are spread over the
 // kernel workers by element ranges, each range summed in branch order, so
@@ -113,15 +118,23 @@ func sumStandIns(bs []*Branch) {
 		}
 	}
 	kernels.Parallel(longest, func(_, lo, hi int) {
-		for _, t := range terms {
-			if lo >= len(t.src) {
-				continue
-			}
-			h := min(hi, len(t.src))
-			if t.first {
-				copy(t.dst[lo:h], t.src[lo:h])
-			} else {
-				kernels.Add(t.src[lo:h], t.dst[lo:h])
+		// a block of elements at a time, every term in order: each Var's
+		// block stays in L1 while its terms add into it, so it is read and
+		// written once however many branches read the Var (term by term
+		// over the whole range, each term read and wrote it again: at 2
+		// threads these sums were 4% of a DARTS step)
+		for b := lo; b < hi; b += standInBlock {
+			e := min(b+standInBlock, hi)
+			for _, t := range terms {
+				if b >= len(t.src) {
+					continue
+				}
+				h := min(e, len(t.src))
+				if t.first {
+					copy(t.dst[b:h], t.src[b:h])
+				} else {
+					kernels.Add(t.src[b:h], t.dst[b:h])
+				}
 			}
 		}
 	})
