@@ -379,18 +379,34 @@ func maxTapsZ(out []float32, arg []int32, in []float32, off []int, val []int32) 
 	if n%16 != 0 {
 		panic("kernels: maxTapsZ: run not a multiple of 16")
 	}
+	if n == 0 || len(off) == 0 {
+		return
+	}
 	arg, val = arg[:n], val[:len(off)]
+	// every tap's run inside in, checked once: the loads go through
+	// pointers (slicing per tap and vector was a third of the kernel)
+	lo, hi := off[0], off[0]
+	for _, o := range off {
+		lo, hi = min(lo, o), max(hi, o)
+	}
+	if lo < 0 || hi+n > len(in) {
+		panic("kernels: maxTapsZ: a tap's run outside in")
+	}
+	pin := unsafe.Pointer(&in[0])
+	ld := func(o int) archsimd.Float32x16 {
+		return archsimd.LoadFloat32x16((*[16]float32)(unsafe.Add(pin, uintptr(o)*4)))
+	}
 	for j := 0; j < n; j += 16 {
-		best := archsimd.LoadFloat32x16Slice(in[j+off[0]:])
+		best := ld(j + off[0])
 		bt := archsimd.BroadcastInt32x16(val[0])
 		for t := 1; t < len(off); t++ {
-			v := archsimd.LoadFloat32x16Slice(in[j+off[t]:])
+			v := ld(j + off[t])
 			m := v.Greater(best)
 			best = v.Merge(best, m)
 			bt = archsimd.BroadcastInt32x16(val[t]).Merge(bt, m)
 		}
-		best.StoreSlice(out[j:])
-		bt.StoreSlice(arg[j:])
+		best.Store((*[16]float32)(out[j : j+16]))
+		bt.Store((*[16]int32)(arg[j : j+16]))
 	}
 	archsimd.ClearAVXUpperBits()
 }
