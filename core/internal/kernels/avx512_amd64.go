@@ -379,7 +379,7 @@ func maxTapsZ(out []float32, arg []int32, in []float32, off []int, val []int32) 
 	if n%16 != 0 {
 		panic("kernels: maxTapsZ: run not a multiple of 16")
 	}
-	if n == 0 || len(off) == 0 {
+	if n == 0 {
 		return
 	}
 	arg, val = arg[:n], val[:len(off)]
